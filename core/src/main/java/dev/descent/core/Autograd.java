@@ -1,0 +1,110 @@
+package dev.descent.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reverse-mode autograd engine, all of it.
+ *
+ * <p>Forward: every op's output remembers the op that made it ({@link #record}), when gradients are enabled
+ * and some input requires one. Backward: order the graph so that inputs come before outputs, seed the root
+ * with its gradient, walk that order backwards calling each creator's {@code backward}, and release the graph
+ * as the walk passes, so its saved activations can be collected.
+ */
+public final class Autograd {
+    private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    private Autograd() {
+    }
+
+    /** Runs {@code op.forward()} and, when a gradient will be needed, links the output to the op. */
+    public static Tensor record(Op op) {
+        Tensor out = op.forward();
+        if (isGradEnabled() && op.inputs().stream().anyMatch(Tensor::requiresGrad)) {
+            out.setCreator(op);
+        }
+        return out;
+    }
+
+    /** Backpropagates {@code seed} (dL/d root, shaped like {@code root}) through the graph behind root. */
+    static void backward(Tensor root, Tensor seed) {
+        List<Tensor> order = topologicalOrder(root);
+        try (Scope ignored = noGrad()) {
+            root.accumulateGrad(seed);
+            for (int i = order.size() - 1; i >= 0; i--) {
+                Tensor t = order.get(i);
+                Op creator = t.creator();
+                Tensor grad = t.grad();
+                t.releaseGraph();
+                if (grad != null) {
+                    creator.backward(grad);
+                }
+            }
+        }
+    }
+
+    /** Non-leaf tensors reachable from root, each after all the tensors it was computed from. */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Map<Tensor, Boolean> seen = new IdentityHashMap<>();
+        Deque<Tensor> stack = new ArrayDeque<>();
+        Deque<Boolean> expanded = new ArrayDeque<>();
+        stack.push(root);
+        expanded.push(false);
+        while (!stack.isEmpty()) {
+            Tensor t = stack.pop();
+            boolean childrenDone = expanded.pop();
+            if (childrenDone) {
+                order.add(t);
+                continue;
+            }
+            if (seen.put(t, true) != null) {
+                continue;
+            }
+            t.checkGraphNotReleased();
+            if (t.creator() == null) {
+                continue;
+            }
+            stack.push(t);
+            expanded.push(true);
+            for (Tensor input : t.creator().inputs()) {
+                if (input.requiresGrad() && !seen.containsKey(input)) {
+                    stack.push(input);
+                    expanded.push(false);
+                }
+            }
+        }
+        return order;
+    }
+
+    /** Whether ops on this thread record the graph. */
+    public static boolean isGradEnabled() {
+        return NO_GRAD_DEPTH.get()[0] == 0;
+    }
+
+    /** A scope in which ops record no graph (evaluation, optimizer steps): {@code try (var s = noGrad()) {..}}. */
+    public static Scope noGrad() {
+        int[] depth = NO_GRAD_DEPTH.get();
+        depth[0]++;
+        return () -> depth[0]--;
+    }
+
+    /** A scope that records the graph again inside a no-grad scope (used to recompute a checkpointed block). */
+    public static Scope enableGrad() {
+        int[] depth = NO_GRAD_DEPTH.get();
+        int saved = depth[0];
+        depth[0] = 0;
+        return () -> depth[0] = saved;
+    }
+
+    /** A gradient-mode scope; closing it restores the previous mode. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.descent.core;
+
+import java.util.List;
+
+/**
+ * The seam between the math and the machine. Every loop over tensor data lives behind this interface: Tensor,
+ * autograd, the ops, nn and optim only call these primitives, so the same model runs on the CPU reference
+ * backend and on the CUDA backend unchanged.
+ *
+ * <p>Inputs are contiguous row-major tensors on this backend; every primitive returns a new tensor (no
+ * autograd fields) except {@link #copyInto}, which writes into an existing one. Shapes are checked by the
+ * callers (the ops), so a backend may assume they are valid.
+ */
+public interface Backend {
+
+    /** A short device name for messages, e.g. {@code cpu} or {@code cuda:0}. */
+    String name();
+
+    /** A tensor holding a copy of {@code data}, laid out row-major as {@code shape}. */
+    Tensor fromArray(float[] data, Shape shape);
+
+    /** The tensor's values copied to a new host array (a device-to-host transfer on a GPU). */
+    float[] toArray(Tensor x);
+
+    /** A tensor of {@code shape} with every element equal to {@code value}. */
+    Tensor full(Shape shape, float value);
+
+    /** Standard normal values drawn from {@code rng} in row-major order (same numbers on every backend). */
+    Tensor randn(Shape shape, Rng rng);
+
+    /** Uniform [0, 1) values drawn from {@code rng} in row-major order (same numbers on every backend). */
+    Tensor rand(Shape shape, Rng rng);
+
+    /** Copies {@code src}'s values into {@code dst} (same number of elements): the only in-place primitive. */
+    void copyInto(Tensor dst, Tensor src);
+
+    /** y = f(x) elementwise. */
+    Tensor unary(UnaryOp op, Tensor x);
+
+    /** y = f(a, b) elementwise with NumPy broadcasting; the output has the broadcast shape. */
+    Tensor binary(BinaryOp op, Tensor a, Tensor b);
+
+    /** y = f(a, s) elementwise with a scalar right operand. */
+    Tensor binaryScalar(BinaryOp op, Tensor a, float s);
+
+    /** y = cond ≠ 0 ? a : b, all three broadcast together. */
+    Tensor where(Tensor cond, Tensor a, Tensor b);
+
+    /** Reduces one axis, keeping it with size 1: {@code (.., n, ..) -> (.., 1, ..)}. */
+    Tensor reduce(ReduceOp op, Tensor x, int axis);
+
+    /** Materialises the broadcast of {@code x} to {@code shape} (which {@code x} broadcasts to). */
+    Tensor broadcastTo(Tensor x, Shape shape);
+
+    /**
+     * Batched matrix product. {@code a} is {@code (batch.., M, K)} (or {@code (batch.., K, M)} when
+     * {@code transA}), {@code b} is {@code (batch.., K, N)} (or {@code (batch.., N, K)} when {@code transB}),
+     * with equal batch dimensions, or {@code b} of rank 2 shared by every batch. Result {@code (batch.., M, N)}.
+     */
+    Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB);
+
+    /** Reorders the axes: output axis i is input axis {@code axes[i]}; the data is copied. */
+    Tensor permute(Tensor x, int[] axes);
+
+    /** The elements with index in {@code [start, end)} along {@code axis}, copied. */
+    Tensor slice(Tensor x, int axis, int start, int end);
+
+    /** Joins tensors that agree on every axis except {@code axis}. */
+    Tensor concat(List<Tensor> xs, int axis);
+
+    /** Softmax (or log-softmax when {@code log}) over the last axis, max-subtracted for stability. */
+    Tensor softmax(Tensor x, boolean log);
+
+    /**
+     * Backward of {@link #softmax}. With y = softmax(x): dx = y ⊙ (g − Σ g⊙y). With y = log-softmax(x):
+     * dx = g − e^y · Σ g (sums over the last axis).
+     */
+    Tensor softmaxBackward(Tensor y, Tensor g, boolean log);
+
+    /** Layer normalisation over the last axis of {@code x (N.., C)} with {@code gamma, beta (C)}. */
+    LayerNormResult layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps);
+
+    /** Backward of {@link #layerNorm} from the saved mean and rstd. */
+    LayerNormGrads layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd);
+
+    /** Row lookup: {@code table (V, C)}, integer-valued {@code ids (..)} -> {@code (.., C)}. */
+    Tensor embedding(Tensor table, Tensor ids);
+
+    /** Scatter-add of {@code g (.., C)} into a zero {@code (vocab, C)} table; repeated ids accumulate. */
+    Tensor embeddingBackward(Tensor g, Tensor ids, int vocab);
+
+    /**
+     * Per-row cross-entropy of {@code logits (N, C)} against integer-valued {@code targets (N)}:
+     * l = (1−ε)·(−log p_y) + (ε/C)·Σ_c(−log p_c), and 0 where target == ignoreIndex. Result {@code (N)}.
+     */
+    Tensor crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, float labelSmoothing);
+
+    /**
+     * Backward of {@link #crossEntropy}: dlogits_n = g_n · (p_n − ((1−ε)·onehot(y_n) + ε/C)), zero rows where
+     * ignored. {@code rowGrad (N)} is the upstream gradient of each row's loss.
+     */
+    Tensor crossEntropyBackward(Tensor logits, Tensor targets, Tensor rowGrad, int ignoreIndex, float labelSmoothing);
+
+    /** Forward results of layer norm: the output and the per-row statistics saved for backward. */
+    record LayerNormResult(Tensor y, Tensor mean, Tensor rstd) {
+    }
+
+    /** Gradients of layer norm with respect to its input and its affine parameters. */
+    record LayerNormGrads(Tensor dx, Tensor dgamma, Tensor dbeta) {
+    }
+}

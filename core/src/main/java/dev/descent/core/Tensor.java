@@ -1,0 +1,506 @@
+package dev.descent.core;
+
+import dev.descent.core.ops.Add;
+import dev.descent.core.ops.AddScalar;
+import dev.descent.core.ops.BroadcastTo;
+import dev.descent.core.ops.Concat;
+import dev.descent.core.ops.Div;
+import dev.descent.core.ops.Exp;
+import dev.descent.core.ops.Gelu;
+import dev.descent.core.ops.Log;
+import dev.descent.core.ops.LogSoftmax;
+import dev.descent.core.ops.MatMul;
+import dev.descent.core.ops.Max;
+import dev.descent.core.ops.Mul;
+import dev.descent.core.ops.MulScalar;
+import dev.descent.core.ops.Neg;
+import dev.descent.core.ops.Permute;
+import dev.descent.core.ops.PowScalar;
+import dev.descent.core.ops.Relu;
+import dev.descent.core.ops.Reshape;
+import dev.descent.core.ops.Sigmoid;
+import dev.descent.core.ops.Slice;
+import dev.descent.core.ops.Softmax;
+import dev.descent.core.ops.Sqrt;
+import dev.descent.core.ops.Sub;
+import dev.descent.core.ops.Sum;
+import dev.descent.core.ops.Tanh;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An n-dimensional array of float32 values, row-major and contiguous, that can remember how it was computed.
+ *
+ * <p>A tensor is a {@link Shape}, a {@link Storage} on some {@link Backend}, and three autograd fields: whether
+ * it requires a gradient, its accumulated gradient, and the {@link Op} that created it. Its values never
+ * change after creation, except through {@link #copyFrom}, which optimizers use to update parameters.
+ */
+public final class Tensor {
+    private final Shape shape;
+    private final Storage storage;
+    private boolean requiresGrad;
+    private Tensor grad;
+    private Op creator;
+    private boolean graphReleased;
+
+    private Tensor(Shape shape, Storage storage) {
+        if (storage.size() != shape.numel()) {
+            throw new IllegalArgumentException("storage of " + storage.size() + " elements cannot hold shape " + shape);
+        }
+        this.shape = shape;
+        this.storage = storage;
+    }
+
+    /** Wraps backend memory as a tensor; backends call this, users call the factories below. */
+    public static Tensor wrap(Storage storage, Shape shape) {
+        return new Tensor(shape, storage);
+    }
+
+    // ---------------------------------------------------------------- factories (on the default backend)
+
+    public static Tensor zeros(int... dims) {
+        return full(0f, dims);
+    }
+
+    public static Tensor ones(int... dims) {
+        return full(1f, dims);
+    }
+
+    public static Tensor full(float value, int... dims) {
+        return Backends.defaultBackend().full(Shape.of(dims), value);
+    }
+
+    /** A rank-0 tensor holding one value. */
+    public static Tensor scalar(float value) {
+        return Backends.defaultBackend().full(Shape.scalar(), value);
+    }
+
+    /** A copy of {@code data} viewed as {@code dims}; with no dims, a vector of {@code data.length}. */
+    public static Tensor fromArray(float[] data, int... dims) {
+        Shape shape = dims.length == 0 ? Shape.of(data.length) : Shape.of(dims);
+        if (shape.numel() != data.length) {
+            throw new IllegalArgumentException("fromArray: " + data.length + " values cannot fill shape " + shape);
+        }
+        return Backends.defaultBackend().fromArray(data, shape);
+    }
+
+    /** {@code [0, 1, .., n-1]}. */
+    public static Tensor arange(int n) {
+        return arange(0, n, 1);
+    }
+
+    /** {@code start, start+step, ..} up to but excluding {@code end}. */
+    public static Tensor arange(float start, float end, float step) {
+        if (step == 0 || (end - start) / step < 0) {
+            throw new IllegalArgumentException("arange(" + start + ", " + end + ", " + step + ") is empty or endless");
+        }
+        int n = (int) Math.ceil((end - start) / step);
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = start + i * step;
+        }
+        return Backends.defaultBackend().fromArray(values, Shape.of(n));
+    }
+
+    /** Standard normal values from {@code rng}. */
+    public static Tensor randn(Rng rng, int... dims) {
+        return Backends.defaultBackend().randn(Shape.of(dims), rng);
+    }
+
+    /** Uniform [0, 1) values from {@code rng}. */
+    public static Tensor rand(Rng rng, int... dims) {
+        return Backends.defaultBackend().rand(Shape.of(dims), rng);
+    }
+
+    // ---------------------------------------------------------------- data
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public int rank() {
+        return shape.rank();
+    }
+
+    public int numel() {
+        return shape.numel();
+    }
+
+    /** Size of one dimension; {@code -1} is the last. */
+    public int dim(int axis) {
+        return shape.dim(axis);
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public Backend backend() {
+        return storage.backend();
+    }
+
+    /** The one value of a single-element tensor. */
+    public float item() {
+        if (numel() != 1) {
+            throw new IllegalStateException("item() needs a tensor with one element, this one has shape " + shape);
+        }
+        return toArray()[0];
+    }
+
+    /** The values as a new row-major array. */
+    public float[] toArray() {
+        return backend().toArray(this);
+    }
+
+    /** This tensor's values on {@code target} (the same tensor when it is already there); no graph is kept. */
+    public Tensor to(Backend target) {
+        return target == backend() ? this : target.fromArray(toArray(), shape);
+    }
+
+    /**
+     * Overwrites this tensor's values with {@code src}'s (same shape): how optimizers update parameters in place.
+     * Not recorded by autograd.
+     */
+    public void copyFrom(Tensor src) {
+        if (!src.shape.equals(shape)) {
+            throw new IllegalArgumentException("copyFrom: shape " + src.shape + " into shape " + shape);
+        }
+        backend().copyInto(this, src.to(backend()));
+    }
+
+    // ---------------------------------------------------------------- autograd
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Marks a leaf as a variable whose gradient backward should compute; returns this. */
+    public Tensor requiresGrad(boolean value) {
+        if (creator != null) {
+            throw new IllegalStateException("requiresGrad can only be set on a leaf tensor; this one was made by "
+                    + creator.name());
+        }
+        this.requiresGrad = value;
+        return this;
+    }
+
+    /** The gradient accumulated by backward calls since the last {@link #zeroGrad()}, or null. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /**
+     * Replaces the gradient (used by clipping and by optimizers' state import). Gradients are replaced, never
+     * written into, so two tensors may share one gradient tensor safely.
+     */
+    public void setGrad(Tensor value) {
+        if (value != null && !value.shape.equals(shape)) {
+            throw new IllegalArgumentException("setGrad: gradient of shape " + value.shape + " for tensor of shape " + shape);
+        }
+        this.grad = value;
+    }
+
+    public void zeroGrad() {
+        this.grad = null;
+    }
+
+    /** True for tensors not produced by a recorded op (inputs, parameters). */
+    public boolean isLeaf() {
+        return creator == null && !graphReleased;
+    }
+
+    /** The op that produced this tensor, or null for a leaf or after backward released the graph. */
+    public Op creator() {
+        return creator;
+    }
+
+    void setCreator(Op op) {
+        this.creator = op;
+        this.requiresGrad = true;
+    }
+
+    /** Backpropagates from a single-element tensor (usually the loss), seeding dL/dL = 1. */
+    public void backward() {
+        if (numel() != 1) {
+            throw new IllegalStateException("backward() without a gradient needs a single-element tensor (a loss), "
+                    + "this one has shape " + shape + "; pass the upstream gradient: backward(grad)");
+        }
+        backward(backend().full(shape, 1f));
+    }
+
+    /** Backpropagates {@code upstream}, the gradient of some scalar with respect to this tensor. */
+    public void backward(Tensor upstream) {
+        if (!upstream.shape.equals(shape)) {
+            throw new IllegalArgumentException("backward: upstream gradient of shape " + upstream.shape
+                    + " for tensor of shape " + shape);
+        }
+        checkGraphNotReleased();
+        if (!requiresGrad) {
+            throw new IllegalStateException("backward: this tensor does not require a gradient; mark an input "
+                    + "with requiresGrad(true) before computing it (and not inside a no-grad scope)");
+        }
+        Autograd.backward(this, upstream);
+    }
+
+    /**
+     * Adds {@code g} to this tensor's gradient, first summing it back to this tensor's shape over the
+     * dimensions that broadcasting expanded: the one place where broadcasting is undone.
+     */
+    public void accumulateGrad(Tensor g) {
+        if (!requiresGrad) {
+            return;
+        }
+        Tensor reduced = sumToShape(g, shape);
+        grad = grad == null ? reduced : grad.add(reduced);
+    }
+
+    private static Tensor sumToShape(Tensor g, Shape target) {
+        if (g.shape.equals(target)) {
+            return g;
+        }
+        int lead = g.rank() - target.rank();
+        Tensor r = g;
+        for (int axis = 0; axis < g.rank(); axis++) {
+            boolean broadcastAxis = axis < lead || (target.dim(axis - lead) == 1 && g.dim(axis) != 1);
+            if (broadcastAxis) {
+                r = r.sum(axis, true);
+            }
+        }
+        return r.reshape(target.dims());
+    }
+
+    void checkGraphNotReleased() {
+        if (graphReleased) {
+            throw new IllegalStateException("backward through a graph that was already released: an earlier "
+                    + "backward() freed the saved activations behind this tensor; run the forward pass again");
+        }
+    }
+
+    void releaseGraph() {
+        creator = null;
+        grad = null;
+        graphReleased = true;
+    }
+
+    /** A leaf sharing this tensor's values, cut off from the graph. */
+    public Tensor detach() {
+        return new Tensor(shape, storage);
+    }
+
+    // ---------------------------------------------------------------- elementwise ops
+
+    public Tensor add(Tensor other) {
+        return Autograd.record(new Add(this, other));
+    }
+
+    public Tensor add(float s) {
+        return Autograd.record(new AddScalar(this, s));
+    }
+
+    public Tensor sub(Tensor other) {
+        return Autograd.record(new Sub(this, other));
+    }
+
+    public Tensor sub(float s) {
+        return add(-s);
+    }
+
+    public Tensor mul(Tensor other) {
+        return Autograd.record(new Mul(this, other));
+    }
+
+    public Tensor mul(float s) {
+        return Autograd.record(new MulScalar(this, s));
+    }
+
+    public Tensor div(Tensor other) {
+        return Autograd.record(new Div(this, other));
+    }
+
+    public Tensor div(float s) {
+        return mul(1f / s);
+    }
+
+    public Tensor neg() {
+        return Autograd.record(new Neg(this));
+    }
+
+    /** x^p for a constant exponent. */
+    public Tensor pow(float p) {
+        return Autograd.record(new PowScalar(this, p));
+    }
+
+    public Tensor exp() {
+        return Autograd.record(new Exp(this));
+    }
+
+    public Tensor log() {
+        return Autograd.record(new Log(this));
+    }
+
+    public Tensor sqrt() {
+        return Autograd.record(new Sqrt(this));
+    }
+
+    public Tensor tanh() {
+        return Autograd.record(new Tanh(this));
+    }
+
+    public Tensor sigmoid() {
+        return Autograd.record(new Sigmoid(this));
+    }
+
+    public Tensor relu() {
+        return Autograd.record(new Relu(this));
+    }
+
+    /** GELU with the tanh approximation (GPT-2's). */
+    public Tensor gelu() {
+        return Autograd.record(new Gelu(this, false));
+    }
+
+    /** GELU with the exact erf form, x·Φ(x). */
+    public Tensor geluExact() {
+        return Autograd.record(new Gelu(this, true));
+    }
+
+    // ---------------------------------------------------------------- matrix and shape ops
+
+    /** Matrix product over the last two axes, batch axes broadcast: {@code (.., M, K) @ (.., K, N) -> (.., M, N)}. */
+    public Tensor matmul(Tensor other) {
+        return Autograd.record(new MatMul(this, other));
+    }
+
+    /** Swaps the last two axes. */
+    public Tensor transpose() {
+        return transpose(-2, -1);
+    }
+
+    public Tensor transpose(int axis1, int axis2) {
+        int[] axes = new int[rank()];
+        Arrays.setAll(axes, i -> i);
+        int a = shape.normalizeAxis(axis1);
+        int b = shape.normalizeAxis(axis2);
+        axes[a] = b;
+        axes[b] = a;
+        return permute(axes);
+    }
+
+    /** Output axis i is input axis {@code axes[i]}. */
+    public Tensor permute(int... axes) {
+        return Autograd.record(new Permute(this, axes));
+    }
+
+    /** The same values viewed as another shape of equal size; one dimension may be {@code -1} (inferred). */
+    public Tensor reshape(int... dims) {
+        return Autograd.record(new Reshape(this, dims));
+    }
+
+    /** Elements {@code [start, end)} along {@code axis}. */
+    public Tensor slice(int axis, int start, int end) {
+        return Autograd.record(new Slice(this, axis, start, end));
+    }
+
+    /** Joins tensors along {@code axis}; they must agree on every other axis. */
+    public static Tensor concat(List<Tensor> tensors, int axis) {
+        return Autograd.record(new Concat(tensors, axis));
+    }
+
+    /** Materialises the NumPy broadcast of this tensor to {@code dims}. */
+    public Tensor broadcastTo(int... dims) {
+        return Autograd.record(new BroadcastTo(this, Shape.of(dims)));
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** Sum of all elements, a scalar. */
+    public Tensor sum() {
+        return sum(allAxes(), false);
+    }
+
+    public Tensor sum(int axis, boolean keepDim) {
+        return sum(new int[] {axis}, keepDim);
+    }
+
+    public Tensor sum(int[] axes, boolean keepDim) {
+        Tensor r = this;
+        for (int axis : axes) {
+            r = Autograd.record(new Sum(r, shape.normalizeAxis(axis)));
+        }
+        return keepDim ? r : r.reshape(dropAxes(axes));
+    }
+
+    /** Mean of all elements, a scalar. */
+    public Tensor mean() {
+        return mean(allAxes(), false);
+    }
+
+    public Tensor mean(int axis, boolean keepDim) {
+        return mean(new int[] {axis}, keepDim);
+    }
+
+    /** mean = Σ x / n, n the number of elements reduced. */
+    public Tensor mean(int[] axes, boolean keepDim) {
+        int n = 1;
+        for (int axis : axes) {
+            n *= shape.dim(axis);
+        }
+        return sum(axes, keepDim).mul(1f / n);
+    }
+
+    /** Maximum along one axis; ties share the gradient equally. */
+    public Tensor max(int axis, boolean keepDim) {
+        Tensor r = Autograd.record(new Max(this, shape.normalizeAxis(axis)));
+        return keepDim ? r : r.reshape(dropAxes(new int[] {axis}));
+    }
+
+    /** Softmax over the last axis. */
+    public Tensor softmax() {
+        return Autograd.record(new Softmax(this));
+    }
+
+    /** Log-softmax over the last axis. */
+    public Tensor logSoftmax() {
+        return Autograd.record(new LogSoftmax(this));
+    }
+
+    private int[] allAxes() {
+        int[] axes = new int[rank()];
+        Arrays.setAll(axes, i -> i);
+        return axes;
+    }
+
+    private int[] dropAxes(int[] axes) {
+        boolean[] drop = new boolean[rank()];
+        for (int axis : axes) {
+            drop[shape.normalizeAxis(axis)] = true;
+        }
+        int[] kept = new int[rank() - (int) java.util.stream.IntStream.range(0, rank()).filter(i -> drop[i]).count()];
+        for (int i = 0, j = 0; i < rank(); i++) {
+            if (!drop[i]) {
+                kept[j++] = shape.dim(i);
+            }
+        }
+        return kept;
+    }
+
+    // ---------------------------------------------------------------- printing
+
+    /** Like PyTorch: {@code tensor([[1.0000, 2.0000], [3.0000, 4.0000]], requiresGrad)}; long axes elided. */
+    @Override
+    public String toString() {
+        String values = TensorFormat.format(toArray(), shape);
+        String suffix = (backend() == Backends.cpu() ? "" : ", device=" + backend().name())
+                + (requiresGrad ? ", requiresGrad" : "");
+        return "tensor(" + values + suffix + ")";
+    }
+
+    /** Checks that two tensors live on the same backend, naming the op when they do not. */
+    public static Backend sameBackend(String op, Tensor a, Tensor b) {
+        if (a.backend() != b.backend()) {
+            throw new IllegalArgumentException(op + ": tensors on different devices, " + a.backend().name()
+                    + " and " + b.backend().name());
+        }
+        return a.backend();
+    }
+}

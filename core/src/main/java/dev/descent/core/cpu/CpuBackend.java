@@ -1,0 +1,467 @@
+package dev.descent.core.cpu;
+
+import dev.descent.core.Backend;
+import dev.descent.core.BinaryOp;
+import dev.descent.core.ReduceOp;
+import dev.descent.core.Rng;
+import dev.descent.core.Shape;
+import dev.descent.core.Tensor;
+import dev.descent.core.UnaryOp;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The CPU reference backend: plain Java loops over {@code float[]}, double accumulators in reductions, and the
+ * oracle that every faster path is tested against. Large loops are split across cores.
+ */
+public final class CpuBackend implements Backend {
+    public static final CpuBackend INSTANCE = new CpuBackend();
+
+    private CpuBackend() {
+    }
+
+    @FunctionalInterface
+    private interface FloatUnary {
+        float apply(float x);
+    }
+
+    @FunctionalInterface
+    private interface FloatBinary {
+        float apply(float a, float b);
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    /** The array behind a CPU tensor; names the device when the tensor lives elsewhere. */
+    static float[] data(Tensor t) {
+        if (!(t.storage() instanceof CpuStorage s)) {
+            throw new IllegalArgumentException("the cpu backend was handed a tensor on " + t.backend().name()
+                    + "; move it with tensor.to(Backends.cpu())");
+        }
+        return s.data;
+    }
+
+    private static Tensor wrap(float[] data, Shape shape) {
+        return Tensor.wrap(new CpuStorage(data), shape);
+    }
+
+    @Override
+    public Tensor fromArray(float[] data, Shape shape) {
+        return wrap(data.clone(), shape);
+    }
+
+    @Override
+    public float[] toArray(Tensor x) {
+        return data(x).clone();
+    }
+
+    @Override
+    public Tensor full(Shape shape, float value) {
+        float[] d = new float[shape.numel()];
+        if (value != 0f) {
+            Arrays.fill(d, value);
+        }
+        return wrap(d, shape);
+    }
+
+    @Override
+    public Tensor randn(Shape shape, Rng rng) {
+        float[] d = new float[shape.numel()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) rng.nextGaussian();
+        }
+        return wrap(d, shape);
+    }
+
+    @Override
+    public Tensor rand(Shape shape, Rng rng) {
+        float[] d = new float[shape.numel()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = rng.nextFloat();
+        }
+        return wrap(d, shape);
+    }
+
+    @Override
+    public void copyInto(Tensor dst, Tensor src) {
+        System.arraycopy(data(src), 0, data(dst), 0, src.numel());
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    public Tensor unary(UnaryOp op, Tensor x) {
+        FloatUnary f = unaryFunction(op);
+        float[] in = data(x);
+        float[] out = new float[in.length];
+        Parallel.forRange(in.length, 8, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = f.apply(in[i]);
+            }
+        });
+        return wrap(out, x.shape());
+    }
+
+    private static FloatUnary unaryFunction(UnaryOp op) {
+        switch (op) {
+            case NEG: return x -> -x;
+            case EXP: return x -> (float) Math.exp(x);
+            case LOG: return x -> (float) Math.log(x);
+            case SQRT: return x -> (float) Math.sqrt(x);
+            case TANH: return x -> (float) Math.tanh(x);
+            case SIGMOID: return x -> (float) ScalarMath.sigmoid(x);
+            case RELU: return x -> x > 0 ? x : 0f;
+            case STEP: return x -> x > 0 ? 1f : 0f;
+            case ABS: return Math::abs;
+            case GELU_TANH: return x -> (float) ScalarMath.geluTanh(x);
+            case GELU_TANH_GRAD: return x -> (float) ScalarMath.geluTanhGrad(x);
+            case GELU_ERF: return x -> (float) ScalarMath.geluErf(x);
+            case GELU_ERF_GRAD: return x -> (float) ScalarMath.geluErfGrad(x);
+            default: throw new IllegalArgumentException("unknown unary op " + op);
+        }
+    }
+
+    private static FloatBinary binaryFunction(BinaryOp op) {
+        switch (op) {
+            case ADD: return (a, b) -> a + b;
+            case SUB: return (a, b) -> a - b;
+            case MUL: return (a, b) -> a * b;
+            case DIV: return (a, b) -> a / b;
+            case POW: return (a, b) -> (float) Math.pow(a, b);
+            case MAX: return Math::max;
+            case EQ: return (a, b) -> a == b ? 1f : 0f;
+            case GT: return (a, b) -> a > b ? 1f : 0f;
+            case LT: return (a, b) -> a < b ? 1f : 0f;
+            default: throw new IllegalArgumentException("unknown binary op " + op);
+        }
+    }
+
+    @Override
+    public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        FloatBinary f = binaryFunction(op);
+        float[] x = data(a);
+        float[] y = data(b);
+        Shape outShape = Shape.broadcast(op.name().toLowerCase(java.util.Locale.ROOT), a.shape(), b.shape());
+        float[] out = new float[outShape.numel()];
+        if (a.shape().equals(b.shape())) {
+            Parallel.forRange(out.length, 2, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    out[i] = f.apply(x[i], y[i]);
+                }
+            });
+            return wrap(out, outShape);
+        }
+        Broadcast bc = new Broadcast(outShape);
+        int[] sa = bc.alignedStrides(a.shape());
+        int[] sb = bc.alignedStrides(b.shape());
+        int ia = bc.innerStride(sa);
+        int ib = bc.innerStride(sb);
+        int n = bc.rowLength;
+        Parallel.forRange(bc.rows, 2L * n, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int oa = bc.rowOffset(r, sa);
+                int ob = bc.rowOffset(r, sb);
+                int o = r * n;
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = f.apply(x[oa + j * ia], y[ob + j * ib]);
+                }
+            }
+        });
+        return wrap(out, outShape);
+    }
+
+    @Override
+    public Tensor binaryScalar(BinaryOp op, Tensor a, float s) {
+        FloatBinary f = binaryFunction(op);
+        float[] x = data(a);
+        float[] out = new float[x.length];
+        Parallel.forRange(out.length, 2, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = f.apply(x[i], s);
+            }
+        });
+        return wrap(out, a.shape());
+    }
+
+    @Override
+    public Tensor where(Tensor cond, Tensor a, Tensor b) {
+        Shape outShape = Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
+        float[] c = data(cond);
+        float[] x = data(a);
+        float[] y = data(b);
+        float[] out = new float[outShape.numel()];
+        Broadcast bc = new Broadcast(outShape);
+        int[] sc = bc.alignedStrides(cond.shape());
+        int[] sa = bc.alignedStrides(a.shape());
+        int[] sb = bc.alignedStrides(b.shape());
+        int ic = bc.innerStride(sc);
+        int ia = bc.innerStride(sa);
+        int ib = bc.innerStride(sb);
+        int n = bc.rowLength;
+        Parallel.forRange(bc.rows, 3L * n, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int oc = bc.rowOffset(r, sc);
+                int oa = bc.rowOffset(r, sa);
+                int ob = bc.rowOffset(r, sb);
+                for (int j = 0; j < n; j++) {
+                    out[r * n + j] = c[oc + j * ic] != 0f ? x[oa + j * ia] : y[ob + j * ib];
+                }
+            }
+        });
+        return wrap(out, outShape);
+    }
+
+    @Override
+    public Tensor broadcastTo(Tensor x, Shape shape) {
+        float[] in = data(x);
+        float[] out = new float[shape.numel()];
+        Broadcast bc = new Broadcast(shape);
+        int[] s = bc.alignedStrides(x.shape());
+        int inner = bc.innerStride(s);
+        int n = bc.rowLength;
+        Parallel.forRange(bc.rows, n, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = bc.rowOffset(r, s);
+                for (int j = 0; j < n; j++) {
+                    out[r * n + j] = in[o + j * inner];
+                }
+            }
+        });
+        return wrap(out, shape);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    @Override
+    public Tensor reduce(ReduceOp op, Tensor x, int axis) {
+        Shape shape = x.shape();
+        int outer = shape.outerSize(axis);
+        int n = shape.dim(axis);
+        int inner = shape.innerSize(axis);
+        float[] in = data(x);
+        float[] out = new float[outer * inner];
+        boolean max = op == ReduceOp.MAX;
+        Parallel.forRange(outer, (long) n * inner, (from, to) -> {
+            double[] acc = new double[inner];
+            for (int o = from; o < to; o++) {
+                Arrays.fill(acc, max ? Double.NEGATIVE_INFINITY : 0.0);
+                for (int k = 0; k < n; k++) {
+                    int base = (o * n + k) * inner;
+                    for (int i = 0; i < inner; i++) {
+                        acc[i] = max ? Math.max(acc[i], in[base + i]) : acc[i] + in[base + i];
+                    }
+                }
+                for (int i = 0; i < inner; i++) {
+                    out[o * inner + i] = (float) acc[i];
+                }
+            }
+        });
+        return wrap(out, shape.withDim(axis, 1));
+    }
+
+    // ---------------------------------------------------------------- matrix and layout
+
+    @Override
+    public Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
+        int m = transA ? a.dim(-1) : a.dim(-2);
+        int k = transA ? a.dim(-2) : a.dim(-1);
+        int n = transB ? b.dim(-2) : b.dim(-1);
+        int batch = a.shape().outerSize(-2);
+        int[] outDims = a.shape().dims();
+        outDims[outDims.length - 2] = m;
+        outDims[outDims.length - 1] = n;
+        float[] x = data(a);
+        float[] y = data(b);
+        float[] out = new float[batch * m * n];
+        boolean sharedB = b.rank() == 2;
+        float[] bRowMajor = sharedB && transB ? CpuMatmul.transpose(y, 0, n, k) : null;
+        if (sharedB && !transA) {
+            CpuMatmul.multiply(x, 0, transB ? bRowMajor : y, 0, out, 0, batch * m, k, n);
+            return wrap(out, Shape.of(outDims));
+        }
+        for (int i = 0; i < batch; i++) {
+            float[] ai = transA ? CpuMatmul.transpose(x, i * m * k, k, m) : x;
+            int aOff = transA ? 0 : i * m * k;
+            float[] bi = sharedB ? (transB ? bRowMajor : y) : (transB ? CpuMatmul.transpose(y, i * k * n, n, k) : y);
+            int bOff = sharedB || transB ? 0 : i * k * n;
+            CpuMatmul.multiply(ai, aOff, bi, bOff, out, i * m * n, m, k, n);
+        }
+        return wrap(out, Shape.of(outDims));
+    }
+
+    @Override
+    public Tensor permute(Tensor x, int[] axes) {
+        Shape in = x.shape();
+        int rank = in.rank();
+        int[] inStrides = in.strides();
+        int[] outDims = new int[rank];
+        int[] strides = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            outDims[i] = in.dim(axes[i]);
+            strides[i] = inStrides[axes[i]];
+        }
+        Shape outShape = Shape.of(outDims);
+        float[] src = data(x);
+        float[] out = new float[src.length];
+        Broadcast bc = new Broadcast(outShape);
+        int inner = bc.innerStride(strides);
+        int n = bc.rowLength;
+        Parallel.forRange(bc.rows, n, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = bc.rowOffset(r, strides);
+                for (int j = 0; j < n; j++) {
+                    out[r * n + j] = src[o + j * inner];
+                }
+            }
+        });
+        return wrap(out, outShape);
+    }
+
+    @Override
+    public Tensor slice(Tensor x, int axis, int start, int end) {
+        Shape shape = x.shape();
+        int outer = shape.outerSize(axis);
+        int n = shape.dim(axis);
+        int inner = shape.innerSize(axis);
+        int len = end - start;
+        float[] src = data(x);
+        float[] out = new float[outer * len * inner];
+        for (int o = 0; o < outer; o++) {
+            System.arraycopy(src, (o * n + start) * inner, out, o * len * inner, len * inner);
+        }
+        return wrap(out, shape.withDim(axis, len));
+    }
+
+    @Override
+    public Tensor concat(List<Tensor> xs, int axis) {
+        Shape first = xs.get(0).shape();
+        int outer = first.outerSize(axis);
+        int inner = first.innerSize(axis);
+        int total = xs.stream().mapToInt(t -> t.dim(axis)).sum();
+        float[] out = new float[outer * total * inner];
+        int offset = 0;
+        for (Tensor t : xs) {
+            int len = t.dim(axis) * inner;
+            float[] src = data(t);
+            for (int o = 0; o < outer; o++) {
+                System.arraycopy(src, o * len, out, (o * total) * inner + offset, len);
+            }
+            offset += len;
+        }
+        return wrap(out, first.withDim(axis, total));
+    }
+
+    // ---------------------------------------------------------------- fused
+
+    @Override
+    public Tensor softmax(Tensor x, boolean log) {
+        int c = x.dim(-1);
+        float[] out = new float[x.numel()];
+        CpuFused.softmax(data(x), out, rowsOf(x), c, log);
+        return wrap(out, x.shape());
+    }
+
+    @Override
+    public Tensor softmaxBackward(Tensor y, Tensor g, boolean log) {
+        float[] out = new float[y.numel()];
+        CpuFused.softmaxBackward(data(y), data(g), out, rowsOf(y), y.dim(-1), log);
+        return wrap(out, y.shape());
+    }
+
+    @Override
+    public LayerNormResult layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
+        int rows = rowsOf(x);
+        float[] y = new float[x.numel()];
+        float[] mean = new float[rows];
+        float[] rstd = new float[rows];
+        CpuFused.layerNorm(data(x), data(gamma), data(beta), eps, y, mean, rstd, rows, x.dim(-1));
+        Shape rowShape = rowShape(x);
+        return new LayerNormResult(wrap(y, x.shape()), wrap(mean, rowShape), wrap(rstd, rowShape));
+    }
+
+    @Override
+    public LayerNormGrads layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
+        int c = x.dim(-1);
+        float[] dx = new float[x.numel()];
+        float[] dgamma = new float[c];
+        float[] dbeta = new float[c];
+        CpuFused.layerNormBackward(data(dy), data(x), data(gamma), data(mean), data(rstd), dx, dgamma, dbeta,
+                rowsOf(x), c);
+        return new LayerNormGrads(wrap(dx, x.shape()), wrap(dgamma, gamma.shape()), wrap(dbeta, gamma.shape()));
+    }
+
+    @Override
+    public Tensor embedding(Tensor table, Tensor ids) {
+        int vocab = table.dim(0);
+        int c = table.dim(1);
+        int[] index = indices("embedding", ids, vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
+        float[] w = data(table);
+        float[] out = new float[index.length * c];
+        for (int i = 0; i < index.length; i++) {
+            System.arraycopy(w, index[i] * c, out, i * c, c);
+        }
+        int[] dims = Arrays.copyOf(ids.shape().dims(), ids.rank() + 1);
+        dims[ids.rank()] = c;
+        return wrap(out, Shape.of(dims));
+    }
+
+    @Override
+    public Tensor embeddingBackward(Tensor g, Tensor ids, int vocab) {
+        int c = g.dim(-1);
+        int[] index = indices("embedding", ids, vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
+        float[] grad = data(g);
+        float[] out = new float[vocab * c];
+        for (int i = 0; i < index.length; i++) {
+            int row = index[i] * c;
+            for (int j = 0; j < c; j++) {
+                out[row + j] += grad[i * c + j];
+            }
+        }
+        return wrap(out, Shape.of(vocab, c));
+    }
+
+    @Override
+    public Tensor crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, float labelSmoothing) {
+        int c = logits.dim(1);
+        int[] t = indices("crossEntropy", targets, c, ignoreIndex, c + " classes");
+        float[] loss = new float[t.length];
+        CpuFused.crossEntropy(data(logits), t, loss, t.length, c, ignoreIndex, labelSmoothing);
+        return wrap(loss, targets.shape());
+    }
+
+    @Override
+    public Tensor crossEntropyBackward(Tensor logits, Tensor targets, Tensor rowGrad, int ignoreIndex,
+                                       float labelSmoothing) {
+        int c = logits.dim(1);
+        int[] t = indices("crossEntropy", targets, c, ignoreIndex, c + " classes");
+        float[] d = new float[logits.numel()];
+        CpuFused.crossEntropyBackward(data(logits), t, data(rowGrad), d, t.length, c, ignoreIndex, labelSmoothing);
+        return wrap(d, logits.shape());
+    }
+
+    /** Integer ids from a float tensor, each in [0, bound) or equal to {@code allowed}; the error names the id. */
+    private static int[] indices(String op, Tensor ids, int bound, int allowed, String what) {
+        float[] v = data(ids);
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            int id = (int) v[i];
+            if (id != v[i] || ((id < 0 || id >= bound) && id != allowed)) {
+                throw new IndexOutOfBoundsException(op + ": index " + v[i] + " at position " + i
+                        + " is out of range for " + what);
+            }
+            out[i] = id;
+        }
+        return out;
+    }
+
+    private static int rowsOf(Tensor x) {
+        return x.dim(-1) == 0 ? 0 : x.numel() / x.dim(-1);
+    }
+
+    private static Shape rowShape(Tensor x) {
+        return Shape.of(Arrays.copyOf(x.shape().dims(), x.rank() - 1));
+    }
+}

@@ -1,0 +1,176 @@
+package dev.descent.core.cpu;
+
+/**
+ * The fused row kernels of the CPU reference: softmax, layer norm, cross-entropy. Each works on rows of length
+ * {@code c} and accumulates sums in double.
+ */
+final class CpuFused {
+    private CpuFused() {
+    }
+
+    /** y = softmax(x) or log-softmax(x) per row, max-subtracted: log Σ e^(x−m) never overflows. */
+    static void softmax(float[] x, float[] y, int rows, int c, boolean log) {
+        Parallel.forRange(rows, 3L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                float max = rowMax(x, off, c);
+                double sum = 0;
+                for (int j = 0; j < c; j++) {
+                    sum += Math.exp(x[off + j] - max);
+                }
+                if (log) {
+                    double logSum = Math.log(sum);
+                    for (int j = 0; j < c; j++) {
+                        y[off + j] = (float) (x[off + j] - max - logSum);
+                    }
+                } else {
+                    for (int j = 0; j < c; j++) {
+                        y[off + j] = (float) (Math.exp(x[off + j] - max) / sum);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Softmax: dx = y⊙(g − Σ g⊙y).  Log-softmax: dx = g − e^y·Σ g. */
+    static void softmaxBackward(float[] y, float[] g, float[] dx, int rows, int c, boolean log) {
+        Parallel.forRange(rows, 3L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                double dot = 0;
+                for (int j = 0; j < c; j++) {
+                    dot += log ? g[off + j] : (double) g[off + j] * y[off + j];
+                }
+                for (int j = 0; j < c; j++) {
+                    dx[off + j] = log ? (float) (g[off + j] - Math.exp(y[off + j]) * dot)
+                            : (float) (y[off + j] * (g[off + j] - dot));
+                }
+            }
+        });
+    }
+
+    /** Two-pass layer norm per row: μ, then σ² = mean((x−μ)²), rstd = 1/√(σ²+ε), y = γ(x−μ)rstd + β. */
+    static void layerNorm(float[] x, float[] gamma, float[] beta, float eps, float[] y, float[] mean, float[] rstd,
+                          int rows, int c) {
+        Parallel.forRange(rows, 4L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                double sum = 0;
+                for (int j = 0; j < c; j++) {
+                    sum += x[off + j];
+                }
+                double mu = sum / c;
+                double sq = 0;
+                for (int j = 0; j < c; j++) {
+                    double d = x[off + j] - mu;
+                    sq += d * d;
+                }
+                double rs = 1.0 / Math.sqrt(sq / c + eps);
+                for (int j = 0; j < c; j++) {
+                    y[off + j] = (float) ((x[off + j] - mu) * rs * gamma[j] + beta[j]);
+                }
+                mean[r] = (float) mu;
+                rstd[r] = (float) rs;
+            }
+        });
+    }
+
+    /**
+     * dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ⊙x̂)) with ĝ = g⊙γ and x̂ = (x−μ)·rstd;  dγ = Σ_rows g⊙x̂;  dβ = Σ_rows g.
+     */
+    static void layerNormBackward(float[] g, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dx,
+                                  float[] dgamma, float[] dbeta, int rows, int c) {
+        Parallel.forRange(rows, 6L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                double meanG = 0;
+                double meanGx = 0;
+                for (int j = 0; j < c; j++) {
+                    double gh = (double) g[off + j] * gamma[j];
+                    meanG += gh;
+                    meanGx += gh * (x[off + j] - mean[r]) * rstd[r];
+                }
+                meanG /= c;
+                meanGx /= c;
+                for (int j = 0; j < c; j++) {
+                    double xh = (x[off + j] - mean[r]) * rstd[r];
+                    dx[off + j] = (float) (rstd[r] * ((double) g[off + j] * gamma[j] - meanG - xh * meanGx));
+                }
+            }
+        });
+        double[] dg = new double[c];
+        double[] db = new double[c];
+        for (int r = 0; r < rows; r++) {
+            int off = r * c;
+            for (int j = 0; j < c; j++) {
+                dg[j] += (double) g[off + j] * (x[off + j] - mean[r]) * rstd[r];
+                db[j] += g[off + j];
+            }
+        }
+        for (int j = 0; j < c; j++) {
+            dgamma[j] = (float) dg[j];
+            dbeta[j] = (float) db[j];
+        }
+    }
+
+    /** lₙ = (1−ε)(lse − x_y) + (ε/C)·Σ_c(lse − x_c), lse = m + log Σ e^(x−m); 0 for ignored rows. */
+    static void crossEntropy(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex,
+                             float smoothing) {
+        Parallel.forRange(rows, 2L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                if (targets[r] == ignoreIndex) {
+                    loss[r] = 0f;
+                    continue;
+                }
+                int off = r * c;
+                double lse = logSumExp(logits, off, c);
+                double nll = lse - logits[off + targets[r]];
+                double sumAll = 0;
+                if (smoothing != 0) {
+                    for (int j = 0; j < c; j++) {
+                        sumAll += lse - logits[off + j];
+                    }
+                }
+                loss[r] = (float) ((1 - smoothing) * nll + smoothing / c * sumAll);
+            }
+        });
+    }
+
+    /** dlogits = gₙ·(p − (1−ε)·onehot(y) − ε/C), zero rows where ignored. */
+    static void crossEntropyBackward(float[] logits, int[] targets, float[] rowGrad, float[] dlogits, int rows,
+                                     int c, int ignoreIndex, float smoothing) {
+        Parallel.forRange(rows, 2L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                if (targets[r] == ignoreIndex) {
+                    java.util.Arrays.fill(dlogits, off, off + c, 0f);
+                    continue;
+                }
+                double lse = logSumExp(logits, off, c);
+                double gr = rowGrad[r];
+                for (int j = 0; j < c; j++) {
+                    double p = Math.exp(logits[off + j] - lse);
+                    double target = smoothing / c + (j == targets[r] ? 1 - smoothing : 0);
+                    dlogits[off + j] = (float) (gr * (p - target));
+                }
+            }
+        });
+    }
+
+    private static double logSumExp(float[] x, int off, int c) {
+        float max = rowMax(x, off, c);
+        double sum = 0;
+        for (int j = 0; j < c; j++) {
+            sum += Math.exp(x[off + j] - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    private static float rowMax(float[] x, int off, int c) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < c; j++) {
+            max = Math.max(max, x[off + j]);
+        }
+        return max;
+    }
+}
