@@ -1,0 +1,2 @@
+package dev.descent.lessons;
+public final class Lesson { public static String hello() { return "hi"; } }
