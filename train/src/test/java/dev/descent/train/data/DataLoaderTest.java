@@ -1,0 +1,93 @@
+package dev.descent.train.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataLoaderTest {
+    private static final int SHARD_TOKENS = 1024;
+
+    @TempDir
+    Path dir;
+
+    /** Four shards whose token at global position i is i mod 50000, so every window can be checked. */
+    private List<Path> shards(int count) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            int[] tokens = new int[SHARD_TOKENS];
+            for (int i = 0; i < tokens.length; i++) {
+                tokens[i] = (s * SHARD_TOKENS + i) % 50000;
+            }
+            Path file = dir.resolve(Dataset.shardName(s + 1));
+            Shard.write(file, tokens);
+            files.add(file);
+        }
+        return files;
+    }
+
+    @Test
+    void targetsAreInputsShiftedByOne() throws IOException {
+        DataLoader loader = new DataLoader(shards(1), 2, 8, 0);
+        DataLoader.Batch b = loader.next();
+        for (int i = 0; i < 15; i++) {
+            assertThat(b.targets()[i]).isEqualTo(b.inputs()[i + 1]);
+        }
+        assertThat(b.targets()[15]).isEqualTo(16);
+        assertThat(loader.next().inputs()[0]).isEqualTo(16);
+    }
+
+    @Test
+    void batchesCrossShardBoundariesSoNoneIsLost() throws IOException {
+        DataLoader loader = new DataLoader(shards(4), 2, 8, 0);
+        // Per-shard loaders (llm.c, build-nanogpt) get (1024 - 1) / 16 = 63 per shard, 252 in all.
+        assertThat(loader.batchesPerEpoch()).isEqualTo((4 * SHARD_TOKENS - 1) / 16).isEqualTo(255);
+        for (int k = 0; k < 255; k++) {
+            DataLoader.Batch b = loader.next();
+            assertThat(b.inputs()[0]).isEqualTo(k * 16);
+            assertThat(b.targets()[15]).isEqualTo(k * 16 + 16);
+        }
+        assertThat(loader.position().epoch()).isZero();
+        loader.next();
+        assertThat(loader.position().epoch()).isEqualTo(1);
+    }
+
+    @Test
+    void isDeterministicForASeedAndResumesFromAPosition() throws IOException {
+        List<Path> files = shards(4);
+        DataLoader a = new DataLoader(files, 2, 8, 42);
+        DataLoader b = new DataLoader(files, 2, 8, 42);
+        for (int k = 0; k < 300; k++) {
+            a.next();
+            b.next();
+        }
+        DataLoader.Position saved = a.position();
+        DataLoader resumed = new DataLoader(files, 2, 8, 42);
+        resumed.seek(saved);
+        for (int k = 0; k < 400; k++) {
+            DataLoader.Batch expected = a.next();
+            assertThat(resumed.next().inputs()).containsExactly(expected.inputs());
+            assertThat(b.next().inputs()).containsExactly(expected.inputs());
+        }
+    }
+
+    @Test
+    void laterEpochsShuffleShardOrderBySeed() throws IOException {
+        List<Path> files = shards(4);
+        DataLoader a = new DataLoader(files, 2, 8, 1);
+        DataLoader b = new DataLoader(files, 2, 8, 2);
+        List<Integer> firstA = new ArrayList<>();
+        List<Integer> firstB = new ArrayList<>();
+        for (int epoch = 1; epoch <= 6; epoch++) {
+            a.seek(new DataLoader.Position(epoch, 0));
+            b.seek(new DataLoader.Position(epoch, 0));
+            firstA.add(a.next().inputs()[0]);
+            firstB.add(b.next().inputs()[0]);
+        }
+        assertThat(firstA).isNotEqualTo(firstB);
+    }
+}
