@@ -1,5 +1,6 @@
 package dev.descent.optim;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -34,6 +36,10 @@ public final class ScheduleChart {
         }
         JFreeChart chart = ChartFactory.createXYLineChart(title, "step", "learning rate",
                 new XYSeriesCollection(series), PlotOrientation.VERTICAL, false, false, false);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         try (OutputStream out = Files.newOutputStream(file)) {
             ChartUtils.writeChartAsPNG(out, chart, width, height);
         }
