@@ -41,6 +41,11 @@ final class GoldenProblem {
 
     /** Runs the float loss forward and backward, leaving ∇L in each parameter's grad. */
     static void backward(List<Tensor> params) {
+        loss(params).backward();
+    }
+
+    /** L at the float parameters {W, c, b}, with its graph. */
+    static Tensor loss(List<Tensor> params) {
         Tensor w = params.get(0);
         Tensor c = params.get(1);
         Tensor b = params.get(2);
@@ -49,8 +54,7 @@ final class GoldenProblem {
         Tensor y = tensor(backend, flatten(Y), N, OUT);
         Tensor t = tensor(backend, T, 2);
         Tensor r = x.matmul(w).add(b).sub(y);
-        Tensor loss = r.mul(r).mean().add(c.sub(t).pow(4f).sum().mul(0.25f));
-        loss.backward();
+        return r.mul(r).mean().add(c.sub(t).pow(4f).sum().mul(0.25f));
     }
 
     /** ∇L at the double parameters {W, c, b}, from the formulas in the class comment. */
