@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.descent.core.Backends;
 import dev.descent.core.Tensor;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BackendIndependenceTest {
 
-    static java.util.stream.Stream<OptimizerGoldenTest.Case> cases() {
+    static Stream<OptimizerGoldenTest.Case> cases() {
         return OptimizerGoldenTest.cases();
     }
 

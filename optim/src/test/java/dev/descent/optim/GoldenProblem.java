@@ -3,6 +3,7 @@ package dev.descent.optim;
 import dev.descent.core.Backend;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -93,6 +94,6 @@ final class GoldenProblem {
     }
 
     private static double[] flatten(double[][] rows) {
-        return java.util.Arrays.stream(rows).flatMapToDouble(java.util.Arrays::stream).toArray();
+        return Arrays.stream(rows).flatMapToDouble(Arrays::stream).toArray();
     }
 }
