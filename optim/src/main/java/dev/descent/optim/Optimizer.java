@@ -1,0 +1,207 @@
+package dev.descent.optim;
+
+import dev.descent.core.Autograd;
+import dev.descent.core.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The common part of every optimizer: parameter groups, per-parameter state, {@link #step()},
+ * {@link #zeroGrad()} and state export/import for checkpoints.
+ *
+ * <p>A subclass writes one method, {@link #update}, the formula for one parameter, in Tensor ops. It runs under
+ * {@link Autograd#noGrad()} and writes the new value with {@code param.copyFrom(..)}; its state tensors live on
+ * the parameter's backend. So every optimizer runs unchanged on any backend: no loop here touches tensor data.
+ * Host-side scalars (bias corrections, 1 − β) are computed in double and handed to the ops as floats.
+ */
+public abstract class Optimizer {
+    private final String name;
+    private final List<Group> groups = new ArrayList<>();
+    private final List<Tensor> params = new ArrayList<>();
+    private Map<Tensor, ParamState> state = new IdentityHashMap<>();
+
+    /** One group as the optimizer sees it: the learning rate may change (schedules), the decay does not. */
+    private static final class Group {
+        final List<Tensor> params;
+        final double weightDecay;
+        double lr;
+
+        Group(List<Tensor> params, double lr, double weightDecay) {
+            this.params = params;
+            this.lr = lr;
+            this.weightDecay = weightDecay;
+        }
+    }
+
+    /**
+     * @param name        the optimizer's name, for messages
+     * @param groups      the parameter groups; a parameter may appear only once
+     * @param lr          the learning rate of groups that do not set their own
+     * @param weightDecay the weight decay of groups that do not set their own
+     */
+    protected Optimizer(String name, List<ParamGroup> groups, double lr, double weightDecay) {
+        this.name = name;
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException(name + ": no parameter groups given");
+        }
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (ParamGroup group : groups) {
+            for (Tensor p : group.params()) {
+                if (!seen.add(p)) {
+                    throw new IllegalArgumentException(name + ": parameter of shape " + p.shape()
+                            + " appears in more than one place; give each parameter once");
+                }
+            }
+            double groupLr = Hyper.nonNegative(name, "lr", group.lr().orElse(lr));
+            double groupDecay = Hyper.nonNegative(name, "weightDecay", group.weightDecay().orElse(weightDecay));
+            this.groups.add(new Group(group.params(), groupLr, groupDecay));
+            params.addAll(group.params());
+        }
+    }
+
+    /**
+     * Applies the update rule to one parameter that has a gradient. {@code state.step()} is already t, the
+     * number of updates including this one.
+     *
+     * @param param       θ, updated in place with {@code param.copyFrom(..)}
+     * @param grad        g = ∇f(θ), same shape and backend; never written into
+     * @param state       this parameter's counter and buffers
+     * @param lr          γ of the parameter's group, as set now
+     * @param weightDecay λ of the parameter's group
+     */
+    protected abstract void update(Tensor param, Tensor grad, ParamState state, double lr, double weightDecay);
+
+    /** The buffer names {@link #update} uses; a state import with any other name is refused. */
+    protected abstract Set<String> bufferNames();
+
+    /** One update of every parameter that has a gradient (parameters without one are skipped, as in PyTorch). */
+    public void step() {
+        try (Autograd.Scope ignored = Autograd.noGrad()) {
+            for (Group group : groups) {
+                for (Tensor p : group.params) {
+                    Tensor g = p.grad();
+                    if (g == null) {
+                        continue;
+                    }
+                    ParamState s = state.computeIfAbsent(p, k -> new ParamState(0));
+                    s.advance();
+                    update(p, g, s, group.lr, group.weightDecay);
+                }
+            }
+        }
+    }
+
+    /** Drops every parameter's gradient, so the next backward starts from zero. */
+    public void zeroGrad() {
+        for (Tensor p : params) {
+            p.zeroGrad();
+        }
+    }
+
+    /** Every parameter, groups in order: the indices used by {@link #exportState()}. */
+    public List<Tensor> params() {
+        return Collections.unmodifiableList(params);
+    }
+
+    public int groupCount() {
+        return groups.size();
+    }
+
+    /** γ of group {@code group}. */
+    public double lr(int group) {
+        return groups.get(group).lr;
+    }
+
+    /** λ of group {@code group}. */
+    public double weightDecay(int group) {
+        return groups.get(group).weightDecay;
+    }
+
+    /** Sets γ of every group (what a schedule does before each step). */
+    public void setLr(double lr) {
+        for (int i = 0; i < groups.size(); i++) {
+            setLr(i, lr);
+        }
+    }
+
+    /** Sets γ of one group. */
+    public void setLr(int group, double lr) {
+        groups.get(group).lr = Hyper.nonNegative(name, "lr", lr);
+    }
+
+    /** The state of parameter {@code index} of {@link #params()}, or null before its first update. */
+    public ParamState state(int index) {
+        return state.get(params.get(index));
+    }
+
+    /** The state for a checkpoint (see {@link OptimizerState} for the keys). Tensors are shared, not copied. */
+    public OptimizerState exportState() {
+        Map<String, Tensor> tensors = new HashMap<>();
+        Map<String, Long> steps = new HashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            ParamState s = state.get(params.get(i));
+            if (s == null) {
+                continue;
+            }
+            steps.put(Integer.toString(i), s.step());
+            for (Map.Entry<String, Tensor> e : s.buffers().entrySet()) {
+                tensors.put(i + "." + e.getKey(), e.getValue());
+            }
+        }
+        return new OptimizerState(tensors, steps);
+    }
+
+    /**
+     * Replaces the whole state with {@code saved} (from {@link #exportState()} of an optimizer of the same kind
+     * over parameters of the same shapes). Buffers are copied onto each parameter's backend. Nothing changes
+     * if {@code saved} does not fit.
+     */
+    public void importState(OptimizerState saved) {
+        Map<Tensor, ParamState> loaded = new IdentityHashMap<>();
+        for (Map.Entry<String, Long> e : saved.steps().entrySet()) {
+            Tensor p = param(e.getKey(), e.getKey());
+            loaded.put(p, new ParamState(Hyper.atLeastOne(name, "step of parameter " + e.getKey(), e.getValue())));
+        }
+        for (Map.Entry<String, Tensor> e : saved.tensors().entrySet()) {
+            String key = e.getKey();
+            int dot = key.indexOf('.');
+            if (dot < 0 || !bufferNames().contains(key.substring(dot + 1))) {
+                throw new IllegalArgumentException(name + ": state key '" + key + "' is not <index>.<buffer> with a "
+                        + "buffer in " + bufferNames());
+            }
+            Tensor p = param(key.substring(0, dot), key);
+            Tensor value = e.getValue();
+            if (!value.shape().equals(p.shape())) {
+                throw new IllegalArgumentException(name + ": state '" + key + "' has shape " + value.shape()
+                        + " but the parameter has shape " + p.shape());
+            }
+            ParamState s = loaded.get(p);
+            if (s == null) {
+                throw new IllegalArgumentException(name + ": state '" + key + "' has no step counter");
+            }
+            Tensor copy = p.backend().full(p.shape(), 0f);
+            copy.copyFrom(value);
+            s.put(key.substring(dot + 1), copy);
+        }
+        state = loaded;
+    }
+
+    private Tensor param(String index, String key) {
+        int i;
+        try {
+            i = Integer.parseInt(index);
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException(name + ": state key '" + key + "' does not start with a parameter index");
+        }
+        if (i < 0 || i >= params.size()) {
+            throw new IllegalArgumentException(name + ": state key '" + key + "' names parameter " + i + " but there are "
+                    + params.size());
+        }
+        return params.get(i);
+    }
+}

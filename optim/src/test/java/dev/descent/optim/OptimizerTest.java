@@ -1,0 +1,175 @@
+package dev.descent.optim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.descent.core.Backends;
+import dev.descent.core.Tensor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Groups, state, checkpoints and argument checking of the optimizers, on {@link GoldenProblem}. */
+class OptimizerTest {
+
+    static Stream<Arguments> invalidHyperparameters() {
+        List<ParamGroup> g = ParamGroup.single(GoldenProblem.params(Backends.cpu()));
+        return Stream.of(
+                Arguments.of((Runnable) () -> new SGD(g, -0.1, 0, 0, false, 0), "SGD: invalid lr -0.1"),
+                Arguments.of((Runnable) () -> new SGD(g, 0.1, -0.5, 0, false, 0), "SGD: invalid momentum -0.5"),
+                Arguments.of((Runnable) () -> new SGD(g, 0.1, 0, 0, false, -1), "SGD: invalid weightDecay -1.0"),
+                Arguments.of((Runnable) () -> new SGD(g, 0.1, 0, 0, true, 0), "Nesterov momentum requires a momentum > 0"),
+                Arguments.of((Runnable) () -> new SGD(g, 0.1, 0.9, 0.1, true, 0), "and zero dampening, got momentum 0.9 and dampening 0.1"),
+                Arguments.of((Runnable) () -> new RMSProp(g, 0.01, 0.99, 0, 0, 0, false), "RMSProp: invalid eps 0.0"),
+                Arguments.of((Runnable) () -> new RMSProp(g, 0.01, -0.1, 1e-8, 0, 0, false), "RMSProp: invalid alpha -0.1"),
+                Arguments.of((Runnable) () -> new Adam(g, Double.NaN, 0.9, 0.999, 1e-8, 0, false), "Adam: invalid lr NaN"),
+                Arguments.of((Runnable) () -> new Adam(g, 1e-3, 1.0, 0.999, 1e-8, 0, false), "Adam: invalid beta1 1.0 (must be in [0, 1))"),
+                Arguments.of((Runnable) () -> new Adam(g, 1e-3, 0.9, -0.1, 1e-8, 0, false), "Adam: invalid beta2 -0.1"),
+                Arguments.of((Runnable) () -> new AdamW(g, 1e-3, 0.9, 0.999, -1e-8, 0.1, false), "AdamW: invalid eps -1.0E-8"),
+                Arguments.of((Runnable) () -> new AdamW(List.of(ParamGroup.of(List.of()).withLr(-2)), 1e-3, 0.9, 0.999,
+                        1e-8, 0.1, false), "AdamW: invalid lr -2.0"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidHyperparameters")
+    void rejectsInvalidHyperparametersNamingTheValue(Runnable construct, String message) {
+        assertThatThrownBy(construct::run).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void rejectsAParameterGivenTwice() {
+        List<Tensor> p = GoldenProblem.params(Backends.cpu());
+        assertThatThrownBy(() -> new SGD(List.of(ParamGroup.of(p), ParamGroup.of(p.subList(0, 1))), 0.1, 0, 0, false, 0))
+                .hasMessageContaining("appears in more than one place");
+    }
+
+    @Test
+    void groupsKeepTheirOwnLearningRateAndDecay() {
+        List<Tensor> p = GoldenProblem.params(Backends.cpu());
+        AdamW adamw = new AdamW(List.of(ParamGroup.of(p.subList(0, 2)), ParamGroup.of(p.subList(2, 3))
+                .withLr(0.5).withWeightDecay(0)), 0.01, 0.9, 0.95, 1e-8, 0.1, false);
+        assertThat(adamw.groupCount()).isEqualTo(2);
+        assertThat(adamw.lr(0)).isEqualTo(0.01);
+        assertThat(adamw.lr(1)).isEqualTo(0.5);
+        assertThat(adamw.weightDecay(0)).isEqualTo(0.1);
+        assertThat(adamw.weightDecay(1)).isEqualTo(0.0);
+        assertThat(adamw.params()).containsExactlyElementsOf(p);
+        adamw.setLr(0.2);
+        assertThat(adamw.lr(1)).isEqualTo(0.2);
+        assertThatThrownBy(() -> adamw.setLr(-1)).hasMessageContaining("invalid lr -1.0");
+    }
+
+    @Test
+    void zeroGradDropsEveryGradient() {
+        List<Tensor> p = GoldenProblem.params(Backends.cpu());
+        SGD sgd = new SGD(ParamGroup.single(p), 0.1, 0, 0, false, 0);
+        GoldenProblem.backward(p);
+        assertThat(p).allSatisfy(t -> assertThat(t.grad()).isNotNull());
+        sgd.zeroGrad();
+        assertThat(p).allSatisfy(t -> assertThat(t.grad()).isNull());
+    }
+
+    @Test
+    void parametersWithoutAGradientAreSkipped() {
+        List<Tensor> p = GoldenProblem.params(Backends.cpu());
+        Adam adam = new Adam(ParamGroup.single(p), 0.1, 0.9, 0.999, 1e-8, 0, false);
+        GoldenProblem.backward(p);
+        p.get(1).zeroGrad();
+        float[] before = p.get(1).toArray();
+        adam.step();
+        adam.step();
+        assertThat(p.get(1).toArray()).containsExactly(before);
+        assertThat(adam.state(1)).isNull();
+        assertThat(adam.state(0).step()).isEqualTo(2);
+        assertThat(adam.state(0).buffers()).containsOnlyKeys("exp_avg", "exp_avg_sq");
+    }
+
+    @Test
+    void adamWithoutDecayEqualsAdamWWithoutDecay() {
+        float[][] adam = run(g -> new Adam(g, 0.05, 0.9, 0.95, 1e-8, 0, false), 4);
+        float[][] adamw = run(g -> new AdamW(g, 0.05, 0.9, 0.95, 1e-8, 0, false), 4);
+        assertThat(adamw).isDeepEqualTo(adam);
+    }
+
+    @Test
+    void amsgradChangesTheTrajectoryOnTheGoldenProblem() {
+        float[][] plain = run(g -> new Adam(g, 0.05, 0.9, 0.5, 1e-8, 0, false), 5);
+        float[][] amsgrad = run(g -> new Adam(g, 0.05, 0.9, 0.5, 1e-8, 0, true), 5);
+        assertThat(Math.abs(plain[0][0] - amsgrad[0][0])).isGreaterThan(1e-3f);
+    }
+
+    static Stream<Function<List<ParamGroup>, Optimizer>> optimizers() {
+        return Stream.of(
+                g -> new SGD(g, 0.05, 0.9, 0.1, false, 0.01),
+                g -> new RMSProp(g, 0.01, 0.9, 1e-8, 0.01, 0.8, true),
+                g -> new Adam(g, 0.05, 0.9, 0.5, 1e-8, 0.01, true),
+                g -> new AdamW(g, 0.05, 0.9, 0.95, 1e-8, 0.1, false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("optimizers")
+    void exportedStateResumesTheSameTrajectoryBitForBit(Function<List<ParamGroup>, Optimizer> make) {
+        List<Tensor> a = GoldenProblem.params(Backends.cpu());
+        Optimizer first = make.apply(ParamGroup.single(a));
+        steps(first, a, 3);
+        OptimizerState saved = first.exportState();
+        assertThat(saved.steps()).containsEntry("0", 3L).containsEntry("2", 3L);
+
+        List<Tensor> b = GoldenProblem.params(Backends.cpu());
+        for (int i = 0; i < a.size(); i++) {
+            b.get(i).copyFrom(a.get(i));
+        }
+        Optimizer resumed = make.apply(ParamGroup.single(b));
+        resumed.importState(saved);
+        steps(first, a, 2);
+        steps(resumed, b, 2);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i).toArray()).containsExactly(a.get(i).toArray());
+        }
+        assertThat(resumed.state(0).step()).isEqualTo(5);
+    }
+
+    @Test
+    void importRefusesStateThatDoesNotFit() {
+        List<Tensor> p = GoldenProblem.params(Backends.cpu());
+        Adam adam = new Adam(ParamGroup.single(p), 0.05, 0.9, 0.999, 1e-8, 0, false);
+        steps(adam, p, 1);
+        OptimizerState good = adam.exportState();
+
+        assertThatThrownBy(() -> adam.importState(with(good, "1.exp_avg", Tensor.zeros(3))))
+                .hasMessageContaining("state '1.exp_avg' has shape (3) but the parameter has shape (2)");
+        assertThatThrownBy(() -> adam.importState(with(good, "0.momentum_buffer", Tensor.zeros(2, 3))))
+                .hasMessageContaining("state key '0.momentum_buffer' is not <index>.<buffer>");
+        assertThatThrownBy(() -> adam.importState(with(good, "7.exp_avg", Tensor.zeros(2, 3))))
+                .hasMessageContaining("names parameter 7 but there are 3");
+        assertThatThrownBy(() -> adam.importState(new OptimizerState(good.tensors(), Map.of("0", 1L, "1", 1L))))
+                .hasMessageContaining("state '2.exp_avg' has no step counter");
+        assertThat(adam.state(0).step()).isEqualTo(1);
+    }
+
+    private static OptimizerState with(OptimizerState state, String key, Tensor value) {
+        Map<String, Tensor> tensors = new HashMap<>(state.tensors());
+        tensors.put(key, value);
+        return new OptimizerState(tensors, state.steps());
+    }
+
+    private static void steps(Optimizer optimizer, List<Tensor> params, int n) {
+        for (int i = 0; i < n; i++) {
+            optimizer.zeroGrad();
+            GoldenProblem.backward(params);
+            optimizer.step();
+        }
+    }
+
+    private static float[][] run(Function<List<ParamGroup>, Optimizer> make, int n) {
+        List<Tensor> p = GoldenProblem.params(Backends.cpu());
+        steps(make.apply(ParamGroup.single(p)), p, n);
+        return p.stream().map(Tensor::toArray).toArray(float[][]::new);
+    }
+}
