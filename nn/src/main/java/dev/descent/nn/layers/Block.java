@@ -29,6 +29,14 @@ public final class Block extends Module {
         return attn;
     }
 
+    public LayerNorm ln1() {
+        return ln1;
+    }
+
+    public LayerNorm ln2() {
+        return ln2;
+    }
+
     public MLP mlp() {
         return mlp;
     }
