@@ -2,7 +2,6 @@ package dev.descent.nn.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import dev.descent.core.GradCheck;
 import dev.descent.core.Rng;
@@ -64,7 +63,5 @@ class LinearTest {
         assertThatThrownBy(() -> new Linear(Tensor.zeros(3, 2), Tensor.zeros(2)))
                 .hasMessageContaining("needs weight (out, in) and bias (out), got (3, 2) and (2)");
         assertThat(new Linear(3, 2, false, new Rng(1)).toString()).isEqualTo("Linear(in=3, out=2, bias=false)");
-        assertThat(new Linear(3, 2, new Rng(1)).forward(Tensor.ones(1, 3)).toArray()[0]).isCloseTo(
-                new Linear(3, 2, new Rng(1)).forward(Tensor.ones(1, 3)).toArray()[0], within(0f));
     }
 }
