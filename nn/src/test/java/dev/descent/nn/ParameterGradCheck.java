@@ -54,7 +54,7 @@ public final class ParameterGradCheck {
                             name, e.getKey(), p.shape(), seed, i, a, numeric));
                 }
             }
-            p.copyFrom(Tensor.fromArray(x, p.shape().dims()));
+            p.copyFrom(p.backend().fromArray(x, p.shape()));
         }
         module.zeroGrad();
         if (!mismatches.isEmpty()) {
@@ -67,7 +67,7 @@ public final class ParameterGradCheck {
                                    float[] weights) {
         float[] perturbed = x.clone();
         perturbed[index] = (float) value;
-        p.copyFrom(Tensor.fromArray(perturbed, p.shape().dims()));
+        p.copyFrom(p.backend().fromArray(perturbed, p.shape()));
         float[] y;
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             y = output.get().toArray();

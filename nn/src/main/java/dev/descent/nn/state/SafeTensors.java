@@ -7,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.descent.core.Backends;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import java.io.IOException;
@@ -162,7 +163,7 @@ public final class SafeTensors {
                 ByteBuffer bytes = readFully(in, 8 + headerLength + entry.begin(), (int) (entry.end() - entry.begin()));
                 float[] values = new float[entry.shape().numel()];
                 bytes.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-                tensors.put(e.getKey(), Tensor.fromArray(values, entry.shape().dims()));
+                tensors.put(e.getKey(), Backends.defaultBackend().fromArray(values, entry.shape()));
             }
             return new Contents(tensors, header.metadata());
         }
