@@ -36,7 +36,7 @@ public final class ParameterGradCheck {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = 2 * weights[i] - 1;
         }
-        out.mul(Tensor.fromArray(weights, out.shape().dims())).sum().backward();
+        out.mul(out.backend().fromArray(weights, out.shape())).sum().backward();
 
         List<String> mismatches = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : module.namedParameters().entrySet()) {
