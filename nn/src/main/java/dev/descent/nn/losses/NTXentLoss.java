@@ -15,6 +15,12 @@ import java.util.List;
  * </pre>
  */
 public final class NTXentLoss {
+    /**
+     * The masked logit: a finite stand-in for −∞ (e^(−1e9) is 0 in float, so the loss is the same) that keeps a
+     * fused cross-entropy finite even if it also sums log p over every class.
+     */
+    private static final float MASKED = -1e9f;
+
     private final float temperature;
 
     public NTXentLoss(float temperature) {
@@ -32,12 +38,12 @@ public final class NTXentLoss {
         }
         int n = z1.dim(0);
         Tensor z = Tensor.concat(List.of(z1, z2), 0);
-        // logits = s(z, z)/τ with the diagonal at −∞
+        // logits = s(z, z)/τ with the diagonal masked out
         Tensor logits = Cosine.similarities(z, z).div(temperature);
         Backend backend = z.backend();
         Tensor index = Tensor.arange(2 * n).to(backend);
         Tensor self = backend.binary(BinaryOp.EQ, index.reshape(2 * n, 1), index.reshape(1, 2 * n));
-        logits = Functional.maskedFill(logits, self, Float.NEGATIVE_INFINITY);
+        logits = Functional.maskedFill(logits, self, MASKED);
         // pos(i) = (i + N) mod 2N
         Tensor positives = Tensor.concat(List.of(index.slice(0, n, 2 * n), index.slice(0, 0, n)), 0);
         return Functional.crossEntropy(logits, positives);

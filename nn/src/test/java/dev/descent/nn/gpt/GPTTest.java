@@ -159,4 +159,22 @@ class GPTTest {
         ParameterGradCheck.check("GPT logits", 7, gpt, () -> gpt.forward(idx));
         ParameterGradCheck.check("GPT loss", 8, gpt, () -> gpt.loss(idx, targets).mul(100f), 24);
     }
+
+    @Test
+    void checkpointingBlocksLeavesLossAndGradientsBitForBitTheSame() {
+        GPTConfig config = TINY.withDropout(0.1f);
+        GPT plain = new GPT(config, new Rng(9));
+        GPT checkpointed = new GPT(config.withGradientCheckpointing(true), new Rng(9));
+        Rng data = new Rng(10);
+        Tensor idx = tokens(data, 2, 8, 11);
+        Tensor targets = tokens(data, 2, 8, 11);
+        Tensor plainLoss = plain.loss(idx, targets);
+        Tensor checkpointedLoss = checkpointed.loss(idx, targets);
+        assertThat(checkpointedLoss.item()).isEqualTo(plainLoss.item());
+        plainLoss.backward();
+        checkpointedLoss.backward();
+        var expected = plain.namedParameters();
+        checkpointed.namedParameters().forEach((name, p) ->
+                assertThat(p.grad().toArray()).as(name).containsExactly(expected.get(name).grad().toArray()));
+    }
 }
