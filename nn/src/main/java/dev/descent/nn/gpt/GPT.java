@@ -1,0 +1,112 @@
+package dev.descent.nn.gpt;
+
+import dev.descent.core.Functional;
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import dev.descent.nn.GradientCheckpoint;
+import dev.descent.nn.Init;
+import dev.descent.nn.Module;
+import dev.descent.nn.Sequential;
+import dev.descent.nn.layers.Block;
+import dev.descent.nn.layers.Dropout;
+import dev.descent.nn.layers.Embedding;
+import dev.descent.nn.layers.LayerNorm;
+import dev.descent.nn.layers.Linear;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A GPT-2 language model: token ids {@code (B, T)} -> next-token logits {@code (B, T, V)}.
+ * <pre>
+ * x = dropout(wte[idx] + wpe[0..T−1])        (B, T, C)
+ * x = block_{L−1}(..block_0(x))               pre-LN transformer blocks
+ * logits = lnf(x) · wteᵀ                      the head is tied to the token embedding
+ * </pre>
+ * Initialisation follows GPT-2: Linear and Embedding weights from N(0, 0.02²), biases zero, LayerNorms
+ * (1, 0), and the two projections that write into the residual stream ({@code attn.proj}, {@code mlp.proj})
+ * from N(0, (0.02/√(2L))²), so the stream's variance does not grow with depth.
+ */
+public final class GPT extends Module {
+    private static final float STD = 0.02f;
+
+    private final GPTConfig config;
+    private final Embedding wte;
+    private final Embedding wpe;
+    private final Dropout drop;
+    private final Sequential blocks;
+    private final LayerNorm lnf;
+
+    public GPT(GPTConfig config, Rng rng) {
+        this.config = config;
+        int c = config.width();
+        this.wte = module("wte", new Embedding(Init.normal(rng, 0f, STD, config.vocabSize(), c)));
+        this.wpe = module("wpe", new Embedding(Init.normal(rng, 0f, STD, config.contextLength(), c)));
+        this.drop = module("drop", new Dropout(config.dropout(), rng));
+        List<Module> layers = new ArrayList<>();
+        for (int i = 0; i < config.layers(); i++) {
+            Block block = new Block(c, config.heads(), config.dropout(), rng);
+            initialise(block, rng);
+            layers.add(config.gradientCheckpointing() ? new GradientCheckpoint(block) : block);
+        }
+        this.blocks = module("blocks", new Sequential(layers));
+        this.lnf = module("lnf", new LayerNorm(c));
+    }
+
+    /** GPT-2's initialisation of one block's Linear layers, residual projections scaled by 1/√(2L). */
+    private void initialise(Block block, Rng rng) {
+        Set<Module> residual = Set.of(block.attn().proj(), block.mlp().proj());
+        float residualStd = (float) (STD / Math.sqrt(2.0 * config.layers()));
+        for (Module m : block.modules()) {
+            if (m instanceof Linear linear) {
+                float std = residual.contains(linear) ? residualStd : STD;
+                linear.weight().copyFrom(Init.normal(rng, 0f, std, linear.weight().shape().dims()));
+                linear.bias().copyFrom(Init.zeros(linear.bias().shape().dims()));
+            }
+        }
+    }
+
+    /** idx (B, T) -> logits (B, T, V); T may not exceed the context length. */
+    @Override
+    public Tensor forward(Tensor idx) {
+        if (idx.rank() != 2) {
+            throw new IllegalArgumentException("GPT: needs token ids (B, T), got " + idx.shape());
+        }
+        int t = idx.dim(1);
+        if (t > config.contextLength()) {
+            throw new IllegalArgumentException("GPT: sequence length " + t + " exceeds the context length "
+                    + config.contextLength());
+        }
+        Tensor positions = Tensor.arange(t).to(idx.backend());
+        // x = wte[idx] + wpe[0..T−1], (B, T, C) + (T, C)
+        Tensor x = drop.forward(wte.forward(idx).add(wpe.forward(positions)));
+        x = lnf.forward(blocks.forward(x));
+        // logits = x · wteᵀ, (B, T, C) @ (C, V)
+        return x.matmul(wte.weight().transpose());
+    }
+
+    /** Mean cross-entropy of the logits for idx (B, T) against the next tokens targets (B, T). */
+    public Tensor loss(Tensor idx, Tensor targets) {
+        return Functional.crossEntropy(forward(idx), targets);
+    }
+
+    public GPTConfig config() {
+        return config;
+    }
+
+    /**
+     * The number of parameters of a GPT with this configuration, without building it:
+     * V·C + T·C (embeddings) + L·(12C² + 13C) (blocks) + 2C (final LayerNorm). Per block: two LayerNorms 4C,
+     * qkv 3C² + 3C, attention projection C² + C, MLP 4C² + 4C and 4C² + C. The head is tied, so adds nothing.
+     */
+    public static long parameterCount(GPTConfig config) {
+        long c = config.width();
+        long perBlock = 12 * c * c + 13 * c;
+        return (long) config.vocabSize() * c + (long) config.contextLength() * c + config.layers() * perBlock + 2 * c;
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "parameters=" + parameterCount();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.descent.nn.layers;
+
+import dev.descent.core.Backend;
+import dev.descent.core.BinaryOp;
+import dev.descent.core.Functional;
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import dev.descent.nn.Module;
+
+/**
+ * Multi-head causal self-attention over {@code x (B, T, C)} with nh heads of size hs = C/nh:
+ * <pre>
+ * q, k, v = split(x·W_qkvᵀ + b_qkv)                 each (B, T, C) -> (B, nh, T, hs)
+ * att     = softmax(mask(q·kᵀ / √hs))               (B, nh, T, T), −∞ where key s > query t
+ * y       = merge(dropout(att)·v)                   (B, nh, T, hs) -> (B, T, C)
+ * out     = dropout(y·W_projᵀ + b_proj)
+ * </pre>
+ * Position t attends to positions 0..t only, so a token never sees the future.
+ */
+public final class CausalSelfAttention extends Module {
+    private final int heads;
+    private final Linear qkv;
+    private final Linear proj;
+    private final Dropout attnDropout;
+    private final Dropout residDropout;
+
+    public CausalSelfAttention(int width, int heads, float dropout, Rng rng) {
+        if (heads <= 0 || width % heads != 0) {
+            throw new IllegalArgumentException("CausalSelfAttention: width " + width + " is not divisible by "
+                    + heads + " heads");
+        }
+        this.heads = heads;
+        this.qkv = module("qkv", new Linear(width, 3 * width, rng));
+        this.proj = module("proj", new Linear(width, width, rng));
+        this.attnDropout = module("attnDropout", new Dropout(dropout, rng));
+        this.residDropout = module("residDropout", new Dropout(dropout, rng));
+    }
+
+    /** (B, T, C) -> (B, T, C) */
+    @Override
+    public Tensor forward(Tensor x) {
+        int width = qkv.weight().dim(1);
+        if (x.rank() != 3 || x.dim(2) != width) {
+            throw new IllegalArgumentException("CausalSelfAttention: needs input (B, T, " + width + "), got " + x.shape());
+        }
+        int b = x.dim(0);
+        int t = x.dim(1);
+        int hs = width / heads;
+        Tensor qkvOut = qkv.forward(x);
+        Tensor q = splitHeads(qkvOut.slice(2, 0, width), hs);
+        Tensor k = splitHeads(qkvOut.slice(2, width, 2 * width), hs);
+        Tensor v = splitHeads(qkvOut.slice(2, 2 * width, 3 * width), hs);
+        // att = softmax(mask(q·kᵀ/√hs))
+        Tensor scores = q.matmul(k.transpose()).mul((float) (1 / Math.sqrt(hs)));
+        Tensor att = Functional.maskedFill(scores, causalMask(t, x.backend()), Float.NEGATIVE_INFINITY).softmax();
+        // y = att·v, heads merged back into channels
+        Tensor y = attnDropout.forward(att).matmul(v).permute(0, 2, 1, 3).reshape(b, t, width);
+        return residDropout.forward(proj.forward(y));
+    }
+
+    /** (B, T, C) -> (B, nh, T, hs) */
+    private Tensor splitHeads(Tensor x, int hs) {
+        return x.reshape(x.dim(0), x.dim(1), heads, hs).permute(0, 2, 1, 3);
+    }
+
+    /** (T, T), 1 where key s > query t (the future), else 0. */
+    static Tensor causalMask(int t, Backend backend) {
+        Tensor positions = Tensor.arange(t).to(backend);
+        return backend.binary(BinaryOp.GT, positions.reshape(1, t), positions.reshape(t, 1));
+    }
+
+    /** The projection to queries, keys and values, C -> 3C. */
+    public Linear qkv() {
+        return qkv;
+    }
+
+    /** The output projection C -> C back into the residual stream. */
+    public Linear proj() {
+        return proj;
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "heads=" + heads;
+    }
+}
