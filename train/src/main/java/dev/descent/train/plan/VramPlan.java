@@ -1,5 +1,7 @@
 package dev.descent.train.plan;
 
+import dev.descent.nn.gpt.GPT;
+import dev.descent.nn.gpt.GPTConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,16 +35,15 @@ public final class VramPlan {
         this.layout = layout;
     }
 
-    /**
-     * Prices a GPT with {@code vocab} (padded) token ids, {@code context} positions, {@code layers} blocks of
-     * {@code heads} heads and width {@code width}, trained with AdamW at micro-batch {@code batch} × {@code seqLen}.
-     */
-    public static VramPlan of(int vocab, int context, int layers, int heads, int width, int batch, int seqLen,
-                              Layout layout) {
+    /** Prices training {@code model} with AdamW at micro-batch {@code batch} × {@code seqLen}. */
+    public static VramPlan of(GPTConfig model, int batch, int seqLen, Layout layout) {
         VramPlan plan = new VramPlan(layout);
-        long c = width;
+        int layers = model.layers();
+        int heads = model.heads();
+        long vocab = model.vocabSize();
+        long c = model.width();
         long bt = (long) batch * seqLen;
-        long params = parameterCount(vocab, context, layers, width);
+        long params = GPT.parameterCount(model);
         plan.add("parameters", params * FLOAT);
         plan.add("gradients", params * FLOAT);
         plan.add("AdamW moments m and v", 2 * params * FLOAT);
@@ -68,15 +69,6 @@ public final class VramPlan {
         }
         plan.add("workspace (matmul and reduction scratch)", 32L << 20);
         return plan;
-    }
-
-    /**
-     * GPT-2's parameter count with a tied head: wte V·C + wpe ctx·C + layers·(12C² + 13C) + final LayerNorm 2C.
-     * Per block: ln1 2C, qkv 3C²+3C, proj C²+C, ln2 2C, fc 4C²+4C, fc proj 4C²+C.
-     */
-    public static long parameterCount(int vocab, int context, int layers, int width) {
-        long c = width;
-        return (long) vocab * c + (long) context * c + layers * (12 * c * c + 13 * c) + 2 * c;
     }
 
     private void add(String name, long bytes) {

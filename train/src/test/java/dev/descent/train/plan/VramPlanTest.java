@@ -2,21 +2,29 @@ package dev.descent.train.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.descent.core.Rng;
+import dev.descent.nn.gpt.GPT;
+import dev.descent.nn.gpt.GPTConfig;
 import org.junit.jupiter.api.Test;
 
 class VramPlanTest {
     private static final long GIB = 1L << 30;
+    private static final GPTConfig GPT2_PADDED = GPTConfig.gpt2Small().withVocabSize(50304);
 
     @Test
-    void gpt2SmallHasTheKnownParameterCount() {
-        assertThat(VramPlan.parameterCount(50257, 1024, 12, 768)).isEqualTo(124_439_808L);
-        assertThat(VramPlan.parameterCount(50304, 1024, 12, 768)).isEqualTo(124_439_808L + 47L * 768);
+    void parameterFiguresMatchTheModelsActualParameterCount() {
+        GPTConfig small = new GPTConfig(101, 16, 3, 2, 8, 0f, false);
+        long actual = new GPT(small, new Rng(0)).parameterCount();
+        VramPlan plan = VramPlan.of(small, 2, 16, VramPlan.Layout.FITTED);
+        assertThat(plan.items().get(0).bytes()).isEqualTo(4 * actual);
+        assertThat(plan.items().get(1).bytes()).isEqualTo(4 * actual);
+        assertThat(plan.items().get(2).bytes()).isEqualTo(8 * actual);
     }
 
     @Test
     void keepingEveryActivationDoesNotFitA1070TiButTheFittedLayoutDoes() {
-        VramPlan keepAll = VramPlan.of(50304, 1024, 12, 12, 768, 2, 1024, VramPlan.Layout.KEEP_ALL);
-        VramPlan fitted = VramPlan.of(50304, 1024, 12, 12, 768, 2, 1024, VramPlan.Layout.FITTED);
+        VramPlan keepAll = VramPlan.of(GPT2_PADDED, 2, 1024, VramPlan.Layout.KEEP_ALL);
+        VramPlan fitted = VramPlan.of(GPT2_PADDED, 2, 1024, VramPlan.Layout.FITTED);
         assertThat(keepAll.fits(8 * GIB)).isFalse();
         assertThat(fitted.fits(8 * GIB)).isTrue();
         // DESIGN.md's arithmetic: 4 x 124.5M x 4 B = 1.85 GiB for parameters, gradients and both moments.
@@ -29,7 +37,7 @@ class VramPlanTest {
 
     @Test
     void renderNamesEveryItemAndTheVerdict() {
-        String table = VramPlan.of(50304, 1024, 12, 12, 768, 2, 1024, VramPlan.Layout.FITTED).render(8 * GIB);
+        String table = VramPlan.of(GPT2_PADDED, 2, 1024, VramPlan.Layout.FITTED).render(8 * GIB);
         assertThat(table).contains("parameters", "AdamW", "log-sum-exp", "total", "fits");
     }
 }

@@ -1,0 +1,34 @@
+package dev.descent.train.cli;
+
+import dev.descent.nn.gpt.GPT;
+import dev.descent.train.TrainConfig;
+import dev.descent.train.plan.VramPlan;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code plan}: the byte breakdown of a training configuration, and whether it fits a card. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Print the device-memory breakdown of training a preset, before anything is allocated.")
+public final class PlanCommand implements Callable<Integer> {
+    @Mixin
+    TrainOptions options;
+
+    @Option(names = "--card", defaultValue = "8g", description = "Card memory to check against (default ${DEFAULT-VALUE}).")
+    String card;
+
+    @Override
+    public Integer call() {
+        TrainConfig c = options.resolve();
+        long cardBytes = ByteSize.parse(card);
+        System.out.printf(Locale.ROOT, "%s: %d layers, %d heads, width %d, context %d, vocab %d, micro-batch %d x %d%n",
+                c.preset(), c.layers(), c.heads(), c.width(), c.context(), c.vocab(), c.microBatch(), c.seqLen());
+        System.out.printf(Locale.ROOT, "parameters: %,d%n", GPT.parameterCount(c.model()));
+        for (VramPlan.Layout layout : VramPlan.Layout.values()) {
+            System.out.print(VramPlan.of(c.model(), c.microBatch(), c.seqLen(), layout).render(cardBytes));
+        }
+        return 0;
+    }
+}
