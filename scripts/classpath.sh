@@ -13,5 +13,6 @@ if [ ! -f "$cp_file" ] || [ -n "$stale" ]; then
   echo "descent: building (mvn package, tests skipped; the first time downloads dependencies) ..." >&2
   (cd "$root" && mvn -B -q -DskipTests -pl lessons -am package dependency:build-classpath \
       -Dmdep.outputFile=target/classpath.txt >&2)
+  touch "$cp_file"
 fi
 echo "$root/lessons/target/classes:$(cat "$cp_file")"

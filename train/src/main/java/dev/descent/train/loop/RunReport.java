@@ -39,7 +39,7 @@ public final class RunReport {
         }
         summary.put("history", history);
         Files.writeString(dir.resolve("summary.json"),
-                new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(summary),
+                new GsonBuilder().setPrettyPrinting().create().toJson(summary),
                 StandardCharsets.UTF_8);
     }
 

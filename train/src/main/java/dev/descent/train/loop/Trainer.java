@@ -150,8 +150,8 @@ public final class Trainer {
         double tokensPerSecond = accumulation * (double) config.microBatch() * config.seqLen() / seconds;
         Double val = config.evalEvery() > 0 && ((step + 1) % config.evalEvery() == 0 || step + 1 == config.steps())
                 ? validationLoss() : null;
-        return new StepLog(step, loss, norm, lr, seconds * 1000, tokensPerSecond,
-                Mfu.of(tokensPerSecond, flopsPerToken, deviceName), val);
+        double mfu = Mfu.of(tokensPerSecond, flopsPerToken, deviceName);
+        return new StepLog(step, loss, norm, lr, seconds * 1000, tokensPerSecond, Double.isNaN(mfu) ? null : mfu, val);
     }
 
     private Tensor ids(int[] ids, DataLoader.Batch b) {
@@ -198,7 +198,7 @@ public final class Trainer {
     }
 
     private static String format(StepLog s) {
-        String mfu = Double.isNaN(s.mfu()) ? "" : String.format(Locale.ROOT, " | MFU %5.1f%%", 100 * s.mfu());
+        String mfu = s.mfu() == null ? "" : String.format(Locale.ROOT, " | MFU %5.1f%%", 100 * s.mfu());
         String val = s.valLoss() == null ? "" : String.format(Locale.ROOT, " | val %.4f", s.valLoss());
         return String.format(Locale.ROOT, "step %5d | loss %.4f | norm %.4f | lr %.2e | %7.0f ms | %7.0f tok/s%s%s",
                 s.step(), s.loss(), s.gradNorm(), s.lr(), s.millis(), s.tokensPerSecond(), mfu, val);
