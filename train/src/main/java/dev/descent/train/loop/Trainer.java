@@ -117,7 +117,7 @@ public final class Trainer {
                 config.seqLen(), accumulation, config.steps(), deviceName);
         ProgressLine progress = new ProgressLine(out, config.steps());
         int first = nextStep;
-        int last = Math.min(config.steps(), first + stopAfter);
+        int last = (int) Math.min(config.steps(), (long) first + stopAfter);
         for (int step = first; step < last; step++) {
             StepLog log = step(step);
             history.add(log);
