@@ -1,16 +1,18 @@
 package dev.descent.train.cli;
 
+import dev.descent.core.Rng;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.data.Corpora;
 import dev.descent.train.data.Dataset;
 import dev.descent.train.data.GptTokenizer;
+import dev.descent.train.data.UnigramBaseline;
 import dev.descent.train.loop.RunReport;
 import dev.descent.train.loop.Sampler;
 import dev.descent.train.loop.Trainer;
-import dev.descent.core.Rng;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -41,18 +43,26 @@ public final class TrainCommand implements Callable<Integer> {
             trainer.resume(resume);
         }
         trainer.run(Integer.MAX_VALUE);
+        Dataset dataset = Dataset.open(config.data());
+        double baseline = UnigramBaseline.crossEntropy(dataset.trainingShards(), dataset.validationShard(),
+                GptTokenizer.VOCAB_SIZE);
+        double validation = trainer.validationLoss();
+        System.out.printf(Locale.ROOT, "%nvalidation loss %.4f nats; a unigram model (token frequencies, no context) "
+                + "gets %.4f%n", validation, baseline);
         GptTokenizer tokenizer = new GptTokenizer();
         int[] prompt = {GptTokenizer.END_OF_TEXT};
-        String sample = tokenizer.decode(java.util.Arrays.copyOfRange(
+        String sample = tokenizer.decode(Arrays.copyOfRange(
                 Sampler.generate(trainer.model(), prompt, sampleTokens, 0.8, 40, new Rng(config.seed())), 1,
                 1 + sampleTokens));
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("preset", config.preset());
         extra.put("device", device.name());
         extra.put("parameters", trainer.model().parameterCount());
+        extra.put("validationLoss", validation);
+        extra.put("unigramBaselineLoss", baseline);
         extra.put("sample", sample);
         RunReport.write(config.out(), trainer.history(), extra);
-        System.out.printf(Locale.ROOT, "%nsample (temperature 0.8, top-k 40):%n%s%n%n", sample.strip());
+        System.out.printf(Locale.ROOT, "sample (temperature 0.8, top-k 40):%n%s%n%n", sample.strip());
         System.out.printf(Locale.ROOT, "wrote %s, %s and the checkpoint %s%n", config.out().resolve("loss.png"),
                 config.out().resolve("summary.json"), trainer.checkpointDir());
         return 0;
