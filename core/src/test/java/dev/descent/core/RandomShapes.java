@@ -10,19 +10,27 @@ final class RandomShapes {
     private static final int[] SIZES = {1, 1, 2, 3, 4, 5, 7};
 
     private final Rng rng;
+    private final int[] sizes;
 
+    /** Dimensions from {1, 2, 3, 4, 5, 7}, 1 twice as likely as the others. */
     RandomShapes(Rng rng) {
+        this(rng, SIZES);
+    }
+
+    /** Dimensions drawn uniformly from {@code sizes} (repeat a size to make it likelier). */
+    RandomShapes(Rng rng, int... sizes) {
         this.rng = rng;
+        this.sizes = sizes.clone();
     }
 
-    /** A dimension size from {1, 2, 3, 4, 5, 7}, 1 twice as likely as the others. */
+    /** A dimension size. */
     int dim() {
-        return SIZES[rng.nextInt(SIZES.length)];
+        return oneOf(sizes);
     }
 
-    /** A dimension size from {@code sizes}. */
-    int oneOf(int... sizes) {
-        return sizes[rng.nextInt(sizes.length)];
+    /** One of {@code choices}. */
+    int oneOf(int... choices) {
+        return choices[rng.nextInt(choices.length)];
     }
 
     /** An integer in {@code [lo, hi]}. */
