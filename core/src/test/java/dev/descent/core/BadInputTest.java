@@ -136,6 +136,16 @@ class BadInputTest {
         assertThatThrownBy(() -> Tensor.ones(3).transpose()).hasMessageContaining("axis -2");
     }
 
+    /** Summing an axis twice would reduce it once and divide a mean by its size twice; PyTorch refuses it too. */
+    @Test
+    void reductionOverARepeatedAxis() {
+        assertThatThrownBy(() -> Tensor.ones(2, 3).sum(new int[] {0, -2}, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sum").hasMessageContaining("axis -2 appears twice").hasMessageContaining("(2, 3)");
+        assertThatThrownBy(() -> Tensor.ones(2, 3).mean(new int[] {1, 1}, true))
+                .hasMessageContaining("mean").hasMessageContaining("axis 1 appears twice");
+    }
+
     @Test
     void concatOfTensorsThatDisagreeOffTheAxis() {
         assertThatThrownBy(() -> Tensor.concat(List.of(Tensor.ones(2, 3), Tensor.ones(3, 3)), 1))
