@@ -87,8 +87,8 @@ class MatmulTest {
         Tensor aFull = a.broadcastTo(join(batch, a.dim(-2), a.dim(-1)));
         Tensor bFull = b.broadcastTo(join(batch, b.dim(-2), b.dim(-1)));
         assertThat(y.shape()).isEqualTo(Shape.of(join(batch, a.dim(-2), b.dim(-1))));
-        assertThat(y.toArray()).containsExactly(naive(aFull.toArray(), bFull.toArray(), Shape.of(batch).numel(),
-                a.dim(-2), a.dim(-1), b.dim(-1), false, false), within(1e-4f));
+        Close.assertClose("matmul " + c.name(), y.toArray(), naive(aFull.toArray(), bFull.toArray(),
+                Shape.of(batch).numel(), a.dim(-2), a.dim(-1), b.dim(-1), false, false), 1e-4);
     }
 
     /**
@@ -114,9 +114,9 @@ class MatmulTest {
                         .toArray() : b.toArray();
                 Tensor y = Backends.cpu().matmul(a, b, transA, transB);
                 assertThat(y.shape()).as("transA %s, transB %s", transA, transB).isEqualTo(Shape.of(batch, m, n));
-                assertThat(y.toArray()).as("seed %d, (%d, %d, %d, %d), transA %s, transB %s, shared %s",
-                        seed, batch, m, k, n, transA, transB, sharedB)
-                        .containsExactly(naive(a.toArray(), bData, batch, m, k, n, transA, transB), within(2e-4f));
+                Close.assertClose(String.format("seed %d, (%d, %d, %d, %d), transA %s, transB %s, shared %s",
+                        seed, batch, m, k, n, transA, transB, sharedB),
+                        y.toArray(), naive(a.toArray(), bData, batch, m, k, n, transA, transB), 2e-4);
             }
         }
     }

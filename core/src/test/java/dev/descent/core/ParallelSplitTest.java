@@ -1,7 +1,6 @@
 package dev.descent.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ class ParallelSplitTest {
         for (int r = 0; r < x.dim(0); r += BLOCK) {
             parts.add(op.apply(x.slice(0, r, Math.min(x.dim(0), r + BLOCK))));
         }
-        assertThat(whole).as(name).containsExactly(Tensor.concat(parts, 0).toArray(), within(1e-6f));
+        Close.assertClose(name, whole, Tensor.concat(parts, 0).toArray(), 1e-6);
     }
 
     private static Tensor big(long seed) {
@@ -75,7 +74,7 @@ class ParallelSplitTest {
             }
             expected[j] = (float) s;
         }
-        assertThat(x.sum(0, false).toArray()).containsExactly(expected, within(1e-4f));
+        Close.assertClose("sum over rows", x.sum(0, false).toArray(), expected, 1e-4);
     }
 
     @Test
@@ -94,7 +93,7 @@ class ParallelSplitTest {
                 op.apply(block).mul(g.slice(0, r, r + BLOCK)).sum().backward();
                 parts.add(block.grad());
             }
-            assertThat(whole).containsExactly(Tensor.concat(parts, 0).toArray(), within(1e-5f));
+            Close.assertClose("backward", whole, Tensor.concat(parts, 0).toArray(), 1e-5);
         }
     }
 
