@@ -8,6 +8,8 @@ import java.util.Arrays;
  */
 final class RandomShapes {
     private static final int[] SIZES = {1, 1, 2, 3, 4, 5, 7};
+    /** The most elements {@link #shape} draws. */
+    static final int MAX_NUMEL = 120;
 
     private final Rng rng;
     private final int[] sizes;
@@ -42,11 +44,18 @@ final class RandomShapes {
         return rng.nextInt(2) == 0;
     }
 
-    /** A shape whose rank is in {@code [minRank, maxRank]}. */
+    /**
+     * A shape whose rank is in {@code [minRank, maxRank]} and that holds at most {@value #MAX_NUMEL} elements (a
+     * dimension that would pass the cap is drawn as 1), so that gradient checks, which cost a forward pass per
+     * element, stay fast.
+     */
     int[] shape(int minRank, int maxRank) {
         int[] dims = new int[between(minRank, maxRank)];
+        int numel = 1;
         for (int i = 0; i < dims.length; i++) {
-            dims[i] = dim();
+            int d = dim();
+            dims[i] = numel * d <= MAX_NUMEL ? d : 1;
+            numel *= dims[i];
         }
         return dims;
     }
