@@ -87,6 +87,13 @@ class BadInputTest {
     }
 
     @Test
+    void crossEntropyOfScalarLogits() {
+        assertThatThrownBy(() -> Functional.crossEntropy(Tensor.scalar(1), Tensor.scalar(0)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("crossEntropy").hasMessageContaining("class axis");
+    }
+
+    @Test
     void labelSmoothingOutsideZeroToOne() {
         assertThatThrownBy(() -> Functional.crossEntropy(Tensor.zeros(2, 3), Tensor.zeros(2), Reduction.MEAN,
                 Functional.DEFAULT_IGNORE_INDEX, 1.5f)).isInstanceOf(IllegalArgumentException.class)
@@ -100,7 +107,9 @@ class BadInputTest {
         assertThatThrownBy(() -> Tensor.ones(2, 3).reshape(4, -1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[4, -1]");
         assertThatThrownBy(() -> Tensor.ones(2, 3).reshape(-1, -1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("-1");
+                .hasMessageContaining("more than one -1");
+        assertThatThrownBy(() -> Tensor.ones(2, 3).reshape(-2, -3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("reshape").hasMessageContaining("-2");
     }
 
     @Test

@@ -44,6 +44,7 @@ class ElementwiseOpsTest {
             new UnaryCase("gelu(exact)", Tensor::geluExact, (r, d) -> r.normal(2, d)),
             new UnaryCase("pow 2", x -> x.pow(2), (r, d) -> r.normal(1.5f, d)),
             new UnaryCase("pow 3", x -> x.pow(3), (r, d) -> r.normal(1.5f, d)),
+            new UnaryCase("pow 0", x -> x.pow(0), (r, d) -> r.normal(1.5f, d)),
             new UnaryCase("pow 0.5", x -> x.pow(0.5f), (r, d) -> r.uniform(0.5f, 3, d)),
             new UnaryCase("pow -1", x -> x.pow(-1), (r, d) -> r.uniform(0.5f, 3, d)),
             new UnaryCase("pow 1.5", x -> x.pow(1.5f), (r, d) -> r.uniform(0.5f, 3, d)),
@@ -144,6 +145,15 @@ class ElementwiseOpsTest {
                 .containsExactly(new float[] {1, (float) Math.E, (float) (1 / Math.E)}, within(1e-6f));
         assertThat(Tensor.fromArray(new float[] {1, (float) Math.E, 0.5f}).log().toArray())
                 .containsExactly(new float[] {0, 1, (float) Math.log(0.5)}, within(1e-6f));
+    }
+
+    /** x⁰ = 1 everywhere, so its gradient is 0 everywhere, x = 0 included (not 0·0⁻¹ = NaN). */
+    @Test
+    void powZeroHasZeroGradientEvenAtZero() {
+        Tensor x = Tensor.fromArray(new float[] {0, 2, -1}).requiresGrad(true);
+        assertThat(x.pow(0).toArray()).containsExactly(1, 1, 1);
+        x.pow(0).sum().backward();
+        assertThat(x.grad().toArray()).containsExactly(0, 0, 0);
     }
 
     @Test
