@@ -2,6 +2,7 @@ package dev.descent.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class GradCheckTest {
                 List.of(x));
         assertThat(mismatches).extracting(GradCheck.Mismatch::index).containsExactly(0, 1, 2, 3, 4);
         GradCheck.Mismatch m = mismatches.get(2);
-        assertThat(m.numeric()).isCloseTo(2 * m.analytic(), org.assertj.core.api.Assertions.within(1e-3));
+        assertThat(m.numeric()).isCloseTo(2 * m.analytic(), within(1e-3));
         assertThatThrownBy(() -> GradCheck.of("badSquare", 42).check(in -> squareWithWrongBackward(in.get(0)),
                 List.of(x))).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("5 elements")

@@ -3,6 +3,7 @@ package dev.descent.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +40,7 @@ class LayoutOpsTest {
         int[] dims = shapes.shape(0, 4);
         int[] axes = shapes.permutation(dims.length);
         Tensor x = new RandomTensors(rng).normal(1, dims);
-        GradCheck.of("permute" + java.util.Arrays.toString(axes), seed).check(in -> in.get(0).permute(axes), List.of(x));
+        GradCheck.of("permute" + Arrays.toString(axes), seed).check(in -> in.get(0).permute(axes), List.of(x));
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -50,7 +51,7 @@ class LayoutOpsTest {
         int[] dims = shapes.shape(0, 4);
         int[] target = regroup(shapes, dims);
         Tensor x = new RandomTensors(rng).normal(1, dims);
-        GradCheck.of("reshape to " + java.util.Arrays.toString(target), seed)
+        GradCheck.of("reshape to " + Arrays.toString(target), seed)
                 .check(in -> in.get(0).reshape(target).mul(in.get(0).reshape(target)), List.of(x));
     }
 
@@ -68,7 +69,7 @@ class LayoutOpsTest {
         int[] order = shapes.permutation(factors.size());
         int rank = shapes.between(factors.isEmpty() ? 0 : 1, factors.size() + 1);
         int[] target = new int[rank];
-        java.util.Arrays.fill(target, 1);
+        Arrays.fill(target, 1);
         for (int i = 0; i < order.length; i++) {
             target[shapes.between(0, rank - 1)] *= factors.get(order[i]);
         }

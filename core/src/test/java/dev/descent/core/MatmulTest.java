@@ -1,9 +1,9 @@
 package dev.descent.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -110,7 +110,7 @@ class MatmulTest {
                 Tensor a = Tensor.randn(rng, batch, transA ? k : m, transA ? m : k);
                 Tensor b = sharedB ? Tensor.randn(rng, transB ? n : k, transB ? k : n)
                         : Tensor.randn(rng, batch, transB ? n : k, transB ? k : n);
-                float[] bData = sharedB ? Tensor.concat(java.util.Collections.nCopies(batch, b.reshape(1, -1)), 0)
+                float[] bData = sharedB ? Tensor.concat(Collections.nCopies(batch, b.reshape(1, -1)), 0)
                         .toArray() : b.toArray();
                 Tensor y = Backends.cpu().matmul(a, b, transA, transB);
                 assertThat(y.shape()).as("transA %s, transB %s", transA, transB).isEqualTo(Shape.of(batch, m, n));
