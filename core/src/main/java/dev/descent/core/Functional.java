@@ -63,8 +63,11 @@ public final class Functional {
      */
     public static Tensor crossEntropy(Tensor logits, Tensor targets, Reduction reduction, int ignoreIndex,
                                       float labelSmoothing) {
-        int[] lead = Arrays.copyOf(logits.shape().dims(), Math.max(0, logits.rank() - 1));
-        if (logits.rank() < 1 || !Shape.of(lead).equals(targets.shape())) {
+        if (logits.rank() < 1) {
+            throw new IllegalArgumentException("crossEntropy: logits need a class axis, (.., C), got shape ()");
+        }
+        int[] lead = Arrays.copyOf(logits.shape().dims(), logits.rank() - 1);
+        if (!Shape.of(lead).equals(targets.shape())) {
             throw new IllegalArgumentException("crossEntropy: logits " + logits.shape() + " need targets of shape "
                     + Shape.of(lead) + ", got " + targets.shape());
         }

@@ -73,6 +73,21 @@ public final class Shape {
         return a;
     }
 
+    /** Normalises each axis as {@link #normalizeAxis} does and refuses one given twice, naming the op. */
+    public int[] normalizeAxes(String op, int... axes) {
+        int[] out = new int[axes.length];
+        boolean[] used = new boolean[dims.length];
+        for (int i = 0; i < axes.length; i++) {
+            out[i] = normalizeAxis(axes[i]);
+            if (used[out[i]]) {
+                throw new IllegalArgumentException(op + ": axis " + axes[i] + " appears twice in "
+                        + Arrays.toString(axes) + " for shape " + this);
+            }
+            used[out[i]] = true;
+        }
+        return out;
+    }
+
     /** This shape with dimension {@code axis} replaced by {@code size}. */
     public Shape withDim(int axis, int size) {
         int[] d = dims.clone();

@@ -424,8 +424,8 @@ public final class Tensor {
 
     public Tensor sum(int[] axes, boolean keepDim) {
         Tensor r = this;
-        for (int axis : axes) {
-            r = Autograd.record(new Sum(r, shape.normalizeAxis(axis)));
+        for (int axis : shape.normalizeAxes("sum", axes)) {
+            r = Autograd.record(new Sum(r, axis));
         }
         return keepDim ? r : r.reshape(dropAxes(axes));
     }
@@ -442,7 +442,7 @@ public final class Tensor {
     /** mean = Σ x / n, n the number of elements reduced. */
     public Tensor mean(int[] axes, boolean keepDim) {
         int n = 1;
-        for (int axis : axes) {
+        for (int axis : shape.normalizeAxes("mean", axes)) {
             n *= shape.dim(axis);
         }
         return sum(axes, keepDim).mul(1f / n);

@@ -426,7 +426,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, float labelSmoothing) {
         int c = logits.dim(1);
-        int[] t = indices("crossEntropy", targets, c, ignoreIndex, c + " classes");
+        int[] t = indices("crossEntropy", targets, c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
         float[] loss = new float[t.length];
         CpuFused.crossEntropy(data(logits), t, loss, t.length, c, ignoreIndex, labelSmoothing);
         return wrap(loss, targets.shape());
@@ -436,7 +436,7 @@ public final class CpuBackend implements Backend {
     public Tensor crossEntropyBackward(Tensor logits, Tensor targets, Tensor rowGrad, int ignoreIndex,
                                        float labelSmoothing) {
         int c = logits.dim(1);
-        int[] t = indices("crossEntropy", targets, c, ignoreIndex, c + " classes");
+        int[] t = indices("crossEntropy", targets, c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
         float[] d = new float[logits.numel()];
         CpuFused.crossEntropyBackward(data(logits), t, data(rowGrad), d, t.length, c, ignoreIndex, labelSmoothing);
         return wrap(d, logits.shape());
@@ -449,7 +449,8 @@ public final class CpuBackend implements Backend {
         for (int i = 0; i < v.length; i++) {
             int id = (int) v[i];
             if (id != v[i] || ((id < 0 || id >= bound) && id != allowed)) {
-                throw new IndexOutOfBoundsException(op + ": index " + v[i] + " at position " + i
+                String shown = id == v[i] ? Integer.toString(id) : Float.toString(v[i]);
+                throw new IndexOutOfBoundsException(op + ": index " + shown + " at position " + i
                         + " is out of range for " + what);
             }
             out[i] = id;

@@ -39,7 +39,8 @@ public final class MatMul implements Op {
             aExpanded = a;
             bExpanded = b;
         } else {
-            Shape batch = Shape.broadcast(name(), batchShape(a), batchShape(b));
+            Shape batch = Shape.broadcast(name() + " of " + a.shape() + " and " + b.shape() + ", batch dimensions",
+                    batchShape(a), batchShape(b));
             aExpanded = expand(a, batch);
             bExpanded = expand(b, batch);
         }

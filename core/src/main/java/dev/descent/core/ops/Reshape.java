@@ -26,6 +26,9 @@ public final class Reshape implements Op {
                     throw new IllegalArgumentException("reshape: more than one -1 in " + java.util.Arrays.toString(dims));
                 }
                 unknown = i;
+            } else if (d[i] < 0) {
+                throw new IllegalArgumentException("reshape: dimension " + d[i] + " in "
+                        + java.util.Arrays.toString(dims) + " is negative (only -1, inferred, is allowed)");
             } else {
                 known *= d[i];
             }

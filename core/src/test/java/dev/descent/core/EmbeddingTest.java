@@ -1,0 +1,52 @@
+package dev.descent.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Row lookup in a (V, C) table by integer ids; repeated ids accumulate their gradients. */
+class EmbeddingTest {
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("dev.descent.core.Seeds#fifty")
+    void gradientWithRepeatedIds(long seed) {
+        Rng rng = new Rng(seed);
+        RandomShapes shapes = new RandomShapes(rng);
+        int vocab = shapes.oneOf(1, 2, 3, 5);
+        int c = shapes.dim();
+        RandomTensors values = new RandomTensors(rng);
+        Tensor ids = values.integers(vocab, shapes.shape(0, 3));
+        Tensor table = values.normal(1, vocab, c);
+        GradCheck.of("embedding of ids " + ids.shape(), seed)
+                .check(in -> Functional.embedding(in.get(0), ids).pow(2), List.of(table));
+    }
+
+    @Test
+    void picksRowsInIdOrder() {
+        Tensor table = Tensor.arange(8).reshape(4, 2);
+        Tensor ids = Tensor.fromArray(new float[] {3, 0, 0, 2, 1, 3}, 2, 3);
+        Tensor y = Functional.embedding(table, ids);
+        assertThat(y.shape()).isEqualTo(Shape.of(2, 3, 2));
+        assertThat(y.toArray()).containsExactly(6, 7, 0, 1, 0, 1, 4, 5, 2, 3, 6, 7);
+    }
+
+    @Test
+    void aScalarIdGivesOneRow() {
+        Tensor table = Tensor.arange(6).reshape(3, 2);
+        Tensor y = Functional.embedding(table, Tensor.scalar(2));
+        assertThat(y.shape()).isEqualTo(Shape.of(2));
+        assertThat(y.toArray()).containsExactly(4, 5);
+    }
+
+    @Test
+    void repeatedIdsAccumulateAndUnusedRowsGetZero() {
+        Tensor table = Tensor.zeros(4, 3).requiresGrad(true);
+        Tensor ids = Tensor.fromArray(new float[] {1, 1, 3, 1});
+        Tensor upstream = Tensor.fromArray(new float[] {1, 2, 3, 10, 20, 30, 5, 5, 5, 100, 200, 300}, 4, 3);
+        Functional.embedding(table, ids).mul(upstream).sum().backward();
+        assertThat(table.grad().toArray()).containsExactly(0, 0, 0, 111, 222, 333, 0, 0, 0, 5, 5, 5);
+    }
+}
