@@ -206,8 +206,8 @@ public final class Main {
         double[] scalar = scalarEngine(A, B, C);
         double[] tensor = tensorEngine(A, B, C);
         double[] numeric = centralDifferences(A, B, C, 1e-6);
-        System.out.printf(Locale.ROOT, "f(a, b, c) = tanh(a*b + c) + b*exp(a*c) + (a + b)^3 / c at (%.1f, %.1f, %.1f)%n",
-                A, B, C);
+        System.out.printf(Locale.ROOT,
+                "f(a, b, c) = tanh(a*b + c) + b*exp(a*c) + (a + b)^3 / c at (%.1f, %.1f, %.1f)%n", A, B, C);
         System.out.printf(Locale.ROOT, "  scalar engine (Value, double): f = %.6f  grad = (%.6f, %.6f, %.6f)%n",
                 scalar[0], scalar[1], scalar[2], scalar[3]);
         System.out.printf(Locale.ROOT, "  descent Tensor (float32):      f = %.6f  grad = (%.6f, %.6f, %.6f)%n",

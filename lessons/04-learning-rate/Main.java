@@ -82,7 +82,8 @@ public final class Main {
         double excessLoss(float[] w) {
             double d0 = w[0] - wStar[0];
             double d1 = w[1] - wStar[1];
-            return 0.5 * (d0 * (hessian[0][0] * d0 + hessian[0][1] * d1) + d1 * (hessian[1][0] * d0 + hessian[1][1] * d1));
+            return 0.5 * (d0 * (hessian[0][0] * d0 + hessian[0][1] * d1)
+                    + d1 * (hessian[1][0] * d0 + hessian[1][1] * d1));
         }
     }
 
@@ -144,7 +145,8 @@ public final class Main {
 
         double[] ratios = sweepRatios();
         double[] finals = sweep(problem, ratios);
-        System.out.printf(Locale.ROOT, "sweep: excess loss after %d updates, lr as a multiple of 2/lambda_max:%n", SWEEP_STEPS);
+        System.out.printf(Locale.ROOT, "sweep: excess loss after %d updates, lr as a multiple of 2/lambda_max:%n",
+                SWEEP_STEPS);
         StringBuilder line = new StringBuilder();
         for (int i = 1; i < ratios.length; i += 2) {
             line.append(String.format(Locale.ROOT, "  %.1f: %.1e", ratios[i], finals[i]));

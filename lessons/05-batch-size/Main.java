@@ -91,7 +91,7 @@ public final class Main {
     }
 
     /** Excess training loss L(w) − L* recorded along a run, against examples seen and against updates. */
-    record Curve(int batchSize, double[] examplesSeen, double[] updates, double[] excessLoss) {
+    record Curve(double[] examplesSeen, double[] updates, double[] excessLoss) {
     }
 
     /** How the rows of each batch are chosen. */
@@ -149,7 +149,7 @@ public final class Main {
                 sgd.zeroGrad();
             }
         }
-        return new Curve(batchSize, seen, steps, excess);
+        return new Curve(seen, steps, excess);
     }
 
     /**

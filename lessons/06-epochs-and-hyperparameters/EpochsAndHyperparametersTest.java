@@ -46,7 +46,8 @@ class EpochsAndHyperparametersTest {
         List<Main.Setting> settings = Main.sweep(DATA, RUNS);
         Main.Setting chosen = Main.choose(settings);
         assertThat(settings).hasSize(Main.LRS.length * Main.EPOCH_GRID.length);
-        assertThat(settings).allSatisfy(s -> assertThat(s.validationLoss()).isGreaterThanOrEqualTo(chosen.validationLoss()));
+        assertThat(settings).allSatisfy(s ->
+                assertThat(s.validationLoss()).isGreaterThanOrEqualTo(chosen.validationLoss()));
         // Stopping early wins: the choice is not the longest training ...
         assertThat(chosen.epochs()).isLessThan(Main.MAX_EPOCHS);
         // ... and the test set, never used to choose, confirms it: within 10% of the best test loss on the grid,

@@ -282,14 +282,18 @@ public final class Main {
             xs[i] = grid[i];
             truth[i] = Math.sin(Math.PI * grid[i]);
         }
+        Split train = data.train();
         Plot.lines("Fits: best validation epoch vs the last epoch", "x", "y")
-                .series("training points", toDoubles(data.train().x().toArray()), toDoubles(data.train().y().toArray()))
+                .series("training points", toDoubles(train.x().toArray()), toDoubles(train.y().toArray()))
                 .series("sin(pi x)", xs, truth)
-                .series("epoch " + best, xs, toDoubles(phi.matmul(Tensor.fromArray(run.weights()[best], DEGREE + 1, 1))
-                        .toArray()))
-                .series("epoch " + MAX_EPOCHS, xs, toDoubles(phi.matmul(Tensor.fromArray(run.weights()[MAX_EPOCHS],
-                        DEGREE + 1, 1)).toArray()))
+                .series("epoch " + best, xs, predict(phi, run.weights()[best]))
+                .series("epoch " + MAX_EPOCHS, xs, predict(phi, run.weights()[MAX_EPOCHS]))
                 .points().save(png);
+    }
+
+    /** ŷ = Φ·w as doubles, for plotting. */
+    private static double[] predict(Tensor phi, float[] w) {
+        return toDoubles(phi.matmul(Tensor.fromArray(w, w.length, 1)).toArray());
     }
 
     private static double[] toDoubles(float[] values) {
