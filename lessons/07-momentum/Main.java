@@ -58,16 +58,6 @@ public final class Main {
         return f.descend(start, groups -> new SGD(groups, lr, mu, 0, nesterov, 0), steps);
     }
 
-    /** The first step t from which f(θ_t) stays below {@code tolerance} to the end of the path, or -1. */
-    static int stepsToReach(Objective f, List<float[]> path, double tolerance) {
-        double[] losses = f.values(path);
-        int t = losses.length;
-        while (t > 0 && losses[t - 1] < tolerance) {
-            t--;
-        }
-        return t == losses.length ? -1 : t;
-    }
-
     /**
      * On a constant slope f(θ) = c·θ the gradient never changes, so v = g·(1 + μ + μ² + …) grows towards
      * g/(1 − μ): after {@code steps} steps, the size of the last step divided by a plain step lr·g.
@@ -79,17 +69,6 @@ public final class Main {
         return lastStep / (LR * 2f);
     }
 
-    /** The largest |difference| between two paths, over every step and coordinate. */
-    static float maxDifference(List<float[]> a, List<float[]> b) {
-        float max = 0;
-        for (int t = 0; t < a.size(); t++) {
-            for (int i = 0; i < a.get(t).length; i++) {
-                max = Math.max(max, Math.abs(a.get(t)[i] - b.get(t)[i]));
-            }
-        }
-        return max;
-    }
-
     public static void main(String[] args) {
         int steps = 1000;
         List<float[]> plain = handMomentum(VALLEY, START, LR, 0, false, steps);
@@ -99,13 +78,13 @@ public final class Main {
         System.out.printf(Locale.ROOT, "valley f(x, y) = (x^2 + 100 y^2)/2 from (-10, 1): steps until f stays below %.0e%n",
                 TOLERANCE);
         System.out.printf(Locale.ROOT, "  gradient descent  lr %.3f          %4d steps%n", LR,
-                stepsToReach(VALLEY, plain, TOLERANCE));
+                VALLEY.stepsToStayBelow(plain, TOLERANCE));
         System.out.printf(Locale.ROOT, "  momentum          lr %.3f, mu %.1f  %4d steps%n", LR, MU,
-                stepsToReach(VALLEY, heavyBall, TOLERANCE));
+                VALLEY.stepsToStayBelow(heavyBall, TOLERANCE));
         System.out.printf(Locale.ROOT, "  Nesterov          lr %.3f, mu %.1f  %4d steps%n", LR, MU,
-                stepsToReach(VALLEY, nesterov, TOLERANCE));
+                VALLEY.stepsToStayBelow(nesterov, TOLERANCE));
         System.out.printf(Locale.ROOT, "  gradient descent at lr 0.019, just under its limit 2/100: %d steps%n",
-                stepsToReach(VALLEY, bestPlain, TOLERANCE));
+                VALLEY.stepsToStayBelow(bestPlain, TOLERANCE));
         System.out.printf(Locale.ROOT, "after 10 steps: gradient descent at (%.3f, %.3f), momentum at (%.3f, %.3f)%n",
                 plain.get(10)[0], plain.get(10)[1], heavyBall.get(10)[0], heavyBall.get(10)[1]);
         System.out.printf(Locale.ROOT, "on a constant slope the momentum step grows to %.4f x a plain step "
@@ -114,11 +93,11 @@ public final class Main {
         int compared = 300;
         System.out.printf(Locale.ROOT, "hand-written vs dev.descent.optim.SGD, %d steps: max |difference| "
                         + "momentum %s, Nesterov %s, plain %s%n", compared,
-                maxDifference(handMomentum(VALLEY, START, LR, MU, false, compared),
+                Objective.maxDifference(handMomentum(VALLEY, START, LR, MU, false, compared),
                         optimSgd(VALLEY, START, LR, MU, false, compared)),
-                maxDifference(handMomentum(VALLEY, START, LR, MU, true, compared),
+                Objective.maxDifference(handMomentum(VALLEY, START, LR, MU, true, compared),
                         optimSgd(VALLEY, START, LR, MU, true, compared)),
-                maxDifference(handMomentum(VALLEY, START, LR, 0, false, compared),
+                Objective.maxDifference(handMomentum(VALLEY, START, LR, 0, false, compared),
                         optimSgd(VALLEY, START, LR, 0, false, compared)));
 
         Path folder = LessonFolder.of("07-momentum");

@@ -11,13 +11,13 @@ class MomentumTest {
 
     @Test
     void momentumReachesTheMinimumInFewerSteps() {
-        int plain = Main.stepsToReach(Main.VALLEY, Main.handMomentum(Main.VALLEY, Main.START, Main.LR, 0, false, STEPS),
+        int plain = Main.VALLEY.stepsToStayBelow(Main.handMomentum(Main.VALLEY, Main.START, Main.LR, 0, false, STEPS),
                 Main.TOLERANCE);
-        int bestPlain = Main.stepsToReach(Main.VALLEY,
+        int bestPlain = Main.VALLEY.stepsToStayBelow(
                 Main.handMomentum(Main.VALLEY, Main.START, 0.019f, 0, false, STEPS), Main.TOLERANCE);
-        int heavyBall = Main.stepsToReach(Main.VALLEY,
+        int heavyBall = Main.VALLEY.stepsToStayBelow(
                 Main.handMomentum(Main.VALLEY, Main.START, Main.LR, Main.MU, false, STEPS), Main.TOLERANCE);
-        int nesterov = Main.stepsToReach(Main.VALLEY,
+        int nesterov = Main.VALLEY.stepsToStayBelow(
                 Main.handMomentum(Main.VALLEY, Main.START, Main.LR, Main.MU, true, STEPS), Main.TOLERANCE);
         assertThat(heavyBall).isPositive();
         assertThat(plain).isGreaterThan(4 * heavyBall);

@@ -124,15 +124,8 @@ public final class Main {
         System.out.printf(Locale.ROOT, "steps until both coordinates stay within %.2f of the minimum: gradient "
                 + "descent %d, RMSProp %d%n", TOLERANCE, stepsToReach(gd, TOLERANCE), stepsToReach(rms.path(), TOLERANCE));
 
-        List<float[]> optim = optimRmsProp(VALLEY, START, LR, ALPHA, EPS, steps);
-        float maxDifference = 0;
-        for (int t = 0; t <= steps; t++) {
-            for (int i = 0; i < 2; i++) {
-                maxDifference = Math.max(maxDifference, Math.abs(optim.get(t)[i] - rms.path().get(t)[i]));
-            }
-        }
         System.out.printf(Locale.ROOT, "hand-written vs dev.descent.optim.RMSProp, %d steps: max |difference| %s%n",
-                steps, maxDifference);
+                steps, Objective.maxDifference(rms.path(), optimRmsProp(VALLEY, START, LR, ALPHA, EPS, steps)));
 
         Path folder = LessonFolder.of("08-rmsprop");
         int shown = 60;

@@ -58,11 +58,11 @@ class AdamTest {
 
     @Test
     void adamReachesTheMinimumAcrossATenfoldRangeOfRates() {
-        int sgd = Main.stepsToReach(Main.VALLEY, Main.VALLEY.descend(Main.VALLEY_START,
+        int sgd = Main.VALLEY.stepsToStayBelow(Main.VALLEY.descend(Main.VALLEY_START,
                 groups -> new SGD(groups, 0.019, 0, 0, false, 0), 600), Main.TOLERANCE);
         assertThat(sgd).isPositive();
         for (double lr : new double[] {0.1, 0.3, 1.0}) {
-            int adam = Main.stepsToReach(Main.VALLEY, Main.VALLEY.descend(Main.VALLEY_START,
+            int adam = Main.VALLEY.stepsToStayBelow(Main.VALLEY.descend(Main.VALLEY_START,
                     groups -> new Adam(groups, lr, Main.BETA1, Main.BETA2, Main.EPS, 0, false), 600), Main.TOLERANCE);
             assertThat(adam).as("lr %s", lr).isPositive().isLessThan(sgd);
         }

@@ -125,16 +125,6 @@ public final class Main {
         return new float[] {theta.toArray()[1], (float) (100 * 0.1 / Math.sqrt(squareAverageY))};
     }
 
-    /** The first step from which f stays below {@code tolerance} to the end of the path, or -1. */
-    static int stepsToReach(Objective f, List<float[]> path, double tolerance) {
-        double[] losses = f.values(path);
-        int t = losses.length;
-        while (t > 0 && losses[t - 1] < tolerance) {
-            t--;
-        }
-        return t == losses.length ? -1 : t;
-    }
-
     public static void main(String[] args) {
         System.out.printf(Locale.ROOT, "constant gradient g = (1, 100), beta1 %.1f, beta2 %.3f; first coordinate "
                 + "(g = 1):%n", BETA1, BETA2);
@@ -154,14 +144,8 @@ public final class Main {
         int compared = 300;
         List<float[]> hand = handAdam(VALLEY, VALLEY_START, 0.3, BETA1, BETA2, EPS, true, compared).path();
         List<float[]> optim = optimAdam(VALLEY, VALLEY_START, 0.3, compared);
-        float maxDifference = 0;
-        for (int t = 0; t <= compared; t++) {
-            for (int i = 0; i < 2; i++) {
-                maxDifference = Math.max(maxDifference, Math.abs(hand.get(t)[i] - optim.get(t)[i]));
-            }
-        }
         System.out.printf(Locale.ROOT, "hand-written vs dev.descent.optim.Adam on the valley, lr 0.3, %d steps: "
-                + "max |difference| %.2e%n", compared, maxDifference);
+                + "max |difference| %.2e%n", compared, Objective.maxDifference(hand, optim));
 
         int steps = 1000;
         System.out.printf(Locale.ROOT, "valley from (-10, 1): steps until f stays below %.0e (of %d; - = never)%n",
@@ -180,7 +164,7 @@ public final class Main {
         sweep.forEach((name, make) -> {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-16s", name));
             for (double rate : rates) {
-                int reached = stepsToReach(VALLEY, VALLEY.descend(VALLEY_START, make.apply(rate), steps), TOLERANCE);
+                int reached = VALLEY.stepsToStayBelow(VALLEY.descend(VALLEY_START, make.apply(rate), steps), TOLERANCE);
                 row.append(String.format(Locale.ROOT, "%7s", reached < 0 ? "-" : Integer.toString(reached)));
             }
             System.out.println(row);

@@ -165,16 +165,6 @@ public final class Main {
         return out;
     }
 
-    static float maxDifference(List<float[]> a, List<float[]> b) {
-        float max = 0;
-        for (int t = 0; t < a.size(); t++) {
-            for (int i = 0; i < a.get(t).length; i++) {
-                max = Math.max(max, Math.abs(a.get(t)[i] - b.get(t)[i]));
-            }
-        }
-        return max;
-    }
-
     private static void row(String name, List<float[]> path) {
         float[] w = path.get(path.size() - 1);
         System.out.printf(Locale.ROOT, "  %-22s %8.4f %8.4f %8.4f   %.4f%n", name, w[0], w[1], w[2], norm(w));
@@ -212,9 +202,9 @@ public final class Main {
         int compared = 300;
         System.out.printf(Locale.ROOT, "hand-written vs dev.descent.optim, %d steps, lambda 0.1: max |difference| "
                         + "SGD %s, Adam %.2e, AdamW %.2e%n", compared,
-                maxDifference(handSgd(START, LR, LAMBDA, compared), optimSgd(LR, LAMBDA, compared)),
-                maxDifference(handAdam(START, LR, LAMBDA, false, compared), optimAdam(LR, LAMBDA, compared)),
-                maxDifference(handAdam(START, LR, LAMBDA, true, compared), optimAdamW(LR, LAMBDA, compared)));
+                Objective.maxDifference(handSgd(START, LR, LAMBDA, compared), optimSgd(LR, LAMBDA, compared)),
+                Objective.maxDifference(handAdam(START, LR, LAMBDA, false, compared), optimAdam(LR, LAMBDA, compared)),
+                Objective.maxDifference(handAdam(START, LR, LAMBDA, true, compared), optimAdamW(LR, LAMBDA, compared)));
 
         Path folder = LessonFolder.of("10-weight-decay");
         List<float[]> adamWBig = handAdam(START, LR, 0.1, true, compared);

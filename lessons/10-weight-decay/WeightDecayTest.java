@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.descent.core.Tensor;
+import dev.descent.lessons.Objective;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -92,11 +93,11 @@ class WeightDecayTest {
     @Test
     void handWrittenDecayMatchesOptim() {
         int steps = 200;
-        assertThat(Main.maxDifference(Main.handSgd(Main.START, Main.LR, Main.LAMBDA, steps),
+        assertThat(Objective.maxDifference(Main.handSgd(Main.START, Main.LR, Main.LAMBDA, steps),
                 Main.optimSgd(Main.LR, Main.LAMBDA, steps))).isZero();
-        assertThat(Main.maxDifference(Main.handAdam(Main.START, Main.LR, Main.LAMBDA, false, steps),
+        assertThat(Objective.maxDifference(Main.handAdam(Main.START, Main.LR, Main.LAMBDA, false, steps),
                 Main.optimAdam(Main.LR, Main.LAMBDA, steps))).isLessThan(1e-5f);
-        assertThat(Main.maxDifference(Main.handAdam(Main.START, Main.LR, Main.LAMBDA, true, steps),
+        assertThat(Objective.maxDifference(Main.handAdam(Main.START, Main.LR, Main.LAMBDA, true, steps),
                 Main.optimAdamW(Main.LR, Main.LAMBDA, steps))).isLessThan(1e-5f);
     }
 }

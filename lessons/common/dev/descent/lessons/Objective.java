@@ -78,6 +78,30 @@ public interface Objective {
         return path;
     }
 
+    /** The first step t from which the loss stays below {@code tolerance} to the end of the path, or -1. */
+    default int stepsToStayBelow(List<float[]> path, double tolerance) {
+        double[] losses = values(path);
+        int t = losses.length;
+        while (t > 0 && losses[t - 1] < tolerance) {
+            t--;
+        }
+        return t == losses.length ? -1 : t;
+    }
+
+    /** The largest |difference| between two paths of the same length, over every step and coordinate. */
+    static float maxDifference(List<float[]> a, List<float[]> b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("maxDifference: paths of " + a.size() + " and " + b.size() + " points");
+        }
+        float max = 0;
+        for (int t = 0; t < a.size(); t++) {
+            for (int i = 0; i < a.get(t).length; i++) {
+                max = Math.max(max, Math.abs(a.get(t)[i] - b.get(t)[i]));
+            }
+        }
+        return max;
+    }
+
     /** Coordinate i of every point of a path (for plots of one parameter over time, or of 2-D paths). */
     static double[] coordinate(List<float[]> path, int i) {
         double[] out = new double[path.size()];
