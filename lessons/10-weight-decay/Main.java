@@ -1,0 +1,224 @@
+package dev.descent.lessons.weightdecay;
+
+import dev.descent.core.Tensor;
+import dev.descent.lessons.LessonFolder;
+import dev.descent.lessons.Objective;
+import dev.descent.lessons.Plot;
+import dev.descent.optim.Adam;
+import dev.descent.optim.AdamW;
+import dev.descent.optim.SGD;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Lesson 10: weight decay. An L2 penalty λ/2·Σw² adds λw to the gradient. For SGD that is the same as shrinking
+ * every weight by (1 − lr·λ) each step; for Adam it is not, because the division by √v̂ also divides λw. AdamW
+ * therefore decays the weights directly. Written out on tensors and checked against {@code optim.SGD},
+ * {@code optim.Adam(weightDecay)} and {@code optim.AdamW}.
+ */
+public final class Main {
+    /** How steeply the loss holds each weight: a steep one, a shallow one, and one the loss never uses. */
+    static final float[] CURVATURE = {100, 1, 0};
+    static final float[] TARGET = {1, 1, 0};
+
+    /** f(w) = ½·Σ hᵢ(wᵢ − cᵢ)²: the loss pulls the steep and shallow weights to 1 and ignores the third. */
+    static final Objective LOSS = w -> w.sub(Tensor.fromArray(TARGET)).pow(2).mul(Tensor.fromArray(CURVATURE)).sum()
+            .mul(0.5f);
+
+    /** The used weights start at 0; the unused one starts at 1, like a leftover of random initialisation. */
+    static final float[] START = {0, 0, 1};
+
+    static final double LR = 0.01;
+    static final double LAMBDA = 0.1;
+    static final double BETA1 = 0.9;
+    static final double BETA2 = 0.999;
+    static final double EPS = 1e-8;
+    static final int STEPS = 2000;
+
+    /**
+     * SGD on the loss plus the L2 penalty λ/2·Σw²:
+     * <pre>
+     * g ← ∇f(w) + λ·w                the penalty's gradient joins the loss's
+     * w ← w − lr·g                   ≡ w·(1 − lr·λ) − lr·∇f(w): a shrink of every weight, then the usual step
+     * </pre>
+     */
+    static List<float[]> handSgd(float[] start, double lr, double lambda, int steps) {
+        Tensor w = Tensor.fromArray(start);
+        List<float[]> path = new ArrayList<>(List.of(w.toArray()));
+        for (int t = 0; t < steps; t++) {
+            // g ← ∇f(w) + λ·w
+            Tensor g = LOSS.gradient(w).add(w.mul((float) lambda));
+            // w ← w − lr·g
+            w = w.sub(g.mul((float) lr));
+            path.add(w.toArray());
+        }
+        return path;
+    }
+
+    /** What Adam carries from step to step: the weights, both running means and the step count t. */
+    record AdamState(Tensor w, Tensor m, Tensor v, int t) {
+        static AdamState at(float[] start) {
+            return new AdamState(Tensor.fromArray(start), Tensor.zeros(start.length), Tensor.zeros(start.length), 0);
+        }
+    }
+
+    /**
+     * One Adam step (lesson 09) with weight decay λ:
+     * <pre>
+     * coupled (Adam + L2):   g ← ∇f(w) + λ·w                then the Adam step; λ·w is divided by √v̂ too
+     * decoupled (AdamW):     w ← w·(1 − lr·λ)               first, apart from the Adam step on the raw ∇f(w)
+     * m ← β1·m + (1 − β1)·g ;  v ← β2·v + (1 − β2)·g² ;  w ← w − lr·m̂/(√v̂ + ε)
+     * </pre>
+     */
+    static AdamState adamStep(AdamState s, double lr, double lambda, boolean decoupled) {
+        Tensor g = LOSS.gradient(s.w());
+        Tensor w = s.w();
+        if (decoupled) {
+            // w ← w·(1 − lr·λ)
+            w = w.mul((float) (1 - lr * lambda));
+        } else {
+            // g ← g + λ·w
+            g = g.add(w.mul((float) lambda));
+        }
+        int t = s.t() + 1;
+        // m ← β1·m + (1 − β1)·g ;  v ← β2·v + (1 − β2)·g²
+        Tensor m = s.m().mul((float) BETA1).add(g.mul((float) (1 - BETA1)));
+        Tensor v = s.v().mul((float) BETA2).add(g.mul(g).mul((float) (1 - BETA2)));
+        // w ← w − lr·m̂/(√v̂ + ε),  m̂ = m/(1 − β1^t),  v̂ = v/(1 − β2^t)
+        Tensor mHat = m.div((float) (1 - Math.pow(BETA1, t)));
+        Tensor vHat = v.div((float) (1 - Math.pow(BETA2, t)));
+        w = w.sub(mHat.div(vHat.sqrt().add((float) EPS)).mul((float) lr));
+        return new AdamState(w, m, v, t);
+    }
+
+    /** w₀ … w_steps of Adam with coupled (L2) or decoupled (AdamW) decay λ. */
+    static List<float[]> handAdam(float[] start, double lr, double lambda, boolean decoupled, int steps) {
+        AdamState s = AdamState.at(start);
+        List<float[]> path = new ArrayList<>(List.of(s.w().toArray()));
+        for (int t = 0; t < steps; t++) {
+            s = adamStep(s, lr, lambda, decoupled);
+            path.add(s.w().toArray());
+        }
+        return path;
+    }
+
+    /**
+     * How much of each weight this one step's decay removes, in units of lr·λ: from the same state, one step with
+     * decay λ and one without, (w_without − w_with)/(lr·λ·w). Exactly 1 means "shrunk by lr·λ of itself".
+     */
+    static float[] decayThisStepOverLrLambda(AdamState s, double lr, double lambda, boolean decoupled) {
+        float[] with = adamStep(s, lr, lambda, decoupled).w().toArray();
+        float[] without = adamStep(s, lr, 0, decoupled).w().toArray();
+        float[] w = s.w().toArray();
+        float[] out = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            out[i] = (float) ((without[i] - with[i]) / (lr * lambda * w[i]));
+        }
+        return out;
+    }
+
+    /** The state after {@code steps} steps of Adam with decay λ, coupled or decoupled. */
+    static AdamState adamAfter(int steps, double lambda, boolean decoupled) {
+        AdamState s = AdamState.at(START);
+        for (int t = 0; t < steps; t++) {
+            s = adamStep(s, LR, lambda, decoupled);
+        }
+        return s;
+    }
+
+    static List<float[]> optimSgd(double lr, double lambda, int steps) {
+        return LOSS.descend(START, groups -> new SGD(groups, lr, 0, 0, false, lambda), steps);
+    }
+
+    static List<float[]> optimAdam(double lr, double lambda, int steps) {
+        return LOSS.descend(START, groups -> new Adam(groups, lr, BETA1, BETA2, EPS, lambda, false), steps);
+    }
+
+    static List<float[]> optimAdamW(double lr, double lambda, int steps) {
+        return LOSS.descend(START, groups -> new AdamW(groups, lr, BETA1, BETA2, EPS, lambda, false), steps);
+    }
+
+    /** The minimum of f(w) + λ/2·Σw²: per weight hᵢcᵢ/(hᵢ + λ), so 0 for a weight the loss does not use. */
+    static double[] penalizedMinimum(double lambda) {
+        double[] out = new double[CURVATURE.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = CURVATURE[i] * TARGET[i] / (CURVATURE[i] + lambda);
+        }
+        return out;
+    }
+
+    static double norm(float[] w) {
+        double sum = 0;
+        for (float x : w) {
+            sum += (double) x * x;
+        }
+        return Math.sqrt(sum);
+    }
+
+    static double[] norms(List<float[]> path) {
+        double[] out = new double[path.size()];
+        for (int t = 0; t < out.length; t++) {
+            out[t] = norm(path.get(t));
+        }
+        return out;
+    }
+
+    private static void row(String name, List<float[]> path) {
+        float[] w = path.get(path.size() - 1);
+        System.out.printf(Locale.ROOT, "  %-22s %8.4f %8.4f %8.4f   %.4f%n", name, w[0], w[1], w[2], norm(w));
+    }
+
+    public static void main(String[] args) {
+        System.out.printf(Locale.ROOT, "f(w) = (100 (w0 - 1)^2 + (w1 - 1)^2)/2, w2 unused; from (0, 0, 1); lr %.2f, "
+                + "%d steps%n", LR, STEPS);
+        System.out.printf(Locale.ROOT, "  %-22s %8s %8s %8s   %s%n", "optimizer", "steep", "shallow", "unused", "norm");
+        row("SGD", handSgd(START, LR, 0, STEPS));
+        row("SGD + L2, lambda 0.1", handSgd(START, LR, LAMBDA, STEPS));
+        row("Adam", handAdam(START, LR, 0, false, STEPS));
+        List<float[]> adamL2 = handAdam(START, LR, LAMBDA, false, STEPS);
+        row("Adam + L2, lambda 0.1", adamL2);
+        row("AdamW, lambda 0.1", handAdam(START, LR, LAMBDA, true, STEPS));
+        double[] minimum = penalizedMinimum(LAMBDA);
+        System.out.printf(Locale.ROOT, "  minimum of f + lambda/2 |w|^2: (%.4f, %.4f, %.4f); (1 - lr lambda)^%d = %.4f%n",
+                minimum[0], minimum[1], minimum[2], STEPS, Math.pow(1 - LR * LAMBDA, STEPS));
+
+        System.out.printf(Locale.ROOT, "decay removed by step 51, in units of lr*lambda*w (lambda %.1f; same state, "
+                + "with and without decay):%n", LAMBDA);
+        for (boolean decoupled : new boolean[] {false, true}) {
+            float[] rate = decayThisStepOverLrLambda(adamAfter(50, LAMBDA, decoupled), LR, LAMBDA, decoupled);
+            System.out.printf(Locale.ROOT, "  %-10s steep %.4f  shallow %.4f  unused %.4f%n",
+                    decoupled ? "AdamW" : "Adam + L2", rate[0], rate[1], rate[2]);
+        }
+        List<float[]> adamL2Big = handAdam(START, LR, 0.1, false, 300);
+        List<float[]> adamL2Small = handAdam(START, LR, 0.01, false, 300);
+        System.out.printf(Locale.ROOT, "unused weight under Adam + L2 after 50/100/150/300 steps: lambda 0.1: %.4f %.4f "
+                        + "%.4f %.1e, lambda 0.01: %.4f %.4f %.4f %.1e; after %d steps %.1e%n", adamL2Big.get(50)[2],
+                adamL2Big.get(100)[2], adamL2Big.get(150)[2], adamL2Big.get(300)[2], adamL2Small.get(50)[2],
+                adamL2Small.get(100)[2], adamL2Small.get(150)[2], adamL2Small.get(300)[2], STEPS,
+                adamL2.get(STEPS)[2]);
+
+        int compared = 300;
+        System.out.printf(Locale.ROOT, "hand-written vs dev.descent.optim, %d steps, lambda 0.1: max |difference| "
+                        + "SGD %s, Adam %.2e, AdamW %.2e%n", compared,
+                Objective.maxDifference(handSgd(START, LR, LAMBDA, compared), optimSgd(LR, LAMBDA, compared)),
+                Objective.maxDifference(handAdam(START, LR, LAMBDA, false, compared), optimAdam(LR, LAMBDA, compared)),
+                Objective.maxDifference(handAdam(START, LR, LAMBDA, true, compared), optimAdamW(LR, LAMBDA, compared)));
+
+        Path folder = LessonFolder.of("10-weight-decay");
+        List<float[]> adamWBig = handAdam(START, LR, 0.1, true, compared);
+        List<float[]> adamWSmall = handAdam(START, LR, 0.01, true, compared);
+        Plot.lines("The unused weight (no loss gradient, only decay)", "step", "w2")
+                .series("Adam + L2, lambda 0.1 and 0.01 (same curve)", Objective.coordinate(adamL2Big, 2))
+                .series("AdamW (and SGD), lambda 0.1", Objective.coordinate(adamWBig, 2))
+                .series("AdamW, lambda 0.01", Objective.coordinate(adamWSmall, 2))
+                .save(folder.resolve("unused-weight.png"));
+        Plot.lines("Weight norm, lambda 0.1", "step", "|w|")
+                .series("SGD + L2", norms(handSgd(START, LR, LAMBDA, STEPS)))
+                .series("Adam + L2", norms(handAdam(START, LR, LAMBDA, false, STEPS)))
+                .series("AdamW", norms(handAdam(START, LR, LAMBDA, true, STEPS)))
+                .save(folder.resolve("norm.png"));
+        System.out.println("wrote unused-weight.png and norm.png in " + folder);
+    }
+}
