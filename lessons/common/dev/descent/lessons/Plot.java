@@ -24,6 +24,9 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 public final class Plot {
     private static final int WIDTH = 800;
+    /** Distinct, print-friendly colours (no pale yellow), reused in order. */
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+        new Color(0x9467bd), new Color(0xff7f0e), new Color(0x17becf), new Color(0x8c564b), new Color(0x7f7f7f)};
     private static final int HEIGHT = 500;
 
     private final String title;
@@ -92,6 +95,7 @@ public final class Plot {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(!points, points);
         for (int i = 0; i < series.size(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
+            renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
         }
         plot.setRenderer(renderer);
         if (logY) {
