@@ -27,6 +27,9 @@ public final class Main {
     /** Momentum of the running statistics and ε, PyTorch's defaults. */
     static final float MOMENTUM = 0.1f;
     static final float EPS = 1e-5f;
+    /** The deep MLP of the training comparison: 6 hidden layers of width 16. */
+    static final int DEPTH = 6;
+    static final int WIDTH = 16;
 
     /** Batch normalisation of {@code (N, C)} inputs written out in tensor ops. */
     static final class ByHand {
@@ -113,9 +116,6 @@ public final class Main {
         layers.add(new Linear(in, 2, rng));
         return new Sequential(layers);
     }
-
-    static final int DEPTH = 6;
-    static final int WIDTH = 16;
 
     /** Full-batch SGD (momentum 0.9) on the spirals; the cross-entropy before each step. */
     static double[] train(boolean batchNorm, double lr, int steps, long seed) {
