@@ -22,7 +22,10 @@ public final class PtxBuilder {
         String key = source.hash(defines, choice.compiler().name() + "/compute_" + choice.arch());
         return cache.get(file, key).orElseGet(() -> {
             String ptx = choice.compiler().compile(source, defines, choice.arch());
-            cache.put(file, key, ptx);
+            if (!cache.put(file, key, ptx)) {
+                System.getLogger(PtxBuilder.class.getName()).log(System.Logger.Level.WARNING,
+                        "could not write the PTX cache in " + cache.dir() + "; kernels will be recompiled next run");
+            }
             return ptx;
         });
     }

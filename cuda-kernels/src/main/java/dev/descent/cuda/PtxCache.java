@@ -58,8 +58,11 @@ public final class PtxCache {
         }
     }
 
-    /** Stores PTX; a cache that cannot be written only costs a recompile next time, so failures are ignored. */
-    public void put(String file, String key, String ptx) {
+    /**
+     * Stores PTX and says whether it worked. A cache that cannot be written only costs a recompile next time, so a
+     * failure is the caller's to report, not an error.
+     */
+    public boolean put(String file, String key, String ptx) {
         Path target = fileFor(file, key);
         try {
             Files.createDirectories(dir);
@@ -70,9 +73,9 @@ public final class PtxCache {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            return true;
         } catch (IOException e) {
-            System.getLogger(PtxCache.class.getName()).log(System.Logger.Level.WARNING,
-                    "could not cache PTX in " + dir + ": " + e);
+            return false;
         }
     }
 }
