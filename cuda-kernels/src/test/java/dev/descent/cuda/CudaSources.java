@@ -8,9 +8,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The kernel sources as they sit in the module (tests run with the module folder as working directory). */
+/**
+ * The kernel sources as they sit in the module. Maven runs tests in the module folder; the device kit's JUnit
+ * launcher runs them from the repository root, so both are tried.
+ */
 final class CudaSources {
-    static final Path DIR = Path.of("src", "main", "cuda");
+    /** The cuda-kernels module folder. */
+    static final Path MODULE = Files.isDirectory(Path.of("src", "main", "cuda")) ? Path.of(".") : Path.of("cuda-kernels");
+    static final Path DIR = MODULE.resolve(Path.of("src", "main", "cuda"));
 
     private CudaSources() {
     }

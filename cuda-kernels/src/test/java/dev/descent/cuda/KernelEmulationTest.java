@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * shared memory starts zeroed, its atomics never race). Skips, saying why, where no C++20 g++ is found.
  */
 class KernelEmulationTest {
-    private static final Path SOURCE = Path.of("src", "test", "emu", "kernels_emu_test.cpp");
+    private static final Path SOURCE =
+            CudaSources.MODULE.resolve(Path.of("src", "test", "emu", "kernels_emu_test.cpp"));
 
     private static Result run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -46,7 +47,7 @@ class KernelEmulationTest {
         }
         Assumptions.assumeTrue(probe.exit() == 0, "no g++ on PATH: the kernels are not emulated here (" + probe.output()
                 .lines().findFirst().orElse("") + ")");
-        Path dir = Files.createDirectories(Path.of("target", "emu"));
+        Path dir = Files.createDirectories(CudaSources.MODULE.resolve(Path.of("target", "emu")));
         Path exe = build(dir.resolve("kernels_emu_test"), List.of());
         Result test = run(List.of(exe.toString()), 600);
         assertThat(test.exit()).as("emulated kernel checks:%n%s", test.output()).isZero();
