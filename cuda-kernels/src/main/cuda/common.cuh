@@ -2,6 +2,9 @@
 // Everything here is valid for compute capability 6.1: full-mask warp shuffles, fp32 only.
 #pragma once
 
+// 64-bit element offsets, spelled without size_t so no header is needed under NVRTC.
+typedef unsigned long long offset_t;
+
 #define FULL_MASK 0xffffffffu
 #define MAX_RANK 8
 #define NEG_INF __int_as_float(0xff800000)

@@ -27,7 +27,7 @@ extern "C" __global__ void crossentropy_forward(int rows, int c, int ignore, flo
         if (threadIdx.x == 0) loss[blockIdx.x] = 0.0f;
         return;
     }
-    const float* xr = logits + (size_t)blockIdx.x * c;
+    const float* xr = logits + (offset_t)blockIdx.x * c;
     float sumX = 0.0f;
     float lse = row_lse(xr, c, &sumX, sm, ss);
     if (threadIdx.x == 0)
@@ -40,8 +40,8 @@ extern "C" __global__ void crossentropy_backward(int rows, int c, int ignore, fl
                                                  const float* __restrict__ rowGrad, float* __restrict__ dlogits) {
     __shared__ float sm[32], ss[32];
     int t = targets[blockIdx.x];
-    const float* xr = logits + (size_t)blockIdx.x * c;
-    float* dr = dlogits + (size_t)blockIdx.x * c;
+    const float* xr = logits + (offset_t)blockIdx.x * c;
+    float* dr = dlogits + (offset_t)blockIdx.x * c;
     if (t == ignore) {
         for (int j = threadIdx.x; j < c; j += blockDim.x) dr[j] = 0.0f;
         return;

@@ -5,14 +5,15 @@
 #include "common.cuh"
 
 // v1 ids are float tensors holding integers: out[i] = (int) ids[i]. A value that is not an integer in [0, bound)
-// and not `allowed` records the smallest such position in err[0] (which the host set to INT_MAX beforehand).
-extern "C" __global__ void index_check(int n, int bound, int allowed, const float* __restrict__ ids,
+// (nor `allowed`, when hasAllowed is set) records the smallest such position in err[0] (set to INT_MAX beforehand).
+extern "C" __global__ void index_check(int n, int bound, int allowed, int hasAllowed, const float* __restrict__ ids,
                                        int* __restrict__ out, int* __restrict__ err) {
     for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned)n; i += blockDim.x * gridDim.x) {
         float v = ids[i];
         int id = (int)v;
-        bool bad = (float)id != v || ((id < 0 || id >= bound) && id != allowed);
-        out[i] = bad ? allowed : id;
+        bool exempt = hasAllowed && id == allowed;
+        bool bad = (float)id != v || ((id < 0 || id >= bound) && !exempt);
+        out[i] = bad ? 0 : id;
         if (bad) atomicMin(err, (int)i);
     }
 }
@@ -23,7 +24,7 @@ extern "C" __global__ void embedding_forward(int n, int c, const int* __restrict
     unsigned total = (unsigned)n * (unsigned)c;
     for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < total; i += blockDim.x * gridDim.x) {
         unsigned p = i / (unsigned)c, j = i % (unsigned)c;
-        out[i] = table[(size_t)ids[p] * c + j];
+        out[i] = table[(offset_t)ids[p] * c + j];
     }
 }
 
@@ -86,7 +87,7 @@ extern "C" __global__ void embedding_accumulate(int vocab, int c, const int* __r
         unsigned v = i / (unsigned)c, j = i % (unsigned)c;
         const int* bucket = positions + starts[v];
         float acc = 0.0f;
-        for (int k = 0; k < counts[v]; k++) acc += g[(size_t)bucket[k] * c + j];
+        for (int k = 0; k < counts[v]; k++) acc += g[(offset_t)bucket[k] * c + j];
         dtable[i] = acc;
     }
 }

@@ -10,14 +10,14 @@ extern "C" __global__ void layernorm_forward(int rows, int c, float eps, const f
     int row = blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
     int lane = threadIdx.x & 31;
     if (row >= rows) return;                     // whole warps leave together, so the shuffles stay full
-    const float* xr = x + (size_t)row * c;
+    const float* xr = x + (offset_t)row * c;
     float sum = 0.0f;
     for (int j = lane; j < c; j += 32) sum += xr[j];
     float mu = warp_sum(sum) / c;
     float sq = 0.0f;
     for (int j = lane; j < c; j += 32) { float d = xr[j] - mu; sq += d * d; }
     float rs = 1.0f / sqrtf(warp_sum(sq) / c + eps);
-    float* yr = y + (size_t)row * c;
+    float* yr = y + (offset_t)row * c;
     for (int j = lane; j < c; j += 32) yr[j] = (xr[j] - mu) * rs * gamma[j] + beta[j];
     if (lane == 0) { mean[row] = mu; rstd[row] = rs; }
 }
@@ -30,7 +30,7 @@ extern "C" __global__ void layernorm_backward_dx(int rows, int c, const float* _
     int row = blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
     int lane = threadIdx.x & 31;
     if (row >= rows) return;
-    size_t off = (size_t)row * c;
+    offset_t off = (offset_t)row * c;
     float mu = mean[row], rs = rstd[row];
     float sumG = 0.0f, sumGx = 0.0f;
     for (int j = lane; j < c; j += 32) {
@@ -59,8 +59,8 @@ extern "C" __global__ void layernorm_backward_params_partial(int rows, int c, in
     float accG = 0.0f, accB = 0.0f;
     if (col < c) {
         for (int r = r0 + threadIdx.y; r < r1; r += blockDim.y) {
-            float g = dy[(size_t)r * c + col];
-            accG += g * (x[(size_t)r * c + col] - mean[r]) * rstd[r];
+            float g = dy[(offset_t)r * c + col];
+            accG += g * (x[(offset_t)r * c + col] - mean[r]) * rstd[r];
             accB += g;
         }
     }
@@ -69,8 +69,8 @@ extern "C" __global__ void layernorm_backward_params_partial(int rows, int c, in
     __syncthreads();
     if (threadIdx.y == 0 && col < c) {
         for (int k = 1; k < blockDim.y; k++) { accG += sg[k][threadIdx.x]; accB += sb[k][threadIdx.x]; }
-        pgamma[(size_t)blockIdx.y * c + col] = accG;
-        pbeta[(size_t)blockIdx.y * c + col] = accB;
+        pgamma[(offset_t)blockIdx.y * c + col] = accG;
+        pbeta[(offset_t)blockIdx.y * c + col] = accB;
     }
 }
 
@@ -82,7 +82,7 @@ extern "C" __global__ void layernorm_backward_params_final(int chunks, int c, co
     int col = blockIdx.x * blockDim.x + threadIdx.x;
     if (col >= c) return;
     float g = 0.0f, b = 0.0f;
-    for (int k = 0; k < chunks; k++) { g += pgamma[(size_t)k * c + col]; b += pbeta[(size_t)k * c + col]; }
+    for (int k = 0; k < chunks; k++) { g += pgamma[(offset_t)k * c + col]; b += pbeta[(offset_t)k * c + col]; }
     dgamma[col] = g;
     dbeta[col] = b;
 }

@@ -25,17 +25,17 @@ extern "C" __global__ void copy_rows_f32(int rows, int len, int srcStride, int s
 // by one column against bank conflicts), so both the read and the write are coalesced. grid (⌈cols/32⌉, ⌈rows/32⌉, batch), block (32, 8).
 extern "C" __global__ void transpose_f32(int rows, int cols, const float* __restrict__ x, float* __restrict__ out) {
     __shared__ float tile[TT][TT + 1];
-    const float* src = x + (size_t)blockIdx.z * rows * cols;
-    float* dst = out + (size_t)blockIdx.z * rows * cols;
+    const float* src = x + (offset_t)blockIdx.z * rows * cols;
+    float* dst = out + (offset_t)blockIdx.z * rows * cols;
     int c = blockIdx.x * TT + threadIdx.x;
     for (int k = threadIdx.y; k < TT; k += TR) {
         int r = blockIdx.y * TT + k;
-        if (r < rows && c < cols) tile[k][threadIdx.x] = src[(size_t)r * cols + c];
+        if (r < rows && c < cols) tile[k][threadIdx.x] = src[(offset_t)r * cols + c];
     }
     __syncthreads();
     int r = blockIdx.y * TT + threadIdx.x;
     for (int k = threadIdx.y; k < TT; k += TR) {
         int cc = blockIdx.x * TT + k;
-        if (cc < cols && r < rows) dst[(size_t)cc * rows + r] = tile[threadIdx.x][k];
+        if (cc < cols && r < rows) dst[(offset_t)cc * rows + r] = tile[threadIdx.x][k];
     }
 }

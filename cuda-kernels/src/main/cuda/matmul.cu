@@ -5,9 +5,9 @@
 #include "common.cuh"
 
 #define BATCH_OFFSETS                                  \
-    A += (size_t)blockIdx.z * strideA;                 \
-    B += (size_t)blockIdx.z * strideB;                 \
-    C += (size_t)blockIdx.z * strideC;
+    A += (offset_t)blockIdx.z * strideA;                 \
+    B += (offset_t)blockIdx.z * strideB;                 \
+    C += (offset_t)blockIdx.z * strideC;
 
 #ifndef V1_BS
 #define V1_BS 16
@@ -239,7 +239,7 @@ matmul_v6(int M, int N, int K, const float* __restrict__ A, const float* __restr
     for (int k0 = 0; k0 < K; k0 += V6_BK) {
         for (int q = tid; q < V6_BM * V6_BK / 4; q += V6_NT) {
             int r = q / (V6_BK / 4), c = (q % (V6_BK / 4)) * 4;
-            float4 v = row0 + r < M ? load_quad(A + (size_t)(row0 + r) * K, k0 + c, K, vecA)
+            float4 v = row0 + r < M ? load_quad(A + (offset_t)(row0 + r) * K, k0 + c, K, vecA)
                                     : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
             As[(c + 0) * V6_BM + r] = v.x;
             As[(c + 1) * V6_BM + r] = v.y;
@@ -248,7 +248,7 @@ matmul_v6(int M, int N, int K, const float* __restrict__ A, const float* __restr
         }
         for (int q = tid; q < V6_BK * V6_BN / 4; q += V6_NT) {
             int r = q / (V6_BN / 4), c = (q % (V6_BN / 4)) * 4;
-            float4 v = k0 + r < K ? load_quad(B + (size_t)(k0 + r) * N, col0 + c, N, vecB)
+            float4 v = k0 + r < K ? load_quad(B + (offset_t)(k0 + r) * N, col0 + c, N, vecB)
                                   : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
             *reinterpret_cast<float4*>(&Bs[r * V6_BN + c]) = v;
         }
@@ -276,7 +276,7 @@ matmul_v6(int M, int N, int K, const float* __restrict__ A, const float* __restr
     for (int i = 0; i < V6_TM; i++) {
         int row = row0 + threadRow * V6_TM + i;
         if (row >= M) continue;
-        float* crow = C + (size_t)row * N;
+        float* crow = C + (offset_t)row * N;
 #pragma unroll
         for (int j = 0; j < V6_TN; j += 4) {
             int col = col0 + threadCol * V6_TN + j;

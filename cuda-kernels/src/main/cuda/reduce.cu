@@ -11,7 +11,7 @@ __device__ __forceinline__ float reduce_step(int op, float acc, float v) { retur
 // grid (rows), block (256).
 extern "C" __global__ void reduce_rows_f32(int op, int rows, int n, const float* __restrict__ x, float* __restrict__ out) {
     __shared__ float scratch[32];
-    const float* row = x + (size_t)blockIdx.x * n;
+    const float* row = x + (offset_t)blockIdx.x * n;
     float acc = reduce_init(op);
     for (int j = threadIdx.x; j < n; j += blockDim.x) acc = reduce_step(op, acc, row[j]);
     acc = op == R_MAX ? block_max(acc, scratch) : block_sum(acc, scratch);
@@ -28,14 +28,14 @@ extern "C" __global__ void reduce_cols_f32(int op, int outer, int n, int inner, 
     int col = (blockIdx.x % colBlocks) * 32 + threadIdx.x;
     float acc = reduce_init(op);
     if (col < inner) {
-        const float* base = x + (size_t)o * n * inner + col;
-        for (int k = threadIdx.y; k < n; k += blockDim.y) acc = reduce_step(op, acc, base[(size_t)k * inner]);
+        const float* base = x + (offset_t)o * n * inner + col;
+        for (int k = threadIdx.y; k < n; k += blockDim.y) acc = reduce_step(op, acc, base[(offset_t)k * inner]);
     }
     part[threadIdx.y][threadIdx.x] = acc;
     __syncthreads();
     if (threadIdx.y == 0 && col < inner) {
         float r = part[0][threadIdx.x];
         for (int k = 1; k < blockDim.y; k++) r = reduce_step(op, r, part[k][threadIdx.x]);
-        out[(size_t)o * inner + col] = r;
+        out[(offset_t)o * inner + col] = r;
     }
 }

@@ -343,17 +343,23 @@ static void test_embedding() {
     Vec ids(n);
     for (auto& v : ids) v = (float)(3 * uniform(5));                          // 5 distinct ids, each ~40 times
     std::vector<int> idx(n), err(1, INT_MAX);
-    emu::launch(index_check, d3(1), d3(64), n, vocab, INT_MIN, ids.data(), idx.data(), err.data());
+    emu::launch(index_check, d3(1), d3(64), n, vocab, 0, 0, ids.data(), idx.data(), err.data());
     if (err[0] != INT_MAX) {
         std::printf("FAIL index_check flagged position %d of valid ids\n", err[0]);
         failures++;
     }
-    Vec bad = {1, 2.5f, 7, -1, 50, -100};
+    Vec bad = {1, -100, 7, -2147483648.0f, 2.5f, 50};
     std::vector<int> bi(6);
     err[0] = INT_MAX;
-    emu::launch(index_check, d3(1), d3(32), 6, vocab, -100, bad.data(), bi.data(), err.data());
+    emu::launch(index_check, d3(1), d3(32), 6, vocab, -100, 1, bad.data(), bi.data(), err.data());
+    if (err[0] != 3 || bi[1] != -100) {
+        std::printf("FAIL index_check: first bad position %d, expected 3 (ignored -100 -> %d)\n", err[0], bi[1]);
+        failures++;
+    }
+    err[0] = INT_MAX;
+    emu::launch(index_check, d3(1), d3(32), 6, vocab, 0, 0, bad.data(), bi.data(), err.data());
     if (err[0] != 1) {
-        std::printf("FAIL index_check: first bad position %d, expected 1\n", err[0]);
+        std::printf("FAIL index_check without an allowed value: first bad position %d, expected 1\n", err[0]);
         failures++;
     }
     Vec table = normal(vocab * c), out(n * c);

@@ -20,7 +20,7 @@ final class CudaCrossEntropy {
     Tensor forward(Tensor logits, Tensor targets, int ignoreIndex, float smoothing) {
         int c = logits.dim(1);
         int rows = targets.numel();
-        DeviceBuffer t = indices.toInts("crossEntropy", targets, c, ignoreIndex, c + " classes");
+        DeviceBuffer t = indices.toInts("crossEntropy", targets, c, ignoreIndex, true, c + " classes");
         try {
             Tensor loss = backend.empty(targets.shape());
             if (rows > 0) {
@@ -37,7 +37,7 @@ final class CudaCrossEntropy {
     Tensor backward(Tensor logits, Tensor targets, Tensor rowGrad, int ignoreIndex, float smoothing) {
         int c = logits.dim(1);
         int rows = targets.numel();
-        DeviceBuffer t = indices.toInts("crossEntropy", targets, c, ignoreIndex, c + " classes");
+        DeviceBuffer t = indices.toInts("crossEntropy", targets, c, ignoreIndex, true, c + " classes");
         try {
             Tensor d = backend.empty(logits.shape());
             if (rows > 0) {

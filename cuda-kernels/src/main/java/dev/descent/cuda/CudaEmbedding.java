@@ -30,7 +30,7 @@ final class CudaEmbedding {
         int n = ids.numel();
         int[] dims = Arrays.copyOf(ids.shape().dims(), ids.rank() + 1);
         dims[ids.rank()] = c;
-        DeviceBuffer idx = indices.toInts("embedding", ids, vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
+        DeviceBuffer idx = indices.toInts("embedding", ids, vocab, "a vocabulary of size " + vocab);
         try {
             Tensor out = backend.empty(Shape.of(dims));
             if ((long) n * c > 0) {
@@ -51,7 +51,7 @@ final class CudaEmbedding {
         if ((long) vocab * c == 0) {
             return out;
         }
-        DeviceBuffer idx = indices.toInts("embedding", ids, vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
+        DeviceBuffer idx = indices.toInts("embedding", ids, vocab, "a vocabulary of size " + vocab);
         DeviceBuffer counts = backend.scratch(4L * vocab);
         DeviceBuffer starts = backend.scratch(4L * vocab);
         DeviceBuffer cursor = backend.scratch(4L * vocab);

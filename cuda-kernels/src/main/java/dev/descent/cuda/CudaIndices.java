@@ -16,12 +16,17 @@ final class CudaIndices {
         this.device = device;
     }
 
+    /** {@link #toInts(String, Tensor, int, int, boolean, String)} with no value allowed outside [0, bound). */
+    DeviceBuffer toInts(String op, Tensor ids, int bound, String what) {
+        return toInts(op, ids, bound, 0, false, what);
+    }
+
     /**
-     * The ids as a device int buffer (owned by the caller): each an integer in [0, bound) or equal to {@code allowed}
-     * (Integer.MIN_VALUE when nothing else is allowed). Otherwise an IndexOutOfBoundsException naming the value,
-     * its position and {@code what} ("a vocabulary of size 50257").
+     * The ids as a device int buffer (owned by the caller): each an integer in [0, bound), or equal to {@code allowed}
+     * when {@code hasAllowed} (an ignored target). Otherwise an IndexOutOfBoundsException naming the value, its
+     * position and {@code what} ("a vocabulary of size 50257"), worded as the CPU backend words it.
      */
-    DeviceBuffer toInts(String op, Tensor ids, int bound, int allowed, String what) {
+    DeviceBuffer toInts(String op, Tensor ids, int bound, int allowed, boolean hasAllowed, String what) {
         int n = ids.numel();
         DeviceBuffer out = backend.scratch(4L * n);
         DeviceBuffer err = backend.scratch(4);
@@ -29,7 +34,8 @@ final class CudaIndices {
         try {
             device.fillWords(err, Integer.MAX_VALUE, 1);
             if (n > 0) {
-                device.launch(Kernels.INDEX_CHECK, LaunchShape.strided(n, 256), n, bound, allowed, backend.checked(ids),
+                device.launch(Kernels.INDEX_CHECK, LaunchShape.strided(n, 256), n, bound, allowed, hasAllowed ? 1 : 0,
+                        backend.checked(ids),
                         out, err);
             }
             int bad = device.downloadInts(err, 1)[0];
