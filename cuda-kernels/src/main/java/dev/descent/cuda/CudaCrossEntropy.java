@@ -1,6 +1,7 @@
 package dev.descent.cuda;
 
 import dev.descent.core.Tensor;
+import java.util.function.Function;
 
 /** Per-row cross-entropy with label smoothing and an ignored target, and its logits gradient, on {@code crossentropy.cu}. */
 final class CudaCrossEntropy {
@@ -18,33 +19,36 @@ final class CudaCrossEntropy {
 
     /** logits (N, C), targets (N) -> loss per row (N). */
     Tensor forward(Tensor logits, Tensor targets, int ignoreIndex, float smoothing) {
-        int c = logits.dim(1);
         int rows = targets.numel();
-        DeviceBuffer t = indices.toInts("crossEntropy", targets, c, ignoreIndex, true, c + " classes");
-        try {
+        return withTargets(logits, targets, ignoreIndex, t -> {
             Tensor loss = backend.empty(targets.shape());
             if (rows > 0) {
-                device.launch(Kernels.CROSSENTROPY_FORWARD, LaunchShape.perItem(rows, THREADS), rows, c, ignoreIndex,
-                        smoothing, backend.checked(logits), t, loss);
+                device.launch(Kernels.CROSSENTROPY_FORWARD, LaunchShape.perItem(rows, THREADS), rows, logits.dim(1),
+                        ignoreIndex, smoothing, backend.checked(logits), t, loss);
             }
             return loss;
-        } finally {
-            t.release();
-        }
+        });
     }
 
     /** dlogits (N, C) = rowGrad_n · (softmax(logits_n) − smoothed one-hot), zero rows where ignored. */
     Tensor backward(Tensor logits, Tensor targets, Tensor rowGrad, int ignoreIndex, float smoothing) {
-        int c = logits.dim(1);
         int rows = targets.numel();
-        DeviceBuffer t = indices.toInts("crossEntropy", targets, c, ignoreIndex, true, c + " classes");
-        try {
+        return withTargets(logits, targets, ignoreIndex, t -> {
             Tensor d = backend.empty(logits.shape());
             if (rows > 0) {
-                device.launch(Kernels.CROSSENTROPY_BACKWARD, LaunchShape.perItem(rows, THREADS), rows, c, ignoreIndex,
-                        smoothing, backend.checked(logits), t, backend.checked(rowGrad), d);
+                device.launch(Kernels.CROSSENTROPY_BACKWARD, LaunchShape.perItem(rows, THREADS), rows, logits.dim(1),
+                        ignoreIndex, smoothing, backend.checked(logits), t, backend.checked(rowGrad), d);
             }
             return d;
+        });
+    }
+
+    /** Runs {@code body} with the targets checked and converted to device ints, released afterwards. */
+    private Tensor withTargets(Tensor logits, Tensor targets, int ignoreIndex, Function<DeviceBuffer, Tensor> body) {
+        int c = logits.dim(1);
+        DeviceBuffer t = indices.toInts("crossEntropy", targets, c, ignoreIndex, true, c + " classes");
+        try {
+            return body.apply(t);
         } finally {
             t.release();
         }

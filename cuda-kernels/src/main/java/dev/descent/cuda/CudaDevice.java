@@ -150,23 +150,25 @@ final class CudaDevice {
     /** {@code count} floats from element {@code offset} of {@code src} to the host, after all queued work. */
     float[] download(DeviceBuffer src, long offset, int count) {
         float[] out = new float[count];
-        if (count > 0) {
-            bind();
-            CudaErrors.check(cuStreamSynchronize(stream), "cuStreamSynchronize", afterLaunch());
-            CudaErrors.check(cuMemcpyDtoH(Pointer.to(out), DriverMemory.pointer(src.address() + 4 * offset), 4L * count),
-                    "cuMemcpyDtoH", afterLaunch());
-        }
+        toHost(Pointer.to(out), src, 4 * offset, 4L * count);
         return out;
     }
 
     /** {@code count} ints from the start of {@code src}, after all queued work. */
     int[] downloadInts(DeviceBuffer src, int count) {
         int[] out = new int[count];
+        toHost(Pointer.to(out), src, 0, 4L * count);
+        return out;
+    }
+
+    private void toHost(Pointer host, DeviceBuffer src, long byteOffset, long bytes) {
+        if (bytes == 0) {
+            return;
+        }
         bind();
         CudaErrors.check(cuStreamSynchronize(stream), "cuStreamSynchronize", afterLaunch());
-        CudaErrors.check(cuMemcpyDtoH(Pointer.to(out), DriverMemory.pointer(src.address()), 4L * count),
-                "cuMemcpyDtoH", afterLaunch());
-        return out;
+        CudaErrors.check(cuMemcpyDtoH(host, DriverMemory.pointer(src.address() + byteOffset), bytes), "cuMemcpyDtoH",
+                afterLaunch());
     }
 
     /** Device to device on the stream. */
