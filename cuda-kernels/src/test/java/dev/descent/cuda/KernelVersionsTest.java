@@ -5,6 +5,8 @@ import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,14 +38,29 @@ class KernelVersionsTest {
         return out.stream();
     }
 
+    /** Operands and CPU product per size, computed once: the CPU product is the slow part of this test. */
+    private record Product(Tensor a, Tensor b, Tensor expected) {
+    }
+
+    private static final Map<String, Product> PRODUCTS = new ConcurrentHashMap<>();
+
+    private static Product product(int batch, int m, int k, int n) {
+        return PRODUCTS.computeIfAbsent(batch + "x" + m + "x" + k + "x" + n, key -> {
+            Tensor a = Inputs.randn(Backends.cpu(), 60, batch, m, k);
+            Tensor b = Inputs.randn(Backends.cpu(), 61, batch, k, n);
+            return new Product(a, b, Backends.cpu().matmul(a, b, false, false));
+        });
+    }
+
     @ParameterizedTest(name = "{0} M{2} K{3} N{4}")
     @MethodSource("configs")
     void matchesTheCpuProduct(String label, MatmulConfig config, int m, int k, int n) {
         CudaBackend gpu = Gpu.backend();
         int batch = 3;
-        Tensor a = Inputs.randn(Backends.cpu(), 60, batch, m, k);
-        Tensor b = Inputs.randn(Backends.cpu(), 61, batch, k, n);
-        Tensor expected = Backends.cpu().matmul(a, b, false, false);
+        Product p = product(batch, m, k, n);
+        Tensor a = p.a();
+        Tensor b = p.b();
+        Tensor expected = p.expected();
         try (MemoryScope scope = gpu.scope()) {
             Tensor out = gpu.full(Shape.of(batch, m, n), Float.NaN);
             gpu.matmuls().multiply(config, m, n, k, batch, a.to(gpu), b.to(gpu), out, m * k, k * n, m * n);
@@ -56,13 +73,12 @@ class KernelVersionsTest {
     void cublasBaselineMatchesTheCpuProduct(int m, int k, int n) {
         CudaBackend gpu = Gpu.backend();
         CublasMatmul cublas = Gpu.cublas();
-        Tensor a = Inputs.randn(Backends.cpu(), 62, 2, m, k);
-        Tensor b = Inputs.randn(Backends.cpu(), 63, 2, k, n);
+        Product p = product(3, m, k, n);
         try (MemoryScope scope = gpu.scope()) {
-            Tensor out = gpu.full(Shape.of(2, m, n), Float.NaN);
-            cublas.gemm(false, false, m, n, k, 2, a.to(gpu), (long) m * k, b.to(gpu), (long) k * n, out, (long) m * n);
-            new Close(1e-5 * k, 1e-4).check("cuBLAS M" + m + " K" + k + " N" + n,
-                    Backends.cpu().matmul(a, b, false, false), out);
+            Tensor out = gpu.full(Shape.of(3, m, n), Float.NaN);
+            cublas.gemm(false, false, m, n, k, 3, p.a().to(gpu), (long) m * k, p.b().to(gpu), (long) k * n, out,
+                    (long) m * n);
+            new Close(1e-5 * k, 1e-4).check("cuBLAS M" + m + " K" + k + " N" + n, p.expected(), out);
         }
     }
 
