@@ -14,8 +14,9 @@
 #endif
 // v1 naive: one thread per output; neighbouring threads take neighbouring ROWS, so the reads of A and the writes of
 // C are strided by K and N (uncoalesced). grid (⌈M/BS⌉, ⌈N/BS⌉, batch), block (BS, BS).
-extern "C" __global__ void matmul_v1(int M, int N, int K, const float* __restrict__ A, const float* __restrict__ B,
-                                     float* __restrict__ C, int strideA, int strideB, int strideC) {
+extern "C" __global__ void __launch_bounds__(V1_BS * V1_BS)
+matmul_v1(int M, int N, int K, const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
+          int strideA, int strideB, int strideC) {
     BATCH_OFFSETS
     int row = blockIdx.x * V1_BS + threadIdx.x;
     int col = blockIdx.y * V1_BS + threadIdx.y;
@@ -30,8 +31,9 @@ extern "C" __global__ void matmul_v1(int M, int N, int K, const float* __restric
 #endif
 // v2 coalesced: neighbouring threads take neighbouring COLUMNS, so a warp reads one row of B and writes one row of C
 // in single transactions and A's element is broadcast. grid (⌈N/BS⌉, ⌈M/BS⌉, batch), block (BS, BS).
-extern "C" __global__ void matmul_v2(int M, int N, int K, const float* __restrict__ A, const float* __restrict__ B,
-                                     float* __restrict__ C, int strideA, int strideB, int strideC) {
+extern "C" __global__ void __launch_bounds__(V2_BS * V2_BS)
+matmul_v2(int M, int N, int K, const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
+          int strideA, int strideB, int strideC) {
     BATCH_OFFSETS
     int col = blockIdx.x * V2_BS + threadIdx.x;
     int row = blockIdx.y * V2_BS + threadIdx.y;
@@ -46,8 +48,9 @@ extern "C" __global__ void matmul_v2(int M, int N, int K, const float* __restric
 #endif
 // v3 shared-memory tiles: the block stages a TILE×TILE tile of A and of B in shared memory, so each global element
 // is read once per block instead of once per thread. grid (⌈N/T⌉, ⌈M/T⌉, batch), block (T, T).
-extern "C" __global__ void matmul_v3(int M, int N, int K, const float* __restrict__ A, const float* __restrict__ B,
-                                     float* __restrict__ C, int strideA, int strideB, int strideC) {
+extern "C" __global__ void __launch_bounds__(V3_TILE * V3_TILE)
+matmul_v3(int M, int N, int K, const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
+          int strideA, int strideB, int strideC) {
     __shared__ float As[V3_TILE][V3_TILE];
     __shared__ float Bs[V3_TILE][V3_TILE];
     BATCH_OFFSETS

@@ -68,7 +68,7 @@ class SourceRulesTest {
 
     @Test
     void everyKernelInTheSourcesIsInTheCatalogAndViceVersa() {
-        Pattern kernel = Pattern.compile("extern \"C\" __global__ void(?: __launch_bounds__\\(\\w+\\))?\\s+(\\w+)\\(");
+        Pattern kernel = Pattern.compile("extern \"C\" __global__ void(?: __launch_bounds__\\([^)]*\\))?\\s+(\\w+)\\(");
         Map<String, String> inSources = new HashMap<>();
         for (String f : CudaSources.files(".cu")) {
             Matcher m = kernel.matcher(CudaSources.read(f));
