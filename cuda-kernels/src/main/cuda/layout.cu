@@ -22,7 +22,8 @@ extern "C" __global__ void copy_rows_f32(int rows, int len, int srcStride, int s
 #define TR 8    // rows of threads: each thread moves TT/TR elements
 
 // v1 out[z][c][r] = x[z][r][c] for a batch of rows×cols matrices: 32×32 tiles through shared memory (padded
-// by one column against bank conflicts), so both the read and the write are coalesced. grid (⌈cols/32⌉, ⌈rows/32⌉, batch), block (32, 8).
+// by one column against bank conflicts), so both the read and the write are coalesced.
+// grid (⌈cols/32⌉, ⌈rows/32⌉, batch), block (32, 8).
 extern "C" __global__ void transpose_f32(int rows, int cols, const float* __restrict__ x, float* __restrict__ out) {
     __shared__ float tile[TT][TT + 1];
     const float* src = x + (offset_t)blockIdx.z * rows * cols;

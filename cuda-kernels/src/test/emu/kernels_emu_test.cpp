@@ -204,7 +204,8 @@ static void test_layout() {
     Ref wt(t.size());
     for (int z = 0; z < batch; z++)
         for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++) wt[(size_t)z * rows * cols + (size_t)c * rows + r] = t[(size_t)z * rows * cols + r * cols + c];
+            for (int c = 0; c < cols; c++)
+                wt[(size_t)z * rows * cols + (size_t)c * rows + r] = t[(size_t)z * rows * cols + r * cols + c];
     check("transpose", tt, wt, 0, 0);
 
     // slice axis 1 [2, 5) of (4, 7, 3): rows 4, len 9, src stride 21, src offset 6

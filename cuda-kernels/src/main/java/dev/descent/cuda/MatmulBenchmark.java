@@ -74,8 +74,10 @@ public final class MatmulBenchmark {
                         best = cfg.label();
                     }
                 }
-                System.out.printf(Locale.ROOT, "%-16s fastest hand-written: %s (%.1f GFLOP/s%s)%n", p.name(), best, bestRate,
-                        Double.isNaN(baseline) ? "" : String.format(Locale.ROOT, ", %.1f%% of cuBLAS", 100 * bestRate / baseline));
+                String share = Double.isNaN(baseline) ? ""
+                        : String.format(Locale.ROOT, ", %.1f%% of cuBLAS", 100 * bestRate / baseline);
+                System.out.printf(Locale.ROOT, "%-16s fastest hand-written: %s (%.1f GFLOP/s%s)%n", p.name(), best,
+                        bestRate, share);
             }
         }
     }
@@ -116,7 +118,8 @@ public final class MatmulBenchmark {
             worst = Double.isNaN(err) ? Double.NaN : Math.max(worst, err);
             ok &= err <= 1e-5 * k + 1e-4 * Math.abs(want[i]);
         }
-        System.out.printf(Locale.ROOT, "  %-30s max |error| %.3g  %s%n", label, worst, ok ? "ok" : "WRONG (left out of the timings)");
+        System.out.printf(Locale.ROOT, "  %-30s max |error| %.3g  %s%n", label, worst,
+                ok ? "ok" : "WRONG (left out of the timings)");
         return ok;
     }
 

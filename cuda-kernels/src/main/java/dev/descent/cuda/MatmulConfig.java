@@ -120,8 +120,8 @@ public record MatmulConfig(MatmulEngine version, int bm, int bn, int bk, int tm,
 
     /** E.g. {@code v5 BM128 BN128 BK8 TM8 TN8}. */
     public String label() {
-        return version.shortName() + " " + String.join(" ", defines()).replace(version.shortName().toUpperCase(java.util.Locale.ROOT) + "_", "")
-                .replace("=", "");
+        String prefix = version.shortName().toUpperCase(java.util.Locale.ROOT) + "_";
+        return version.shortName() + " " + String.join(" ", defines()).replace(prefix, "").replace("=", "");
     }
 
     private static String sizes(int bm, int bn, int bk, int tm, int tn) {

@@ -237,7 +237,8 @@ class CudaBackendDifferentialTest {
                         new Close(1e-4, 1e-4), b -> product(b, engine, new int[] {4}, s, ta, tb, true)));
             }
             all.add(one("matmul " + engine.shortName() + " T=1 classifier (1, 1, 768) x (768, 50257)",
-                    new Close(1e-2, 1e-4), b -> product(b, engine, new int[] {1}, new int[] {1, 768, 50257}, false, false, true)));
+                    new Close(1e-2, 1e-4),
+                    b -> product(b, engine, new int[] {1}, new int[] {1, 768, 50257}, false, false, true)));
         }
     }
 

@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CudaSourcesCompileTest {
     private static final int ARCH = 75;
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
-    private static final Pattern PARAM = Pattern.compile("\\.param\\s+(?:\\.align\\s+\\d+\\s+)?\\.(\\w+)\\s+\\w+(\\[(\\d+)\\])?");
+    private static final Pattern PARAM =
+            Pattern.compile("\\.param\\s+(?:\\.align\\s+\\d+\\s+)?\\.(\\w+)\\s+\\w+(\\[(\\d+)\\])?");
 
     @TempDir
     static Path cacheDir;
