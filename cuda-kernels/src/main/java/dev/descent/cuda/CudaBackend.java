@@ -1,0 +1,295 @@
+package dev.descent.cuda;
+
+import dev.descent.core.Backend;
+import dev.descent.core.Backends;
+import dev.descent.core.BinaryOp;
+import dev.descent.core.ReduceOp;
+import dev.descent.core.Rng;
+import dev.descent.core.Shape;
+import dev.descent.core.Tensor;
+import dev.descent.core.UnaryOp;
+import java.lang.ref.Cleaner;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The CUDA backend: tensors live in device memory, every primitive runs as kernels on one stream, and data crosses
+ * to the host only in {@link #fromArray} and {@link #toArray} (plus a 4-byte status read when ids are checked).
+ *
+ * <p>Memory: a {@link CachingAllocator} (optionally capped) hands out blocks; {@link #scope()} releases a step's
+ * temporaries deterministically. A tensor that is never released is returned to the cache when the garbage
+ * collector finds it unreachable, a safety net rather than the plan.
+ *
+ * <p>Random numbers: {@link #randn} and {@link #rand} draw on the host from the same {@link Rng} stream as the CPU
+ * backend and upload the result, so a seeded model starts from identical weights on either backend (at the cost of
+ * one host-to-device copy, which initialisation and dropout masks can afford).
+ *
+ * <p>Kernels are compiled at run time for the present GPU (see {@link CompilerChoice}) and cached on disk.
+ */
+public final class CudaBackend implements Backend, AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final CudaOptions options;
+    private final CudaDevice device;
+    private final CudaElementwise elementwise;
+    private final CudaLayout layout;
+    private final CudaReduce reduce;
+    private final CudaSoftmax softmax;
+    private final CudaLayerNorm layerNorm;
+    private final CudaEmbedding embedding;
+    private final CudaCrossEntropy crossEntropy;
+    private final CudaMatmul matmul;
+
+    private CudaBackend(CudaOptions options, CudaDevice device) {
+        this.options = options;
+        this.device = device;
+        this.elementwise = new CudaElementwise(this, device);
+        this.layout = new CudaLayout(this, device);
+        this.reduce = new CudaReduce(this, device);
+        this.softmax = new CudaSoftmax(this, device);
+        this.layerNorm = new CudaLayerNorm(this, device);
+        CudaIndices indices = new CudaIndices(this, device);
+        this.embedding = new CudaEmbedding(this, device, indices);
+        this.crossEntropy = new CudaCrossEntropy(this, device, indices);
+        this.matmul = new CudaMatmul(this, device, layout);
+    }
+
+    /** Starts the backend on the device {@code options} name; {@link CudaUnavailableException} says what is missing. */
+    public static CudaBackend create(CudaOptions options) {
+        return new CudaBackend(options, CudaDevice.open(options));
+    }
+
+    /** {@link #create(CudaOptions)} with {@link CudaOptions#defaults()}. */
+    public static CudaBackend create() {
+        return create(CudaOptions.defaults());
+    }
+
+    /** The backend a CUDA tensor lives on. */
+    public static CudaBackend of(Tensor t) {
+        if (!(t.storage() instanceof CudaStorage s)) {
+            throw new IllegalArgumentException("expected a tensor on a CUDA backend, got one on " + t.backend().name());
+        }
+        return (CudaBackend) s.backend();
+    }
+
+    public CudaOptions options() {
+        return options;
+    }
+
+    public DeviceInfo deviceInfo() {
+        return device.info();
+    }
+
+    /** Opens a scope that releases the device memory of every tensor made inside it, except those kept. */
+    public MemoryScope scope() {
+        return device.allocator.openScope();
+    }
+
+    public MemoryStats memoryStats() {
+        return device.allocator.stats();
+    }
+
+    /** Returns cached (free) blocks to the device. */
+    public void emptyCache() {
+        device.allocator.emptyCache();
+    }
+
+    /** Waits until every queued kernel and copy has finished. */
+    public void synchronize() {
+        device.synchronize();
+    }
+
+    CudaDevice device() {
+        return device;
+    }
+
+    CudaMatmul matmuls() {
+        return matmul;
+    }
+
+    // ---------------------------------------------------------------- memory helpers
+
+    /** A new tensor of {@code shape} with undefined contents. */
+    Tensor empty(Shape shape) {
+        int n = shape.numel();
+        DeviceBuffer buffer = device.allocator.allocate(4L * n);
+        CudaStorage storage = new CudaStorage(this, buffer, n);
+        CLEANER.register(storage, buffer::release);
+        return Tensor.wrap(storage, shape);
+    }
+
+    /** A device buffer for temporaries; the caller releases it. */
+    DeviceBuffer scratch(long bytes) {
+        return device.allocator.allocate(bytes);
+    }
+
+    /** {@code t}, after checking that it lives on this backend (the error names where it lives instead). */
+    Tensor checked(Tensor t) {
+        if (t.backend() != this) {
+            throw new IllegalArgumentException("the " + name() + " backend was handed a tensor on " + t.backend().name()
+                    + "; move it with tensor.to(backend)");
+        }
+        return t;
+    }
+
+    static DeviceBuffer bufferOf(Tensor t) {
+        return ((CudaStorage) t.storage()).buffer();
+    }
+
+    static int rows(Tensor x) {
+        return x.dim(-1) == 0 ? 0 : x.numel() / x.dim(-1);
+    }
+
+    static Shape rowShape(Tensor x) {
+        return Shape.of(Arrays.copyOf(x.shape().dims(), x.rank() - 1));
+    }
+
+    // ---------------------------------------------------------------- Backend
+
+    @Override
+    public String name() {
+        return "cuda:" + device.info().ordinal();
+    }
+
+    @Override
+    public Tensor fromArray(float[] data, Shape shape) {
+        Tensor t = empty(shape);
+        device.upload(bufferOf(t), data);
+        return t;
+    }
+
+    @Override
+    public float[] toArray(Tensor x) {
+        return device.download(bufferOf(checked(x)), 0, x.numel());
+    }
+
+    @Override
+    public Tensor full(Shape shape, float value) {
+        return elementwise.fill(shape, value);
+    }
+
+    /** Drawn on the host by the CPU backend from the same stream, then uploaded: identical numbers (see class doc). */
+    @Override
+    public Tensor randn(Shape shape, Rng rng) {
+        return fromArray(Backends.cpu().randn(shape, rng).toArray(), shape);
+    }
+
+    /** Drawn on the host like {@link #randn}. */
+    @Override
+    public Tensor rand(Shape shape, Rng rng) {
+        return fromArray(Backends.cpu().rand(shape, rng).toArray(), shape);
+    }
+
+    @Override
+    public void copyInto(Tensor dst, Tensor src) {
+        device.copy(bufferOf(checked(dst)), bufferOf(checked(src)), 4L * src.numel());
+    }
+
+    @Override
+    public Tensor unary(UnaryOp op, Tensor x) {
+        return elementwise.unary(op, x);
+    }
+
+    @Override
+    public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        return elementwise.binary(op, a, b);
+    }
+
+    @Override
+    public Tensor binaryScalar(BinaryOp op, Tensor a, float s) {
+        return elementwise.binaryScalar(op, a, s);
+    }
+
+    @Override
+    public Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return elementwise.where(cond, a, b);
+    }
+
+    @Override
+    public Tensor reduce(ReduceOp op, Tensor x, int axis) {
+        return reduce.reduce(op, x, axis);
+    }
+
+    @Override
+    public Tensor broadcastTo(Tensor x, Shape shape) {
+        return layout.broadcastTo(x, shape);
+    }
+
+    @Override
+    public Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
+        return matmul.matmul(options.matmul(), a, b, transA, transB);
+    }
+
+    @Override
+    public Tensor permute(Tensor x, int[] axes) {
+        return layout.permute(x, axes);
+    }
+
+    @Override
+    public Tensor slice(Tensor x, int axis, int start, int end) {
+        return layout.slice(x, axis, start, end);
+    }
+
+    @Override
+    public Tensor concat(List<Tensor> xs, int axis) {
+        return layout.concat(xs, axis);
+    }
+
+    @Override
+    public Tensor softmax(Tensor x, boolean log) {
+        return softmax.forward(options.softmax(), x, log);
+    }
+
+    /** Softmax with a chosen kernel version (for tests and benchmarks). */
+    public Tensor softmax(SoftmaxVersion version, Tensor x, boolean log) {
+        return softmax.forward(version, x, log);
+    }
+
+    @Override
+    public Tensor softmaxBackward(Tensor y, Tensor g, boolean log) {
+        return softmax.backward(y, g, log);
+    }
+
+    @Override
+    public LayerNormResult layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
+        return layerNorm.forward(x, gamma, beta, eps);
+    }
+
+    @Override
+    public LayerNormGrads layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
+        return layerNorm.backward(dy, x, gamma, mean, rstd);
+    }
+
+    @Override
+    public Tensor embedding(Tensor table, Tensor ids) {
+        return embedding.forward(table, ids);
+    }
+
+    @Override
+    public Tensor embeddingBackward(Tensor g, Tensor ids, int vocab) {
+        return embedding.backward(g, ids, vocab);
+    }
+
+    @Override
+    public Tensor crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, float labelSmoothing) {
+        return crossEntropy.forward(logits, targets, ignoreIndex, labelSmoothing);
+    }
+
+    @Override
+    public Tensor crossEntropyBackward(Tensor logits, Tensor targets, Tensor rowGrad, int ignoreIndex,
+                                       float labelSmoothing) {
+        return crossEntropy.backward(logits, targets, rowGrad, ignoreIndex, labelSmoothing);
+    }
+
+    /** Matrix product with a chosen engine (for tests and benchmarks); otherwise like {@link #matmul}. */
+    public Tensor matmul(MatmulEngine engine, Tensor a, Tensor b, boolean transA, boolean transB) {
+        return matmul.matmul(engine, a, b, transA, transB);
+    }
+
+    /** Waits for the GPU, frees cached memory, destroys the cuBLAS handle and stream, and releases the context. */
+    @Override
+    public void close() {
+        matmul.close();
+        device.close();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.descent.cuda;
+
+import dev.descent.core.Shape;
+import dev.descent.core.Tensor;
+import java.util.Arrays;
+
+/**
+ * Embedding lookup and its backward on {@code embedding.cu}. The backward is deterministic: positions are
+ * bucketed by id (count, exclusive scan, scatter, sort each bucket), then each table row adds its gradients in
+ * position order. No float atomics, so two runs give bitwise equal gradients.
+ */
+final class CudaEmbedding {
+    private static final int THREADS = 256;
+    private static final int SCAN_THREADS = 1024;
+
+    private final CudaBackend backend;
+    private final CudaDevice device;
+    private final CudaIndices indices;
+
+    CudaEmbedding(CudaBackend backend, CudaDevice device, CudaIndices indices) {
+        this.backend = backend;
+        this.device = device;
+        this.indices = indices;
+    }
+
+    /** table (V, C), ids (..) -> (.., C). */
+    Tensor forward(Tensor table, Tensor ids) {
+        int vocab = table.dim(0);
+        int c = table.dim(1);
+        int n = ids.numel();
+        int[] dims = Arrays.copyOf(ids.shape().dims(), ids.rank() + 1);
+        dims[ids.rank()] = c;
+        DeviceBuffer idx = indices.toInts("embedding", ids, vocab, "a vocabulary of size " + vocab);
+        try {
+            Tensor out = backend.empty(Shape.of(dims));
+            if ((long) n * c > 0) {
+                device.launch(Kernels.EMBEDDING_FORWARD, LaunchShape.strided((long) n * c, THREADS), n, c, idx,
+                        backend.checked(table), out);
+            }
+            return out;
+        } finally {
+            idx.release();
+        }
+    }
+
+    /** g (.., C), ids (..) -> dtable (vocab, C): Σ of g over the positions holding each id. */
+    Tensor backward(Tensor g, Tensor ids, int vocab) {
+        int c = g.dim(-1);
+        int n = ids.numel();
+        Tensor out = backend.empty(Shape.of(vocab, c));
+        if ((long) vocab * c == 0) {
+            return out;
+        }
+        DeviceBuffer idx = indices.toInts("embedding", ids, vocab, "a vocabulary of size " + vocab);
+        DeviceBuffer counts = backend.scratch(4L * vocab);
+        DeviceBuffer starts = backend.scratch(4L * vocab);
+        DeviceBuffer cursor = backend.scratch(4L * vocab);
+        DeviceBuffer positions = backend.scratch(4L * n);
+        try {
+            device.fillWords(counts, 0, vocab);
+            LaunchShape perPosition = LaunchShape.strided(n, THREADS);
+            if (n > 0) {
+                device.launch(Kernels.EMBEDDING_COUNT, perPosition, n, idx, counts);
+            }
+            device.launch(Kernels.SCAN_EXCLUSIVE_INT, LaunchShape.perItem(1, SCAN_THREADS), vocab, counts, starts, cursor);
+            if (n > 0) {
+                device.launch(Kernels.EMBEDDING_SCATTER, perPosition, n, idx, cursor, positions);
+                device.launch(Kernels.EMBEDDING_SORT_BUCKETS, LaunchShape.strided(vocab, THREADS), vocab, starts, counts,
+                        positions);
+            }
+            device.launch(Kernels.EMBEDDING_ACCUMULATE, LaunchShape.strided((long) vocab * c, THREADS), vocab, c, starts,
+                    counts, positions, backend.checked(g), out);
+        } finally {
+            idx.release();
+            counts.release();
+            starts.release();
+            cursor.release();
+            positions.release();
+        }
+        return out;
+    }
+}

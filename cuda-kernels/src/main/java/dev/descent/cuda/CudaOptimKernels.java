@@ -1,0 +1,130 @@
+package dev.descent.cuda;
+
+import dev.descent.core.Shape;
+import dev.descent.core.Tensor;
+import java.util.List;
+
+/**
+ * Fused optimizer updates and the gradient-norm reduction on {@code optim.cu}, for a trainer that keeps its
+ * parameters on a {@link CudaBackend} (the optim module cannot depend on this one). Each update rewrites the
+ * parameter and its state tensors in place in one kernel; the gradient is only read. Formulas: REFERENCE.md §2,
+ * PyTorch's single-tensor code paths.
+ */
+public final class CudaOptimKernels {
+    private static final int THREADS = 256;
+    private static final int MAX_PARTIALS = 1024;
+
+    private CudaOptimKernels() {
+    }
+
+    /**
+     * AdamW step: θ ← θ(1 − γλ); m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − (γ/bc1)·m / (√v/√bc2 + ε),
+     * with bc1 = 1 − β1^t and bc2 = 1 − β2^t for step t (counted from 1).
+     */
+    public static void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
+                             float eps, float weightDecay, float bc1, float bc2) {
+        adamStep("adamw", param, grad, m, v, lr, beta1, beta2, eps, weightDecay, true, bc1, bc2);
+    }
+
+    /** Adam step with coupled L2 decay: g ← g + λθ, then the moments and update as in {@link #adamw} without decay. */
+    public static void adam(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
+                            float eps, float weightDecay, float bc1, float bc2) {
+        adamStep("adam", param, grad, m, v, lr, beta1, beta2, eps, weightDecay, false, bc1, bc2);
+    }
+
+    private static void adamStep(String op, Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1,
+                                 float beta2, float eps, float wd, boolean decoupled, float bc1, float bc2) {
+        CudaBackend b = sameShape(op, param, grad, m, v);
+        int n = param.numel();
+        if (n > 0) {
+            b.device().launch(Kernels.ADAM_STEP, LaunchShape.strided(n, THREADS), n, param, grad, m, v, lr, beta1, beta2,
+                    eps, wd, decoupled ? 1 : 0, bc1, bc2);
+        }
+    }
+
+    /**
+     * SGD step: g ← g + λθ; with momentum μ: b ← g on the first step, else μb + (1−τ)g; g ← g + μb (Nesterov) or b;
+     * θ ← θ − γg. {@code momentumBuffer} may be null when μ = 0.
+     */
+    public static void sgd(Tensor param, Tensor grad, Tensor momentumBuffer, float lr, float momentum, float dampening,
+                           float weightDecay, boolean nesterov, boolean firstStep) {
+        CudaBackend b = momentum != 0 ? sameShape("sgd", param, grad, required("sgd", "momentumBuffer", momentumBuffer))
+                : sameShape("sgd", param, grad);
+        int n = param.numel();
+        if (n > 0) {
+            b.device().launch(Kernels.SGD_STEP, LaunchShape.strided(n, THREADS), n, param, grad,
+                    momentum != 0 ? momentumBuffer : null, lr, momentum, dampening, weightDecay, nesterov ? 1 : 0,
+                    firstStep ? 1 : 0);
+        }
+    }
+
+    /**
+     * RMSprop step: g ← g + λθ; v ← αv + (1−α)g²; centered: ḡ ← ḡ + (1−α)(g − ḡ), ṽ = v − ḡ²; d = √ṽ + ε;
+     * momentum μ &gt; 0: b ← μb + g/d, θ ← θ − γb; else θ ← θ − γg/d. {@code gradAvg} is needed only when centered,
+     * {@code momentumBuffer} only when μ &gt; 0 (null otherwise).
+     */
+    public static void rmsprop(Tensor param, Tensor grad, Tensor squareAvg, Tensor gradAvg, Tensor momentumBuffer,
+                               float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered) {
+        CudaBackend b = sameShape("rmsprop", param, grad, squareAvg);
+        if (centered) {
+            sameShape("rmsprop", param, required("rmsprop", "gradAvg", gradAvg));
+        }
+        if (momentum > 0) {
+            sameShape("rmsprop", param, required("rmsprop", "momentumBuffer", momentumBuffer));
+        }
+        int n = param.numel();
+        if (n > 0) {
+            b.device().launch(Kernels.RMSPROP_STEP, LaunchShape.strided(n, THREADS), n, param, grad, squareAvg,
+                    centered ? gradAvg : null, momentum > 0 ? momentumBuffer : null, lr, alpha, eps, weightDecay,
+                    momentum, centered ? 1 : 0);
+        }
+    }
+
+    /**
+     * Σ over all tensors of Σ x², as a scalar tensor on the device (no host round trip), for the global gradient
+     * norm √(Σ‖g‖²). Summed in a fixed order, so the result is the same on every run.
+     */
+    public static Tensor sumOfSquares(List<Tensor> tensors) {
+        if (tensors.isEmpty()) {
+            throw new IllegalArgumentException("sumOfSquares: no tensors given");
+        }
+        CudaBackend b = CudaBackend.of(tensors.get(0));
+        Tensor out = b.full(Shape.scalar(), 0f);
+        DeviceBuffer partials = b.scratch(4L * MAX_PARTIALS);
+        try {
+            for (Tensor t : tensors) {
+                int n = b.checked(t).numel();
+                if (n == 0) {
+                    continue;
+                }
+                LaunchShape shape = LaunchShape.strided(n, THREADS);
+                int blocks = Math.min(MAX_PARTIALS, shape.gridX());
+                b.device().launch(Kernels.SUMSQ_PARTIAL, new LaunchShape(blocks, 1, 1, THREADS, 1, 1), n, t, partials);
+                b.device().launch(Kernels.SUM_PARTIALS, LaunchShape.perItem(1, 1024), blocks, partials, out, 1);
+            }
+        } finally {
+            partials.release();
+        }
+        return out;
+    }
+
+    private static Tensor required(String op, String name, Tensor t) {
+        if (t == null) {
+            throw new IllegalArgumentException(op + ": " + name + " is required with these settings but was null");
+        }
+        return t;
+    }
+
+    /** The common CUDA backend of tensors that must all have the first one's shape. */
+    private static CudaBackend sameShape(String op, Tensor first, Tensor... others) {
+        CudaBackend b = CudaBackend.of(first);
+        for (Tensor t : others) {
+            b.checked(t);
+            if (!t.shape().equals(first.shape())) {
+                throw new IllegalArgumentException(op + ": shape " + t.shape() + " does not match the parameter's "
+                        + first.shape());
+            }
+        }
+        return b;
+    }
+}

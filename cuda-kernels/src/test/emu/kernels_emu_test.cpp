@@ -1,0 +1,525 @@
+// kernels_emu_test.cpp: every kernel of src/main/cuda run through cuda_emu.h on the CPU against plain reference
+// loops in double precision. Quiet on success (exit 0); on failure prints what differed and exits 1.
+// Build: g++ -std=c++20 -O1 -pthread -fno-strict-aliasing -I<this dir> kernels_emu_test.cpp (see KernelEmulationTest).
+#include "cuda_emu.h"
+
+#include "../../main/cuda/crossentropy.cu"
+#include "../../main/cuda/elementwise.cu"
+#include "../../main/cuda/embedding.cu"
+#include "../../main/cuda/layernorm.cu"
+#include "../../main/cuda/layout.cu"
+#include "../../main/cuda/matmul.cu"
+#include "../../main/cuda/optim.cu"
+#include "../../main/cuda/reduce.cu"
+#include "../../main/cuda/softmax.cu"
+
+#include <climits>
+#include <cstdio>
+#include <random>
+#include <string>
+
+using Vec = std::vector<float>;
+using Ref = std::vector<double>;
+
+static int failures = 0;
+
+static void check(const std::string& what, const Vec& got, const Ref& want, double atol, double rtol) {
+    int bad = -1, count = 0;
+    if (got.size() != want.size()) {
+        std::printf("FAIL %s: %zu values, expected %zu\n", what.c_str(), got.size(), want.size());
+        failures++;
+        return;
+    }
+    for (size_t i = 0; i < got.size(); i++) {
+        double e = want[i], a = got[i];
+        bool same = a == e || (std::isnan(e) && std::isnan(a)) || std::fabs(a - e) <= atol + rtol * std::fabs(e);
+        if (!same) {
+            count++;
+            if (bad < 0) bad = (int)i;
+        }
+    }
+    if (bad >= 0) {
+        std::printf("FAIL %s: %d of %zu differ; first at %d: got %.9g, expected %.9g\n", what.c_str(), count,
+                    got.size(), bad, got[bad], want[bad]);
+        failures++;
+    }
+}
+
+static std::mt19937_64 rng(12345);
+
+static Vec normal(size_t n, double scale = 1) {
+    std::normal_distribution<float> d(0.0f, 1.0f);
+    Vec v(n);
+    for (auto& x : v) x = (float)(d(rng) * scale);
+    return v;
+}
+
+static int uniform(int bound) { return (int)(rng() % (uint64_t)bound); }
+
+static dim3 d3(unsigned x, unsigned y = 1, unsigned z = 1) { return dim3{x, y, z}; }
+static unsigned cdiv(long a, long b) { return (unsigned)((a + b - 1) / b); }
+
+// Strided for operands broadcast to `out` (no axis merging: the kernel's index math must work at any rank).
+static Strided strided(const std::vector<int>& out, const std::vector<std::vector<int>>& ops) {
+    Strided s{};
+    s.rank = (int)out.size();
+    for (int i = 0; i < s.rank; i++) s.dims[i] = out[i];
+    for (size_t k = 0; k < ops.size(); k++) {
+        const auto& in = ops[k];
+        int lead = s.rank - (int)in.size(), stride = 1;
+        for (int a = s.rank - 1; a >= lead; a--) {
+            int d = in[a - lead];
+            s.stride[k][a] = d == 1 ? 0 : stride;
+            stride *= d;
+        }
+    }
+    return s;
+}
+
+static size_t numel(const std::vector<int>& d) {
+    size_t n = 1;
+    for (int x : d) n *= x;
+    return n;
+}
+
+// Offset of output index i in operand k (the reference for strided_offset).
+static size_t offset(const Strided& s, int k, size_t i) {
+    size_t off = 0;
+    for (int a = s.rank - 1; a >= 0; a--) {
+        off += (i % s.dims[a]) * s.stride[k][a];
+        i /= s.dims[a];
+    }
+    return off;
+}
+
+static double unary_ref(int op, double x) {
+    const double c = std::sqrt(2.0 / M_PI);
+    switch (op) {
+        case U_NEG: return -x;
+        case U_EXP: return std::exp(x);
+        case U_LOG: return std::log(x);
+        case U_SQRT: return std::sqrt(x);
+        case U_TANH: return std::tanh(x);
+        case U_SIGMOID: return 1 / (1 + std::exp(-x));
+        case U_RELU: return x > 0 ? x : 0;
+        case U_STEP: return x > 0 ? 1 : 0;
+        case U_ABS: return std::fabs(x);
+        case U_GELU_TANH: return 0.5 * x * (1 + std::tanh(c * (x + 0.044715 * x * x * x)));
+        case U_GELU_TANH_GRAD: {
+            double t = std::tanh(c * (x + 0.044715 * x * x * x));
+            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
+        }
+        case U_GELU_ERF: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+        default: return 0.5 * (1 + std::erf(x / std::sqrt(2.0))) + x * std::exp(-0.5 * x * x) / std::sqrt(2 * M_PI);
+    }
+}
+
+static double binary_ref(int op, double a, double b) {
+    switch (op) {
+        case B_ADD: return a + b;
+        case B_SUB: return a - b;
+        case B_MUL: return a * b;
+        case B_DIV: return a / b;
+        case B_POW: return std::pow(a, b);
+        case B_MAX: return std::max(a, b);
+        case B_EQ: return a == b;
+        case B_GT: return a > b;
+        default: return a < b;
+    }
+}
+
+static void test_elementwise() {
+    int n = 1000;
+    Vec x = normal(n, 3), y(n);
+    for (int op = U_NEG; op <= U_GELU_ERF_GRAD; op++) {
+        Vec in = x;
+        if (op == U_LOG || op == U_SQRT)
+            for (auto& v : in) v = std::fabs(v) + 0.1f;
+        emu::launch(unary_f32, d3(2), d3(256), op, n, in.data(), y.data());   // 2 blocks: the grid-stride loop runs
+        Ref want(n);
+        for (int i = 0; i < n; i++) want[i] = unary_ref(op, in[i]);
+        check("unary op " + std::to_string(op), y, want, 1e-5, 1e-5);
+    }
+    Vec a = normal(n), b = normal(n), out(n);
+    for (auto& v : b) v = std::round(v);                                      // some equal pairs for EQ
+    Vec ar = a;
+    for (auto& v : ar) v = std::round(v);
+    for (int op = B_ADD; op <= B_LT; op++) {
+        Vec aa = op == B_POW ? x : (op >= B_EQ ? ar : a);
+        if (op == B_POW)
+            for (auto& v : aa) v = std::fabs(v) + 0.1f;
+        emu::launch(binary_f32, d3(3), d3(128), op, n, aa.data(), b.data(), out.data());
+        Ref want(n);
+        for (int i = 0; i < n; i++) want[i] = binary_ref(op, aa[i], b[i]);
+        check("binary op " + std::to_string(op), out, want, 1e-6, 1e-5);
+        emu::launch(binary_scalar_f32, d3(1), d3(256), op, n, aa.data(), 0.75f, out.data());
+        for (int i = 0; i < n; i++) want[i] = binary_ref(op, aa[i], 0.75f);
+        check("binary_scalar op " + std::to_string(op), out, want, 1e-6, 1e-5);
+    }
+    std::vector<int> od = {2, 3, 4, 5, 6}, ad = {3, 1, 5, 1}, bd = {2, 1, 4, 1, 6};
+    Strided s = strided(od, {ad, bd});
+    size_t m = numel(od);
+    Vec av = normal(numel(ad)), bv = normal(numel(bd)), ov(m);
+    emu::launch(binary_bcast_f32, d3(2), d3(256), (int)B_SUB, (int)m, s, av.data(), bv.data(), ov.data());
+    Ref want(m);
+    for (size_t i = 0; i < m; i++) want[i] = (double)av[offset(s, 0, i)] - bv[offset(s, 1, i)];
+    check("binary_bcast", ov, want, 0, 1e-6);
+    // the reference offset itself on one element: out index (1,2,3,4,5) -> a (3,1,5,1) at (2,0,4,0) -> 14,
+    // b (2,1,4,1,6) at (1,0,3,0,5) -> 47
+    size_t i = (((1 * 3 + 2) * 4 + 3) * 5 + 4) * 6 + 5;
+    if (offset(s, 0, i) != (size_t)(2 * 5 + 4) || offset(s, 1, i) != (size_t)((1 * 4 + 3) * 6 + 5)) {
+        std::printf("FAIL strided reference offsets\n");
+        failures++;
+    }
+    Vec cond(numel({3, 1, 1, 1}));
+    for (auto& v : cond) v = (float)uniform(2);
+    Strided w = strided(od, {{3, 1, 1, 1}, ad, {}});
+    Vec scalar = {-7.0f};
+    emu::launch(where_f32, d3(1), d3(256), (int)m, w, cond.data(), av.data(), scalar.data(), ov.data());
+    for (size_t k = 0; k < m; k++) want[k] = cond[offset(w, 0, k)] != 0 ? av[offset(w, 1, k)] : -7.0;
+    check("where", ov, want, 0, 0);
+    emu::launch(fill_f32, d3(1), d3(64), 100, 2.5f, out.data());
+    check("fill", Vec(out.begin(), out.begin() + 100), Ref(100, 2.5), 0, 0);
+}
+
+static void test_layout() {
+    std::vector<int> in = {2, 3, 4, 5};
+    int axes[4] = {3, 1, 0, 2};
+    int strides[4] = {60, 20, 5, 1};
+    Strided s{};
+    s.rank = 4;
+    for (int k = 0; k < 4; k++) {
+        s.dims[k] = in[axes[k]];
+        s.stride[0][k] = strides[axes[k]];
+    }
+    Vec x = normal(120), y(120);
+    emu::launch(gather_f32, d3(1), d3(64), 120, s, x.data(), y.data());
+    Ref want(120);
+    for (int i = 0; i < 120; i++) want[i] = x[offset(s, 0, i)];
+    check("gather (permute)", y, want, 0, 0);
+
+    int rows = 33, cols = 70, batch = 3;
+    Vec t = normal(batch * rows * cols), tt(batch * rows * cols);
+    emu::launch(transpose_f32, d3(cdiv(cols, 32), cdiv(rows, 32), batch), d3(32, 8), rows, cols, t.data(), tt.data());
+    Ref wt(t.size());
+    for (int z = 0; z < batch; z++)
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                wt[(size_t)z * rows * cols + (size_t)c * rows + r] = t[(size_t)z * rows * cols + r * cols + c];
+    check("transpose", tt, wt, 0, 0);
+
+    // slice axis 1 [2, 5) of (4, 7, 3): rows 4, len 9, src stride 21, src offset 6
+    Vec src = normal(84), dst(36);
+    emu::launch(copy_rows_f32, d3(1), d3(32), 4, 9, 21, 6, 9, 0, src.data(), dst.data());
+    Ref ws(36);
+    for (int o = 0; o < 4; o++)
+        for (int j = 0; j < 9; j++) ws[o * 9 + j] = src[o * 21 + 6 + j];
+    check("copy_rows (slice)", dst, ws, 0, 0);
+}
+
+static void test_reduce() {
+    int rows = 7, n = 1000;
+    Vec x = normal(rows * n), out(rows);
+    for (int op = R_SUM; op <= R_MAX; op++) {
+        emu::launch(reduce_rows_f32, d3(rows), d3(256), op, rows, n, x.data(), out.data());
+        Ref want(rows);
+        for (int r = 0; r < rows; r++) {
+            double acc = op == R_MAX ? -INFINITY : 0;
+            for (int j = 0; j < n; j++) acc = op == R_MAX ? std::max(acc, (double)x[r * n + j]) : acc + x[r * n + j];
+            want[r] = acc;
+        }
+        check("reduce_rows op " + std::to_string(op), out, want, 1e-4, 1e-5);
+        int outer = 3, m = 50, inner = 37;
+        Vec y = normal(outer * m * inner), o2(outer * inner);
+        emu::launch(reduce_cols_f32, d3(outer * cdiv(inner, 32)), d3(32, 8), op, outer, m, inner, y.data(), o2.data());
+        Ref w2(outer * inner);
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++) {
+                double acc = op == R_MAX ? -INFINITY : 0;
+                for (int k = 0; k < m; k++) {
+                    double v = y[(o * m + k) * inner + i];
+                    acc = op == R_MAX ? std::max(acc, v) : acc + v;
+                }
+                w2[o * inner + i] = acc;
+            }
+        check("reduce_cols op " + std::to_string(op), o2, w2, 1e-5, 1e-5);
+    }
+}
+
+static void softmax_ref(const Vec& x, int rows, int c, bool log, Ref& y) {
+    for (int r = 0; r < rows; r++) {
+        double m = -INFINITY, s = 0;
+        for (int j = 0; j < c; j++) m = std::max(m, (double)x[r * c + j]);
+        for (int j = 0; j < c; j++) s += std::exp(x[r * c + j] - m);
+        for (int j = 0; j < c; j++) y[r * c + j] = log ? x[r * c + j] - m - std::log(s) : std::exp(x[r * c + j] - m) / s;
+    }
+}
+
+static void test_softmax() {
+    void (*versions[3])(int, int, int, const float*, float*) = {softmax_v1, softmax_v2, softmax_v3};
+    int shapes[3][2] = {{7, 1000}, {3, 1}, {5, 33}};
+    for (auto& sh : shapes) {
+        int rows = sh[0], c = sh[1];
+        Vec x = normal(rows * c, 4), y(rows * c);
+        for (int log = 0; log <= 1; log++) {
+            Ref want(rows * c);
+            softmax_ref(x, rows, c, log, want);
+            for (int v = 0; v < 3; v++) {
+                dim3 grid = v == 0 ? d3(cdiv(rows, 256)) : d3(rows);
+                emu::launch(versions[v], grid, d3(256), rows, c, log, x.data(), y.data());
+                check("softmax v" + std::to_string(v + 1) + " log " + std::to_string(log) + " c " + std::to_string(c),
+                      y, want, 1e-6, 1e-5);
+            }
+            Vec g = normal(rows * c), dx(rows * c);
+            Vec yf(y.size());
+            for (size_t i = 0; i < y.size(); i++) yf[i] = (float)want[i];
+            emu::launch(softmax_backward, d3(rows), d3(256), rows, c, log, yf.data(), g.data(), dx.data());
+            Ref wd(rows * c);
+            for (int r = 0; r < rows; r++) {
+                double dot = 0;
+                for (int j = 0; j < c; j++) dot += log ? g[r * c + j] : (double)g[r * c + j] * yf[r * c + j];
+                for (int j = 0; j < c; j++) {
+                    int k = r * c + j;
+                    wd[k] = log ? g[k] - std::exp((double)yf[k]) * dot : yf[k] * (g[k] - dot);
+                }
+            }
+            check("softmax_backward log " + std::to_string(log) + " c " + std::to_string(c), dx, wd, 1e-5, 1e-4);
+        }
+    }
+}
+
+static void test_layernorm() {
+    int rows = 37, c = 100;
+    float eps = 1e-5f;
+    Vec x = normal(rows * c), gamma = normal(c), beta = normal(c), y(rows * c), mean(rows), rstd(rows);
+    emu::launch(layernorm_forward, d3(cdiv(rows, 8)), d3(256), rows, c, eps, x.data(), gamma.data(), beta.data(),
+                y.data(), mean.data(), rstd.data());
+    Ref wy(rows * c), wm(rows), wr(rows);
+    for (int r = 0; r < rows; r++) {
+        double mu = 0, sq = 0;
+        for (int j = 0; j < c; j++) mu += x[r * c + j];
+        mu /= c;
+        for (int j = 0; j < c; j++) sq += (x[r * c + j] - mu) * (x[r * c + j] - mu);
+        double rs = 1 / std::sqrt(sq / c + eps);
+        for (int j = 0; j < c; j++) wy[r * c + j] = (x[r * c + j] - mu) * rs * gamma[j] + beta[j];
+        wm[r] = mu;
+        wr[r] = rs;
+    }
+    check("layernorm y", y, wy, 1e-5, 1e-4);
+    check("layernorm mean", mean, wm, 1e-6, 1e-5);
+    check("layernorm rstd", rstd, wr, 1e-6, 1e-5);
+    Vec dy = normal(rows * c), dx(rows * c);
+    emu::launch(layernorm_backward_dx, d3(cdiv(rows, 8)), d3(256), rows, c, dy.data(), x.data(), gamma.data(),
+                mean.data(), rstd.data(), dx.data());
+    Ref wdx(rows * c), wdg(c, 0), wdb(c, 0);
+    for (int r = 0; r < rows; r++) {
+        double mg = 0, mgx = 0;
+        for (int j = 0; j < c; j++) {
+            double gh = (double)dy[r * c + j] * gamma[j], xh = (x[r * c + j] - mean[r]) * (double)rstd[r];
+            mg += gh;
+            mgx += gh * xh;
+            wdg[j] += dy[r * c + j] * xh;
+            wdb[j] += dy[r * c + j];
+        }
+        mg /= c;
+        mgx /= c;
+        for (int j = 0; j < c; j++) {
+            double xh = (x[r * c + j] - mean[r]) * (double)rstd[r];
+            wdx[r * c + j] = rstd[r] * ((double)dy[r * c + j] * gamma[j] - mg - xh * mgx);
+        }
+    }
+    check("layernorm dx", dx, wdx, 1e-5, 1e-4);
+    int perChunk = 16, chunks = (int)cdiv(rows, perChunk);
+    Vec pg(chunks * c), pb(chunks * c), dg(c), db(c);
+    emu::launch(layernorm_backward_params_partial, d3(cdiv(c, 32), chunks), d3(32, 8), rows, c, perChunk, dy.data(),
+                x.data(), mean.data(), rstd.data(), pg.data(), pb.data());
+    emu::launch(layernorm_backward_params_final, d3(cdiv(c, 256)), d3(256), chunks, c, pg.data(), pb.data(), dg.data(),
+                db.data());
+    check("layernorm dgamma", dg, wdg, 1e-4, 1e-4);
+    check("layernorm dbeta", db, wdb, 1e-4, 1e-4);
+}
+
+static void test_embedding() {
+    int vocab = 50, c = 12, n = 200;
+    Vec ids(n);
+    for (auto& v : ids) v = (float)(3 * uniform(5));                          // 5 distinct ids, each ~40 times
+    std::vector<int> idx(n), err(1, INT_MAX);
+    emu::launch(index_check, d3(1), d3(64), n, vocab, 0, 0, ids.data(), idx.data(), err.data());
+    if (err[0] != INT_MAX) {
+        std::printf("FAIL index_check flagged position %d of valid ids\n", err[0]);
+        failures++;
+    }
+    Vec bad = {1, -100, 7, -2147483648.0f, 2.5f, 50};
+    std::vector<int> bi(6);
+    err[0] = INT_MAX;
+    emu::launch(index_check, d3(1), d3(32), 6, vocab, -100, 1, bad.data(), bi.data(), err.data());
+    if (err[0] != 3 || bi[1] != -100) {
+        std::printf("FAIL index_check: first bad position %d, expected 3 (ignored -100 -> %d)\n", err[0], bi[1]);
+        failures++;
+    }
+    err[0] = INT_MAX;
+    emu::launch(index_check, d3(1), d3(32), 6, vocab, 0, 0, bad.data(), bi.data(), err.data());
+    if (err[0] != 1) {
+        std::printf("FAIL index_check without an allowed value: first bad position %d, expected 1\n", err[0]);
+        failures++;
+    }
+    Vec table = normal(vocab * c), out(n * c);
+    emu::launch(embedding_forward, d3(4), d3(128), n, c, idx.data(), table.data(), out.data());
+    Ref wf(n * c);
+    for (int p = 0; p < n; p++)
+        for (int j = 0; j < c; j++) wf[p * c + j] = table[(int)ids[p] * c + j];
+    check("embedding forward", out, wf, 0, 0);
+
+    Vec g = normal(n * c), dtable(vocab * c, NAN);
+    std::vector<int> counts(vocab, 0), starts(vocab), cursor(vocab), positions(n);
+    emu::launch(embedding_count, d3(2), d3(64), n, idx.data(), counts.data());
+    emu::launch(scan_exclusive_int, d3(1), d3(1024), vocab, counts.data(), starts.data(), cursor.data());
+    emu::launch(embedding_scatter, d3(2), d3(64), n, idx.data(), cursor.data(), positions.data());
+    emu::launch(embedding_sort_buckets, d3(1), d3(64), vocab, starts.data(), counts.data(), positions.data());
+    emu::launch(embedding_accumulate, d3(3), d3(128), vocab, c, starts.data(), counts.data(), positions.data(), g.data(),
+                dtable.data());
+    Ref wb(vocab * c, 0);
+    Vec exact(vocab * c, 0.0f);                                                // float sums in position order
+    for (int p = 0; p < n; p++)
+        for (int j = 0; j < c; j++) exact[(int)ids[p] * c + j] += g[p * c + j];
+    for (size_t k = 0; k < exact.size(); k++) wb[k] = exact[k];
+    check("embedding backward (bitwise, position order)", dtable, wb, 0, 0);
+    std::vector<int> big(3000), bigStarts(3000), bigCursor(3000);
+    for (auto& v : big) v = uniform(3);
+    emu::launch(scan_exclusive_int, d3(1), d3(1024), 3000, big.data(), bigStarts.data(), bigCursor.data());
+    int run = 0;
+    for (int k = 0; k < 3000; k++) {
+        if (bigStarts[k] != run || bigCursor[k] != run) {
+            std::printf("FAIL scan_exclusive_int at %d: %d, expected %d\n", k, bigStarts[k], run);
+            failures++;
+            break;
+        }
+        run += big[k];
+    }
+}
+
+static void test_crossentropy() {
+    int rows = 9, c = 37, ignore = -100;
+    float eps = 0.1f;
+    Vec logits = normal(rows * c, 3), loss(rows), rowGrad = normal(rows), d(rows * c);
+    std::vector<int> t(rows);
+    for (int r = 0; r < rows; r++) t[r] = r % 4 == 3 ? ignore : uniform(c);
+    emu::launch(crossentropy_forward, d3(rows), d3(256), rows, c, ignore, eps, logits.data(), t.data(), loss.data());
+    emu::launch(crossentropy_backward, d3(rows), d3(256), rows, c, ignore, eps, logits.data(), t.data(), rowGrad.data(),
+                d.data());
+    Ref wl(rows), wd(rows * c, 0);
+    for (int r = 0; r < rows; r++) {
+        if (t[r] == ignore) continue;
+        double m = -INFINITY, s = 0, sumAll = 0;
+        for (int j = 0; j < c; j++) m = std::max(m, (double)logits[r * c + j]);
+        for (int j = 0; j < c; j++) s += std::exp(logits[r * c + j] - m);
+        double lse = m + std::log(s);
+        for (int j = 0; j < c; j++) sumAll += lse - logits[r * c + j];
+        wl[r] = (1 - eps) * (lse - logits[r * c + t[r]]) + eps / c * sumAll;
+        for (int j = 0; j < c; j++)
+            wd[r * c + j] = rowGrad[r] * (std::exp(logits[r * c + j] - lse) - (eps / c + (j == t[r] ? 1 - eps : 0)));
+    }
+    check("crossentropy forward", loss, wl, 1e-5, 1e-5);
+    check("crossentropy backward", d, wd, 1e-6, 1e-4);
+}
+
+static void test_optim() {
+    int n = 300;
+    Vec p0 = normal(n), g = normal(n);
+    for (int decoupled = 0; decoupled <= 1; decoupled++) {
+        Vec p = p0, m = normal(n, 0.1), v(n);
+        for (int i = 0; i < n; i++) v[i] = std::fabs(m[i]);
+        Vec m0 = m, v0 = v;
+        double lr = 1e-2, b1 = 0.9, b2 = 0.95, eps = 1e-8, wd = 0.1, bc1 = 1 - std::pow(b1, 3), bc2 = 1 - std::pow(b2, 3);
+        emu::launch(adam_step, d3(1), d3(128), n, p.data(), g.data(), m.data(), v.data(), (float)lr, (float)b1, (float)b2,
+                    (float)eps, (float)wd, decoupled, (float)bc1, (float)bc2);
+        Ref wp(n);
+        for (int i = 0; i < n; i++) {
+            double th = p0[i], d = g[i];
+            if (decoupled) th *= 1 - lr * wd;
+            else d += wd * th;
+            double mi = b1 * m0[i] + (1 - b1) * d, vi = b2 * v0[i] + (1 - b2) * d * d;
+            wp[i] = th - lr / bc1 * mi / (std::sqrt(vi) / std::sqrt(bc2) + eps);
+        }
+        check("adam_step decoupled " + std::to_string(decoupled), p, wp, 1e-6, 1e-5);
+    }
+    Vec p = p0, buf = normal(n);
+    Vec buf0 = buf;
+    emu::launch(sgd_step, d3(1), d3(128), n, p.data(), g.data(), buf.data(), 0.1f, 0.9f, 0.1f, 0.01f, 1, 0);
+    Ref wp(n);
+    for (int i = 0; i < n; i++) {
+        double d = g[i] + 0.01 * p0[i], b = 0.9 * buf0[i] + 0.9 * d;
+        wp[i] = p0[i] - 0.1 * (d + 0.9 * b);
+    }
+    check("sgd_step nesterov", p, wp, 1e-6, 1e-5);
+    p = p0;
+    Vec sq(n), avg(n, 0.0f), mb(n, 0.0f);
+    for (int i = 0; i < n; i++) sq[i] = std::fabs(g[(i + 1) % n]);
+    Vec sq0 = sq;
+    emu::launch(rmsprop_step, d3(1), d3(128), n, p.data(), g.data(), sq.data(), avg.data(), mb.data(), 0.01f, 0.99f,
+                1e-8f, 0.0f, 0.5f, 1);
+    for (int i = 0; i < n; i++) {
+        double d = g[i], v = 0.99 * sq0[i] + 0.01 * d * d, a = 0.01 * d;
+        wp[i] = p0[i] - 0.01 * (d / (std::sqrt(v - a * a) + 1e-8));
+    }
+    check("rmsprop_step centered", p, wp, 1e-6, 1e-4);
+    int big = 5000;
+    Vec x = normal(big), partials(8), total = {3.0f};
+    emu::launch(sumsq_partial, d3(8), d3(256), big, x.data(), partials.data());
+    emu::launch(sum_partials, d3(1), d3(1024), 8, partials.data(), total.data(), 1);
+    double want = 3;
+    for (float v : x) want += (double)v * v;
+    check("sumsq + sum_partials (accumulate)", total, Ref{want}, 1e-3, 1e-5);
+}
+
+typedef void (*Matmul)(int, int, int, const float*, const float*, float*, int, int, int);
+
+static void test_matmul() {
+    struct Version {
+        const char* name;
+        Matmul kernel;
+        int bm, bn, threads, rowsOnX, square;
+    } versions[] = {{"v1", matmul_v1, V1_BS, V1_BS, V1_BS * V1_BS, 1, 1},
+                    {"v2", matmul_v2, V2_BS, V2_BS, V2_BS * V2_BS, 0, 1},
+                    {"v3", matmul_v3, V3_TILE, V3_TILE, V3_TILE * V3_TILE, 0, 1},
+                    {"v4", matmul_v4, V4_BM, V4_BN, V4_NT, 0, 0},
+                    {"v5", matmul_v5, V5_BM, V5_BN, V5_NT, 0, 0},
+                    {"v6", matmul_v6, V6_BM, V6_BN, V6_NT, 0, 0}};
+    int shapes[][3] = {{1, 1, 1}, {7, 33, 1}, {33, 7, 100}, {33, 64, 101}, {65, 40, 260}, {20, 64, 132}};
+    for (auto& sh : shapes) {
+        int m = sh[0], k = sh[1], n = sh[2], batch = 2;
+        Vec a = normal((size_t)batch * m * k), b = normal((size_t)batch * k * n);
+        Ref want((size_t)batch * m * n);
+        for (int z = 0; z < batch; z++)
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) {
+                    double acc = 0;
+                    for (int q = 0; q < k; q++) acc += (double)a[(size_t)z * m * k + i * k + q] * b[(size_t)z * k * n + q * n + j];
+                    want[(size_t)z * m * n + i * n + j] = acc;
+                }
+        for (auto& v : versions) {
+            Vec c((size_t)batch * m * n, NAN);
+            dim3 grid = v.rowsOnX ? d3(cdiv(m, v.bm), cdiv(n, v.bm), batch) : d3(cdiv(n, v.bn), cdiv(m, v.bm), batch);
+            dim3 block = v.square ? d3(v.bm, v.bm) : d3(v.threads);
+            emu::launch(v.kernel, grid, block, m, n, k, a.data(), b.data(), c.data(), m * k, k * n, m * n);
+            check(std::string("matmul ") + v.name + " M" + std::to_string(m) + " K" + std::to_string(k) + " N" +
+                      std::to_string(n), c, want, 1e-5 * k + 1e-6, 1e-5);
+        }
+    }
+}
+
+int main(int argc, char** argv) {
+    struct {
+        const char* name;
+        void (*run)();
+    } tests[] = {{"elementwise", test_elementwise}, {"layout", test_layout}, {"reduce", test_reduce},
+                 {"softmax", test_softmax}, {"layernorm", test_layernorm}, {"embedding", test_embedding},
+                 {"crossentropy", test_crossentropy}, {"optim", test_optim}, {"matmul", test_matmul}};
+    for (auto& t : tests)
+        if (argc < 2 || std::string(argv[1]) == t.name) t.run();
+    if (failures > 0) {
+        std::printf("%d check(s) failed\n", failures);
+        return 1;
+    }
+    return 0;
+}

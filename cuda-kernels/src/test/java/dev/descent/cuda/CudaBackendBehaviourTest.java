@@ -1,0 +1,103 @@
+package dev.descent.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.descent.core.Backends;
+import dev.descent.core.BinaryOp;
+import dev.descent.core.Shape;
+import dev.descent.core.Tensor;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** What the CUDA backend promises beyond matching numbers: memory release, the cap, determinism, clear errors. */
+@Tag("gpu")
+class CudaBackendBehaviourTest {
+    @Test
+    void aScopeGivesBackEveryTensorMadeInsideButTheKeptOnes() {
+        CudaBackend gpu = Gpu.backend();
+        Tensor x;
+        Tensor y;
+        Tensor kept;
+        try (MemoryScope scope = gpu.scope()) {
+            x = gpu.randn(Shape.of(256, 256), new dev.descent.core.Rng(1));
+            y = gpu.binary(BinaryOp.MUL, x, x);
+            kept = gpu.reduce(dev.descent.core.ReduceOp.SUM, y, 1);
+            scope.keep(kept);
+        }
+        assertThat(CudaBackend.bufferOf(x).isReleased()).isTrue();
+        assertThat(CudaBackend.bufferOf(y).isReleased()).isTrue();
+        assertThat(CudaBackend.bufferOf(kept).isReleased()).isFalse();
+        assertThat(kept.toArray()).hasSize(256);
+        kept.storage().release();
+        assertThat(CudaBackend.bufferOf(kept).isReleased()).isTrue();
+        assertThatThrownBy(kept::toArray).hasMessageContaining("used after it was released");
+    }
+
+    @Test
+    void theVramCapStopsAllocationsWithABreakdown() {
+        Gpu.backend();
+        try (CudaBackend capped = CudaBackend.create(CudaOptions.defaults().withVramLimit("64m"))) {
+            Tensor a = capped.full(Shape.of(8 << 20), 1f);                       // 32 MiB
+            assertThatThrownBy(() -> capped.full(Shape.of(10 << 20), 1f))      // 40 MiB more
+                    .isInstanceOf(CudaOutOfMemoryError.class)
+                    .hasMessageContaining("cap of 64.00 MiB")
+                    .hasMessageContaining("32.00 MiB live");
+            assertThat(a.toArray()[0]).isEqualTo(1f);
+        }
+    }
+
+    @Test
+    void embeddingBackwardIsBitwiseDeterministic() {
+        CudaBackend gpu = Gpu.backend();
+        try (MemoryScope scope = gpu.scope()) {
+            Tensor g = Inputs.randn(gpu, 70, 4, 512, 64);
+            Tensor ids = Inputs.ids(gpu, 71, 3, 0, 0, 4, 512);          // three ids, each repeated ~680 times
+            float[] first = gpu.embeddingBackward(g, ids, 50257).toArray();
+            for (int run = 0; run < 3; run++) {
+                assertThat(gpu.embeddingBackward(g, ids, 50257).toArray()).containsExactly(first);
+            }
+        }
+    }
+
+    @Test
+    void badIdsAreReportedLikeTheCpuBackendDoes() {
+        CudaBackend gpu = Gpu.backend();
+        float[] ids = {1, 2, 50257, 3};
+        String cpu = messageOf(() -> Backends.cpu().embedding(Backends.cpu().full(Shape.of(50257, 4), 0f),
+                Backends.cpu().fromArray(ids, Shape.of(4))));
+        try (MemoryScope scope = gpu.scope()) {
+            assertThatThrownBy(() -> gpu.embedding(gpu.full(Shape.of(50257, 4), 0f), gpu.fromArray(ids, Shape.of(4))))
+                    .isInstanceOf(IndexOutOfBoundsException.class).hasMessage(cpu);
+            float[] targets = {0, -100, 2.5f};
+            String cpuCe = messageOf(() -> Backends.cpu().crossEntropy(Backends.cpu().full(Shape.of(3, 7), 0f),
+                    Backends.cpu().fromArray(targets, Shape.of(3)), -100, 0f));
+            assertThatThrownBy(() -> gpu.crossEntropy(gpu.full(Shape.of(3, 7), 0f), gpu.fromArray(targets, Shape.of(3)),
+                    -100, 0f)).isInstanceOf(IndexOutOfBoundsException.class).hasMessage(cpuCe);
+        }
+    }
+
+    private static String messageOf(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("expected an exception");
+    }
+
+    @Test
+    void aCpuTensorHandedToTheGpuSaysWhereItLives() {
+        CudaBackend gpu = Gpu.backend();
+        assertThatThrownBy(() -> gpu.unary(dev.descent.core.UnaryOp.EXP, Tensor.zeros(3)))
+                .hasMessageContaining("was handed a tensor on cpu");
+    }
+
+    @Test
+    void theDeviceIsDescribed() {
+        CudaBackend gpu = Gpu.backend();
+        assertThat(gpu.name()).isEqualTo("cuda:0");
+        assertThat(gpu.deviceInfo().arch()).isGreaterThanOrEqualTo(50);
+        assertThat(Doctor.examine().usable()).isTrue();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.descent.cuda;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The CUDA backend shared by the GPU tests (created once, with a synchronise after every launch so a failing kernel
+ * is named). Where it cannot start, a GPU test is skipped with the reason, or fails when
+ * {@code DEVKIT_REQUIRE_GPU=1} (set by the device kit on GPU machines), so a GPU run can never pass by skipping.
+ */
+final class Gpu {
+    private static CudaBackend backend;
+    private static Throwable whyNot;
+
+    private Gpu() {
+    }
+
+    static synchronized CudaBackend backend() {
+        if (backend == null && whyNot == null) {
+            try {
+                backend = CudaBackend.create(CudaOptions.defaults().withSyncEveryLaunch(true));
+            } catch (Throwable t) {
+                whyNot = t;
+            }
+        }
+        if (backend != null) {
+            return backend;
+        }
+        String reason = "no usable CUDA GPU: " + (whyNot instanceof CudaUnavailableException ? whyNot.getMessage()
+                : NativeLibraries.why(whyNot));
+        if ("1".equals(System.getenv("DEVKIT_REQUIRE_GPU"))) {
+            fail(reason + " (DEVKIT_REQUIRE_GPU=1: failing instead of skipping)", whyNot);
+        }
+        return Assumptions.abort(reason);
+    }
+
+    /** cuBLAS on the test backend, or a skip saying why (a missing libcublas.so.12 is a skip even on a GPU machine). */
+    static CublasMatmul cublas() {
+        CudaBackend b = backend();
+        try {
+            return b.matmuls().cublas();
+        } catch (CudaUnavailableException e) {
+            return Assumptions.abort("cuBLAS baseline skipped: " + e.getMessage());
+        }
+    }
+}
