@@ -1,5 +1,6 @@
 package dev.descent.train.cli;
 
+import dev.descent.cuda.Doctor;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,9 @@ import picocli.CommandLine.Command;
 public final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
+        Doctor.Report report = Doctor.examine();
+        System.out.println(report);
         System.out.println("CPU backend: ready (" + Runtime.getRuntime().availableProcessors() + " cores)");
-        return 0;
+        return report.usable() ? 0 : 1;
     }
 }

@@ -1,5 +1,6 @@
 package dev.descent.train.cli;
 
+import dev.descent.cuda.ByteSize;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.plan.VramPlan;
@@ -29,6 +30,8 @@ public final class PlanCommand implements Callable<Integer> {
         for (VramPlan.Layout layout : VramPlan.Layout.values()) {
             System.out.print(VramPlan.of(c.model(), c.microBatch(), c.seqLen(), layout).render(cardBytes));
         }
+        System.out.println("descent's autograd graph today keeps every activation (KEEP_ALL); the FITTED layout is the "
+                + "memory plan the fused CUDA attention and classifier must reach, not yet implemented.");
         return 0;
     }
 }
