@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The packed, tiled CPU matmul against a plain triple loop in double precision, through {@link Backend#matmul}.
  *
- * <p>Sizes straddle the kernel's blocking: 4-row groups, 3-step k padding, 64-row tiles, 192-step k blocks,
+ * <p>Sizes straddle the kernel's blocking: 4-row groups, 2-step k padding, 64-row tiles, 128-step k blocks,
  * 256-column panels. Integer-valued operands make every product and partial sum exact in float, so those
  * results must match bit for bit; Gaussian operands are held to the rounding bound
  * {@code |error| <= 2·k·u·Σ|a||b|} with u = 2⁻²⁴.
