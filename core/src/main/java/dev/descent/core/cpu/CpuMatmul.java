@@ -76,10 +76,12 @@ final class CpuMatmul {
         int bCount = b.batchStride() == 0 ? 1 : batch;
         float[][] packedB = packB(b, bCount, k, n, kPad, panels);
         int rowBlocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
+        int tileRows = Math.min(ROW_BLOCK, (m + ROWS - 1) / ROWS * ROWS);
+        int tileCols = Math.min(PANEL, n);
         int tiles = batch * panels * rowBlocks;
-        Parallel.forRange(tiles, 2L * ROW_BLOCK * kPad * PANEL, (from, to) -> {
-            float[] packedA = new float[ROW_BLOCK * kPad];
-            float[][] acc = new float[ROW_BLOCK][PANEL];
+        Parallel.forRange(tiles, 2L * tileRows * kPad * tileCols, (from, to) -> {
+            float[] packedA = new float[tileRows * kPad];
+            float[][] acc = new float[tileRows][tileCols];
             for (int t = from; t < to; t++) {
                 int rowBlock = t % rowBlocks;
                 int panel = t / rowBlocks % panels;
