@@ -273,23 +273,10 @@ public final class CpuBackend implements Backend {
         int[] outDims = a.shape().dims();
         outDims[outDims.length - 2] = m;
         outDims[outDims.length - 1] = n;
-        float[] x = data(a);
-        float[] y = data(b);
-        float[] out = new float[batch * m * n];
         boolean sharedB = b.rank() == 2;
-        float[] bRowMajor = sharedB && transB ? CpuMatmul.transpose(y, 0, n, k) : null;
-        if (sharedB && !transA) {
-            CpuMatmul.multiply(x, 0, transB ? bRowMajor : y, 0, out, 0, batch * m, k, n);
-            return wrap(out, Shape.of(outDims));
-        }
-        for (int i = 0; i < batch; i++) {
-            float[] ai = transA ? CpuMatmul.transpose(x, i * m * k, k, m) : x;
-            int aOff = transA ? 0 : i * m * k;
-            float[] bi = sharedB ? (transB ? bRowMajor : y) : (transB ? CpuMatmul.transpose(y, i * k * n, n, k) : y);
-            int bOff = sharedB || transB ? 0 : i * k * n;
-            CpuMatmul.multiply(ai, aOff, bi, bOff, out, i * m * n, m, k, n);
-        }
-        return wrap(out, Shape.of(outDims));
+        CpuMatmul.Operand left = CpuMatmul.Operand.of(data(a), batch, a.dim(-2), a.dim(-1), transA);
+        CpuMatmul.Operand right = CpuMatmul.Operand.of(data(b), sharedB ? 1 : batch, b.dim(-2), b.dim(-1), transB);
+        return wrap(CpuMatmul.multiply(left, right, batch, m, k, n), Shape.of(outDims));
     }
 
     @Override

@@ -1,0 +1,163 @@
+package dev.descent.core.bench;
+
+import dev.descent.core.Backend;
+import dev.descent.core.Backends;
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * GFLOP/s of the CPU backend's float32 matmul next to NumPy's {@code np.matmul} on the same machine, in the
+ * same run: for every shape, rounds of our repetitions alternate with rounds of NumPy's (run by
+ * {@code scripts/bench/numpy_matmul.py} as a subprocess), so both see the same machine load.
+ *
+ * <p>Usage, from the repository root after {@code mvn -q -pl core compile}:
+ * <pre>java -cp core/target/classes dev.descent.core.bench.MatmulBenchmark [--rounds R] [--reps N] [MxKxN ...]</pre>
+ * Defaults: 5 rounds of 3 repetitions each side, shapes 2048x768x3072 and 1024x1024x1024. Flops = 2·M·K·N;
+ * a time is one {@code Backend.matmul} call (packing and the output array included), best and median reported.
+ */
+public final class MatmulBenchmark {
+    private static final String SCRIPT = "scripts/bench/numpy_matmul.py";
+
+    private MatmulBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int rounds = 5;
+        int reps = 3;
+        List<int[]> shapes = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--reps" -> reps = Integer.parseInt(args[++i]);
+                default -> shapes.add(Arrays.stream(args[i].split("x")).mapToInt(Integer::parseInt).toArray());
+            }
+        }
+        if (shapes.isEmpty()) {
+            shapes = List.of(new int[] {2048, 768, 3072}, new int[] {1024, 1024, 1024});
+        }
+        System.out.println(machine());
+        try (NumPy numpy = NumPy.start()) {
+            System.out.println(numpy == null ? "numpy: skipped" : numpy.version);
+            System.out.println("load average before: " + loadAverage());
+            System.out.println("| M | K | N | descent GFLOP/s best (median) | NumPy GFLOP/s best (median) |");
+            System.out.println("|---|---|---|---|---|");
+            for (int[] s : shapes) {
+                System.out.println(measure(s[0], s[1], s[2], rounds, reps, numpy));
+            }
+            System.out.println("load average after: " + loadAverage());
+        }
+    }
+
+    private static String measure(int m, int k, int n, int rounds, int reps, NumPy numpy) throws IOException {
+        Rng rng = new Rng(0);
+        Tensor a = Tensor.randn(rng, m, k);
+        Tensor b = Tensor.randn(rng, k, n);
+        Backend cpu = Backends.cpu();
+        for (int i = 0; i < 3; i++) {
+            cpu.matmul(a, b, false, false);
+        }
+        List<Double> ours = new ArrayList<>();
+        List<Double> theirs = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < reps; i++) {
+                long start = System.nanoTime();
+                cpu.matmul(a, b, false, false);
+                ours.add((System.nanoTime() - start) * 1e-9);
+            }
+            if (numpy != null) {
+                theirs.addAll(numpy.time(m, k, n, reps));
+            }
+        }
+        double flops = 2.0 * m * k * n;
+        return String.format(Locale.ROOT, "| %d | %d | %d | %s | %s |", m, k, n, rate(flops, ours),
+                numpy == null ? "n/a" : rate(flops, theirs));
+    }
+
+    /** "best (median)" GFLOP/s for the given seconds per call. */
+    private static String rate(double flops, List<Double> seconds) {
+        double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return String.format(Locale.ROOT, "%.1f (%.1f)", flops / sorted[0] * 1e-9,
+                flops / sorted[sorted.length / 2] * 1e-9);
+    }
+
+    private static String machine() throws IOException {
+        String model = "unknown CPU";
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.isReadable(cpuinfo)) {
+            model = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(model);
+        }
+        return String.format(Locale.ROOT, "cpu: %s, %d cores; jdk: %s %s", model,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                Runtime.version());
+    }
+
+    private static String loadAverage() throws IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        return Files.isReadable(loadavg) ? Files.readString(loadavg).trim() : "unknown";
+    }
+
+    /** The NumPy timing script as a running subprocess, or null from {@link #start()} when it cannot run. */
+    private static final class NumPy implements AutoCloseable {
+        final String version;
+        private final Process process;
+        private final PrintWriter in;
+        private final BufferedReader out;
+
+        private NumPy(Process process) throws IOException {
+            this.process = process;
+            this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            this.version = out.readLine();
+        }
+
+        /** Starts the script, or says why it cannot and returns null. */
+        static NumPy start() throws IOException {
+            if (!Files.isRegularFile(Path.of(SCRIPT))) {
+                System.out.println("numpy: " + SCRIPT + " not found; run from the repository root");
+                return null;
+            }
+            Process process;
+            try {
+                process = new ProcessBuilder("python3", SCRIPT).redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+            } catch (IOException e) {
+                System.out.println("numpy: python3 not runnable: " + e.getMessage());
+                return null;
+            }
+            NumPy numpy = new NumPy(process);
+            if (numpy.version == null || !numpy.version.startsWith("numpy ")) {
+                System.out.println("numpy: python3 " + SCRIPT + " did not start (is NumPy installed?)");
+                numpy.close();
+                return null;
+            }
+            return numpy;
+        }
+
+        List<Double> time(int m, int k, int n, int reps) throws IOException {
+            in.println(m + " " + k + " " + n + " " + reps);
+            String line = out.readLine();
+            if (line == null) {
+                throw new IOException("the NumPy script stopped answering");
+            }
+            return Arrays.stream(line.trim().split(" ")).map(Double::valueOf).toList();
+        }
+
+        @Override
+        public void close() {
+            in.close();
+            process.destroy();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+"""NumPy side of descent's matmul benchmark (run by dev.descent.core.bench.MatmulBenchmark).
+
+Protocol on stdin/stdout, one line each way:
+  first output line:  "numpy <version> <BLAS library and version>"
+  request  "M K N REPS" -> reply: REPS wall times in seconds of np.matmul(a, b), a (M, K), b (K, N) float32,
+                           after one untimed warm-up call.
+It ends at end of input.
+"""
+import sys
+import time
+
+import numpy as np
+
+
+def blas_name():
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        return f"{blas.get('name', '?')}-{blas.get('version', '?')}"
+    except Exception:  # older NumPy without mode="dicts"
+        return "blas-unknown"
+
+
+def main():
+    print(f"numpy {np.__version__} {blas_name()}", flush=True)
+    rng = np.random.default_rng(0)
+    cache = {}
+    for line in sys.stdin:
+        m, k, n, reps = (int(v) for v in line.split())
+        if (m, k, n) not in cache:
+            cache[(m, k, n)] = (rng.standard_normal((m, k), dtype=np.float32),
+                                rng.standard_normal((k, n), dtype=np.float32))
+        a, b = cache[(m, k, n)]
+        np.matmul(a, b)
+        times = []
+        for _ in range(reps):
+            start = time.perf_counter()
+            np.matmul(a, b)
+            times.append(time.perf_counter() - start)
+        print(" ".join(f"{t:.6f}" for t in times), flush=True)
+
+
+if __name__ == "__main__":
+    main()
