@@ -4,7 +4,7 @@ import dev.descent.core.Autograd;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.LessonFolder;
-import dev.descent.lessons.Plot;
+import dev.descent.lessons.LogLogPlot;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.nn.gpt.GPTConfig;
 import dev.descent.train.loop.Mfu;
@@ -471,29 +471,22 @@ public final class Main {
 
     private static void writeRooflineChart(List<Kernel> kernels) {
         Path folder = LessonFolder.of("27-gpu-and-vram");
-        Plot chart = Plot.lines("Roofline of a GTX 1070 Ti (fp32) and the GPT-2 124M kernels",
-                "log10 arithmetic intensity (FLOP/byte)", "log10 attainable GFLOP/s");
+        LogLogPlot chart = LogLogPlot.of("Roofline of a GTX 1070 Ti (fp32) and the GPT-2 124M kernels",
+                "arithmetic intensity, FLOP/byte (log scale)", "attainable GFLOP/s (log scale)");
         String[] labels = {"weight matmuls (qkv, projections, MLP, classifier)", "attention q.k^T and p.v",
             "elementwise (LayerNorm, softmax, residual, GELU, AdamW)"};
         for (Kind kind : Kind.values()) {
             List<Kernel> group = kernels.stream().filter(k -> k.kind() == kind).toList();
-            double[] x = new double[group.size()];
-            double[] y = new double[group.size()];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = Math.log10(group.get(i).intensity());
-                y[i] = Math.log10(Math.min(PEAK_FLOPS, BANDWIDTH * group.get(i).intensity()) / 1e9);
-            }
-            chart.series(labels[kind.ordinal()], x, y);
+            double[] x = group.stream().mapToDouble(Kernel::intensity).toArray();
+            double[] y = group.stream().mapToDouble(k -> Math.min(PEAK_FLOPS, BANDWIDTH * k.intensity()) / 1e9)
+                    .toArray();
+            chart.points(labels[kind.ordinal()], x, y);
         }
-        // The roof, dotted: min(peak, bandwidth × intensity). Added last, so it is drawn beneath the kernels.
-        double[] xs = new double[40];
-        double[] roof = new double[xs.length];
-        for (int i = 0; i < xs.length; i++) {
-            xs[i] = -1.5 + 4.5 * i / (xs.length - 1);
-            roof[i] = Math.log10(Math.min(PEAK_FLOPS, BANDWIDTH * Math.pow(10, xs[i])) / 1e9);
-        }
-        chart.series("roof: min(peak, bandwidth x intensity)", xs, roof);
-        chart.points().save(folder.resolve("roofline.png"));
+        // The roof: min(peak, bandwidth × intensity), bending at the ridge point peak / bandwidth.
+        double ridge = PEAK_FLOPS / BANDWIDTH;
+        chart.line("roof: min(peak, bandwidth x intensity)", new double[] {0.05, ridge, 1000},
+                new double[] {BANDWIDTH * 0.05 / 1e9, PEAK_FLOPS / 1e9, PEAK_FLOPS / 1e9});
+        chart.save(folder.resolve("roofline.png"));
         System.out.println("wrote roofline.png in " + folder);
     }
 }
