@@ -63,7 +63,10 @@ public final class Main {
         return corpus(book.substring(0, trainChars), book.substring(trainChars, trainChars + validationChars));
     }
 
-    /** Character ids, the vocabulary taken from {@code train}; a validation character not in it maps to one extra id. */
+    /**
+     * Character ids, the vocabulary taken from {@code train}; a validation character not in it maps to one
+     * extra id.
+     */
     static Corpus corpus(String train, String validation) {
         Map<Character, Integer> ids = new TreeMap<>();
         for (char ch : train.toCharArray()) {
@@ -95,7 +98,8 @@ public final class Main {
             }
             targets[b] = ids[starts[b] + CONTEXT];
         }
-        return new Tensor[] {Tensor.fromArray(contexts, starts.length, CONTEXT), Tensor.fromArray(targets, starts.length)};
+        return new Tensor[] {Tensor.fromArray(contexts, starts.length, CONTEXT),
+            Tensor.fromArray(targets, starts.length)};
     }
 
     /** Mean cross-entropy (nats per character) over every position of {@code ids}. */
@@ -153,7 +157,8 @@ public final class Main {
 
     /**
      * Least squares for y = a + b·x with x = ln N, y = ln L:
-     * b = Σ(x − x̄)(y − ȳ) / Σ(x − x̄)², a = ȳ − b·x̄; then α = −b, N_c = e^(a/α), R² = 1 − SS_res / SS_tot.
+     * b = Σ(x − x̄)(y − ȳ) / Σ(x − x̄)², a = ȳ − b·x̄; then α = −b, N_c = e^(a/α),
+     * R² = 1 − SS_res / SS_tot.
      */
     static PowerLaw fit(double[] parameters, double[] losses) {
         int n = parameters.length;
@@ -262,8 +267,9 @@ public final class Main {
         for (int i = 0; i < n.length; i++) {
             fitted[i] = law.loss(n[i]);
         }
-        LogLogPlot.of(String.format(Locale.ROOT, "Validation loss vs size: L(N) = (%.3g / N)^%.3f", law.nc(),
-                        law.alpha()), "N, non-embedding parameters (log scale)", "validation loss, nats/char (log scale)")
+        String title = String.format(Locale.ROOT, "Validation loss vs size: L(N) = (%.3g / N)^%.3f", law.nc(),
+                law.alpha());
+        LogLogPlot.of(title, "N, non-embedding parameters (log scale)", "validation loss, nats/char (log scale)")
                 .points("trained models", n, measured)
                 .line("fitted power law", n, fitted)
                 .save(folder.resolve("loss-vs-size.png"));
