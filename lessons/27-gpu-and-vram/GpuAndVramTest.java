@@ -1,0 +1,138 @@
+package dev.descent.lessons.gpuandvram;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import dev.descent.lessons.gpuandvram.Main.Bill;
+import dev.descent.lessons.gpuandvram.Main.Kernel;
+import dev.descent.nn.gpt.GPT;
+import dev.descent.nn.gpt.GPTConfig;
+import dev.descent.train.loop.Mfu;
+import dev.descent.train.plan.VramPlan;
+import dev.descent.train.plan.VramPlan.Layout;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class GpuAndVramTest {
+    private static final double GIB = 1L << 30;
+
+    @Test
+    void handParameterCountMatchesTheModel() {
+        GPTConfig tiny = new GPTConfig(37, 12, 2, 2, 8, 0f, false);
+        assertThat(Main.parametersByHand(tiny)).isEqualTo(new GPT(tiny, new Rng(27)).parameterCount());
+        assertThat(Main.parametersByHand(Main.GPT2)).isEqualTo(GPT.parameterCount(Main.GPT2)).isEqualTo(124_475_904L);
+    }
+
+    @Test
+    void handCountMatchesThePlanner() {
+        for (GPTConfig model : List.of(Main.GPT2, new GPTConfig(37, 12, 2, 2, 8, 0f, false))) {
+            for (Layout layout : Layout.values()) {
+                Bill bill = Main.byHand(model, 2, model.contextLength(), layout);
+                VramPlan plan = VramPlan.of(model, 2, model.contextLength(), layout);
+                assertThat(bill.totalBytes()).as("%s %s", model, layout).isEqualTo(plan.totalBytes());
+                // The training state alone: 4 copies of the parameters (θ, g, m, v).
+                long state = bill.bytesOf("parameters") + bill.bytesOf("gradients")
+                        + bill.bytesOf("AdamW first moment m") + bill.bytesOf("AdamW second moment v");
+                assertThat(state).isEqualTo(plan.items().subList(0, 3).stream().mapToLong(VramPlan.Item::bytes).sum());
+            }
+        }
+    }
+
+    @Test
+    void keepingEveryActivationDoesNotFitEightGigabytes() {
+        Bill keepAll = Main.byHand(Main.GPT2, Main.BATCH, Main.SEQ, Layout.KEEP_ALL);
+        assertThat(keepAll.totalBytes()).isGreaterThan(Main.CARD_BYTES);
+        assertThat(keepAll.totalBytes() / GIB).isCloseTo(10.09, within(0.01));
+        // 1.85 GiB of state; 2.25 GiB of it is the T×T attention matrices 2·L·B·H·T²·4 bytes.
+        assertThat(4 * keepAll.bytesOf("parameters") / GIB).isCloseTo(1.855, within(0.001));
+        assertThat(keepAll.bytesOf("attention scores + probabilities, all blocks"))
+                .isEqualTo(2L * 12 * 2 * 12 * 1024 * 1024 * 4);
+        // The state alone fits; the activations and their gradients are what overflow.
+        assertThat(4 * keepAll.bytesOf("parameters")).isLessThan(Main.CARD_BYTES / 4);
+    }
+
+    @Test
+    void fittedLayoutFits() {
+        Bill keepAll = Main.byHand(Main.GPT2, Main.BATCH, Main.SEQ, Layout.KEEP_ALL);
+        Bill fitted = Main.byHand(Main.GPT2, Main.BATCH, Main.SEQ, Layout.FITTED);
+        assertThat(fitted.totalBytes()).isLessThan(Main.CARD_BYTES);
+        assertThat(fitted.totalBytes() / GIB).isCloseTo(3.60, within(0.01));
+        // One log-sum-exp per attention row instead of two T×T matrices: 1024·2 times smaller.
+        assertThat(keepAll.bytesOf("attention scores + probabilities, all blocks"))
+                .isEqualTo(2 * 1024 * fitted.bytesOf("attention log-sum-exp, all blocks"));
+        // The fused classifier keeps the logits only: B·T·V floats.
+        assertThat(fitted.bytesOf("logits")).isEqualTo(2L * 1024 * 50304 * 4);
+        assertThat(fitted.bytesOf("probabilities")).isZero();
+        // Four reused gradient buffers, 9C per token, instead of a gradient for each activation (3.9 GiB).
+        assertThat(fitted.bytesOf("activation gradients, 4 buffers reused by every block"))
+                .isEqualTo(2L * 1024 * 9 * 768 * 4);
+        assertThat(keepAll.bytesOf("activation gradients, one per activation") / GIB).isCloseTo(3.91, within(0.01));
+    }
+
+    @Test
+    void flopsPerTokenByHandAgreeWithSixNPlusSixLct() {
+        double byHand = Main.flopsPerTokenByHand(Main.GPT2, Main.SEQ);
+        double estimate = Mfu.flopsPerToken(GPT.parameterCount(Main.GPT2), 12, 768, 1024);
+        assertThat(byHand / estimate).isCloseTo(1.0, within(0.01));
+        assertThat(estimate).isCloseTo(8.035e8, within(1e5));
+        // 2^19 tokens at the 1070 Ti's full 8.19 TFLOP/s: 51 s per optimizer step; at 40 % MFU 129 s.
+        assertThat(Main.secondsPerStep(Main.TOKENS_PER_STEP, estimate, Main.PEAK_FLOPS, 1.0))
+                .isCloseTo(51.4, within(0.1));
+        assertThat(Main.secondsPerStep(Main.TOKENS_PER_STEP, estimate, Main.PEAK_FLOPS, 0.4))
+                .isCloseTo(128.6, within(0.1));
+    }
+
+    @Test
+    void elementwiseOpsAreMemoryBoundOnA1070Ti() {
+        assertThat(Main.PEAK_FLOPS / Main.BANDWIDTH).isCloseTo(32.0, within(0.01));
+        Map<String, Kernel> kernels = Stream.concat(
+                Main.blockKernels(Main.GPT2, Main.BATCH, Main.SEQ).stream(),
+                Main.headKernels(Main.GPT2, Main.BATCH, Main.SEQ).stream())
+                .collect(Collectors.toMap(Kernel::name, Function.identity()));
+        for (String name : List.of("LayerNorm x2", "attention softmax", "residual add x2", "GELU",
+                "softmax + cross-entropy", "AdamW update")) {
+            assertThat(kernels.get(name).intensity()).as(name).isLessThan(2);
+            assertThat(kernels.get(name).memoryBound(Main.PEAK_FLOPS, Main.BANDWIDTH)).as(name).isTrue();
+        }
+        for (String name : List.of("qkv matmul", "attention projection", "MLP fc matmul", "MLP projection",
+                "classifier matmul")) {
+            assertThat(kernels.get(name).intensity()).as(name).isGreaterThan(100);
+        }
+        // Attention's matmuls with head size 64 sit just below the ridge, because of the T×T matrix they write.
+        assertThat(kernels.get("attention q·kᵀ").intensity()).isCloseTo(28.4, within(0.1));
+    }
+
+    @Test
+    void evenPerfectKernelsLoseAQuarterOfThePeakToMemoryBoundOps() {
+        double[] bound = Main.rooflineMicroStepSeconds(Main.GPT2, Main.BATCH, Main.SEQ, Main.PEAK_FLOPS,
+                Main.BANDWIDTH);
+        double atPeak = Main.BATCH * Main.SEQ * Mfu.flopsPerToken(GPT.parameterCount(Main.GPT2), 12, 768, 1024)
+                / Main.PEAK_FLOPS;
+        assertThat(bound[1] / bound[0]).isBetween(0.3, 0.35);
+        assertThat(atPeak / bound[0]).isBetween(0.72, 0.76);
+    }
+
+    @Test
+    void tilingRaisesTheMatmulsArithmeticIntensity() {
+        int n = 32;
+        Rng rng = new Rng(61);
+        Tensor a = Tensor.randn(rng, n, n);
+        Tensor b = Tensor.randn(rng, n, n);
+        float[] expected = a.matmul(b).toArray();
+        for (int tile : new int[] {1, 4, 16}) {
+            float[] c = new float[n * n];
+            long reads = Main.tiledMatmul(a.toArray(), b.toArray(), c, n, tile);
+            assertThat(reads).isEqualTo(2L * n * n * n / tile);
+            assertThat(Main.tiledIntensity(n, reads)).isEqualTo(tile / 4.0);
+            for (int i = 0; i < c.length; i++) {
+                assertThat(c[i]).as("tile %d, index %d", tile, i).isCloseTo(expected[i], within(1e-4f));
+            }
+        }
+    }
+}
