@@ -28,7 +28,7 @@ public final class Main {
     static final int LAG = 3;
     static final int WIDTH = 32;
     static final int BATCH = 16;
-    static final int STEPS = 60;
+    static final int STEPS = 45;
     static final int IGNORE = -100;
 
     /** Random token sequences and their targets, x (B, T) and y (B, T) with y_t = x_{t−LAG} (ignored for t &lt; LAG). */
