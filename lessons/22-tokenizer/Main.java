@@ -7,9 +7,11 @@ import dev.descent.train.data.GptTokenizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -59,7 +61,7 @@ public final class Main {
     }
 
     /** The text split into its tokens, shown as token|token|.. */
-    static String segmentation(int[] tokens, java.util.function.IntFunction<String> text) {
+    static String segmentation(int[] tokens, IntFunction<String> text) {
         return IntStream.of(tokens).mapToObj(text).collect(Collectors.joining("|"));
     }
 
@@ -106,7 +108,7 @@ public final class Main {
 
         double[] merges = IntStream.rangeClosed(0, bpe.mergeCount()).asDoubleStream().toArray();
         double[] flat = new double[merges.length];
-        java.util.Arrays.fill(flat, gpt2);
+        Arrays.fill(flat, gpt2);
         Path folder = LessonFolder.of("22-tokenizer");
         Plot.lines("Byte-pair encoding: compression versus merges", "merges", "tokens per byte")
                 .series("training text", merges, trainTpb).series("held-out chapters", merges, heldTpb)

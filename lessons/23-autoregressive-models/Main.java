@@ -11,6 +11,7 @@ import dev.descent.optim.Adam;
 import dev.descent.optim.LrSchedule;
 import dev.descent.optim.ParamGroup;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -257,7 +258,7 @@ public final class Main {
 
         Path folder = LessonFolder.of("23-autoregressive-models");
         double[] countedLine = new double[learned.nll().length];
-        java.util.Arrays.fill(countedLine, nll(counted, train));
+        Arrays.fill(countedLine, nll(counted, train));
         Plot.lines("Bigram by gradient descent approaches the counted bigram", "step", "training NLL (nats/char)")
                 .series("learned table", learned.nll()).series("counted, alpha 0.1", countedLine)
                 .save(folder.resolve("bigram.png"));

@@ -14,6 +14,7 @@ import dev.descent.nn.losses.NTXentLoss;
 import dev.descent.optim.Adam;
 import dev.descent.optim.ParamGroup;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -219,7 +220,7 @@ public final class Main {
 
         Path folder = LessonFolder.of("26-contrastive-learning");
         double[] steps = new double[STEPS / 10 + 1];
-        java.util.Arrays.setAll(steps, i -> 10.0 * i);
+        Arrays.setAll(steps, i -> 10.0 * i);
         Plot plot = Plot.lines("Cosine similarity of view pairs during NT-Xent training", "step", "mean cosine");
         for (int i = 0; i < temperatures.length; i++) {
             String tau = String.format(Locale.ROOT, "tau %.2f", temperatures[i]);
