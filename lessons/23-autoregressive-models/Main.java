@@ -231,12 +231,14 @@ public final class Main {
         System.out.printf(Locale.ROOT, "  bigram, counted  train %.3f  held-out %.3f  (alpha = %.1f)%n",
                 nll(counted, train), nll(counted, heldOut), ALPHA);
         Fit learned = learnedBigram(BIGRAM_STEPS, 23);
-        System.out.printf(Locale.ROOT, "  bigram, learned  train %.3f  held-out %.3f  (Adam, %d steps of 1024 pairs, cosine lr)%n",
+        System.out.printf(Locale.ROOT, "  bigram, learned  train %.3f  held-out %.3f  (Adam, %d steps of 1024 pairs, "
+                + "cosine lr)%n",
                 nll(learned.logits(), train), nll(learned.logits(), heldOut), BIGRAM_STEPS);
         int h = CharText.encode("h")[0];
         int t = CharText.encode("t")[0];
         System.out.printf(Locale.ROOT, "  P('h' | 't'): counted %.3f, learned %.3f%n",
-                Bigram.probabilities(counted).toArray()[t * v + h], Bigram.probabilities(learned.logits()).toArray()[t * v + h]);
+                Bigram.probabilities(counted).toArray()[t * v + h],
+                Bigram.probabilities(learned.logits()).toArray()[t * v + h]);
         System.out.println("  a sample from the counted bigram:");
         System.out.println("    " + CharText.decode(sample(counted, t, 160, new Rng(5))).replace("\n", "\n    "));
 

@@ -165,7 +165,8 @@ public final class Main {
         theirs.pow(2).sum().backward();
         float[] theirGrad = x.grad().toArray();
         x.zeroGrad();
-        Tensor ours = Attention.multiHead(x, nn.qkv().weight(), nn.qkv().bias(), nn.proj().weight(), nn.proj().bias(), heads);
+        Tensor ours = Attention.multiHead(x, nn.qkv().weight(), nn.qkv().bias(), nn.proj().weight(), nn.proj().bias(),
+                heads);
         ours.pow(2).sum().backward();
         Tensor oneAtATime = Attention.headByHead(x, nn.qkv().weight(), nn.qkv().bias(), nn.proj().weight(),
                 nn.proj().bias(), heads);
@@ -195,7 +196,8 @@ public final class Main {
         Race r = race();
         System.out.printf(Locale.ROOT, "task: %d random tokens from %d, output the token %d positions back; %d Adam steps "
                 + "of %d sequences%n", CONTEXT, VOCAB, LAG, STEPS, BATCH);
-        System.out.printf(Locale.ROOT, "  1-layer GPT (%d parameters): final loss %.3f, accuracy on 256 new sequences %.3f%n",
+        System.out.printf(Locale.ROOT, "  1-layer GPT (%d parameters): final loss %.3f, accuracy on 256 new sequences "
+                + "%.3f%n",
                 r.gpt().parameterCount(), r.gptLosses()[STEPS - 1], r.gptAccuracy());
         System.out.printf(Locale.ROOT, "  bag of tokens (%d parameters): final loss %.3f, accuracy %.3f (chance %.3f)%n",
                 r.bag().parameterCount(), r.bagLosses()[STEPS - 1], r.bagAccuracy(), 1.0 / VOCAB);
@@ -205,7 +207,8 @@ public final class Main {
 
         Path folder = LessonFolder.of("24-transformers");
         Plot.lines("Copy the token " + LAG + " positions back", "step", "training loss (nats)")
-                .series("1-layer transformer", r.gptLosses()).series("bag of tokens", r.bagLosses()).save(folder.resolve("copy-task.png"));
+                .series("1-layer transformer", r.gptLosses()).series("bag of tokens", r.bagLosses())
+                .save(folder.resolve("copy-task.png"));
         System.out.println("wrote copy-task.png in " + folder);
     }
 }

@@ -234,7 +234,8 @@ public final class Main {
         System.out.println("                                 5-NN test accuracy   ordered triplets d(a,p) < d(a,n)");
         System.out.printf(Locale.ROOT, "  raw 10-D input                 %.3f                %.3f%n", raw[0], raw[1]);
         System.out.printf(Locale.ROOT, "  untrained MLP, 2-D             %.3f                %.3f%n", before[0], before[1]);
-        System.out.printf(Locale.ROOT, "  after %d triplet steps         %.3f                %.3f%n", STEPS, after[0], after[1]);
+        System.out.printf(Locale.ROOT, "  after %d triplet steps        %.3f                %.3f%n", STEPS, after[0],
+                after[1]);
         System.out.printf(Locale.ROOT, "  chance: accuracy %.3f, ordered triplets 0.5%n", 1.0 / Clusters.CLASSES);
 
         Path folder = LessonFolder.of("25-metric-learning");

@@ -210,7 +210,8 @@ public final class Main {
         for (int i = 0; i < temperatures.length; i++) {
             runs[i] = train(temperatures[i], STEPS, 26);
             double[] after = evaluate(runs[i].encoder());
-            System.out.printf(Locale.ROOT, "  %d steps at tau = %.2f:  positives %.3f  negatives %.3f  top-1 retrieval %.3f%n",
+            System.out.printf(Locale.ROOT, "  %d steps at tau = %.2f:  positives %.3f  negatives %.3f  top-1 retrieval "
+                    + "%.3f%n",
                     STEPS, temperatures[i], after[0], after[1], after[2]);
         }
         System.out.println("  effective number of negatives in the gradient (of 63), untrained encoder:");
@@ -224,7 +225,8 @@ public final class Main {
         Plot plot = Plot.lines("Cosine similarity of view pairs during NT-Xent training", "step", "mean cosine");
         for (int i = 0; i < temperatures.length; i++) {
             String tau = String.format(Locale.ROOT, "tau %.2f", temperatures[i]);
-            plot.series("positives, " + tau, steps, runs[i].positive()).series("negatives, " + tau, steps, runs[i].negative());
+            plot.series("positives, " + tau, steps, runs[i].positive())
+                    .series("negatives, " + tau, steps, runs[i].negative());
         }
         plot.save(folder.resolve("similarities.png"));
         System.out.println("wrote similarities.png in " + folder);

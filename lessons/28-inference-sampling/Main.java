@@ -67,6 +67,10 @@ public final class Main {
         return f;
     }
 
+    private static String topK(int k) {
+        return k == 0 ? "all" : String.valueOf(k);
+    }
+
     private static String row(float[] p) {
         StringBuilder sb = new StringBuilder();
         for (float x : p) {
@@ -81,13 +85,14 @@ public final class Main {
         double[][] settings = {{0.1, 0}, {0.5, 0}, {1, 0}, {2, 0}, {1, 3}, {1, 1}};
         for (double[] s : settings) {
             float[] p = probabilities(s[0], (int) s[1]);
-            System.out.printf(Locale.ROOT, "  %-5.1f  %-5s %s   %.3f%n", s[0], s[1] == 0 ? "all" : String.valueOf((int) s[1]),
+            System.out.printf(Locale.ROOT, "  %-5.1f  %-5s %s   %.3f%n", s[0], topK((int) s[1]),
                     row(p), Sampling.entropy(p));
         }
         System.out.printf(Locale.ROOT, "  uniform over 8 tokens: entropy log 8 = %.3f%n", Math.log(8));
         float[] p = probabilities(0.7, 3);
         double[] f = Sampling.frequencies(p, 20_000, new Rng(1));
-        System.out.printf(Locale.ROOT, "20000 draws at T = 0.7, top-3: frequencies %s%n  formula %s%n  max |difference| %.4f%n",
+        System.out.printf(Locale.ROOT, "20000 draws at T = 0.7, top-3: frequencies %s%n  formula %s%n"
+                + "  max |difference| %.4f%n",
                 row(toFloat(f)), row(p), maxAbs(f, p));
 
         GPT model = tinyGpt();
@@ -96,8 +101,9 @@ public final class Main {
         for (double[] s : new double[][] {{1, 0}, {0.7, 3}}) {
             float[] formula = Sampling.probabilities(logits, s[0], (int) s[1]).toArray();
             double[] sampled = samplerFrequencies(model, s[0], (int) s[1], 3000, 2);
-            System.out.printf(Locale.ROOT, "  T = %.1f, top-k %s: formula %s%n                       Sampler %s   max |diff| %.4f%n",
-                    s[0], s[1] == 0 ? "all" : String.valueOf((int) s[1]), row(formula), row(toFloat(sampled)),
+            System.out.printf(Locale.ROOT, "  T = %.1f, top-k %s: formula %s%n"
+                    + "                       Sampler %s   max |diff| %.4f%n",
+                    s[0], topK((int) s[1]), row(formula), row(toFloat(sampled)),
                     maxAbs(sampled, formula));
         }
         int argmax = 0;
