@@ -136,7 +136,10 @@ final class CpuFused {
         });
     }
 
-    /** dlogits = gₙ·(p − (1−ε)·onehot(y) − ε/C), zero rows where ignored. */
+    /**
+     * dlogits = gₙ·(p − (1−ε)·onehot(y) − ε/C), zero rows where ignored. One exp per element: e^(x−m) is stored in
+     * dlogits, summed, then turned into p in place.
+     */
     static void crossEntropyBackward(float[] logits, int[] targets, float[] rowGrad, float[] dlogits, int rows,
                                      int c, int ignoreIndex, float smoothing) {
         Parallel.forRange(rows, 2L * c, (from, to) -> {
@@ -146,13 +149,19 @@ final class CpuFused {
                     java.util.Arrays.fill(dlogits, off, off + c, 0f);
                     continue;
                 }
-                double lse = logSumExp(logits, off, c);
-                double gr = rowGrad[r];
+                float max = rowMax(logits, off, c);
+                double sum = 0;
                 for (int j = 0; j < c; j++) {
-                    double p = Math.exp(logits[off + j] - lse);
-                    double target = smoothing / c + (j == targets[r] ? 1 - smoothing : 0);
-                    dlogits[off + j] = (float) (gr * (p - target));
+                    float e = (float) Math.exp(logits[off + j] - max);
+                    dlogits[off + j] = e;
+                    sum += e;
                 }
+                double scale = rowGrad[r] / sum;
+                double floor = rowGrad[r] * (double) smoothing / c;
+                for (int j = 0; j < c; j++) {
+                    dlogits[off + j] = (float) (scale * dlogits[off + j] - floor);
+                }
+                dlogits[off + targets[r]] -= (float) (rowGrad[r] * (1.0 - smoothing));
             }
         });
     }
