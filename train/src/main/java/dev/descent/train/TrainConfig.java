@@ -27,8 +27,8 @@ public record TrainConfig(String preset, int vocab, int context, int layers, int
 
     /** A 2-layer, width-64 GPT that learns Moby-Dick's words on 2 CPU cores in a few minutes. */
     public static TrainConfig tinyCpu() {
-        return new TrainConfig("tiny-cpu", 50257, 64, 2, 2, 64, 0f, 8, 64, 1024, 150, 3e-3, 3e-4, 15, 0.1, 0.9,
-                0.95, 1e-8, 1.0, 50, 8, 50, 1337, DEFAULT_DATA, Path.of("runs", "tiny-cpu"), "cpu", "");
+        return new TrainConfig("tiny-cpu", 50257, 64, 2, 2, 64, 0f, 8, 64, 1024, 100, 3e-3, 3e-4, 10, 0.1, 0.9,
+                0.95, 1e-8, 1.0, 25, 8, 50, 1337, DEFAULT_DATA, Path.of("runs", "tiny-cpu"), "cpu", "");
     }
 
     /**
