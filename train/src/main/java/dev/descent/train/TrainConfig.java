@@ -25,10 +25,14 @@ public record TrainConfig(String preset, int vocab, int context, int layers, int
     /** The embedded-data default: Moby-Dick, tokenized on first use. */
     public static final Path DEFAULT_DATA = Path.of("data", "moby-dick");
 
-    /** A 2-layer, width-64 GPT that learns Moby-Dick's words on 2 CPU cores in a few minutes. */
+    /**
+     * A 2-layer, width-64 GPT on 2 CPU cores: 600 steps of 512 tokens (2 micro-batches of 4 × 64) take about ten
+     * minutes and reach a validation loss below the unigram baseline. {@code ./descent} runs a short 150-step
+     * version of it.
+     */
     public static TrainConfig tinyCpu() {
-        return new TrainConfig("tiny-cpu", 50257, 64, 2, 2, 64, 0f, 8, 64, 1024, 100, 3e-3, 3e-4, 10, 0.1, 0.9,
-                0.95, 1e-8, 1.0, 25, 8, 50, 1337, DEFAULT_DATA, Path.of("runs", "tiny-cpu"), "cpu", "");
+        return new TrainConfig("tiny-cpu", 50257, 64, 2, 2, 64, 0f, 4, 64, 512, 600, 6e-3, 6e-4, 20, 0.1, 0.9,
+                0.95, 1e-8, 1.0, 100, 8, 100, 1337, DEFAULT_DATA, Path.of("runs", "tiny-cpu"), "cpu", "");
     }
 
     /**

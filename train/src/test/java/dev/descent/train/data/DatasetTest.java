@@ -46,6 +46,12 @@ class DatasetTest {
     }
 
     @Test
+    void wrappedLinesAreJoinedAndCurlyQuotesStraightened() {
+        assertThat(Corpora.normalise("\u201CCall me\nIshmael,\u201D he said.\n\nIt\u2019s so."))
+                .isEqualTo("\"Call me Ishmael,\" he said.\n\nIt's so.");
+    }
+
+    @Test
     void openingAMissingDatasetSaysWhatToRun() {
         assertThatThrownBy(() -> Dataset.open(dir.resolve("nope"))).hasMessageContaining("prepare-data");
     }
