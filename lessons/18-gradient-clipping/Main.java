@@ -116,14 +116,9 @@ public final class Main {
         return m;
     }
 
-    /** The first step whose loss is not a finite number, or −1. */
-    static int firstNonFinite(double[] loss) {
-        for (int t = 0; t < loss.length; t++) {
-            if (!Double.isFinite(loss[t])) {
-                return t;
-            }
-        }
-        return -1;
+    /** Whether a loss has run away: not a finite number, or above a million (the clean loss is below 0.1). */
+    static boolean diverged(double loss) {
+        return !Double.isFinite(loss) || loss > 1e6;
     }
 
     public static void main(String[] args) {
@@ -154,15 +149,15 @@ public final class Main {
         for (Object[] row : new Object[][] {{"no bad batch", clean}, {"bad batch, no clipping", spiked},
                 {"bad batch, clipped to " + MAX_NORM, clipped}}) {
             Run run = (Run) row[1];
-            System.out.printf(Locale.ROOT, "  %-26s loss before step %d %.4f, after it %.4f, at step %d %.4f%n", row[0],
+            System.out.printf(Locale.ROOT, "  %-26s loss before step %d %.4f, after it %.4f, at step %d %.4g%n", row[0],
                     BAD_STEP, run.loss()[BAD_STEP - 1], run.loss()[BAD_STEP], STEPS - 1, run.loss()[STEPS - 1]);
         }
-        System.out.printf(Locale.ROOT, "  without clipping the loss is %.1e at step 200 and NaN from step %d on%n",
-                spiked.loss()[200], firstNonFinite(spiked.loss()));
+        System.out.printf(Locale.ROOT, "  without clipping the loss is %.1e at step 200 and %.1e at step %d: it never comes back%n",
+                spiked.loss()[200], spiked.loss()[STEPS - 1], STEPS - 1);
 
         Path folder = LessonFolder.of("18-gradient-clipping");
         Plot.lines("One corrupted batch at step " + BAD_STEP, "step", "loss on the clean data").logY()
-                .series("no bad batch", clean.loss()).series("bad batch, no clipping (NaN after)", spiked.loss())
+                .series("no bad batch", clean.loss()).series("bad batch, no clipping", spiked.loss())
                 .series("bad batch, clipped to norm " + MAX_NORM, clipped.loss())
                 .save(folder.resolve("spike.png"));
         Plot.lines("The same, without the unclipped run", "step", "loss on the clean data").logY()
