@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
 public final class Main {
     static final int MERGES = 400;
     static final String EXAMPLE = "Ere the English ship fades from sight, be it set down here, that she hailed "
-            + "from London—“the Samuel Enderby.”";
+            + "from London—\"the Samuel Enderby.\"";
 
     private static String mobyDick(int fromChapter, int chars) {
         List<String> chapters = Corpora.mobyDickChapters();
