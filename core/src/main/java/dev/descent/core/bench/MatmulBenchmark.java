@@ -24,10 +24,13 @@ import java.util.Locale;
  * <p>Usage, from the repository root after {@code mvn -q -pl core compile}:
  * <pre>java -cp core/target/classes dev.descent.core.bench.MatmulBenchmark [--rounds R] [--reps N] [MxKxN ...]</pre>
  * Defaults: 5 rounds of 3 repetitions each side, shapes 2048x768x3072 and 1024x1024x1024. Flops = 2·M·K·N;
- * a time is one {@code Backend.matmul} call (packing and the output array included), best and median reported.
+ * a time is one {@code Backend.matmul} call (packing and the output array included), after 3 s of untimed calls;
+ * best and median reported.
  */
 public final class MatmulBenchmark {
     private static final String SCRIPT = "scripts/bench/numpy_matmul.py";
+    /** Untimed calls per shape until the JIT has compiled the final code for the kernel: at least 5 and 3 s. */
+    private static final long WARM_UP_NANOS = 3_000_000_000L;
 
     private MatmulBenchmark() {
     }
@@ -64,7 +67,8 @@ public final class MatmulBenchmark {
         Tensor a = Tensor.randn(rng, m, k);
         Tensor b = Tensor.randn(rng, k, n);
         Backend cpu = Backends.cpu();
-        for (int i = 0; i < 3; i++) {
+        long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
+        for (int i = 0; i < 5 || System.nanoTime() < warmUpEnd; i++) {
             cpu.matmul(a, b, false, false);
         }
         List<Double> ours = new ArrayList<>();
