@@ -19,7 +19,8 @@ import java.util.Locale;
 /**
  * GFLOP/s of the CPU backend's float32 matmul next to NumPy's {@code np.matmul} on the same machine, in the
  * same run: for every shape, rounds of our repetitions alternate with rounds of NumPy's (run by
- * {@code scripts/bench/numpy_matmul.py} as a subprocess), so both see the same machine load.
+ * {@code scripts/bench/numpy_matmul.py} as a subprocess), so both see the same machine load; each round starts
+ * half a second after the other side's ended.
  *
  * <p>Usage, from the repository root after {@code mvn -q -pl core compile}:
  * <pre>java -cp core/target/classes dev.descent.core.bench.MatmulBenchmark [--rounds R] [--reps N] [MxKxN ...]</pre>
@@ -31,6 +32,7 @@ public final class MatmulBenchmark {
     private static final String SCRIPT = "scripts/bench/numpy_matmul.py";
     /** Untimed calls per shape until the JIT has compiled the final code for the kernel: at least 5 and 3 s. */
     private static final long WARM_UP_NANOS = 3_000_000_000L;
+    private static final long SETTLE_MILLIS = 500;
 
     private MatmulBenchmark() {
     }
@@ -74,18 +76,32 @@ public final class MatmulBenchmark {
         List<Double> ours = new ArrayList<>();
         List<Double> theirs = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
+            settle();
             for (int i = 0; i < reps; i++) {
                 long start = System.nanoTime();
                 cpu.matmul(a, b, false, false);
                 ours.add((System.nanoTime() - start) * 1e-9);
             }
             if (numpy != null) {
+                settle();
                 theirs.addAll(numpy.time(m, k, n, reps));
             }
         }
         double flops = 2.0 * m * k * n;
         return String.format(Locale.ROOT, "| %d | %d | %d | %s | %s |", m, k, n, rate(flops, ours),
                 numpy == null ? "n/a" : rate(flops, theirs));
+    }
+
+    /**
+     * Lets the other side's threads go idle before a round: OpenBLAS workers spin for a while after a call, and
+     * would otherwise share the cores with the next round of ours.
+     */
+    private static void settle() {
+        try {
+            Thread.sleep(SETTLE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** "best (median)" GFLOP/s for the given seconds per call. */
