@@ -45,7 +45,7 @@ public final class MatmulBenchmark {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
-                default -> shapes.add(Arrays.stream(args[i].split("x")).mapToInt(Integer::parseInt).toArray());
+                default -> shapes.add(shape(args[i]));
             }
         }
         if (shapes.isEmpty()) {
@@ -53,7 +53,9 @@ public final class MatmulBenchmark {
         }
         System.out.println(machine());
         try (NumPy numpy = NumPy.start()) {
-            System.out.println(numpy == null ? "numpy: skipped" : numpy.version);
+            if (numpy != null) {
+                System.out.println(numpy.version);
+            }
             System.out.println("load average before: " + loadAverage());
             System.out.println("| M | K | N | descent GFLOP/s best (median) | NumPy GFLOP/s best (median) |");
             System.out.println("|---|---|---|---|---|");
@@ -62,6 +64,15 @@ public final class MatmulBenchmark {
             }
             System.out.println("load average after: " + loadAverage());
         }
+    }
+
+    /** "MxKxN" as {M, K, N}. */
+    private static int[] shape(String text) {
+        String[] parts = text.split("x");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("shape must be MxKxN, e.g. 2048x768x3072; got " + text);
+        }
+        return Arrays.stream(parts).mapToInt(Integer::parseInt).toArray();
     }
 
     private static String measure(int m, int k, int n, int rounds, int reps, NumPy numpy) throws IOException {
@@ -145,7 +156,7 @@ public final class MatmulBenchmark {
         /** Starts the script, or says why it cannot and returns null. */
         static NumPy start() throws IOException {
             if (!Files.isRegularFile(Path.of(SCRIPT))) {
-                System.out.println("numpy: " + SCRIPT + " not found; run from the repository root");
+                System.out.println("numpy: skipped, " + SCRIPT + " not found (run from the repository root)");
                 return null;
             }
             Process process;
@@ -153,12 +164,12 @@ public final class MatmulBenchmark {
                 process = new ProcessBuilder("python3", SCRIPT).redirectError(ProcessBuilder.Redirect.INHERIT)
                         .start();
             } catch (IOException e) {
-                System.out.println("numpy: python3 not runnable: " + e.getMessage());
+                System.out.println("numpy: skipped, python3 not runnable: " + e.getMessage());
                 return null;
             }
             NumPy numpy = new NumPy(process);
             if (numpy.version == null || !numpy.version.startsWith("numpy ")) {
-                System.out.println("numpy: python3 " + SCRIPT + " did not start (is NumPy installed?)");
+                System.out.println("numpy: skipped, python3 " + SCRIPT + " did not start (is NumPy installed?)");
                 numpy.close();
                 return null;
             }
