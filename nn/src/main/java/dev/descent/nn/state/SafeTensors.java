@@ -199,6 +199,7 @@ public final class SafeTensors {
                     entries.put(e.getKey(), parseEntry(path, e.getKey(), e.getValue().getAsJsonObject(), dataBytes));
                 }
             } catch (IllegalStateException | IllegalArgumentException | UnsupportedOperationException ex) {
+                // Gson's getAs* accessors signal a JSON value of the wrong kind with these three exceptions.
                 throw problem(path, "'" + e.getKey() + "' is malformed (" + ex.getMessage() + "): " + e.getValue());
             }
         }

@@ -17,7 +17,6 @@ import dev.descent.train.data.DataLoader;
 import dev.descent.train.data.Dataset;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +42,7 @@ public final class Trainer {
     private final String deviceName;
     private final List<StepLog> history = new ArrayList<>();
     private DataLoader train;
+    private DataLoader validation;
     private int nextStep;
 
     /** A non-finite loss or gradient norm. */
@@ -109,9 +109,7 @@ public final class Trainer {
 
     /** Runs until step {@code config.steps()} (or {@code stopAfter} steps of this call, for tests). */
     public void run(int stopAfter) throws IOException {
-        if (train == null) {
-            openData();
-        }
+        openData();
         out.printf(Locale.ROOT, "%s: %,d parameters, %d x %d tokens per micro-batch, %d micro-batches per step, "
                         + "%d steps, on %s%n", config.preset(), model.parameterCount(), config.microBatch(),
                 config.seqLen(), accumulation, config.steps(), deviceName);
@@ -131,7 +129,7 @@ public final class Trainer {
         }
     }
 
-    private StepLog step(int step) {
+    private StepLog step(int step) throws IOException {
         long t0 = System.nanoTime();
         optimizer.zeroGrad();
         model.train();
@@ -163,14 +161,14 @@ public final class Trainer {
     }
 
     /** Mean loss over the first {@code evalBatches} micro-batches of the validation shard, in eval mode. */
-    public double validationLoss() {
-        Dataset ds = dataset();
-        DataLoader val = new DataLoader(List.of(ds.validationShard()), config.microBatch(), config.seqLen(), 0);
+    public double validationLoss() throws IOException {
+        openData();
+        validation.seek(new DataLoader.Position(0, 0));
         model.eval();
         double sum = 0;
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             for (int i = 0; i < config.evalBatches(); i++) {
-                DataLoader.Batch b = val.next();
+                DataLoader.Batch b = validation.next();
                 sum += model.loss(ids(b.inputs(), b), ids(b.targets(), b)).item();
             }
         }
@@ -185,16 +183,14 @@ public final class Trainer {
                 pos.offset(), opt.steps(), config.identity(), history));
     }
 
+    /** Opens the dataset and its two loaders, once. */
     private void openData() throws IOException {
-        train = new DataLoader(dataset().trainingShards(), config.microBatch(), config.seqLen(), config.seed());
-    }
-
-    private Dataset dataset() {
-        try {
-            return Dataset.open(config.data());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (train != null) {
+            return;
         }
+        Dataset ds = Dataset.open(config.data());
+        train = new DataLoader(ds.trainingShards(), config.microBatch(), config.seqLen(), config.seed());
+        validation = new DataLoader(List.of(ds.validationShard()), config.microBatch(), config.seqLen(), 0);
     }
 
     private static String format(StepLog s) {
