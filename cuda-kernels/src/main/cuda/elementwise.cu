@@ -89,6 +89,18 @@ extern "C" __global__ void binary_scalar_f32(int op, int n, const float* __restr
         out[i] = binary_apply(op, a[i], s);
 }
 
+// v1 dst[i] += src[.] in place, src broadcast to dst's shape (its strides in `s`, 0 on broadcast axes)
+extern "C" __global__ void add_into_f32(int n, Strided s, float* __restrict__ dst, const float* __restrict__ src) {
+    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned)n; i += blockDim.x * gridDim.x)
+        dst[i] += src[strided_offset(s, 0, i)];
+}
+
+// v1 x[i] *= s in place
+extern "C" __global__ void scale_f32(int n, float s, float* __restrict__ x) {
+    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned)n; i += blockDim.x * gridDim.x)
+        x[i] *= s;
+}
+
 // v1 out[i] = f(a[.], b[.]) with NumPy broadcasting: operand offsets from the strides in `s` (0 on broadcast axes)
 extern "C" __global__ void binary_bcast_f32(int op, int n, Strided s, const float* __restrict__ a,
                                             const float* __restrict__ b, float* __restrict__ out) {

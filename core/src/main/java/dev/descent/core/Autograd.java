@@ -13,7 +13,8 @@ import java.util.Map;
  * <p>Forward: every op's output remembers the op that made it ({@link #record}), when gradients are enabled
  * and some input requires one. Backward: order the graph so that inputs come before outputs, seed the root
  * with its gradient, walk that order backwards calling each creator's {@code backward}, and release the graph
- * as the walk passes, so its saved activations can be collected.
+ * as the walk passes, so its saved activations can be collected. {@link Backprop} frees each gradient as soon
+ * as it has been used, which is what lets a large model's backward fit in device memory.
  */
 public final class Autograd {
     private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
@@ -33,15 +34,16 @@ public final class Autograd {
     /** Backpropagates {@code seed} (dL/d root, shaped like {@code root}) through the graph behind root. */
     static void backward(Tensor root, Tensor seed) {
         List<Tensor> order = topologicalOrder(root);
-        try (Scope ignored = noGrad()) {
+        try (Scope ignored = noGrad(); Backprop pass = Backprop.begin()) {
             root.accumulateGrad(seed);
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Op creator = t.creator();
                 Tensor grad = t.grad();
+                boolean ownsGrad = t.ownsGrad();
                 t.releaseGraph();
                 if (grad != null) {
-                    creator.backward(grad);
+                    pass.backward(creator, grad, ownsGrad);
                 }
             }
         }

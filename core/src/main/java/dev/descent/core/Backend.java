@@ -8,8 +8,11 @@ import java.util.List;
  * backend and on the CUDA backend unchanged.
  *
  * <p>Inputs are contiguous row-major tensors on this backend; every primitive returns a new tensor (no
- * autograd fields) except {@link #copyInto}, which writes into an existing one. Shapes are checked by the
- * callers (the ops), so a backend may assume they are valid.
+ * autograd fields) except the in-place ones ({@link #copyInto}, {@link #addInto}, {@link #scaleInPlace}), which
+ * write into an existing one. Shapes are checked by the callers (the ops), so a backend may assume they are valid.
+ *
+ * <p>Memory: every tensor a backend makes belongs to the innermost open {@link MemoryScope} ({@link #scope()})
+ * and is released when that scope closes, unless kept; {@link #memory()} reports what is held.
  */
 public interface Backend {
 
@@ -31,8 +34,23 @@ public interface Backend {
     /** Uniform [0, 1) values drawn from {@code rng} in row-major order (same numbers on every backend). */
     Tensor rand(Shape shape, Rng rng);
 
-    /** Copies {@code src}'s values into {@code dst} (same number of elements): the only in-place primitive. */
+    /** Copies {@code src}'s values into {@code dst} (same number of elements), in place. */
     void copyInto(Tensor dst, Tensor src);
+
+    /** dst ← dst + src in place, {@code src} broadcast to {@code dst}'s shape (how gradients accumulate). */
+    void addInto(Tensor dst, Tensor src);
+
+    /** x ← s·x in place. */
+    void scaleInPlace(Tensor x, float s);
+
+    /** Opens a {@link MemoryScope}: tensors made until it closes are released then, except those kept. */
+    MemoryScope scope();
+
+    /** Tensor memory held now and at peak (on the CPU: made on the calling thread and not released). */
+    MemoryUsage memory();
+
+    /** Starts a new peak measurement at the bytes held now. */
+    void resetPeakMemory();
 
     /** y = f(x) elementwise. */
     Tensor unary(UnaryOp op, Tensor x);

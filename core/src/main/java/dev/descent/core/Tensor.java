@@ -40,6 +40,7 @@ public final class Tensor {
     private final Storage storage;
     private boolean requiresGrad;
     private Tensor grad;
+    private boolean ownsGrad;
     private Op creator;
     private boolean graphReleased;
 
@@ -190,18 +191,40 @@ public final class Tensor {
     }
 
     /**
-     * Replaces the gradient (used by clipping and by optimizers' state import). Gradients are replaced, never
-     * written into, so two tensors may share one gradient tensor safely.
+     * Replaces the gradient with a tensor the caller keeps owning: it is never written into or released here, so
+     * two tensors may share one. (A gradient made by backward belongs to its tensor: backward accumulates into it
+     * in place and {@link #zeroGrad()} releases it.)
      */
     public void setGrad(Tensor value) {
         if (value != null && !value.shape.equals(shape)) {
             throw new IllegalArgumentException("setGrad: gradient of shape " + value.shape + " for tensor of shape " + shape);
         }
         this.grad = value;
+        this.ownsGrad = false;
     }
 
+    /** Multiplies the gradient by {@code s}: in place when backward made it, else by replacing it. */
+    public void scaleGrad(float s) {
+        if (grad == null) {
+            return;
+        }
+        if (ownsGrad) {
+            backend().scaleInPlace(grad, s);
+        } else {
+            setGrad(backend().binaryScalar(BinaryOp.MUL, grad, s));
+        }
+    }
+
+    /**
+     * Drops the gradient, so the next backward starts from zero. A gradient that backward made is released (its
+     * device memory is free at once): copy it first ({@code toArray}) if you need its values afterwards.
+     */
     public void zeroGrad() {
+        if (ownsGrad) {
+            grad.storage().release();
+        }
         this.grad = null;
+        this.ownsGrad = false;
     }
 
     /** True for tensors not produced by a recorded op (inputs, parameters). */
@@ -245,13 +268,36 @@ public final class Tensor {
     /**
      * Adds {@code g} to this tensor's gradient, first summing it back to this tensor's shape over the
      * dimensions that broadcasting expanded: the one place where broadcasting is undone.
+     *
+     * <p>During backward the gradient becomes this tensor's own ({@link Backprop#claim}) and later contributions
+     * are added into it in place; outside backward (a caller's own use) it is kept as given or replaced by a sum.
      */
     public void accumulateGrad(Tensor g) {
         if (!requiresGrad) {
             return;
         }
         Tensor reduced = sumToShape(g, shape);
-        grad = grad == null ? reduced : grad.add(reduced);
+        Backprop pass = Backprop.active();
+        if (grad != null && ownsGrad) {
+            backend().addInto(grad, reduced);
+        } else if (pass != null) {
+            grad = pass.claim(grad == null ? reduced : backend().binary(BinaryOp.ADD, grad, reduced), this);
+            ownsGrad = true;
+        } else {
+            grad = grad == null ? reduced : backend().binary(BinaryOp.ADD, grad, reduced);
+        }
+    }
+
+    /** Whether the gradient was made by backward and belongs to this tensor (see {@link #accumulateGrad}). */
+    boolean ownsGrad() {
+        return ownsGrad;
+    }
+
+    /** A new tensor with this one's values, on the same backend; not recorded by autograd. */
+    public Tensor copy() {
+        Tensor c = backend().full(shape, 0f);
+        backend().copyInto(c, this);
+        return c;
     }
 
     private static Tensor sumToShape(Tensor g, Shape target) {
@@ -279,6 +325,7 @@ public final class Tensor {
     void releaseGraph() {
         creator = null;
         grad = null;
+        ownsGrad = false;
         graphReleased = true;
     }
 

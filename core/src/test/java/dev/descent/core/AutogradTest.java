@@ -24,16 +24,6 @@ class AutogradTest {
     }
 
     @Test
-    void accumulationReplacesTheGradientTensorInsteadOfWritingIntoIt() {
-        Tensor x = Tensor.ones(2).requiresGrad(true);
-        x.sum().backward();
-        Tensor first = x.grad();
-        x.sum().backward();
-        assertThat(first.toArray()).containsExactly(1, 1);
-        assertThat(x.grad().toArray()).containsExactly(2, 2);
-    }
-
-    @Test
     void backwardFromANonScalarNeedsAnUpstreamGradient() {
         Tensor x = Tensor.ones(2, 3).requiresGrad(true);
         Tensor y = x.mul(2);

@@ -18,8 +18,8 @@ import java.util.Map;
  * refuses it, the cache is emptied and the request retried once; if it still fails, a {@link CudaOutOfMemoryError}
  * says what was requested, what is in use, the cap, and what to change.
  *
- * <p>Scopes: while a {@link MemoryScope} is open, every new buffer belongs to the innermost one and is released
- * when it closes, unless kept. The allocator is thread-safe; scopes assume one thread drives the backend.
+ * <p>Deterministic release is the backend's job ({@link CudaBackend#scope()}, backward's own rules): this class
+ * only hands blocks out and takes them back. It is thread-safe.
  */
 public final class CachingAllocator {
     private static final long MIN_CLASS = 512;
@@ -27,7 +27,6 @@ public final class CachingAllocator {
     private final DeviceMemory device;
     private final long limitBytes;
     private final Map<Long, ArrayDeque<Long>> cache = new HashMap<>();
-    private final ArrayDeque<MemoryScope> scopes = new ArrayDeque<>();
     private long liveBytes;
     private long liveBuffers;
     private long cachedBytes;
@@ -74,12 +73,7 @@ public final class CachingAllocator {
         liveBytes += cls;
         liveBuffers++;
         peakLiveBytes = Math.max(peakLiveBytes, liveBytes);
-        DeviceBuffer buffer = new DeviceBuffer(this, address, bytes, cls);
-        MemoryScope scope = scopes.peek();
-        if (scope != null) {
-            scope.adopt(buffer);
-        }
-        return buffer;
+        return new DeviceBuffer(this, address, bytes, cls);
     }
 
     private long fromDevice(long bytes, long cls) {
@@ -144,19 +138,8 @@ public final class CachingAllocator {
                 cacheHits);
     }
 
-    /** Opens a scope: buffers allocated until it closes belong to it (see {@link MemoryScope}). */
-    public synchronized MemoryScope openScope() {
-        MemoryScope scope = new MemoryScope(this, scopes.peek());
-        scopes.push(scope);
-        return scope;
-    }
-
-    /** Releases what {@code scope} still owns and removes it; scopes must close innermost first. */
-    synchronized void closeScope(MemoryScope scope) {
-        if (scopes.peek() != scope) {
-            throw new IllegalStateException("memory scopes must be closed innermost first (try-with-resources does this)");
-        }
-        scopes.pop();
-        scope.releaseOwned();
+    /** Starts a new peak measurement at the bytes live now. */
+    public synchronized void resetPeak() {
+        peakLiveBytes = liveBytes;
     }
 }

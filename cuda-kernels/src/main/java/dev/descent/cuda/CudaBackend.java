@@ -3,6 +3,9 @@ package dev.descent.cuda;
 import dev.descent.core.Backend;
 import dev.descent.core.Backends;
 import dev.descent.core.BinaryOp;
+import dev.descent.core.MemoryScope;
+import dev.descent.core.MemoryScopes;
+import dev.descent.core.MemoryUsage;
 import dev.descent.core.ReduceOp;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
@@ -39,6 +42,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     private final CudaEmbedding embedding;
     private final CudaCrossEntropy crossEntropy;
     private final CudaMatmul matmul;
+    private final MemoryScopes scopes = new MemoryScopes();
 
     private CudaBackend(CudaOptions options, CudaDevice device) {
         this.options = options;
@@ -81,8 +85,20 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     /** Opens a scope that releases the device memory of every tensor made inside it, except those kept. */
+    @Override
     public MemoryScope scope() {
-        return device.allocator.openScope();
+        return scopes.open();
+    }
+
+    @Override
+    public MemoryUsage memory() {
+        MemoryStats s = device.allocator.stats();
+        return new MemoryUsage(s.liveBytes(), s.peakLiveBytes());
+    }
+
+    @Override
+    public void resetPeakMemory() {
+        device.allocator.resetPeak();
     }
 
     public MemoryStats memoryStats() {
@@ -115,6 +131,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         DeviceBuffer buffer = device.allocator.allocate(4L * n);
         CudaStorage storage = new CudaStorage(this, buffer, n);
         CLEANER.register(storage, buffer::release);
+        scopes.adopt(storage);
         return Tensor.wrap(storage, shape);
     }
 
@@ -183,6 +200,16 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public void copyInto(Tensor dst, Tensor src) {
         device.copy(bufferOf(checked(dst)), bufferOf(checked(src)), 4L * src.numel());
+    }
+
+    @Override
+    public void addInto(Tensor dst, Tensor src) {
+        elementwise.addInto(dst, src);
+    }
+
+    @Override
+    public void scaleInPlace(Tensor x, float s) {
+        elementwise.scale(x, s);
     }
 
     @Override

@@ -6,7 +6,7 @@ import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
 import java.util.Locale;
 
-/** fill, unary, binary (same shape, scalar, broadcast) and where, on {@code elementwise.cu}. */
+/** fill, unary, binary (same shape, scalar, broadcast), where and the in-place add and scale, on {@code elementwise.cu}. */
 final class CudaElementwise {
     private static final int THREADS = 256;
 
@@ -96,6 +96,23 @@ final class CudaElementwise {
             device.launch(Kernels.BINARY_SCALAR, LaunchShape.strided(n, THREADS), code(op), n, backend.checked(a), s, out);
         }
         return out;
+    }
+
+    /** dst += src in place, src broadcast to dst's shape. */
+    void addInto(Tensor dst, Tensor src) {
+        int n = dst.numel();
+        if (n > 0) {
+            device.launch(Kernels.ADD_INTO, LaunchShape.strided(n, THREADS), n,
+                    StridedLayout.broadcast(dst.shape(), src.shape()), backend.checked(dst), backend.checked(src));
+        }
+    }
+
+    /** x *= s in place. */
+    void scale(Tensor x, float s) {
+        int n = x.numel();
+        if (n > 0) {
+            device.launch(Kernels.SCALE, LaunchShape.strided(n, THREADS), n, s, backend.checked(x));
+        }
     }
 
     Tensor where(Tensor cond, Tensor a, Tensor b) {

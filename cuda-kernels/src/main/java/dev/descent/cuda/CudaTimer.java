@@ -6,6 +6,7 @@ import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
 import static jcuda.driver.JCudaDriver.cuEventRecord;
 import static jcuda.driver.JCudaDriver.cuEventSynchronize;
 
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Shape;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;

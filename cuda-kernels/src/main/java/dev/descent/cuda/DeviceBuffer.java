@@ -10,8 +10,6 @@ public final class DeviceBuffer {
     private final long bytes;
     private final long classBytes;
     private volatile boolean released;
-    /** The scope that releases this buffer when it closes, or null; guarded by the allocator. */
-    MemoryScope scope;
 
     DeviceBuffer(CachingAllocator owner, long address, long bytes, long classBytes) {
         this.owner = owner;

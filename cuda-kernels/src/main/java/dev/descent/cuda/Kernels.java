@@ -21,6 +21,8 @@ public final class Kernels {
     public static final KernelSpec UNARY = new KernelSpec(ELEMENTWISE, "unary_f32", "iipp");
     public static final KernelSpec BINARY = new KernelSpec(ELEMENTWISE, "binary_f32", "iippp");
     public static final KernelSpec BINARY_SCALAR = new KernelSpec(ELEMENTWISE, "binary_scalar_f32", "iipfp");
+    public static final KernelSpec ADD_INTO = new KernelSpec(ELEMENTWISE, "add_into_f32", "ispp");
+    public static final KernelSpec SCALE = new KernelSpec(ELEMENTWISE, "scale_f32", "ifp");
     public static final KernelSpec BINARY_BCAST = new KernelSpec(ELEMENTWISE, "binary_bcast_f32", "iisppp");
     public static final KernelSpec WHERE = new KernelSpec(ELEMENTWISE, "where_f32", "ispppp");
 
@@ -68,7 +70,8 @@ public final class Kernels {
     public static final KernelSpec MATMUL_V6 = matmul("matmul_v6");
 
     /** Every kernel above, in file order. */
-    public static final List<KernelSpec> ALL = List.of(FILL, UNARY, BINARY, BINARY_SCALAR, BINARY_BCAST, WHERE,
+    public static final List<KernelSpec> ALL = List.of(FILL, UNARY, BINARY, BINARY_SCALAR, ADD_INTO, SCALE,
+            BINARY_BCAST, WHERE,
             GATHER, COPY_ROWS, TRANSPOSE, REDUCE_ROWS, REDUCE_COLS, SOFTMAX_V1, SOFTMAX_V2, SOFTMAX_V3,
             SOFTMAX_BACKWARD, LAYERNORM_FORWARD, LAYERNORM_BACKWARD_DX, LAYERNORM_BACKWARD_PARAMS_PARTIAL,
             LAYERNORM_BACKWARD_PARAMS_FINAL, INDEX_CHECK, EMBEDDING_FORWARD, EMBEDDING_COUNT, SCAN_EXCLUSIVE_INT,

@@ -2,6 +2,7 @@ package dev.descent.cuda;
 
 import dev.descent.core.Backend.LayerNormResult;
 import dev.descent.core.Backends;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;

@@ -3,6 +3,7 @@ package dev.descent.cuda;
 import dev.descent.core.Backend;
 import dev.descent.core.Backends;
 import dev.descent.core.Functional;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Reduction;
 import dev.descent.core.Tensor;
 import java.util.List;

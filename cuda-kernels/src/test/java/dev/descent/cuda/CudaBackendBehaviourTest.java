@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.descent.core.Backends;
 import dev.descent.core.BinaryOp;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import org.junit.jupiter.api.Tag;
@@ -32,6 +33,49 @@ class CudaBackendBehaviourTest {
         kept.storage().release();
         assertThat(CudaBackend.bufferOf(kept).isReleased()).isTrue();
         assertThatThrownBy(kept::toArray).hasMessageContaining("used after it was released");
+    }
+
+    @Test
+    void backwardOnTheDeviceHoldsAFewGradientsWhateverTheDepth() {
+        CudaBackend gpu = Gpu.backend();
+        int n = 1 << 20;
+        long shallow = backwardPeak(gpu, n, 8);
+        long deep = backwardPeak(gpu, n, 32);
+        assertThat(deep).isEqualTo(shallow);
+        assertThat(deep).isLessThanOrEqualTo(6L * 4 * n);
+    }
+
+    private static long backwardPeak(CudaBackend gpu, int n, int depth) {
+        Tensor x = gpu.rand(Shape.of(n), new dev.descent.core.Rng(5)).requiresGrad(true);
+        try (MemoryScope step = gpu.scope()) {
+            Tensor y = x;
+            for (int i = 0; i < depth; i++) {
+                y = y.tanh();
+            }
+            Tensor loss = y.sum();
+            gpu.resetPeakMemory();
+            long atStart = gpu.memory().liveBytes();
+            loss.backward();
+            step.keep(x.grad());
+            return gpu.memory().peakBytes() - atStart;
+        } finally {
+            x.zeroGrad();
+            x.storage().release();
+        }
+    }
+
+    @Test
+    void theInPlacePrimitivesMatchTheCpu() {
+        CudaBackend gpu = Gpu.backend();
+        try (MemoryScope scope = gpu.scope()) {
+            Tensor dst = Inputs.randn(gpu, 80, 3, 5, 7);
+            Tensor src = Inputs.randn(gpu, 81, 5, 1);
+            Tensor expected = Backends.cpu().binary(BinaryOp.ADD, dst.to(Backends.cpu()), src.to(Backends.cpu()));
+            gpu.addInto(dst, src);
+            assertThat(dst.toArray()).containsExactly(expected.toArray());
+            gpu.scaleInPlace(dst, 0.25f);
+            assertThat(dst.toArray()).containsExactly(Backends.cpu().binaryScalar(BinaryOp.MUL, expected, 0.25f).toArray());
+        }
     }
 
     @Test

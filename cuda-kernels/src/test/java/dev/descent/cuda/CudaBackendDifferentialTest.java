@@ -5,6 +5,7 @@ import dev.descent.core.Backend.LayerNormGrads;
 import dev.descent.core.Backend.LayerNormResult;
 import dev.descent.core.Backends;
 import dev.descent.core.BinaryOp;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.ReduceOp;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;

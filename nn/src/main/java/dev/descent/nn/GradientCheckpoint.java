@@ -1,6 +1,7 @@
 package dev.descent.nn;
 
 import dev.descent.core.Autograd;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Op;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -55,10 +56,13 @@ public final class GradientCheckpoint extends Module {
             this.statesBefore = states();
         }
 
+        /** Runs f without a graph; its intermediate tensors are released at once, only the output is kept. */
         @Override
         public Tensor forward() {
-            try (Autograd.Scope ignored = Autograd.noGrad()) {
-                return f.forward(x);
+            try (Autograd.Scope ignored = Autograd.noGrad(); MemoryScope temps = x.backend().scope()) {
+                Tensor y = f.forward(x);
+                temps.keep(y);
+                return y;
             }
         }
 

@@ -1,6 +1,7 @@
 package dev.descent.optim;
 
 import dev.descent.core.Autograd;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Tensor;
 import java.util.List;
 
@@ -36,9 +37,12 @@ public final class GradClip {
             for (Tensor p : params) {
                 Tensor g = p.grad();
                 if (g != null) {
-                    // Σ_i ‖g_i‖²
-                    Tensor s = g.mul(g).sum();
-                    sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
+                    try (MemoryScope temps = g.backend().scope()) {
+                        // Σ_i ‖g_i‖², each g² released before the next parameter's
+                        Tensor s = g.mul(g).sum();
+                        sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
+                        temps.keep(sumOfSquares);
+                    }
                 }
             }
             if (sumOfSquares == null) {
@@ -54,9 +58,7 @@ public final class GradClip {
             double coef = Math.min(1.0, maxNorm / (total + 1e-6));
             if (!(coef >= 1.0)) {
                 for (Tensor p : params) {
-                    if (p.grad() != null) {
-                        p.setGrad(p.grad().mul((float) coef));
-                    }
+                    p.scaleGrad((float) coef);
                 }
             }
             return total;

@@ -1,6 +1,7 @@
 package dev.descent.optim;
 
 import dev.descent.core.Autograd;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -90,7 +91,12 @@ public abstract class Optimizer {
                     }
                     ParamState s = state.computeIfAbsent(p, k -> new ParamState(0));
                     s.advance();
-                    update(p, g, s, group.lr, group.weightDecay);
+                    // one parameter at a time, its temporaries released before the next: the step's extra memory
+                    // is a few copies of the largest parameter, not of all of them
+                    try (MemoryScope temps = p.backend().scope()) {
+                        update(p, g, s, group.lr, group.weightDecay);
+                        s.buffers().values().forEach(temps::keep);
+                    }
                 }
             }
         }

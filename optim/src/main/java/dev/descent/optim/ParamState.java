@@ -10,8 +10,9 @@ import java.util.Map;
  * per-parameter counter, incremented before the update so the first update sees t = 1) and named buffers such as
  * {@code exp_avg}.
  *
- * <p>Buffers live on the parameter's backend and are replaced by new tensors on every update, never written
- * into, so a map returned by {@link #buffers()} or by an optimizer's state export stays a consistent snapshot.
+ * <p>Buffers live on the parameter's backend. The first {@link #put} of a name stores the tensor; later ones
+ * write the new values into it, so the state's memory is allocated once (what a device needs) and a map from
+ * {@link #buffers()} or an optimizer's state export always shows the current values.
  */
 public final class ParamState {
     private long step;
@@ -41,9 +42,14 @@ public final class ParamState {
         return buffer != null ? buffer : param.backend().full(param.shape(), 0f);
     }
 
-    /** Stores the new value of a buffer. */
+    /** Stores the new value of a buffer: the tensor itself the first time, its values into the buffer after. */
     public void put(String name, Tensor value) {
-        buffers.put(name, value);
+        Tensor buffer = buffers.get(name);
+        if (buffer == null) {
+            buffers.put(name, value);
+        } else if (buffer != value) {
+            buffer.copyFrom(value);
+        }
     }
 
     /** Every buffer by name, in the order they were first stored. */

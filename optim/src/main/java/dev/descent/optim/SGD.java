@@ -49,8 +49,8 @@ public class SGD extends Optimizer {
         Tensor g = weightDecay == 0 ? grad : grad.add(param.mul((float) weightDecay));
         if (momentum != 0) {
             Tensor previous = state.get(MOMENTUM_BUFFER);
-            // b₁ = g ;  b_t = μ·b_{t−1} + (1−τ)·g
-            Tensor buffer = previous == null ? g : previous.mul(momentum).add(g.mul(oneMinusDampening));
+            // b₁ = g (a copy, as PyTorch clones it: the gradient is not the optimizer's) ;  b_t = μ·b_{t−1} + (1−τ)·g
+            Tensor buffer = previous == null ? g.copy() : previous.mul(momentum).add(g.mul(oneMinusDampening));
             state.put(MOMENTUM_BUFFER, buffer);
             // g ← g + μ·b_t (Nesterov) or g ← b_t
             g = nesterov ? g.add(buffer.mul(momentum)) : buffer;

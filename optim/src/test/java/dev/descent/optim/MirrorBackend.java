@@ -3,6 +3,9 @@ package dev.descent.optim;
 import dev.descent.core.Backend;
 import dev.descent.core.Backends;
 import dev.descent.core.BinaryOp;
+import dev.descent.core.MemoryScope;
+import dev.descent.core.MemoryScopes;
+import dev.descent.core.MemoryUsage;
 import dev.descent.core.ReduceOp;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
@@ -18,6 +21,7 @@ import java.util.List;
  */
 final class MirrorBackend implements Backend {
     private final Backend cpu = Backends.cpu();
+    private final MemoryScopes scopes = new MemoryScopes();
     private int hostReads;
 
     /** The memory of a mirror tensor: CPU memory only the mirror unwraps (views such as reshape share it). */
@@ -25,6 +29,11 @@ final class MirrorBackend implements Backend {
         @Override
         public int size() {
             return inner.size();
+        }
+
+        @Override
+        public void release() {
+            inner.release();
         }
     }
 
@@ -41,7 +50,9 @@ final class MirrorBackend implements Backend {
     }
 
     private Tensor out(Tensor cpuTensor) {
-        return Tensor.wrap(new MirrorStorage(cpuTensor.storage(), this), cpuTensor.shape());
+        MirrorStorage storage = new MirrorStorage(cpuTensor.storage(), this);
+        scopes.adopt(storage);
+        return Tensor.wrap(storage, cpuTensor.shape());
     }
 
     @Override
@@ -78,6 +89,31 @@ final class MirrorBackend implements Backend {
     @Override
     public void copyInto(Tensor dst, Tensor src) {
         cpu.copyInto(in(dst), in(src));
+    }
+
+    @Override
+    public void addInto(Tensor dst, Tensor src) {
+        cpu.addInto(in(dst), in(src));
+    }
+
+    @Override
+    public void scaleInPlace(Tensor x, float s) {
+        cpu.scaleInPlace(in(x), s);
+    }
+
+    @Override
+    public MemoryScope scope() {
+        return scopes.open();
+    }
+
+    @Override
+    public MemoryUsage memory() {
+        return cpu.memory();
+    }
+
+    @Override
+    public void resetPeakMemory() {
+        cpu.resetPeakMemory();
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.descent.core.cpu;
 
 import dev.descent.core.Backend;
 import dev.descent.core.BinaryOp;
+import dev.descent.core.MemoryScope;
+import dev.descent.core.MemoryUsage;
 import dev.descent.core.ReduceOp;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
@@ -41,7 +43,7 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("the cpu backend was handed a tensor on " + t.backend().name()
                     + "; move it with tensor.to(Backends.cpu())");
         }
-        return s.data;
+        return s.data();
     }
 
     private static Tensor wrap(float[] data, Shape shape) {
@@ -88,6 +90,49 @@ public final class CpuBackend implements Backend {
     @Override
     public void copyInto(Tensor dst, Tensor src) {
         System.arraycopy(data(src), 0, data(dst), 0, src.numel());
+    }
+
+    @Override
+    public void addInto(Tensor dst, Tensor src) {
+        float[] out = data(dst);
+        float[] in = data(src);
+        Broadcast bc = new Broadcast(dst.shape());
+        int[] s = bc.alignedStrides(src.shape());
+        int inner = bc.innerStride(s);
+        int n = bc.rowLength;
+        Parallel.forRange(bc.rows, n, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = bc.rowOffset(r, s);
+                for (int j = 0; j < n; j++) {
+                    out[r * n + j] += in[o + j * inner];
+                }
+            }
+        });
+    }
+
+    @Override
+    public void scaleInPlace(Tensor x, float s) {
+        float[] d = data(x);
+        Parallel.forRange(d.length, 2, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                d[i] *= s;
+            }
+        });
+    }
+
+    @Override
+    public MemoryScope scope() {
+        return CpuMemory.openScope();
+    }
+
+    @Override
+    public MemoryUsage memory() {
+        return CpuMemory.usage();
+    }
+
+    @Override
+    public void resetPeakMemory() {
+        CpuMemory.resetPeak();
     }
 
     // ---------------------------------------------------------------- elementwise

@@ -3,21 +3,45 @@ package dev.descent.core.cpu;
 import dev.descent.core.Backend;
 import dev.descent.core.Storage;
 
-/** A CPU tensor's memory: a plain {@code float[]}. */
+/**
+ * A CPU tensor's memory: a plain {@code float[]}. {@link #release()} drops the array, so a use after release fails
+ * with a message (as it would corrupt memory on a device), and takes its bytes off the ledger it was counted in.
+ */
 final class CpuStorage implements Storage {
-    final float[] data;
+    private final int size;
+    private final CpuMemory.Ledger ledger;
+    private float[] data;
 
     CpuStorage(float[] data) {
         this.data = data;
+        this.size = data.length;
+        this.ledger = CpuMemory.made(this);
+    }
+
+    float[] data() {
+        float[] d = data;
+        if (d == null) {
+            throw new IllegalStateException("a cpu tensor of " + size + " floats was used after its memory was "
+                    + "released (its memory scope closed, or backward consumed it); keep it with scope.keep(tensor)");
+        }
+        return d;
     }
 
     @Override
     public int size() {
-        return data.length;
+        return size;
     }
 
     @Override
     public Backend backend() {
         return CpuBackend.INSTANCE;
+    }
+
+    @Override
+    public synchronized void release() {
+        if (data != null) {
+            data = null;
+            ledger.released(4L * size);
+        }
     }
 }

@@ -1,0 +1,61 @@
+package dev.descent.core.cpu;
+
+import dev.descent.core.MemoryScope;
+import dev.descent.core.MemoryScopes;
+import dev.descent.core.MemoryUsage;
+
+/**
+ * Memory bookkeeping of the CPU backend, per thread: the open {@link MemoryScope}s and a ledger of bytes made and
+ * not yet released. The Java heap itself is left to the garbage collector; the ledger counts what a device would
+ * hold if it ran the same code, releasing only what scopes and backward release.
+ */
+final class CpuMemory {
+    private static final ThreadLocal<Ledger> LEDGER = ThreadLocal.withInitial(Ledger::new);
+    private static final ThreadLocal<MemoryScopes> SCOPES = ThreadLocal.withInitial(MemoryScopes::new);
+
+    private CpuMemory() {
+    }
+
+    /** Bytes made and not released on one thread, and the most at any moment since the last reset. */
+    static final class Ledger {
+        private long live;
+        private long peak;
+
+        synchronized void made(long bytes) {
+            live += bytes;
+            peak = Math.max(peak, live);
+        }
+
+        synchronized void released(long bytes) {
+            live -= bytes;
+        }
+
+        synchronized MemoryUsage usage() {
+            return new MemoryUsage(live, peak);
+        }
+
+        synchronized void resetPeak() {
+            peak = live;
+        }
+    }
+
+    /** Counts a new storage on this thread's ledger and gives it to this thread's innermost scope. */
+    static Ledger made(CpuStorage storage) {
+        Ledger ledger = LEDGER.get();
+        ledger.made(4L * storage.size());
+        SCOPES.get().adopt(storage);
+        return ledger;
+    }
+
+    static MemoryScope openScope() {
+        return SCOPES.get().open();
+    }
+
+    static MemoryUsage usage() {
+        return LEDGER.get().usage();
+    }
+
+    static void resetPeak() {
+        LEDGER.get().resetPeak();
+    }
+}
