@@ -398,6 +398,26 @@ static void test_embedding() {
     }
 }
 
+// The in-place pair: loss lse − x_t and the row overwritten with softmax − one-hot; ignored rows 0 and zeros.
+static void test_crossentropy_inplace(int rows, int c, int ignore) {
+    Vec logits = normal(rows * c, 3), z = logits, loss(rows, NAN);
+    std::vector<int> t(rows);
+    for (int r = 0; r < rows; r++) t[r] = r % 4 == 3 ? ignore : uniform(c);
+    emu::launch(crossentropy_inplace, d3(rows), d3(256), rows, c, ignore, z.data(), t.data(), loss.data());
+    Ref wl(rows, 0), wz(rows * c, 0);
+    for (int r = 0; r < rows; r++) {
+        if (t[r] == ignore) continue;
+        double m = -INFINITY, s = 0;
+        for (int j = 0; j < c; j++) m = std::max(m, (double)logits[r * c + j]);
+        for (int j = 0; j < c; j++) s += std::exp(logits[r * c + j] - m);
+        double lse = m + std::log(s);
+        wl[r] = lse - logits[r * c + t[r]];
+        for (int j = 0; j < c; j++) wz[r * c + j] = std::exp(logits[r * c + j] - lse) - (j == t[r] ? 1 : 0);
+    }
+    check("crossentropy in place, loss, c " + std::to_string(c), loss, wl, 1e-5, 1e-5);
+    check("crossentropy in place, logits, c " + std::to_string(c), z, wz, 1e-6, 1e-4);
+}
+
 static void test_crossentropy() {
     int rows = 9, c = 37, ignore = -100;
     float eps = 0.1f;
@@ -421,6 +441,7 @@ static void test_crossentropy() {
     }
     check("crossentropy forward", loss, wl, 1e-5, 1e-5);
     check("crossentropy backward", d, wd, 1e-6, 1e-4);
+    for (int width : {c, 600}) test_crossentropy_inplace(rows, width, ignore);
 }
 
 static void test_optim() {

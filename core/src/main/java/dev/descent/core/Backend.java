@@ -119,6 +119,16 @@ public interface Backend {
      */
     Tensor crossEntropyBackward(Tensor logits, Tensor targets, Tensor rowGrad, int ignoreIndex, float labelSmoothing);
 
+    /**
+     * Cross-entropy and its logits gradient in one pass, IN PLACE: returns the per-row losses {@code (N)},
+     * lₙ = −log softmax(logitsₙ)[yₙ] (0 where yₙ == ignoreIndex), and OVERWRITES {@code logits (N, V)} with
+     * pₙ − onehot(yₙ), p = softmax(logitsₙ) (an all-zero row where ignored). The logits' values are lost: the
+     * caller must own the tensor and nothing else may read it as logits afterwards. Targets are integer-valued,
+     * each in [0, V) or equal to ignoreIndex, as for {@link #crossEntropy}. No label smoothing. This lets a
+     * fused linear + cross-entropy keep a single {@code (N, V)} buffer from forward to backward.
+     */
+    Tensor crossEntropyInPlace(Tensor logits, Tensor targets, int ignoreIndex);
+
     /** Forward results of layer norm: the output and the per-row statistics saved for backward. */
     record LayerNormResult(Tensor y, Tensor mean, Tensor rstd) {
     }

@@ -1,9 +1,11 @@
 package dev.descent.core;
 
+import dev.descent.core.ops.Affine;
 import dev.descent.core.ops.CrossEntropy;
 import dev.descent.core.ops.Dropout;
 import dev.descent.core.ops.Embedding;
 import dev.descent.core.ops.LayerNorm;
+import dev.descent.core.ops.LinearCrossEntropy;
 import dev.descent.core.ops.Where;
 import java.util.Arrays;
 
@@ -18,6 +20,24 @@ public final class Functional {
     /** Layer normalisation over the last axis: {@code x (.., C)}, {@code gamma, beta (C)}. */
     public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
         return Autograd.record(new LayerNorm(x, gamma, beta, eps));
+    }
+
+    /**
+     * y = x·Wᵀ + b: {@code x (.., in)}, {@code weight (out, in)}, {@code bias (out)} or null -> {@code (.., out)},
+     * without a transposed copy of W (see {@link Affine}).
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return Autograd.record(new Affine(x, weight, bias));
+    }
+
+    /**
+     * Mean cross-entropy of the logits x·Wᵀ against integer-valued {@code targets (N)}, for {@code x (N, C)} and
+     * {@code weight (V, C)}, without keeping the logits: one {@code (N, V)} buffer serves forward and backward
+     * (see {@link LinearCrossEntropy}). Equal to {@code crossEntropy(x.matmul(weight.transpose()), targets)} with
+     * PyTorch's 'mean' over the targets not equal to {@code ignoreIndex} (NaN when all are ignored). A scalar.
+     */
+    public static Tensor linearCrossEntropy(Tensor x, Tensor weight, Tensor targets, int ignoreIndex) {
+        return Autograd.record(new LinearCrossEntropy(x, weight, targets, ignoreIndex));
     }
 
     /** Rows of {@code table (V, C)} picked by integer-valued {@code ids (..)}: {@code (.., C)}. */

@@ -308,6 +308,11 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return crossEntropy.backward(logits, targets, rowGrad, ignoreIndex, labelSmoothing);
     }
 
+    @Override
+    public Tensor crossEntropyInPlace(Tensor logits, Tensor targets, int ignoreIndex) {
+        return crossEntropy.inPlace(logits, targets, ignoreIndex);
+    }
+
     /** Matrix product with a chosen engine (for tests and benchmarks); otherwise like {@link #matmul}. */
     public Tensor matmul(MatmulEngine engine, Tensor a, Tensor b, boolean transA, boolean transB) {
         return matmul.matmul(engine, a, b, transA, transB);

@@ -3,7 +3,10 @@ package dev.descent.cuda;
 import dev.descent.core.Tensor;
 import java.util.function.Function;
 
-/** Per-row cross-entropy with label smoothing and an ignored target, and its logits gradient, on {@code crossentropy.cu}. */
+/**
+ * Per-row cross-entropy with label smoothing and an ignored target, its logits gradient, and the in-place pair of
+ * both (no smoothing), on {@code crossentropy.cu}.
+ */
 final class CudaCrossEntropy {
     private static final int THREADS = 256;
 
@@ -40,6 +43,19 @@ final class CudaCrossEntropy {
                         ignoreIndex, smoothing, backend.checked(logits), t, backend.checked(rowGrad), d);
             }
             return d;
+        });
+    }
+
+    /** loss per row (N) = −log softmax(logits_n)[y_n]; overwrites logits (N, C) with softmax − one-hot. */
+    Tensor inPlace(Tensor logits, Tensor targets, int ignoreIndex) {
+        int rows = targets.numel();
+        return withTargets(logits, targets, ignoreIndex, t -> {
+            Tensor loss = backend.empty(targets.shape());
+            if (rows > 0) {
+                device.launch(Kernels.CROSSENTROPY_INPLACE, LaunchShape.perItem(rows, THREADS), rows, logits.dim(1),
+                        ignoreIndex, backend.checked(logits), t, loss);
+            }
+            return loss;
         });
     }
 

@@ -55,6 +55,7 @@ public final class Kernels {
 
     public static final KernelSpec CROSSENTROPY_FORWARD = new KernelSpec(CROSSENTROPY, "crossentropy_forward", "iiifppp");
     public static final KernelSpec CROSSENTROPY_BACKWARD = new KernelSpec(CROSSENTROPY, "crossentropy_backward", "iiifpppp");
+    public static final KernelSpec CROSSENTROPY_INPLACE = new KernelSpec(CROSSENTROPY, "crossentropy_inplace", "iiippp");
 
     public static final KernelSpec SGD_STEP = new KernelSpec(OPTIM, "sgd_step", "ipppffffii");
     public static final KernelSpec RMSPROP_STEP = new KernelSpec(OPTIM, "rmsprop_step", "ipppppfffffi");
@@ -76,7 +77,7 @@ public final class Kernels {
             SOFTMAX_BACKWARD, LAYERNORM_FORWARD, LAYERNORM_BACKWARD_DX, LAYERNORM_BACKWARD_PARAMS_PARTIAL,
             LAYERNORM_BACKWARD_PARAMS_FINAL, INDEX_CHECK, EMBEDDING_FORWARD, EMBEDDING_COUNT, SCAN_EXCLUSIVE_INT,
             EMBEDDING_SCATTER, EMBEDDING_SORT_BUCKETS, EMBEDDING_ACCUMULATE, CROSSENTROPY_FORWARD,
-            CROSSENTROPY_BACKWARD, SGD_STEP, RMSPROP_STEP, ADAM_STEP, SUMSQ_PARTIAL, SUM_PARTIALS, MATMUL_V1,
+            CROSSENTROPY_BACKWARD, CROSSENTROPY_INPLACE, SGD_STEP, RMSPROP_STEP, ADAM_STEP, SUMSQ_PARTIAL, SUM_PARTIALS, MATMUL_V1,
             MATMUL_V2, MATMUL_V3, MATMUL_V4, MATMUL_V5, MATMUL_V6);
 
     private Kernels() {

@@ -118,6 +118,9 @@ class CudaBackendBehaviourTest {
                     Backends.cpu().fromArray(targets, Shape.of(3)), -100, 0f));
             assertThatThrownBy(() -> gpu.crossEntropy(gpu.full(Shape.of(3, 7), 0f), gpu.fromArray(targets, Shape.of(3)),
                     -100, 0f)).isInstanceOf(IndexOutOfBoundsException.class).hasMessage(cpuCe);
+            assertThatThrownBy(() -> gpu.crossEntropyInPlace(gpu.full(Shape.of(3, 7), 0f),
+                    gpu.fromArray(targets, Shape.of(3)), -100)).isInstanceOf(IndexOutOfBoundsException.class)
+                    .hasMessage(cpuCe);
         }
     }
 

@@ -212,8 +212,22 @@ class CudaBackendDifferentialTest {
                             b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 44, rows, classes), 3f),
                             Inputs.ids(b, 45, classes, 3, -100, rows), Inputs.randn(b, 46, rows), -100, smoothing)));
                 }
+                String shape = "(" + rows + ", " + classes + ")";
+                all.add(one("crossEntropyInPlace loss " + shape, new Close(1e-4, 1e-5),
+                        b -> b.crossEntropyInPlace(logitsX3(b, rows, classes), Inputs.ids(b, 45, classes, 3, -100, rows),
+                                -100)));
+                all.add(one("crossEntropyInPlace overwritten logits " + shape, new Close(1e-6, 1e-4), b -> {
+                    Tensor logits = logitsX3(b, rows, classes);
+                    b.crossEntropyInPlace(logits, Inputs.ids(b, 45, classes, 3, -100, rows), -100);
+                    return logits;
+                }));
             }
         }
+    }
+
+    /** The logits of the cross-entropy cases: 3·N(0, 1), so rows have a clear maximum. */
+    private static Tensor logitsX3(Backend b, int rows, int classes) {
+        return b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 44, rows, classes), 3f);
     }
 
     private static void matmul(List<Case> all) {

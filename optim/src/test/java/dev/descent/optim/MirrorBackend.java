@@ -208,4 +208,9 @@ final class MirrorBackend implements Backend {
                                        float labelSmoothing) {
         return out(cpu.crossEntropyBackward(in(logits), in(targets), in(rowGrad), ignoreIndex, labelSmoothing));
     }
+
+    @Override
+    public Tensor crossEntropyInPlace(Tensor logits, Tensor targets, int ignoreIndex) {
+        return out(cpu.crossEntropyInPlace(in(logits), in(targets), ignoreIndex));
+    }
 }

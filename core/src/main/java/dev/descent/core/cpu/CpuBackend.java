@@ -474,6 +474,15 @@ public final class CpuBackend implements Backend {
         return wrap(d, logits.shape());
     }
 
+    @Override
+    public Tensor crossEntropyInPlace(Tensor logits, Tensor targets, int ignoreIndex) {
+        int c = logits.dim(1);
+        int[] t = indices("crossEntropy", targets, c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
+        float[] loss = new float[t.length];
+        CpuFused.crossEntropyInPlace(data(logits), t, loss, t.length, c, ignoreIndex);
+        return wrap(loss, targets.shape());
+    }
+
     /** Integer ids from a float tensor, each in [0, bound) or equal to {@code allowed}; the error names the id. */
     private static int[] indices(String op, Tensor ids, int bound, int allowed, String what) {
         float[] v = data(ids);

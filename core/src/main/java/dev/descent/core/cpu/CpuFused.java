@@ -136,10 +136,7 @@ final class CpuFused {
         });
     }
 
-    /**
-     * dlogits = gₙ·(p − (1−ε)·onehot(y) − ε/C), zero rows where ignored. One exp per element: e^(x−m) is stored in
-     * dlogits, summed, then turned into p in place.
-     */
+    /** dlogits = gₙ·(p − (1−ε)·onehot(y) − ε/C), zero rows where ignored. */
     static void crossEntropyBackward(float[] logits, int[] targets, float[] rowGrad, float[] dlogits, int rows,
                                      int c, int ignoreIndex, float smoothing) {
         Parallel.forRange(rows, 2L * c, (from, to) -> {
@@ -149,21 +146,49 @@ final class CpuFused {
                     java.util.Arrays.fill(dlogits, off, off + c, 0f);
                     continue;
                 }
-                float max = rowMax(logits, off, c);
-                double sum = 0;
-                for (int j = 0; j < c; j++) {
-                    float e = (float) Math.exp(logits[off + j] - max);
-                    dlogits[off + j] = e;
-                    sum += e;
-                }
-                double scale = rowGrad[r] / sum;
-                double floor = rowGrad[r] * (double) smoothing / c;
-                for (int j = 0; j < c; j++) {
-                    dlogits[off + j] = (float) (scale * dlogits[off + j] - floor);
-                }
-                dlogits[off + targets[r]] -= (float) (rowGrad[r] * (1.0 - smoothing));
+                gradientRow(logits, dlogits, off, c, targets[r], rowGrad[r], smoothing);
             }
         });
+    }
+
+    /**
+     * lₙ = lse − x_y and, over the same row, logits ← p − onehot(y); an ignored row gets loss 0 and zeros. In
+     * place: the target logit is read before {@link #gradientRow} overwrites the row.
+     */
+    static void crossEntropyInPlace(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex) {
+        Parallel.forRange(rows, 2L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                if (targets[r] == ignoreIndex) {
+                    java.util.Arrays.fill(logits, off, off + c, 0f);
+                    loss[r] = 0f;
+                    continue;
+                }
+                float picked = logits[off + targets[r]];
+                loss[r] = (float) (gradientRow(logits, logits, off, c, targets[r], 1.0, 0f) - picked);
+            }
+        });
+    }
+
+    /**
+     * Writes d = g·(p − (1−ε)·onehot(t) − ε/C) for the row at {@code off} and returns its lse = m + log Σ e^(x−m).
+     * One exp per element: e^(x−m) is stored in d, summed, then turned into p in place, so d may be x itself.
+     */
+    private static double gradientRow(float[] x, float[] d, int off, int c, int target, double g, float smoothing) {
+        float max = rowMax(x, off, c);
+        double sum = 0;
+        for (int j = 0; j < c; j++) {
+            float e = (float) Math.exp(x[off + j] - max);
+            d[off + j] = e;
+            sum += e;
+        }
+        double scale = g / sum;
+        double floor = g * smoothing / c;
+        for (int j = 0; j < c; j++) {
+            d[off + j] = (float) (scale * d[off + j] - floor);
+        }
+        d[off + target] -= (float) (g * (1.0 - smoothing));
+        return max + Math.log(sum);
     }
 
     private static double logSumExp(float[] x, int off, int c) {

@@ -69,6 +69,12 @@ public final class GPT extends Module {
     /** idx (B, T) -> logits (B, T, V); T may not exceed the context length. */
     @Override
     public Tensor forward(Tensor idx) {
+        // logits = h · wteᵀ, (B, T, C) -> (B, T, V), the head tied to the token embedding
+        return Functional.linear(hidden(idx), wte.weight(), null);
+    }
+
+    /** idx (B, T) -> the final hidden states h = lnf(blocks(x)) (B, T, C), which the tied head maps to logits. */
+    public Tensor hidden(Tensor idx) {
         if (idx.rank() != 2) {
             throw new IllegalArgumentException("GPT: needs token ids (B, T), got " + idx.shape());
         }
@@ -80,14 +86,22 @@ public final class GPT extends Module {
         Tensor positions = Tensor.arange(t).to(idx.backend());
         // x = wte[idx] + wpe[0..T−1], (B, T, C) + (T, C)
         Tensor x = drop.forward(wte.forward(idx).add(wpe.forward(positions)));
-        x = lnf.forward(blocks.forward(x));
-        // logits = x · wteᵀ, (B, T, C) @ (C, V)
-        return x.matmul(wte.weight().transpose());
+        return lnf.forward(blocks.forward(x));
     }
 
-    /** Mean cross-entropy of the logits for idx (B, T) against the next tokens targets (B, T). */
+    /**
+     * Mean cross-entropy of the logits for idx (B, T) against the next tokens targets (B, T), targets equal to
+     * {@link Functional#DEFAULT_IGNORE_INDEX} left out. Equal to {@code crossEntropy(forward(idx), targets)}, but
+     * the head and the loss are fused: the (B·T, V) logits are never kept, one buffer of that size is.
+     */
     public Tensor loss(Tensor idx, Tensor targets) {
-        return Functional.crossEntropy(forward(idx), targets);
+        if (!targets.shape().equals(idx.shape())) {
+            throw new IllegalArgumentException("GPT: targets must have the shape of the token ids " + idx.shape()
+                    + ", got " + targets.shape());
+        }
+        // L = mean over kept (b, t) of −log softmax(h_bt · wteᵀ)[y_bt], h flattened to (B·T, C)
+        Tensor h = hidden(idx).reshape(-1, config.width());
+        return Functional.linearCrossEntropy(h, wte.weight(), targets.reshape(-1), Functional.DEFAULT_IGNORE_INDEX);
     }
 
     public GPTConfig config() {

@@ -1,5 +1,6 @@
 package dev.descent.nn.layers;
 
+import dev.descent.core.Functional;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.nn.Init;
@@ -40,9 +41,8 @@ public final class Linear extends Module {
     /** (.., in) -> (.., out) */
     @Override
     public Tensor forward(Tensor x) {
-        // y = x·Wᵀ + b
-        Tensor y = x.matmul(weight.transpose());
-        return bias == null ? y : y.add(bias);
+        // y = x·Wᵀ + b, with no transposed copy of W
+        return Functional.linear(x, weight, bias);
     }
 
     /** W, shape (out, in). */

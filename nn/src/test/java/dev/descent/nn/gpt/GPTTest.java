@@ -101,10 +101,51 @@ class GPTTest {
         Tensor targets = tokens(rng, 3, 8, 11);
         Tensor logits = gpt.forward(idx);
         assertThat(logits.shape().dims()).containsExactly(3, 8, 11);
-        assertThat(gpt.loss(idx, targets).item()).isEqualTo(Functional.crossEntropy(logits, targets).item());
+        assertThat(gpt.loss(idx, targets).item()).isCloseTo(Functional.crossEntropy(logits, targets).item(),
+                within(1e-6f));
         // at initialisation the logits are near zero, so the loss is near ln V
         assertThat((double) gpt.loss(idx, targets).item()).isCloseTo(Math.log(11), within(0.1));
         assertThat(gpt.forward(tokens(rng, 2, 3, 11)).shape().dims()).containsExactly(2, 3, 11);
+    }
+
+    /**
+     * The fused head + loss against the composition it replaces, crossEntropy(forward(idx), targets): same loss and
+     * same gradient for every parameter (the tied wte gets both its embedding and its head gradient), with some
+     * targets ignored.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {11, 12, 13})
+    void theFusedLossAndItsGradientsEqualCrossEntropyOfTheLogits(long seed) {
+        GPTConfig config = new GPTConfig(37, 8, 2, 2, 8, 0f, false);
+        Rng rng = new Rng(seed);
+        Tensor idx = tokens(rng, 2, 7, 37);
+        float[] t = tokens(rng, 2, 7, 37).toArray();
+        t[3] = Functional.DEFAULT_IGNORE_INDEX;
+        t[10] = Functional.DEFAULT_IGNORE_INDEX;
+        Tensor targets = Tensor.fromArray(t, 2, 7);
+        GPT fused = new GPT(config, new Rng(seed));
+        GPT plain = new GPT(config, new Rng(seed));
+        Tensor fusedLoss = fused.loss(idx, targets);
+        Tensor plainLoss = Functional.crossEntropy(plain.forward(idx), targets);
+        assertThat(fusedLoss.shape()).isEqualTo(plainLoss.shape());
+        assertThat(fusedLoss.item()).isCloseTo(plainLoss.item(), within(1e-5f));
+        fusedLoss.backward();
+        plainLoss.backward();
+        var expected = plain.namedParameters();
+        fused.namedParameters().forEach((name, p) -> {
+            float[] a = p.grad().toArray();
+            float[] e = expected.get(name).grad().toArray();
+            for (int i = 0; i < a.length; i++) {
+                assertThat(a[i]).as("%s[%d]", name, i).isCloseTo(e[i], within(1e-5f));
+            }
+        });
+    }
+
+    @Test
+    void targetsOfAnotherShapeThanTheIdsAreRejected() {
+        GPT gpt = new GPT(TINY, new Rng(5));
+        assertThatThrownBy(() -> gpt.loss(Tensor.zeros(2, 4), Tensor.zeros(8)))
+                .hasMessageContaining("targets must have the shape of the token ids (2, 4), got (8)");
     }
 
     @Test

@@ -1,0 +1,83 @@
+package dev.descent.core.ops;
+
+import dev.descent.core.Backend;
+import dev.descent.core.BinaryOp;
+import dev.descent.core.Op;
+import dev.descent.core.ReduceOp;
+import dev.descent.core.Tensor;
+import java.util.List;
+
+/**
+ * A classifier head fused with mean cross-entropy, holding one {@code (N, V)} buffer from forward to backward.
+ * For {@code x (N, C)}, {@code weight (V, C)} (e.g. a tied token embedding) and integer-valued {@code targets (N)}:
+ * zₙ = W·xₙ, L = (1/K)·Σₙ −log softmax(zₙ)[yₙ] over the K rows whose target is not ignoreIndex. Output: a scalar.
+ * With D = P − Y (softmax minus one-hot, zero rows where ignored) and upstream g:
+ * dL/dx = (g/K)·D·W,  dL/dW = (g/K)·Dᵀ·x.
+ *
+ * <p>The logits are never a graph tensor: forward computes them with a transposed-operand matmul (no copy of W),
+ * then {@link Backend#crossEntropyInPlace} turns them into D in the same buffer. When every target is ignored, K = 0
+ * and the loss is 0/0 = NaN, as in PyTorch. K is read to the host in forward and g in backward (one value each).
+ */
+public final class LinearCrossEntropy implements Op {
+    private final Tensor x;
+    private final Tensor weight;
+    private final Tensor targets;
+    private final int ignoreIndex;
+    private Tensor dlogits;
+    private float count;
+
+    public LinearCrossEntropy(Tensor x, Tensor weight, Tensor targets, int ignoreIndex) {
+        if (x.rank() != 2 || weight.rank() != 2 || x.dim(1) != weight.dim(1) || targets.rank() != 1
+                || targets.dim(0) != x.dim(0)) {
+            throw new IllegalArgumentException("linearCrossEntropy: needs x (N, C), weight (V, C) and targets (N), got "
+                    + x.shape() + ", " + weight.shape() + " and " + targets.shape());
+        }
+        Tensor.sameBackend(name(), x, weight);
+        Tensor.sameBackend(name(), x, targets);
+        this.x = x;
+        this.weight = weight;
+        this.targets = targets;
+        this.ignoreIndex = ignoreIndex;
+    }
+
+    @Override
+    public Tensor forward() {
+        Backend b = x.backend();
+        // Z = x·Wᵀ, (N, C) x (V, C)ᵀ -> (N, V)
+        dlogits = b.matmul(x, weight, false, true);
+        // lₙ = −log softmax(zₙ)[yₙ];  Z <- P − Y in place
+        Tensor rows = b.crossEntropyInPlace(dlogits, targets, ignoreIndex);
+        // K = N − #{n : yₙ = ignoreIndex}
+        count = x.dim(0) - b.reduce(ReduceOp.SUM,
+                b.binaryScalar(BinaryOp.EQ, targets, ignoreIndex), 0).item();
+        // L = Σ lₙ / K
+        Tensor total = b.reduce(ReduceOp.SUM, rows, 0).reshape();
+        return b.binaryScalar(BinaryOp.DIV, total, count);
+    }
+
+    @Override
+    public List<Tensor> inputs() {
+        return List.of(x, weight);
+    }
+
+    @Override
+    public void backward(Tensor g) {
+        Backend b = g.backend();
+        // s = g/K
+        float s = g.item() / count;
+        if (x.requiresGrad()) {
+            // dx = s·(D·W), (N, V) x (V, C)
+            x.accumulateGrad(b.binaryScalar(BinaryOp.MUL, b.matmul(dlogits, weight, false, false), s));
+        }
+        if (weight.requiresGrad()) {
+            // dW = Dᵀ·(s·x), (N, V)ᵀ x (N, C): scaling x costs (N, C), not (V, C)
+            weight.accumulateGrad(b.matmul(dlogits, b.binaryScalar(BinaryOp.MUL, x, s), true, false));
+        }
+        dlogits = null;
+    }
+
+    @Override
+    public String name() {
+        return "linearCrossEntropy";
+    }
+}
