@@ -1,7 +1,6 @@
 package dev.descent.core.ops;
 
 import dev.descent.core.Backend;
-import dev.descent.core.BinaryOp;
 import dev.descent.core.Op;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
@@ -46,8 +45,8 @@ public final class Affine implements Op {
         // y = x·Wᵀ, (rows, in) x (out, in)ᵀ -> (rows, out)
         Tensor y = b.matmul(x2, weight, false, true);
         if (bias != null) {
-            // y = y + b, b broadcast over the rows
-            y = b.binary(BinaryOp.ADD, y, bias);
+            // y = y + b, b broadcast over the rows, in place: the op makes one (rows, out) tensor
+            b.addInto(y, bias);
         }
         int[] dims = x.shape().dims();
         dims[dims.length - 1] = weight.dim(0);

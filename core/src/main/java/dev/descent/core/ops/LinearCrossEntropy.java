@@ -66,13 +66,17 @@ public final class LinearCrossEntropy implements Op {
         // s = g/K
         float s = g.item() / count;
         if (x.requiresGrad()) {
-            // dx = s·(D·W), (N, V) x (V, C)
-            x.accumulateGrad(b.binaryScalar(BinaryOp.MUL, b.matmul(dlogits, weight, false, false), s));
+            // dx = s·(D·W), (N, V) x (V, C), scaled in place
+            Tensor dx = b.matmul(dlogits, weight, false, false);
+            b.scaleInPlace(dx, s);
+            x.accumulateGrad(dx);
         }
         if (weight.requiresGrad()) {
             // dW = Dᵀ·(s·x), (N, V)ᵀ x (N, C): scaling x costs (N, C), not (V, C)
             weight.accumulateGrad(b.matmul(dlogits, b.binaryScalar(BinaryOp.MUL, x, s), true, false));
         }
+        // the (N, V) buffer is this op's alone: free it now rather than when the step ends
+        dlogits.storage().release();
         dlogits = null;
     }
 
