@@ -1,5 +1,6 @@
 package dev.descent.core;
 
+import dev.descent.core.ops.CausalAttention;
 import dev.descent.core.ops.CrossEntropy;
 import dev.descent.core.ops.Dropout;
 import dev.descent.core.ops.Embedding;
@@ -18,6 +19,15 @@ public final class Functional {
     /** Layer normalisation over the last axis: {@code x (.., C)}, {@code gamma, beta (C)}. */
     public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
         return Autograd.record(new LayerNorm(x, gamma, beta, eps));
+    }
+
+    /**
+     * Multi-head causal self-attention straight from a C → 3C projection: {@code qkv (B, T, 3C)} = [q | k | v] ->
+     * {@code (B, T, C)}, heads merged back. Equal to softmax(mask(q·kᵀ/√hs))·v per head, but fused: it keeps one
+     * log-sum-exp per (batch, head, query) instead of the (B, heads, T, T) attention matrix.
+     */
+    public static Tensor causalAttention(Tensor qkv, int heads) {
+        return Autograd.record(new CausalAttention(qkv, heads));
     }
 
     /** Rows of {@code table (V, C)} picked by integer-valued {@code ids (..)}: {@code (.., C)}. */
