@@ -16,6 +16,7 @@ public final class Kernels {
     private static final String CROSSENTROPY = "crossentropy.cu";
     private static final String OPTIM = "optim.cu";
     private static final String MATMUL = "matmul.cu";
+    private static final String ATTENTION = "attention.cu";
 
     public static final KernelSpec FILL = new KernelSpec(ELEMENTWISE, "fill_f32", "ifp");
     public static final KernelSpec UNARY = new KernelSpec(ELEMENTWISE, "unary_f32", "iipp");
@@ -67,6 +68,12 @@ public final class Kernels {
     public static final KernelSpec MATMUL_V5 = matmul("matmul_v5");
     public static final KernelSpec MATMUL_V6 = matmul("matmul_v6");
 
+    public static final KernelSpec ATTENTION_FORWARD = new KernelSpec(ATTENTION, "attention_forward", "iiiifppp");
+    public static final KernelSpec ATTENTION_BACKWARD_DQ =
+            new KernelSpec(ATTENTION, "attention_backward_dq", "iiiifpppppp");
+    public static final KernelSpec ATTENTION_BACKWARD_DKV =
+            new KernelSpec(ATTENTION, "attention_backward_dkv", "iiiifppppp");
+
     /** Every kernel above, in file order. */
     public static final List<KernelSpec> ALL = List.of(FILL, UNARY, BINARY, BINARY_SCALAR, BINARY_BCAST, WHERE,
             GATHER, COPY_ROWS, TRANSPOSE, REDUCE_ROWS, REDUCE_COLS, SOFTMAX_V1, SOFTMAX_V2, SOFTMAX_V3,
@@ -74,7 +81,8 @@ public final class Kernels {
             LAYERNORM_BACKWARD_PARAMS_FINAL, INDEX_CHECK, EMBEDDING_FORWARD, EMBEDDING_COUNT, SCAN_EXCLUSIVE_INT,
             EMBEDDING_SCATTER, EMBEDDING_SORT_BUCKETS, EMBEDDING_ACCUMULATE, CROSSENTROPY_FORWARD,
             CROSSENTROPY_BACKWARD, SGD_STEP, RMSPROP_STEP, ADAM_STEP, SUMSQ_PARTIAL, SUM_PARTIALS, MATMUL_V1,
-            MATMUL_V2, MATMUL_V3, MATMUL_V4, MATMUL_V5, MATMUL_V6);
+            MATMUL_V2, MATMUL_V3, MATMUL_V4, MATMUL_V5, MATMUL_V6, ATTENTION_FORWARD, ATTENTION_BACKWARD_DQ,
+            ATTENTION_BACKWARD_DKV);
 
     private Kernels() {
     }
