@@ -165,6 +165,9 @@ template <typename T>
 T __shfl_xor_sync(unsigned, T v, int laneMask) { return emu::shuffle(v, emu::current->lane ^ laneMask); }
 
 template <typename T>
+T __shfl_sync(unsigned, T v, int srcLane) { return emu::shuffle(v, srcLane & 31); }
+
+template <typename T>
 T __shfl_down_sync(unsigned, T v, int delta) {
     int src = emu::current->lane + delta;
     return emu::shuffle(v, src < 32 ? src : emu::current->lane);

@@ -3,6 +3,7 @@
 // Build: g++ -std=c++20 -O1 -pthread -fno-strict-aliasing -I<this dir> kernels_emu_test.cpp (see KernelEmulationTest).
 #include "cuda_emu.h"
 
+#include "../../main/cuda/attention.cu"
 #include "../../main/cuda/crossentropy.cu"
 #include "../../main/cuda/elementwise.cu"
 #include "../../main/cuda/embedding.cu"
@@ -493,6 +494,67 @@ static void test_optim() {
     check("sumsq + sum_partials (accumulate)", total, Ref{want}, 1e-3, 1e-5);
 }
 
+// Causal attention per (b, h) in double: p_ts = softmax_s(q_t·k_s/√hs) over s ≤ t, out_t = Σ p_ts·v_s, and the
+// backward of the explicit formulas (dv = Σ_t p·dout, ds = p·(dout·v − D), dq = Σ_s ds·k/√hs, dk = Σ_t ds·q/√hs).
+static void test_attention() {
+    int shapes[][4] = {{2, 37, 3, 5}, {1, 1, 1, 1}, {1, 70, 2, 40}, {1, 33, 1, 128}};   // (B, T, heads, hs)
+    for (auto& sh : shapes) {
+        int B = sh[0], T = sh[1], H = sh[2], hs = sh[3], C = H * hs, rows = B * H * T;
+        std::string tag = " B" + std::to_string(B) + " T" + std::to_string(T) + " heads" + std::to_string(H) + " hs" +
+                          std::to_string(hs);
+        double scale = 1 / std::sqrt((double)hs);
+        Vec qkv = normal((size_t)B * T * 3 * C, 1.5), out((size_t)B * T * C, NAN), lse(rows, NAN);
+        Vec dout = normal((size_t)B * T * C), delta(rows, NAN), dqkv(qkv.size(), NAN);
+        emu::launch(attention_forward, d3(cdiv(rows, 8)), d3(256), rows, T, H, hs, (float)scale, qkv.data(), out.data(),
+                    lse.data());
+        Ref wo(out.size()), wl(rows), wd(rows), wg(qkv.size(), 0);
+        auto at = [&](int b, int t, int part, int h, int d) { return (size_t)(b * T + t) * 3 * C + part * C + h * hs + d; };
+        for (int b = 0; b < B; b++)
+            for (int h = 0; h < H; h++) {
+                std::vector<Ref> p(T, Ref(T, 0));
+                for (int t = 0; t < T; t++) {
+                    double m = -INFINITY, sum = 0;
+                    Ref score(t + 1);
+                    for (int s = 0; s <= t; s++) {
+                        double dot = 0;
+                        for (int d = 0; d < hs; d++) dot += (double)qkv[at(b, t, 0, h, d)] * qkv[at(b, s, 1, h, d)];
+                        score[s] = dot * scale;
+                        m = std::max(m, score[s]);
+                    }
+                    for (int s = 0; s <= t; s++) sum += std::exp(score[s] - m);
+                    int row = (b * H + h) * T + t;
+                    wl[row] = m + std::log(sum);
+                    double D = 0;
+                    for (int d = 0; d < hs; d++) {
+                        double o = 0;
+                        for (int s = 0; s <= t; s++) o += std::exp(score[s] - wl[row]) * qkv[at(b, s, 2, h, d)];
+                        wo[(size_t)(b * T + t) * C + h * hs + d] = o;
+                        D += o * dout[(size_t)(b * T + t) * C + h * hs + d];
+                    }
+                    wd[row] = D;
+                    for (int s = 0; s <= t; s++) {
+                        double pts = std::exp(score[s] - wl[row]), dp = 0;
+                        for (int d = 0; d < hs; d++) dp += (double)dout[(size_t)(b * T + t) * C + h * hs + d] * qkv[at(b, s, 2, h, d)];
+                        double ds = pts * (dp - D);
+                        for (int d = 0; d < hs; d++) {
+                            wg[at(b, t, 0, h, d)] += scale * ds * qkv[at(b, s, 1, h, d)];
+                            wg[at(b, s, 1, h, d)] += scale * ds * qkv[at(b, t, 0, h, d)];
+                            wg[at(b, s, 2, h, d)] += pts * dout[(size_t)(b * T + t) * C + h * hs + d];
+                        }
+                    }
+                }
+            }
+        check("attention forward out" + tag, out, wo, 1e-5, 1e-4);
+        check("attention forward lse" + tag, lse, wl, 1e-5, 1e-5);
+        emu::launch(attention_backward_dq, d3(cdiv(rows, 8)), d3(256), rows, T, H, hs, (float)scale, qkv.data(),
+                    out.data(), lse.data(), dout.data(), delta.data(), dqkv.data());
+        emu::launch(attention_backward_dkv, d3(cdiv(rows, 8)), d3(256), rows, T, H, hs, (float)scale, qkv.data(),
+                    lse.data(), dout.data(), delta.data(), dqkv.data());
+        check("attention backward delta" + tag, delta, wd, 1e-5, 1e-4);
+        check("attention backward dqkv" + tag, dqkv, wg, 1e-4, 1e-3);
+    }
+}
+
 typedef void (*Matmul)(int, int, int, const float*, const float*, float*, int, int, int);
 
 static void test_matmul() {
@@ -535,7 +597,7 @@ int main(int argc, char** argv) {
         void (*run)();
     } tests[] = {{"elementwise", test_elementwise}, {"layout", test_layout}, {"reduce", test_reduce},
                  {"softmax", test_softmax}, {"layernorm", test_layernorm}, {"embedding", test_embedding},
-                 {"crossentropy", test_crossentropy}, {"optim", test_optim}, {"matmul", test_matmul}};
+                 {"crossentropy", test_crossentropy}, {"attention", test_attention}, {"optim", test_optim}, {"matmul", test_matmul}};
     for (auto& t : tests)
         if (argc < 2 || std::string(argv[1]) == t.name) t.run();
     if (failures > 0) {

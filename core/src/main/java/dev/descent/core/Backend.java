@@ -101,6 +101,22 @@ public interface Backend {
     /** Backward of {@link #layerNorm} from the saved mean and rstd. */
     LayerNormGrads layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd);
 
+    /**
+     * Fused causal self-attention that keeps no T×T matrix. {@code qkv (B, T, 3C)} holds [q | k | v] along its last
+     * axis; head h of q is channels h·hs..(h+1)·hs−1 of the q third (hs = C/heads), likewise for k and v. Per (b, h)
+     * and query t, with scale = 1/√hs: lse_t = log Σ_{s≤t} exp(q_t·k_s·scale), out_t = Σ_{s≤t}
+     * exp(q_t·k_s·scale − lse_t)·v_s. Returns {@code out (B, T, C)} with heads merged back (channel h·hs + d) and
+     * {@code lse (B, heads, T)}, the only statistics backward needs.
+     */
+    AttentionResult attention(Tensor qkv, int heads);
+
+    /**
+     * Backward of {@link #attention}, recomputing the scores. Per (b, h), with p_ts = exp(q_t·k_s·scale − lse_t) for
+     * s ≤ t and D_t = dout_t·out_t: dv_s = Σ_{t≥s} p_ts·dout_t, ds_ts = p_ts·(dout_t·v_s − D_t),
+     * dq_t = scale·Σ_{s≤t} ds_ts·k_s, dk_s = scale·Σ_{t≥s} ds_ts·q_t. Result {@code dqkv (B, T, 3C)}.
+     */
+    Tensor attentionBackward(Tensor dout, Tensor qkv, Tensor out, Tensor lse, int heads);
+
     /** Row lookup: {@code table (V, C)}, integer-valued {@code ids (..)} -> {@code (.., C)}. */
     Tensor embedding(Tensor table, Tensor ids);
 
@@ -131,6 +147,10 @@ public interface Backend {
 
     /** Forward results of layer norm: the output and the per-row statistics saved for backward. */
     record LayerNormResult(Tensor y, Tensor mean, Tensor rstd) {
+    }
+
+    /** Forward results of causal attention: the output and the per-row log-sum-exp saved for backward. */
+    record AttentionResult(Tensor out, Tensor lse) {
     }
 
     /** Gradients of layer norm with respect to its input and its affine parameters. */

@@ -1,6 +1,7 @@
 package dev.descent.core;
 
 import dev.descent.core.ops.Affine;
+import dev.descent.core.ops.CausalAttention;
 import dev.descent.core.ops.CrossEntropy;
 import dev.descent.core.ops.Dropout;
 import dev.descent.core.ops.Embedding;
@@ -38,6 +39,15 @@ public final class Functional {
      */
     public static Tensor linearCrossEntropy(Tensor x, Tensor weight, Tensor targets, int ignoreIndex) {
         return Autograd.record(new LinearCrossEntropy(x, weight, targets, ignoreIndex));
+    }
+
+    /**
+     * Multi-head causal self-attention straight from a C → 3C projection: {@code qkv (B, T, 3C)} = [q | k | v] ->
+     * {@code (B, T, C)}, heads merged back. Equal to softmax(mask(q·kᵀ/√hs))·v per head, but fused: it keeps one
+     * log-sum-exp per (batch, head, query) instead of the (B, heads, T, T) attention matrix.
+     */
+    public static Tensor causalAttention(Tensor qkv, int heads) {
+        return Autograd.record(new CausalAttention(qkv, heads));
     }
 
     /** Rows of {@code table (V, C)} picked by integer-valued {@code ids (..)}: {@code (.., C)}. */

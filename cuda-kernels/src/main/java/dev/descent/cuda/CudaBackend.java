@@ -43,6 +43,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     private final CudaCrossEntropy crossEntropy;
     private final CudaMatmul matmul;
     private final MemoryScopes scopes = new MemoryScopes();
+    private final CudaAttention attention;
 
     private CudaBackend(CudaOptions options, CudaDevice device) {
         this.options = options;
@@ -56,6 +57,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         this.embedding = new CudaEmbedding(this, device, indices);
         this.crossEntropy = new CudaCrossEntropy(this, device, indices);
         this.matmul = new CudaMatmul(this, device, layout);
+        this.attention = new CudaAttention(this, device);
     }
 
     /** Starts the backend on the device {@code options} name; {@link CudaUnavailableException} says what is missing. */
@@ -285,6 +287,16 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public LayerNormGrads layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
         return layerNorm.backward(dy, x, gamma, mean, rstd);
+    }
+
+    @Override
+    public AttentionResult attention(Tensor qkv, int heads) {
+        return attention.forward(qkv, heads);
+    }
+
+    @Override
+    public Tensor attentionBackward(Tensor dout, Tensor qkv, Tensor out, Tensor lse, int heads) {
+        return attention.backward(dout, qkv, out, lse, heads);
     }
 
     @Override

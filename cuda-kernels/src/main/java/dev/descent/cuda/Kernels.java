@@ -16,6 +16,7 @@ public final class Kernels {
     private static final String CROSSENTROPY = "crossentropy.cu";
     private static final String OPTIM = "optim.cu";
     private static final String MATMUL = "matmul.cu";
+    private static final String ATTENTION = "attention.cu";
 
     public static final KernelSpec FILL = new KernelSpec(ELEMENTWISE, "fill_f32", "ifp");
     public static final KernelSpec UNARY = new KernelSpec(ELEMENTWISE, "unary_f32", "iipp");
@@ -70,6 +71,12 @@ public final class Kernels {
     public static final KernelSpec MATMUL_V5 = matmul("matmul_v5");
     public static final KernelSpec MATMUL_V6 = matmul("matmul_v6");
 
+    public static final KernelSpec ATTENTION_FORWARD = new KernelSpec(ATTENTION, "attention_forward", "iiiifppp");
+    public static final KernelSpec ATTENTION_BACKWARD_DQ =
+            new KernelSpec(ATTENTION, "attention_backward_dq", "iiiifpppppp");
+    public static final KernelSpec ATTENTION_BACKWARD_DKV =
+            new KernelSpec(ATTENTION, "attention_backward_dkv", "iiiifppppp");
+
     /** Every kernel above, in file order. */
     public static final List<KernelSpec> ALL = List.of(FILL, UNARY, BINARY, BINARY_SCALAR, ADD_INTO, SCALE,
             BINARY_BCAST, WHERE,
@@ -77,8 +84,9 @@ public final class Kernels {
             SOFTMAX_BACKWARD, LAYERNORM_FORWARD, LAYERNORM_BACKWARD_DX, LAYERNORM_BACKWARD_PARAMS_PARTIAL,
             LAYERNORM_BACKWARD_PARAMS_FINAL, INDEX_CHECK, EMBEDDING_FORWARD, EMBEDDING_COUNT, SCAN_EXCLUSIVE_INT,
             EMBEDDING_SCATTER, EMBEDDING_SORT_BUCKETS, EMBEDDING_ACCUMULATE, CROSSENTROPY_FORWARD,
-            CROSSENTROPY_BACKWARD, CROSSENTROPY_INPLACE, SGD_STEP, RMSPROP_STEP, ADAM_STEP, SUMSQ_PARTIAL, SUM_PARTIALS, MATMUL_V1,
-            MATMUL_V2, MATMUL_V3, MATMUL_V4, MATMUL_V5, MATMUL_V6);
+            CROSSENTROPY_BACKWARD, CROSSENTROPY_INPLACE, SGD_STEP, RMSPROP_STEP, ADAM_STEP, SUMSQ_PARTIAL, SUM_PARTIALS,
+            MATMUL_V1, MATMUL_V2, MATMUL_V3, MATMUL_V4, MATMUL_V5, MATMUL_V6, ATTENTION_FORWARD, ATTENTION_BACKWARD_DQ,
+            ATTENTION_BACKWARD_DKV);
 
     private Kernels() {
     }

@@ -3,6 +3,7 @@ package dev.descent.cuda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.descent.core.Backend;
 import dev.descent.core.Backends;
 import dev.descent.core.BinaryOp;
 import dev.descent.core.MemoryScope;
@@ -101,6 +102,23 @@ class CudaBackendBehaviourTest {
             for (int run = 0; run < 3; run++) {
                 assertThat(gpu.embeddingBackward(g, ids, 50257).toArray()).containsExactly(first);
             }
+        }
+    }
+
+    @Test
+    void attentionBackwardIsBitwiseDeterministicAndHeadSizeIsCapped() {
+        CudaBackend gpu = Gpu.backend();
+        try (MemoryScope scope = gpu.scope()) {
+            Tensor qkv = Inputs.randn(gpu, 72, 2, 300, 3 * 128);
+            Backend.AttentionResult r = gpu.attention(qkv, 2);
+            Tensor dout = Inputs.randn(gpu, 73, 2, 300, 128);
+            float[] first = gpu.attentionBackward(dout, qkv, r.out(), r.lse(), 2).toArray();
+            for (int run = 0; run < 3; run++) {
+                assertThat(gpu.attentionBackward(dout, qkv, r.out(), r.lse(), 2).toArray()).containsExactly(first);
+            }
+            assertThatThrownBy(() -> gpu.attention(Inputs.randn(gpu, 74, 1, 4, 3 * 129), 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("head size 129")
+                    .hasMessageContaining("limit of 128");
         }
     }
 

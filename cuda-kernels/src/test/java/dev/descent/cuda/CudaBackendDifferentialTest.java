@@ -1,6 +1,7 @@
 package dev.descent.cuda;
 
 import dev.descent.core.Backend;
+import dev.descent.core.Backend.AttentionResult;
 import dev.descent.core.Backend.LayerNormGrads;
 import dev.descent.core.Backend.LayerNormResult;
 import dev.descent.core.Backends;
@@ -64,6 +65,7 @@ class CudaBackendDifferentialTest {
         elementwise(all);
         reductionsAndLayout(all);
         fused(all);
+        attention(all);
         matmul(all);
         return all.stream();
     }
@@ -228,6 +230,25 @@ class CudaBackendDifferentialTest {
     /** The logits of the cross-entropy cases: 3·N(0, 1), so rows have a clear maximum. */
     private static Tensor logitsX3(Backend b, int rows, int classes) {
         return b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 44, rows, classes), 3f);
+    }
+
+    /** Causal attention on (B, T, heads, hs): T = 1, sizes that fill no 32-row chunk, hs 1 to the kernels' 128. */
+    private static void attention(List<Case> all) {
+        int[][] shapes = {{1, 1, 1, 1}, {2, 7, 3, 5}, {2, 33, 2, 64}, {1, 257, 4, 64}, {1, 65, 1, 128}};
+        for (int[] s : shapes) {
+            int heads = s[2];
+            int[] dims = {s[0], s[1], 3 * heads * s[3]};
+            String tag = "(B " + s[0] + ", T " + s[1] + ", heads " + heads + ", hs " + s[3] + ")";
+            all.add(new Case("attention " + tag, new Close(1e-5, 1e-4), b -> {
+                AttentionResult r = b.attention(b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 60, dims), 1.5f), heads);
+                return List.of(r.out(), r.lse());
+            }));
+            all.add(one("attentionBackward " + tag, new Close(1e-4, 1e-3), b -> {
+                Tensor qkv = b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 60, dims), 1.5f);
+                AttentionResult r = b.attention(qkv, heads);
+                return b.attentionBackward(Inputs.randn(b, 61, r.out().shape().dims()), qkv, r.out(), r.lse(), heads);
+            }));
+        }
     }
 
     private static void matmul(List<Case> all) {

@@ -189,6 +189,17 @@ final class MirrorBackend implements Backend {
     }
 
     @Override
+    public AttentionResult attention(Tensor qkv, int heads) {
+        AttentionResult r = cpu.attention(in(qkv), heads);
+        return new AttentionResult(out(r.out()), out(r.lse()));
+    }
+
+    @Override
+    public Tensor attentionBackward(Tensor dout, Tensor qkv, Tensor out, Tensor lse, int heads) {
+        return out(cpu.attentionBackward(in(dout), in(qkv), in(out), in(lse), heads));
+    }
+
+    @Override
     public Tensor embedding(Tensor table, Tensor ids) {
         return out(cpu.embedding(in(table), in(ids)));
     }

@@ -426,6 +426,25 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public AttentionResult attention(Tensor qkv, int heads) {
+        int b = qkv.dim(0);
+        int t = qkv.dim(1);
+        int c = qkv.dim(2) / 3;
+        float[] out = new float[b * t * c];
+        float[] lse = new float[b * heads * t];
+        new CpuAttention(data(qkv), t, heads, c / heads).forward(out, lse, b);
+        return new AttentionResult(wrap(out, Shape.of(b, t, c)), wrap(lse, Shape.of(b, heads, t)));
+    }
+
+    @Override
+    public Tensor attentionBackward(Tensor dout, Tensor qkv, Tensor out, Tensor lse, int heads) {
+        float[] dqkv = new float[qkv.numel()];
+        new CpuAttention(data(qkv), qkv.dim(1), heads, qkv.dim(2) / 3 / heads)
+                .backward(data(dout), data(out), data(lse), dqkv, qkv.dim(0));
+        return wrap(dqkv, qkv.shape());
+    }
+
+    @Override
     public Tensor embedding(Tensor table, Tensor ids) {
         int vocab = table.dim(0);
         int c = table.dim(1);

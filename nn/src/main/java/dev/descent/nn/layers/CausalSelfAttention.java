@@ -16,6 +16,10 @@ import dev.descent.nn.Module;
  * out     = dropout(y·W_projᵀ + b_proj)
  * </pre>
  * Position t attends to positions 0..t only, so a token never sees the future.
+ *
+ * <p>When attention dropout is inactive (p = 0, or evaluation mode) the middle two lines run as the fused
+ * {@link Functional#causalAttention}, which computes the same y but keeps one log-sum-exp per (batch, head, query)
+ * instead of the (B, nh, T, T) matrix att; the explicit composition above runs when att must be dropped out.
  */
 public final class CausalSelfAttention extends Module {
     private final int heads;
@@ -39,23 +43,34 @@ public final class CausalSelfAttention extends Module {
     /** (B, T, C) -> (B, T, C) */
     @Override
     public Tensor forward(Tensor x) {
+        return forward(x, !attnDropout.isTraining() || attnDropout.p() == 0);
+    }
+
+    /** (B, T, C) -> (B, T, C) through the fused attention op, or through the explicit composition. */
+    Tensor forward(Tensor x, boolean fused) {
         int width = qkv.weight().dim(1);
         if (x.rank() != 3 || x.dim(2) != width) {
             throw new IllegalArgumentException("CausalSelfAttention: needs input (B, T, " + width + "), got " + x.shape());
         }
-        int b = x.dim(0);
-        int t = x.dim(1);
-        int hs = width / heads;
         Tensor qkvOut = qkv.forward(x);
+        Tensor y = fused ? Functional.causalAttention(qkvOut, heads) : attendExplicitly(qkvOut);
+        return residDropout.forward(proj.forward(y));
+    }
+
+    /** qkv (B, T, 3C) -> y (B, T, C), materialising att (B, nh, T, T) so that attention dropout can act on it. */
+    private Tensor attendExplicitly(Tensor qkvOut) {
+        int b = qkvOut.dim(0);
+        int t = qkvOut.dim(1);
+        int width = qkvOut.dim(2) / 3;
+        int hs = width / heads;
         Tensor q = splitHeads(qkvOut.slice(2, 0, width), hs);
         Tensor k = splitHeads(qkvOut.slice(2, width, 2 * width), hs);
         Tensor v = splitHeads(qkvOut.slice(2, 2 * width, 3 * width), hs);
         // att = softmax(mask(q·kᵀ/√hs))
         Tensor scores = q.matmul(k.transpose()).mul((float) (1 / Math.sqrt(hs)));
-        Tensor att = Functional.maskedFill(scores, causalMask(t, x.backend()), Float.NEGATIVE_INFINITY).softmax();
-        // y = att·v, heads merged back into channels
-        Tensor y = attnDropout.forward(att).matmul(v).permute(0, 2, 1, 3).reshape(b, t, width);
-        return residDropout.forward(proj.forward(y));
+        Tensor att = Functional.maskedFill(scores, causalMask(t, qkvOut.backend()), Float.NEGATIVE_INFINITY).softmax();
+        // y = dropout(att)·v, heads merged back into channels
+        return attnDropout.forward(att).matmul(v).permute(0, 2, 1, 3).reshape(b, t, width);
     }
 
     /** (B, T, C) -> (B, nh, T, hs) */

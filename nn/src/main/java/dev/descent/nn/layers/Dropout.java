@@ -29,6 +29,11 @@ public final class Dropout extends Module implements Stochastic {
         return Functional.dropout(x, p, isTraining(), rng);
     }
 
+    /** The probability of zeroing an element in training. */
+    public float p() {
+        return p;
+    }
+
     @Override
     public Rng rng() {
         return rng;

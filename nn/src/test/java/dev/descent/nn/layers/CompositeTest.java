@@ -10,9 +10,11 @@ import dev.descent.core.Tensor;
 import dev.descent.nn.ParameterGradCheck;
 import dev.descent.nn.Residual;
 import dev.descent.nn.Sequential;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Sequential, Residual, MLP, attention and the transformer block against hand computations. */
@@ -98,6 +100,60 @@ class CompositeTest {
         ParameterGradCheck.check("CausalSelfAttention", 5, attn, () -> attn.forward(x));
         assertThatThrownBy(() -> attn.forward(Tensor.zeros(3, 4))).hasMessageContaining("needs input (B, T, 4), got (3, 4)");
         assertThatThrownBy(() -> new CausalSelfAttention(6, 4, 0f, rng)).hasMessageContaining("not divisible by 4 heads");
+    }
+
+    /** The fused attention op and the explicit composition give the same output and the same gradients. */
+    @ParameterizedTest(name = "T {0}, {1} heads, seed {2}")
+    @CsvSource({"1, 1, 1", "5, 2, 2", "9, 3, 3", "16, 4, 4"})
+    void fusedAndExplicitAttentionAgreeOnOutputAndEveryGradient(int t, int heads, long seed) {
+        Rng rng = new Rng(seed);
+        CausalSelfAttention attn = new CausalSelfAttention(12, heads, 0f, rng);
+        Tensor x = Tensor.randn(rng, 2, t, 12);
+        Tensor weights = Tensor.randn(rng, 2, t, 12);
+        List<float[]> fused = outputAndGradients(attn, x, weights, true);
+        List<float[]> explicit = outputAndGradients(attn, x, weights, false);
+        List<String> names = new ArrayList<>(List.of("output", "input"));
+        names.addAll(attn.namedParameters().keySet());
+        for (int i = 0; i < fused.size(); i++) {
+            float[] a = fused.get(i);
+            float[] e = explicit.get(i);
+            assertThat(a).as("%s", names.get(i)).hasSameSizeAs(e);
+            for (int j = 0; j < a.length; j++) {
+                assertThat((double) a[j]).as("%s element %d, seed %d", names.get(i), j, seed)
+                        .isCloseTo(e[j], within(1e-5 * (1 + Math.abs(e[j]))));
+            }
+        }
+    }
+
+    /** The output, dL/dx and dL/dθ for every parameter, with L = Σ weights⊙output. */
+    private static List<float[]> outputAndGradients(CausalSelfAttention attn, Tensor x, Tensor weights, boolean fused) {
+        attn.zeroGrad();
+        Tensor in = x.detach().requiresGrad(true);
+        Tensor out = attn.forward(in, fused);
+        out.mul(weights).sum().backward();
+        List<float[]> result = new ArrayList<>(List.of(out.toArray(), in.grad().toArray()));
+        attn.parameters().forEach(p -> result.add(p.grad().toArray()));
+        return result;
+    }
+
+    /** With p > 0 in training att is dropped out, so the explicit path runs: masks for att and for the output. */
+    @Test
+    void attentionDropoutInTrainingTakesTheExplicitPath() {
+        Rng rng = new Rng(7);
+        CausalSelfAttention attn = new CausalSelfAttention(6, 2, 0.25f, rng);
+        Tensor x = Tensor.randn(new Rng(8), 2, 5, 6);
+        long before = rng.state();
+        attn.forward(x);
+        Rng replay = new Rng(0);
+        replay.setState(before);
+        Tensor.rand(replay, 2, 2, 5, 5);
+        Tensor.rand(replay, 2, 5, 6);
+        assertThat(rng.state()).as("draws for a (2, 2, 5, 5) att mask and a (2, 5, 6) output mask")
+                .isEqualTo(replay.state());
+        attn.eval();
+        before = rng.state();
+        assertThat(attn.forward(x).toArray()).containsExactly(attn.forward(x, true).toArray());
+        assertThat(rng.state()).as("evaluation draws nothing").isEqualTo(before);
     }
 
     @Test
