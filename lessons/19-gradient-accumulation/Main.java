@@ -127,7 +127,7 @@ public final class Main {
         problem.model().zeroGrad();
         int size = problem.batchSize() / microSteps;
         IntFunction<Tensor> microLoss = k -> problem.loss(k * size, (k + 1) * size);
-        GradAccumulation.accumulate(microSteps, microLoss);
+        GradAccumulation.accumulate(problem.model().parameters(), microSteps, microLoss);
         return takeGradients(problem.model());
     }
 

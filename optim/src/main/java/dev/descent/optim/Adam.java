@@ -63,26 +63,30 @@ public class Adam extends Optimizer {
 
     @Override
     protected void update(Tensor param, Tensor grad, ParamState state, double lr, double weightDecay) {
-        Tensor theta = decayParam(param, lr, weightDecay);
         Tensor g = decayGradient(param, grad, weightDecay);
-        // m_t = β1·m_{t−1} + (1−β1)·g
-        Tensor m = state.getOrZeros(EXP_AVG, param).mul((float) beta1).add(g.mul((float) (1 - beta1)));
-        // v_t = β2·v_{t−1} + (1−β2)·g²
-        Tensor v = state.getOrZeros(EXP_AVG_SQ, param).mul((float) beta2).add(g.mul(g).mul((float) (1 - beta2)));
+        Tensor m = state.getOrZeros(EXP_AVG, param);
+        Tensor v = state.getOrZeros(EXP_AVG_SQ, param);
         state.put(EXP_AVG, m);
         state.put(EXP_AVG_SQ, v);
+        // m_t = β1·m_{t−1} + (1−β1)·g
+        assign(m, () -> m.mul((float) beta1).add(g.mul((float) (1 - beta1))));
+        // v_t = β2·v_{t−1} + (1−β2)·g²
+        assign(v, () -> v.mul((float) beta2).add(g.mul(g).mul((float) (1 - beta2))));
+        Tensor vUsed = v;
         if (amsgrad) {
+            Tensor vmax = state.getOrZeros(MAX_EXP_AVG_SQ, param);
+            state.put(MAX_EXP_AVG_SQ, vmax);
             // vmax_t = max(vmax_{t−1}, v_t)
-            v = param.backend().binary(BinaryOp.MAX, state.getOrZeros(MAX_EXP_AVG_SQ, param), v);
-            state.put(MAX_EXP_AVG_SQ, v);
+            assign(vmax, () -> param.backend().binary(BinaryOp.MAX, vmax, v));
+            vUsed = vmax;
         }
         // bc1 = 1 − β1^t ;  bc2 = 1 − β2^t
         double bc1 = 1 - Math.pow(beta1, state.step());
         double bc2 = 1 - Math.pow(beta2, state.step());
-        // d = √v / √bc2 + ε
-        Tensor denom = v.sqrt().mul((float) (1 / Math.sqrt(bc2))).add(eps);
-        // θ ← θ − (γ/bc1)·m/d
-        param.copyFrom(theta.sub(m.div(denom).mul((float) (lr / bc1))));
+        Tensor d = vUsed;
+        // θ ← θ − (γ/bc1)·m/d  with  d = √v / √bc2 + ε
+        assign(param, () -> decayParam(param, lr, weightDecay)
+                .sub(m.div(d.sqrt().mul((float) (1 / Math.sqrt(bc2))).add(eps)).mul((float) (lr / bc1))));
     }
 
     @Override

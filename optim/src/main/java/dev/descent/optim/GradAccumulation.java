@@ -1,7 +1,10 @@
 package dev.descent.optim;
 
 import dev.descent.core.Autograd;
+import dev.descent.core.Backend;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Tensor;
+import java.util.List;
 import java.util.function.IntFunction;
 
 /**
@@ -19,7 +22,7 @@ import java.util.function.IntFunction;
  * <p>A training step with clipping:
  * <pre>{@code
  * optimizer.zeroGrad();
- * double loss = GradAccumulation.accumulate(steps, k -> model.loss(loader.next()));
+ * double loss = GradAccumulation.accumulate(model.parameters(), steps, k -> model.loss(loader.next()));
  * double norm = GradClip.clipGradNorm(optimizer.params(), 1.0);
  * schedule.apply(optimizer, step);
  * optimizer.step();
@@ -56,20 +59,32 @@ public final class GradAccumulation {
      * Gradients are added to whatever the parameters hold (call {@code optimizer.zeroGrad()} first). Returns the
      * mean of the unscaled losses, read from the device once at the end.
      *
+     * <p>Each micro-step runs in its own {@link MemoryScope} on the parameters' backend: its activations are released
+     * when it ends, and only the parameters' gradients (and the running loss sum) are kept.
+     *
+     * @param params         the parameters whose gradients accumulate
      * @param microBatchLoss builds micro-batch k's mean loss, a single-element tensor with a graph
      */
-    public static double accumulate(int microSteps, IntFunction<Tensor> microBatchLoss) {
+    public static double accumulate(List<Tensor> params, int microSteps, IntFunction<Tensor> microBatchLoss) {
         Hyper.atLeastOne("accumulate", "microSteps", microSteps);
+        if (params.isEmpty()) {
+            throw new IllegalArgumentException("accumulate: no parameters to accumulate gradients for");
+        }
+        Backend backend = params.get(0).backend();
         Tensor lossSum = null;
         for (int k = 0; k < microSteps; k++) {
-            Tensor loss = microBatchLoss.apply(k);
-            try (Autograd.Scope ignored = Autograd.noGrad()) {
-                // Σ_k L_k, summed on the device before backward releases the graph behind the loss
-                Tensor value = loss.detach();
-                lossSum = (lossSum == null ? value.backend().full(value.shape(), 0f) : lossSum).add(value);
+            try (MemoryScope micro = backend.scope()) {
+                Tensor loss = microBatchLoss.apply(k);
+                try (Autograd.Scope ignored = Autograd.noGrad()) {
+                    // Σ_k L_k, summed on the device before backward releases the graph behind the loss
+                    Tensor value = loss.detach();
+                    lossSum = (lossSum == null ? value.backend().full(value.shape(), 0f) : lossSum).add(value);
+                }
+                // L_k / N
+                loss.div(microSteps).backward();
+                micro.keep(lossSum);
+                params.forEach(p -> micro.keep(p.grad()));
             }
-            // L_k / N
-            loss.div(microSteps).backward();
         }
         return lossSum.item() / microSteps;
     }
@@ -77,7 +92,7 @@ public final class GradAccumulation {
     /** One full optimizer step without clipping: zeroGrad, {@link #accumulate}, step. Returns the mean loss. */
     public static double step(Optimizer optimizer, int microSteps, IntFunction<Tensor> microBatchLoss) {
         optimizer.zeroGrad();
-        double loss = accumulate(microSteps, microBatchLoss);
+        double loss = accumulate(optimizer.params(), microSteps, microBatchLoss);
         optimizer.step();
         return loss;
     }

@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The common part of every optimizer: parameter groups, per-parameter state, {@link #step()},
@@ -76,6 +77,16 @@ public abstract class Optimizer {
      * @param weightDecay λ of the parameter's group
      */
     protected abstract void update(Tensor param, Tensor grad, ParamState state, double lr, double weightDecay);
+
+    /**
+     * target ← value, in place, with the temporaries that computing value made released at once: an update written
+     * as a few assignments holds a few parameter-sized temporaries at a time, not one per operation of the step.
+     */
+    protected static void assign(Tensor target, Supplier<Tensor> value) {
+        try (MemoryScope temps = target.backend().scope()) {
+            target.copyFrom(value.get());
+        }
+    }
 
     /** The buffer names {@link #update} uses; a state import with any other name is refused. */
     protected abstract Set<String> bufferNames();

@@ -52,7 +52,7 @@ class BackendIndependenceTest {
         MirrorBackend mirror = new MirrorBackend();
         List<Tensor> params = GoldenProblem.params(mirror);
         int reads = mirror.hostReads();
-        double loss = GradAccumulation.accumulate(3, k -> GoldenProblem.loss(params));
+        double loss = GradAccumulation.accumulate(params, 3, k -> GoldenProblem.loss(params));
         assertThat(mirror.hostReads()).isEqualTo(reads + 1);
         double norm = GradClip.clipGradNorm(params, 0.1);
         assertThat(mirror.hostReads()).isEqualTo(reads + 2);

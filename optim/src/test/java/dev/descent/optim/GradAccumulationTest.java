@@ -51,7 +51,7 @@ class GradAccumulationTest {
         float[][] fullGrads = {w.grad().toArray(), b.grad().toArray(), {fullLoss}};
         w.zeroGrad();
         b.zeroGrad();
-        double mean = GradAccumulation.accumulate(STEPS,
+        double mean = GradAccumulation.accumulate(List.of(w, b), STEPS,
                 k -> loss.apply(x.slice(0, k * MICRO, (k + 1) * MICRO), y.slice(0, k * MICRO, (k + 1) * MICRO)));
         float[][] accumulated = {w.grad().toArray(), b.grad().toArray(), {(float) mean}};
         return new float[][][] {fullGrads, accumulated};

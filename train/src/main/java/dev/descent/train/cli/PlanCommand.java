@@ -30,8 +30,9 @@ public final class PlanCommand implements Callable<Integer> {
         for (VramPlan.Layout layout : VramPlan.Layout.values()) {
             System.out.print(VramPlan.of(c.model(), c.microBatch(), c.seqLen(), layout).render(cardBytes));
         }
-        System.out.println("descent's autograd graph today keeps every activation (KEEP_ALL); the FITTED layout is the "
-                + "memory plan the fused CUDA attention and classifier must reach, not yet implemented.");
+        System.out.println("FITTED is what descent's training step allocates (fused attention and classifier, backward "
+                + "freeing each gradient once used); `train` prints the measured peak beside it. On a GPU the caching "
+                + "allocator rounds each block up to its size class (at most 1/8 more).");
         return 0;
     }
 }

@@ -1,6 +1,8 @@
 package dev.descent.train.loop;
 
 import dev.descent.core.Autograd;
+import dev.descent.core.Backends;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.nn.gpt.GPT;
@@ -37,9 +39,11 @@ public final class Sampler {
                 for (int i = start; i < n; i++) {
                     ids[i - start] = tokens[i];
                 }
-                Tensor logits = model.forward(Tensor.fromArray(ids, 1, ids.length));
-                float[] last = logits.slice(1, ids.length - 1, ids.length).toArray();
-                tokens[n] = draw(last, temperature, topK, rng);
+                try (MemoryScope temps = Backends.defaultBackend().scope()) {
+                    Tensor logits = model.forward(Tensor.fromArray(ids, 1, ids.length));
+                    float[] last = logits.slice(1, ids.length - 1, ids.length).toArray();
+                    tokens[n] = draw(last, temperature, topK, rng);
+                }
             }
         } finally {
             if (wasTraining) {

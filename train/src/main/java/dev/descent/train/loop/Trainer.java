@@ -2,6 +2,7 @@ package dev.descent.train.loop;
 
 import dev.descent.core.Autograd;
 import dev.descent.core.Backend;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
@@ -15,6 +16,7 @@ import dev.descent.optim.ParamGroup;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.data.DataLoader;
 import dev.descent.train.data.Dataset;
+import dev.descent.train.plan.VramPlan;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -44,6 +46,8 @@ public final class Trainer {
     private DataLoader train;
     private DataLoader validation;
     private int nextStep;
+    /** Bytes the backend held before this trainer made anything (other work on the device or thread). */
+    private final long memoryBaseline;
 
     /** A non-finite loss or gradient norm. */
     public static final class NonFiniteException extends RuntimeException {
@@ -58,13 +62,23 @@ public final class Trainer {
         this.deviceName = deviceName;
         this.out = out;
         this.rng = new Rng(config.seed());
-        this.model = new GPT(config.model(), rng);
+        this.memoryBaseline = backend.memory().liveBytes();
+        this.model = build(config, rng, backend);
         this.optimizer = new AdamW(decayGroups(model), config.maxLr(), config.beta1(), config.beta2(), config.eps(),
                 config.weightDecay(), false);
         this.schedule = LrSchedule.warmupCosine(config.maxLr(), config.minLr(), config.warmupSteps(), config.steps());
         this.accumulation = GradAccumulation.accumulationSteps(config.totalBatchTokens(), config.microBatch(),
                 config.seqLen());
         this.flopsPerToken = Mfu.flopsPerToken(model.parameterCount(), config.layers(), config.width(), config.seqLen());
+    }
+
+    /** The model, with the temporaries of its initialisation released: only the parameters stay on the device. */
+    private static GPT build(TrainConfig config, Rng rng, Backend backend) {
+        try (MemoryScope init = backend.scope()) {
+            GPT model = new GPT(config.model(), rng);
+            model.parameters().forEach(init::keep);
+            return model;
+        }
     }
 
     /** Weight decay on matrices (embeddings, Linear weights) only; biases and LayerNorm parameters get none. */
@@ -114,6 +128,7 @@ public final class Trainer {
                         + "%d steps, on %s%n", config.preset(), model.parameterCount(), config.microBatch(),
                 config.seqLen(), accumulation, config.steps(), deviceName);
         ProgressLine progress = new ProgressLine(out, config.steps());
+        backend.resetPeakMemory();
         int first = nextStep;
         int last = (int) Math.min(config.steps(), (long) first + stopAfter);
         for (int step = first; step < last; step++) {
@@ -127,13 +142,28 @@ public final class Trainer {
             }
             progress.bar(nextStep, first);
         }
+        out.println(memoryReport());
+    }
+
+    /** The most tensor memory this trainer held at once since its run started (model, state and step). */
+    public long peakMemoryBytes() {
+        return backend.memory().peakBytes() - memoryBaseline;
+    }
+
+    private String memoryReport() {
+        long planned = VramPlan.of(config.model(), config.microBatch(), config.seqLen(), VramPlan.Layout.FITTED)
+                .totalBytes();
+        long peak = peakMemoryBytes();
+        return String.format(Locale.ROOT, "tensor memory held at peak on %s: %.1f MiB; the planner's %s layout: %.1f MiB "
+                + "(measured/planned %.3f)", deviceName, peak / 1048576.0, VramPlan.Layout.FITTED, planned / 1048576.0,
+                (double) peak / planned);
     }
 
     private StepLog step(int step) throws IOException {
         long t0 = System.nanoTime();
         optimizer.zeroGrad();
         model.train();
-        double loss = GradAccumulation.accumulate(accumulation, k -> {
+        double loss = GradAccumulation.accumulate(model.parameters(), accumulation, k -> {
             DataLoader.Batch b = train.next();
             return model.loss(ids(b.inputs(), b), ids(b.targets(), b));
         });
@@ -168,8 +198,10 @@ public final class Trainer {
         double sum = 0;
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             for (int i = 0; i < config.evalBatches(); i++) {
-                DataLoader.Batch b = validation.next();
-                sum += model.loss(ids(b.inputs(), b), ids(b.targets(), b)).item();
+                try (MemoryScope batch = backend.scope()) {
+                    DataLoader.Batch b = validation.next();
+                    sum += model.loss(ids(b.inputs(), b), ids(b.targets(), b)).item();
+                }
             }
         }
         model.train();

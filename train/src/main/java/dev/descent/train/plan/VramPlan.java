@@ -7,25 +7,38 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The device-memory bill of training a GPT in fp32, computed from its shape before anything is allocated.
+ * The device-memory bill of training a GPT in fp32 with AdamW, computed from its shape before anything is allocated.
  *
- * <p>Two layouts are priced. {@link Layout#KEEP_ALL} keeps every activation of the forward pass and a gradient
- * for each of them, and stores the T×T attention scores and probabilities (what a plain autograd graph does).
- * {@link Layout#FITTED} is the layout that lets GPT-2 124M train at micro-batch 2×1024 on an 8 GiB card: the
- * activation gradients reuse a few per-layer buffers, attention keeps only its output and one log-sum-exp per
- * row (the scores are recomputed in backward), and the classifier is fused so the probabilities are never
- * stored and dlogits overwrite the logits.
+ * <p>Memory comes in three phases. The parameters, their gradients and AdamW's two moments are held for the whole
+ * run ({@link Phase#ALWAYS}). A micro-step ({@link Phase#MICRO_STEP}) adds its activations and, at the peak of
+ * backward, a few gradient temporaries; they are released when the micro-step ends. The optimizer step
+ * ({@link Phase#OPTIMIZER_STEP}) adds temporaries of one parameter at a time. The total is
+ * ALWAYS + max(MICRO_STEP, OPTIMIZER_STEP).
+ *
+ * <p>Two layouts are priced. {@link Layout#FITTED} is what descent does, item by item (a test checks the figure
+ * against the memory a short training run measures): fused causal attention keeps one log-sum-exp per row instead
+ * of T×T scores, the fused classifier turns the logits into dlogits in the same buffer, backward frees each
+ * activation gradient as soon as it has been used (so its peak is at the classifier, the first op it meets), and
+ * AdamW computes one parameter at a time. {@link Layout#KEEP_ALL} is the naive plan DESIGN.md starts from: every
+ * activation and a gradient for each, the attention scores and probabilities, logits and probabilities.
  */
 public final class VramPlan {
     private static final long FLOAT = 4;
+    /** Parameter-sized temporaries alive at once in AdamW's update: θ·(1−γλ), √v, /√bc2, +ε, m/d, ·γ/bc1, θ − .. */
+    static final int ADAMW_TEMPORARIES = 7;
 
     /** How activations and their gradients are kept. */
     public enum Layout {
         KEEP_ALL, FITTED
     }
 
+    /** When an item is held. */
+    public enum Phase {
+        ALWAYS, MICRO_STEP, OPTIMIZER_STEP
+    }
+
     /** One line of the bill. */
-    public record Item(String name, long bytes) {
+    public record Item(String name, Phase phase, long bytes) {
     }
 
     private final List<Item> items = new ArrayList<>();
@@ -39,40 +52,51 @@ public final class VramPlan {
     public static VramPlan of(GPTConfig model, int batch, int seqLen, Layout layout) {
         VramPlan plan = new VramPlan(layout);
         int layers = model.layers();
-        int heads = model.heads();
+        long heads = model.heads();
         long vocab = model.vocabSize();
         long c = model.width();
-        long bt = (long) batch * seqLen;
+        long t = seqLen;
+        long bt = batch * t;
         long params = GPT.parameterCount(model);
-        plan.add("parameters", params * FLOAT);
-        plan.add("gradients", params * FLOAT);
-        plan.add("AdamW moments m and v", 2 * params * FLOAT);
+        plan.add("parameters", Phase.ALWAYS, params);
+        plan.add("gradients", Phase.ALWAYS, params);
+        plan.add("AdamW moments m and v", Phase.ALWAYS, 2 * params);
 
-        // Per block: ln1 out (C) + qkv (3C) + attention out (C) + attn proj (C) + residual (C) + ln2 out (C)
-        // + fc (4C) + gelu (4C) + fc proj (C) + residual (C) = 18C per token, plus 4 layer-norm statistics.
+        plan.add("token ids and targets (2·B·T)", Phase.MICRO_STEP, 2 * bt);
+        plan.add("embeddings: wte rows, wpe rows, their sum (2·B·T·C + T·C)", Phase.MICRO_STEP, 2 * bt * c + t * c);
+        // Per block and token: ln1 (C + mean, rstd) + qkv 3C + attention out C + proj C + residual C
+        // + ln2 (C + 2) + fc 4C + gelu 4C + proj C + residual C = 18C + 4
         long perBlock = bt * (18 * c + 4);
-        long scores = (long) batch * heads * seqLen * seqLen;
-        long attention = layout == Layout.KEEP_ALL ? 2 * scores : (long) batch * heads * seqLen;
-        plan.add("activations: embeddings + " + layers + " blocks", (bt * c + layers * perBlock) * FLOAT);
-        plan.add(layout == Layout.KEEP_ALL ? "attention scores and probabilities (B·heads·T·T, twice)"
-                : "attention log-sum-exp per row (B·heads·T)", layers * attention * FLOAT);
-        plan.add("final layer norm", bt * (c + 2) * FLOAT);
-        long logits = bt * vocab;
-        plan.add(layout == Layout.KEEP_ALL ? "logits and probabilities (B·T·V, twice)"
-                : "logits, overwritten by dlogits (B·T·V)", (layout == Layout.KEEP_ALL ? 2 : 1) * logits * FLOAT);
+        plan.add(layers + " blocks: 18C + 4 per token each (ln1, qkv, attention, proj, residual, ln2, fc, gelu, proj, "
+                + "residual)", Phase.MICRO_STEP, layers * perBlock);
+        long scores = batch * heads * t * t;
         if (layout == Layout.KEEP_ALL) {
-            plan.add("a gradient for every activation", (bt * c + layers * (perBlock + 2 * scores) + bt * (c + 2)
-                    + logits) * FLOAT);
+            plan.add("attention scores and probabilities (B·heads·T·T, twice)", Phase.MICRO_STEP, 2 * layers * scores);
         } else {
-            plan.add("activation-gradient buffers reused across layers (residual, 4C hidden, qkv)",
-                    bt * (2 * c + 4 * c + 3 * c) * FLOAT);
+            plan.add("attention log-sum-exp per row (B·heads·T)", Phase.MICRO_STEP, layers * batch * heads * t);
         }
-        plan.add("workspace (matmul and reduction scratch)", 32L << 20);
+        plan.add("final layer norm (B·T·(C + 2))", Phase.MICRO_STEP, bt * (c + 2));
+        long logits = bt * vocab;
+        if (layout == Layout.KEEP_ALL) {
+            plan.add("logits and probabilities (B·T·V, twice)", Phase.MICRO_STEP, 2 * logits);
+            plan.add("a gradient for every activation", Phase.MICRO_STEP,
+                    2 * bt * c + t * c + layers * (perBlock + 2 * scores) + bt * (c + 2) + logits);
+        } else {
+            plan.add("logits, overwritten by dlogits (B·T·V)", Phase.MICRO_STEP, logits);
+            // At the classifier: a V·C weight-gradient temporary, dx and s·x. At a GELU, after the logits are freed:
+            // the residual gradient C, the upstream 4C, GELU's derivative 4C and the product handed on 4C.
+            long classifier = vocab * c + 2 * bt * c;
+            long gelu = 13 * bt * c - logits;
+            plan.add("backward's peak: at the classifier, V·C + 2·B·T·C; or at a GELU, 13·B·T·C less the freed logits",
+                    Phase.MICRO_STEP, Math.max(classifier, gelu));
+        }
+        plan.add("AdamW update of the largest parameter (V·C): " + ADAMW_TEMPORARIES + " temporaries",
+                Phase.OPTIMIZER_STEP, ADAMW_TEMPORARIES * vocab * c);
         return plan;
     }
 
-    private void add(String name, long bytes) {
-        items.add(new Item(name, bytes));
+    private void add(String name, Phase phase, long floats) {
+        items.add(new Item(name, phase, floats * FLOAT));
     }
 
     public List<Item> items() {
@@ -83,24 +107,35 @@ public final class VramPlan {
         return layout;
     }
 
+    /** Bytes of the items of one phase. */
+    public long bytes(Phase phase) {
+        return items.stream().filter(i -> i.phase() == phase).mapToLong(Item::bytes).sum();
+    }
+
+    /** The peak: what is always held plus the larger of a micro-step's and the optimizer step's working sets. */
     public long totalBytes() {
-        return items.stream().mapToLong(Item::bytes).sum();
+        return bytes(Phase.ALWAYS) + Math.max(bytes(Phase.MICRO_STEP), bytes(Phase.OPTIMIZER_STEP));
     }
 
     public boolean fits(long cardBytes) {
         return totalBytes() <= cardBytes;
     }
 
-    /** A table of the bill in MiB with the total, and whether it fits {@code cardBytes}. */
+    /** A table of the bill in MiB by phase, the peak, and whether it fits {@code cardBytes}. */
     public String render(long cardBytes) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "layout %s%n", layout));
-        for (Item item : items) {
-            sb.append(String.format(Locale.ROOT, "  %-78s %10.1f MiB%n", item.name(), item.bytes() / 1048576.0));
+        for (Phase phase : Phase.values()) {
+            sb.append(String.format(Locale.ROOT, "  %s (%.1f MiB)%n", phase, bytes(phase) / 1048576.0));
+            for (Item item : items) {
+                if (item.phase() == phase) {
+                    sb.append(String.format(Locale.ROOT, "    %-100s %10.1f MiB%n", item.name(), item.bytes() / 1048576.0));
+                }
+            }
         }
-        sb.append(String.format(Locale.ROOT, "  %-78s %10.1f MiB = %.2f GiB -> %s a %.1f GiB card%n", "total",
-                totalBytes() / 1048576.0, totalBytes() / 1073741824.0, fits(cardBytes) ? "fits" : "does NOT fit",
-                cardBytes / 1073741824.0));
+        sb.append(String.format(Locale.ROOT, "  %-102s %10.1f MiB = %.2f GiB -> %s a %.1f GiB card%n",
+                "peak = ALWAYS + max(MICRO_STEP, OPTIMIZER_STEP)", totalBytes() / 1048576.0, totalBytes() / 1073741824.0,
+                fits(cardBytes) ? "fits" : "does NOT fit", cardBytes / 1073741824.0));
         return sb.toString();
     }
 }

@@ -7,6 +7,7 @@ import dev.descent.core.Backends;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.data.Dataset;
 import dev.descent.train.data.Shard;
+import dev.descent.train.plan.VramPlan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,6 +52,21 @@ class TrainerTest {
 
     private static double[] losses(List<StepLog> history) {
         return history.stream().mapToDouble(StepLog::loss).toArray();
+    }
+
+    /**
+     * The planner's FITTED figure is what a run holds: two optimizer steps of two micro-batches on the CPU, whose
+     * ledger counts every tensor made and not yet released, as a device's allocator would (without its rounding).
+     * The vocabulary is large next to the width, as in every GPT, so backward peaks at the classifier.
+     */
+    @Test
+    void measuredPeakMemoryMatchesThePlannersFittedLayout() throws IOException {
+        TrainConfig c = new TrainConfig("test", 2048, 64, 2, 2, 32, 0f, 4, 64, 512, 2, 1e-2, 1e-3, 1, 0.1, 0.9, 0.95,
+                1e-8, 1.0, 0, 4, 0, 5, data, dir.resolve("run"), "cpu", "");
+        Trainer t = trainer(c);
+        t.run(Integer.MAX_VALUE);
+        long planned = VramPlan.of(c.model(), c.microBatch(), c.seqLen(), VramPlan.Layout.FITTED).totalBytes();
+        assertThat((double) t.peakMemoryBytes() / planned).isBetween(0.97, 1.03);
     }
 
     @Test
