@@ -90,8 +90,10 @@ public final class VramPlan {
             plan.add("backward's peak: at the classifier, V·C + 2·B·T·C; or at a GELU, 13·B·T·C less the freed logits",
                     Phase.MICRO_STEP, Math.max(classifier, gelu));
         }
-        plan.add("AdamW update of the largest parameter (V·C): " + ADAMW_TEMPORARIES + " temporaries",
-                Phase.OPTIMIZER_STEP, ADAMW_TEMPORARIES * vocab * c);
+        // the largest parameter: wte (V·C), wpe (context·C) or an MLP matrix (4C·C)
+        long largest = Math.max(vocab * c, Math.max((long) model.contextLength() * c, 4 * c * c));
+        plan.add("AdamW update of the largest parameter (max of V·C, context·C, 4C·C): " + ADAMW_TEMPORARIES
+                + " temporaries", Phase.OPTIMIZER_STEP, ADAMW_TEMPORARIES * largest);
         return plan;
     }
 
