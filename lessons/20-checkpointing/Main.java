@@ -3,9 +3,9 @@ package dev.descent.lessons.checkpointing;
 import dev.descent.core.Autograd;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
-import dev.descent.lessons.GraphMemory;
 import dev.descent.lessons.LessonFolder;
 import dev.descent.lessons.Plot;
+import dev.descent.lessons.StepMemory;
 import dev.descent.lessons.checkpointing.TrainingRun.Part;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.nn.gpt.GPTConfig;
@@ -86,20 +86,19 @@ public final class Main {
         return new GPTConfig(256, MEM_T, layers, 2, MEM_WIDTH, 0.1f, checkpointing);
     }
 
-    /** What one forward and backward pass left behind: graph memory before backward, the loss, every gradient. */
-    record Pass(long bytesHeld, float loss, Map<String, float[]> gradients) {
+    /** One training step's memory (measured on the ledger, with its loss) and every parameter's gradient. */
+    record Pass(StepMemory memory, Map<String, float[]> gradients) {
     }
 
     /** A GPT (seeded, so both variants start from the same weights) runs forward and backward on one batch. */
     static Pass forwardBackward(int layers, boolean checkpointing) {
         GPT model = new GPT(memoryConfig(layers, checkpointing), new Rng(7));
         Tensor[] batch = batch();
-        Tensor loss = model.loss(batch[0], batch[1]);
-        long bytes = GraphMemory.bytesHeld(loss, model.parameters());
-        loss.backward();
+        StepMemory memory = StepMemory.measure(batch[0].backend(), model.parameters(),
+                () -> model.loss(batch[0], batch[1]));
         Map<String, float[]> grads = new LinkedHashMap<>();
         model.namedParameters().forEach((name, p) -> grads.put(name, p.grad().toArray()));
-        return new Pass(bytes, loss.item(), grads);
+        return new Pass(memory, grads);
     }
 
     /** Inputs and next-byte targets, (MEM_BATCH, MEM_T) each. */
@@ -169,26 +168,30 @@ public final class Main {
             plot.series(v.getKey(), steps, diff);
         }
 
-        System.out.printf(Locale.ROOT, "(b) GPT, batch %d x %d tokens, width %d, dropout 0.1: memory the graph holds "
-                + "before backward (parameters excluded)%n", MEM_BATCH, MEM_T, MEM_WIDTH);
-        System.out.println("    layers      plain KiB   checkpointed KiB   gradients identical");
+        System.out.printf(Locale.ROOT, "(b) GPT, batch %d x %d tokens, width %d, dropout 0.1: tensor memory of one "
+                + "training step, measured on the ledger%n", MEM_BATCH, MEM_T, MEM_WIDTH);
+        System.out.println("             held for backward (KiB)      peak of the step (KiB)");
+        System.out.println("    layers     plain   checkpointed          plain   checkpointed   gradients identical");
         int maxLayers = 4;
         double[] layers = new double[maxLayers];
-        double[] plain = new double[maxLayers];
-        double[] checkpointed = new double[maxLayers];
+        double[][] kib = new double[4][maxLayers];
         for (int l = 1; l <= maxLayers; l++) {
             Pass p = forwardBackward(l, false);
             Pass c = forwardBackward(l, true);
-            boolean same = p.loss() == c.loss() && p.gradients().keySet().stream()
+            boolean same = p.memory().loss() == c.memory().loss() && p.gradients().keySet().stream()
                     .allMatch(k -> Arrays.equals(p.gradients().get(k), c.gradients().get(k)));
             layers[l - 1] = l;
-            plain[l - 1] = p.bytesHeld() / 1024.0;
-            checkpointed[l - 1] = c.bytesHeld() / 1024.0;
-            System.out.printf(Locale.ROOT, "    %6d %14.1f %18.1f   %s%n", l, plain[l - 1], checkpointed[l - 1], same);
+            kib[0][l - 1] = p.memory().heldForBackward() / 1024.0;
+            kib[1][l - 1] = c.memory().heldForBackward() / 1024.0;
+            kib[2][l - 1] = p.memory().peak() / 1024.0;
+            kib[3][l - 1] = c.memory().peak() / 1024.0;
+            System.out.printf(Locale.ROOT, "    %6d %9.1f %14.1f %14.1f %14.1f   %s%n", l, kib[0][l - 1], kib[1][l - 1],
+                    kib[2][l - 1], kib[3][l - 1], same);
         }
-        System.out.printf(Locale.ROOT, "    each block adds %.1f KiB plain, %.1f KiB checkpointed (one (B, T, C) "
-                + "input = %.1f KiB)%n", plain[1] - plain[0], checkpointed[1] - checkpointed[0],
-                MEM_BATCH * MEM_T * MEM_WIDTH * 4 / 1024.0);
+        System.out.printf(Locale.ROOT, "    each block adds, held: %.1f KiB plain, %.1f KiB checkpointed (one (B, T, C) "
+                + "input = %.1f KiB); peak: %.1f KiB plain, %.1f KiB checkpointed%n", kib[0][1] - kib[0][0],
+                kib[1][1] - kib[1][0], MEM_BATCH * MEM_T * MEM_WIDTH * 4 / 1024.0, kib[2][1] - kib[2][0],
+                kib[3][1] - kib[3][0]);
         int timedLayers = 4;
         double[] t = timings(timedLayers, 15);
         System.out.printf(Locale.ROOT, "    time, %d layers (fastest of 15): forward alone %.2f ms; forward+backward "
@@ -196,8 +199,10 @@ public final class Main {
 
         Path folder = LessonFolder.of("20-checkpointing");
         plot.save(folder.resolve("resume.png"));
-        Plot.lines("Activation memory held for backward", "transformer blocks", "KiB")
-                .series("plain", layers, plain).series("gradient checkpointing", layers, checkpointed)
+        Plot.lines("Tensor memory of one training step", "transformer blocks", "KiB")
+                .series("plain: peak", layers, kib[2]).series("checkpointed: peak", layers, kib[3])
+                .series("plain: held for backward", layers, kib[0])
+                .series("checkpointed: held for backward", layers, kib[1])
                 .save(folder.resolve("memory.png"));
         System.out.println("wrote resume.png and memory.png in " + folder);
         for (String file : new String[] {TrainingRun.MODEL_FILE, TrainingRun.OPTIMIZER_FILE}) {

@@ -3,9 +3,9 @@ package dev.descent.lessons.reversiblelayers;
 import dev.descent.core.Autograd;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
-import dev.descent.lessons.GraphMemory;
 import dev.descent.lessons.LessonFolder;
 import dev.descent.lessons.Plot;
+import dev.descent.lessons.StepMemory;
 import dev.descent.nn.Module;
 import dev.descent.nn.Sequential;
 import java.nio.file.Path;
@@ -55,15 +55,20 @@ public final class Main {
         return stack.forward(x).pow(2).mean();
     }
 
-    /** Graph memory held before backward (parameters excluded), for a plain residual stack and a reversible one. */
-    static long[] memory(int depth) {
-        List<Coupling> blocks = blocks(depth, 21);
-        Sequential plain = new Sequential(blocks);
-        ReversibleStack reversible = new ReversibleStack(blocks);
-        Tensor x = input(1).requiresGrad(true);
-        return new long[] {
-            GraphMemory.bytesHeld(loss(plain, x), plain.parameters()),
-            GraphMemory.bytesHeld(loss(reversible, x), reversible.parameters())};
+    /**
+     * One training step's memory (forward and backward of L, measured on the ledger) for a plain residual stack of
+     * {@code depth} blocks and for a reversible one, each on its own copy of the same seeded blocks:
+     * {@code [plain, reversible]}.
+     */
+    static StepMemory[] memory(int depth) {
+        Module[] stacks = {new Sequential(blocks(depth, 21)), new ReversibleStack(blocks(depth, 21))};
+        StepMemory[] measured = new StepMemory[stacks.length];
+        for (int s = 0; s < stacks.length; s++) {
+            Module stack = stacks[s];
+            Tensor x = input(1).requiresGrad(true);
+            measured[s] = StepMemory.measure(x.backend(), stack.parameters(), () -> loss(stack, x));
+        }
+        return measured;
     }
 
     /** Gradients of L with respect to the input and every parameter: {@code [input, p₀, p₁, ..]}. */
@@ -125,23 +130,29 @@ public final class Main {
     public static void main(String[] args) {
         System.out.printf(Locale.ROOT, "coupling blocks on (%d, %d) inputs, F and G: %d -> %d -> %d with tanh%n",
                 BATCH, 2 * HALF, HALF, HIDDEN, HALF);
-        System.out.println("  depth   max|x - inverse(forward(x))|   graph memory: plain KiB   reversible KiB");
+        System.out.println("                                         held for backward (KiB)   peak of the step (KiB)");
+        System.out.println("  depth   max|x - inverse(forward(x))|      plain   reversible        plain   reversible");
         int[] depths = {1, 2, 4, 8, 16, 32};
         double[] d = new double[depths.length];
         double[] errors = new double[depths.length];
-        double[] plainKib = new double[depths.length];
-        double[] reversibleKib = new double[depths.length];
+        double[][] kib = new double[4][depths.length];
         for (int i = 0; i < depths.length; i++) {
-            long[] bytes = memory(depths[i]);
+            StepMemory[] m = memory(depths[i]);
             d[i] = depths[i];
             errors[i] = reconstructionError(depths[i]);
-            plainKib[i] = bytes[0] / 1024.0;
-            reversibleKib[i] = bytes[1] / 1024.0;
-            System.out.printf(Locale.ROOT, "  %5d   %28.2e   %23.1f   %14.1f%n", depths[i], errors[i], plainKib[i],
-                    reversibleKib[i]);
+            kib[0][i] = m[0].heldForBackward() / 1024.0;
+            kib[1][i] = m[1].heldForBackward() / 1024.0;
+            kib[2][i] = m[0].peak() / 1024.0;
+            kib[3][i] = m[1].peak() / 1024.0;
+            System.out.printf(Locale.ROOT, "  %5d   %28.2e   %9.1f %12.1f %12.1f %12.1f%n", depths[i], errors[i],
+                    kib[0][i], kib[1][i], kib[2][i], kib[3][i]);
         }
-        System.out.printf(Locale.ROOT, "  one activation (%d x %d floats) = %.1f KiB; each plain block adds %.1f KiB%n",
-                BATCH, 2 * HALF, BATCH * 2 * HALF * 4 / 1024.0, plainKib[1] - plainKib[0]);
+        double blockGradients = blocks(1, 21).get(0).parameterCount() * 4 / 1024.0;
+        System.out.printf(Locale.ROOT, "  one activation (%d x %d floats) = %.1f KiB; one block's parameter gradients "
+                + "= %.1f KiB%n", BATCH, 2 * HALF, BATCH * 2 * HALF * 4 / 1024.0, blockGradients);
+        System.out.printf(Locale.ROOT, "  each block adds, held: %.1f KiB plain, %.1f KiB reversible; peak: %.1f KiB "
+                + "plain, %.1f KiB reversible%n", kib[0][1] - kib[0][0], kib[1][1] - kib[1][0], kib[2][1] - kib[2][0],
+                kib[3][1] - kib[3][0]);
         System.out.printf(Locale.ROOT, "gradients, depth 8: reversible vs ordinary backprop, max difference / max "
                 + "gradient = %.2e%n", relativeGradientDifference(8));
         timings(16, 3);
@@ -150,8 +161,9 @@ public final class Main {
                 + "%.2f ms (x%.2f)%n", t[0], t[1], t[1] / t[0]);
 
         Path folder = LessonFolder.of("21-reversible-layers");
-        Plot.lines("Activation memory held for backward", "blocks", "KiB")
-                .series("plain residual stack", d, plainKib).series("reversible stack", d, reversibleKib)
+        Plot.lines("Tensor memory of one training step", "blocks", "KiB")
+                .series("plain: peak", d, kib[2]).series("reversible: peak", d, kib[3])
+                .series("plain: held for backward", d, kib[0]).series("reversible: held for backward", d, kib[1])
                 .save(folder.resolve("memory.png"));
         Plot.lines("Reconstruction error of the input from the output", "blocks", "max |x - x reconstructed|")
                 .series("float32 rounding", d, errors).save(folder.resolve("reconstruction.png"));

@@ -3,6 +3,7 @@ package dev.descent.lessons.reversiblelayers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.descent.core.Tensor;
+import dev.descent.lessons.StepMemory;
 import dev.descent.nn.Sequential;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,13 +35,19 @@ class ReversibleLayersTest {
 
     @Test
     void aReversibleStackStoresNoActivationsPerBlock() {
-        long[] one = Main.memory(1);
-        long[] two = Main.memory(2);
-        long[] sixteen = Main.memory(16);
-        assertThat(sixteen[1]).isEqualTo(one[1]);
-        long plainPerBlock = two[0] - one[0];
-        assertThat(sixteen[0] - one[0]).isEqualTo(15 * plainPerBlock);
+        StepMemory[] one = Main.memory(1);
+        StepMemory[] two = Main.memory(2);
+        StepMemory[] sixteen = Main.memory(16);
         long activation = (long) Main.BATCH * 2 * Main.HALF * Float.BYTES;
+        long blockGradients = Main.blocks(1, 21).get(0).parameterCount() * Float.BYTES;
+        // reversible: forward leaves the same bytes for backward at any depth; the peak grows by each block's
+        // parameter gradients alone, so backward holds one block's rebuilt graph at a time
+        assertThat(sixteen[1].heldForBackward()).isEqualTo(one[1].heldForBackward());
+        assertThat(sixteen[1].peak() - one[1].peak()).isEqualTo(15 * blockGradients);
+        // plain: every block adds the same activations, more than 10 inputs' worth, to both
+        long plainPerBlock = two[0].heldForBackward() - one[0].heldForBackward();
         assertThat(plainPerBlock).isGreaterThan(10 * activation);
+        assertThat(sixteen[0].heldForBackward() - one[0].heldForBackward()).isEqualTo(15 * plainPerBlock);
+        assertThat(sixteen[0].peak() - one[0].peak()).isEqualTo(15 * (plainPerBlock + blockGradients));
     }
 }

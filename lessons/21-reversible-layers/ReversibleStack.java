@@ -1,6 +1,7 @@
 package dev.descent.lessons.reversiblelayers;
 
 import dev.descent.core.Autograd;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Op;
 import dev.descent.core.Tensor;
 import dev.descent.nn.Module;
@@ -11,8 +12,8 @@ import java.util.List;
  * A stack of {@link Coupling} blocks trained without storing their activations. Forward runs every block with
  * the graph switched off and keeps only the stack's output. Backward walks the blocks from the last to the
  * first, each time recomputing the block's input from its output with the inverse, rebuilding that one block's
- * graph, and backpropagating through it. However deep the stack, the graph holds one activation, not one per
- * block. {@code (N, 2·half) -> (N, 2·half)}.
+ * graph, backpropagating through it and releasing it. However deep the stack, forward leaves one activation for
+ * backward, not one per block, and backward holds one block's graph at a time. {@code (N, 2·half) -> (N, 2·half)}.
  */
 final class ReversibleStack extends Module {
     private final List<Coupling> blocks = new ArrayList<>();
@@ -31,11 +32,23 @@ final class ReversibleStack extends Module {
         return Autograd.record(new Backprop(blocks, x, parameters()));
     }
 
-    /** The blocks one after another, recording whatever the current gradient mode records. */
+    /**
+     * The blocks one after another, under no-grad. Each runs in a memory scope that keeps only its output, and that
+     * output is released once the next block has used it: however many blocks, one block's tensors are held at a
+     * time, and only the last output stays.
+     */
     private static Tensor run(List<Coupling> blocks, Tensor x) {
         Tensor y = x;
         for (Coupling block : blocks) {
-            y = block.forward(y);
+            Tensor next;
+            try (MemoryScope temps = y.backend().scope()) {
+                next = block.forward(y);
+                temps.keep(next);
+            }
+            if (y != x) {
+                y.storage().release();
+            }
+            y = next;
         }
         return y;
     }
@@ -81,6 +94,7 @@ final class ReversibleStack extends Module {
             this.parameters = parameters;
         }
 
+        /** Runs the blocks without a graph, keeping nothing but y (see {@link #run}). */
         @Override
         public Tensor forward() {
             try (Autograd.Scope ignored = Autograd.noGrad()) {
@@ -100,12 +114,29 @@ final class ReversibleStack extends Module {
         @Override
         public void backward(Tensor grad) {
             Coupling last = blocks.get(blocks.size() - 1);
-            Tensor y1 = last.first(y);
-            Tensor y2 = last.second(y);
-            Tensor g1 = last.first(grad);
-            Tensor g2 = last.second(grad);
+            Tensor[] carry = {last.first(y), last.second(y), last.first(grad), last.second(grad)};
             for (int i = blocks.size() - 1; i >= 0; i--) {
-                Coupling block = blocks.get(i);
+                Tensor[] below = undo(blocks.get(i), carry);
+                // the block's output and gradient are used up: free them now, not when the whole backward ends
+                for (Tensor t : carry) {
+                    t.storage().release();
+                }
+                carry = below;
+            }
+            x.accumulateGrad(Tensor.concat(List.of(carry[2], carry[3]), -1));
+        }
+
+        /**
+         * One block, from {@code (y₁, y₂, ḡ₁, ḡ₂)} to {@code (x₁, x₂, dL/dx₁, dL/dx₂)}, adding to its parameters'
+         * gradients. It runs in a memory scope keeping only those, so the block's rebuilt graph is released
+         * before the block below is undone.
+         */
+        private static Tensor[] undo(Coupling block, Tensor[] carry) {
+            Tensor y1 = carry[0];
+            Tensor y2 = carry[1];
+            Tensor g1 = carry[2];
+            Tensor g2 = carry[3];
+            try (MemoryScope scope = y1.backend().scope()) {
                 Tensor y1Leaf = y1.detach().requiresGrad(true);
                 Tensor gOut = recorded(block.g(), y1Leaf);
                 Tensor x2 = y2.sub(gOut.detach());
@@ -115,12 +146,11 @@ final class ReversibleStack extends Module {
                 gOut.backward(g2);
                 Tensor dy1 = g1.add(y1Leaf.grad());
                 fOut.backward(dy1);
-                g2 = g2.add(x2Leaf.grad());
-                g1 = dy1;
-                y1 = x1;
-                y2 = x2;
+                Tensor[] below = {x1, x2, dy1, g2.add(x2Leaf.grad())};
+                scope.keep(below);
+                block.parameters().forEach(p -> scope.keep(p.grad()));
+                return below;
             }
-            x.accumulateGrad(Tensor.concat(List.of(g1, g2), -1));
         }
 
         /** fn(input) with the graph recorded, inside the engine's no-grad backward. */
