@@ -72,21 +72,21 @@ public class Adam extends Optimizer {
         assign(m, () -> m.mul((float) beta1).add(g.mul((float) (1 - beta1))));
         // v_t = β2·v_{t−1} + (1−β2)·g²
         assign(v, () -> v.mul((float) beta2).add(g.mul(g).mul((float) (1 - beta2))));
-        Tensor vUsed = v;
-        if (amsgrad) {
-            Tensor vmax = state.getOrZeros(MAX_EXP_AVG_SQ, param);
-            state.put(MAX_EXP_AVG_SQ, vmax);
-            // vmax_t = max(vmax_{t−1}, v_t)
-            assign(vmax, () -> param.backend().binary(BinaryOp.MAX, vmax, v));
-            vUsed = vmax;
-        }
+        Tensor second = amsgrad ? runningMax(param, state, v) : v;
         // bc1 = 1 − β1^t ;  bc2 = 1 − β2^t
         double bc1 = 1 - Math.pow(beta1, state.step());
         double bc2 = 1 - Math.pow(beta2, state.step());
-        Tensor d = vUsed;
-        // θ ← θ − (γ/bc1)·m/d  with  d = √v / √bc2 + ε
+        // θ ← θ − (γ/bc1)·m/d  with  d = √v / √bc2 + ε  (vmax in place of v with AMSGrad)
         assign(param, () -> decayParam(param, lr, weightDecay)
-                .sub(m.div(d.sqrt().mul((float) (1 / Math.sqrt(bc2))).add(eps)).mul((float) (lr / bc1))));
+                .sub(m.div(second.sqrt().mul((float) (1 / Math.sqrt(bc2))).add(eps)).mul((float) (lr / bc1))));
+    }
+
+    /** AMSGrad's vmax_t = max(vmax_{t−1}, v_t), kept in the state and used instead of v_t. */
+    private static Tensor runningMax(Tensor param, ParamState state, Tensor v) {
+        Tensor vmax = state.getOrZeros(MAX_EXP_AVG_SQ, param);
+        state.put(MAX_EXP_AVG_SQ, vmax);
+        assign(vmax, () -> param.backend().binary(BinaryOp.MAX, vmax, v));
+        return vmax;
     }
 
     @Override
