@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.descent.core.Backends;
 import dev.descent.train.TrainConfig;
-import dev.descent.train.data.Dataset;
-import dev.descent.train.data.Shard;
 import dev.descent.train.plan.VramPlan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,20 +23,9 @@ class TrainerTest {
     Path dir;
     private Path data;
 
-    /** A learnable stream: mostly "t+1 follows t" with a little seeded noise, in 3 shards plus validation. */
     @BeforeEach
     void writeData() throws IOException {
-        data = Files.createDirectories(dir.resolve("data"));
-        dev.descent.core.Rng rng = new dev.descent.core.Rng(7);
-        int token = 0;
-        for (int s = 0; s < 4; s++) {
-            int[] tokens = new int[700];
-            for (int i = 0; i < tokens.length; i++) {
-                token = rng.nextDouble() < 0.1 ? rng.nextInt(VOCAB) : (token + 1) % VOCAB;
-                tokens[i] = token;
-            }
-            Shard.write(data.resolve(Dataset.shardName(s)), tokens);
-        }
+        data = TrainFixtures.learnableShards(dir, VOCAB);
     }
 
     private TrainConfig config(int steps, Path out) {
@@ -57,12 +44,10 @@ class TrainerTest {
     /**
      * The planner's FITTED figure is what a run holds: two optimizer steps of two micro-batches on the CPU, whose
      * ledger counts every tensor made and not yet released, as a device's allocator would (without its rounding).
-     * The vocabulary is large next to the width, as in every GPT, so backward peaks at the classifier.
      */
     @Test
     void measuredPeakMemoryMatchesThePlannersFittedLayout() throws IOException {
-        TrainConfig c = new TrainConfig("test", 2048, 64, 2, 2, 32, 0f, 4, 64, 512, 2, 1e-2, 1e-3, 1, 0.1, 0.9, 0.95,
-                1e-8, 1.0, 0, 4, 0, 5, data, dir.resolve("run"), "cpu", "");
+        TrainConfig c = TrainFixtures.memoryCheck(data, dir.resolve("run"), "cpu");
         Trainer t = trainer(c);
         t.run(Integer.MAX_VALUE);
         long planned = VramPlan.of(c.model(), c.microBatch(), c.seqLen(), VramPlan.Layout.FITTED).totalBytes();

@@ -1,0 +1,59 @@
+package dev.descent.train.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.descent.core.Backend;
+import dev.descent.core.Backends;
+import dev.descent.cuda.CudaUnavailableException;
+import dev.descent.train.TrainConfig;
+import dev.descent.train.loop.TrainFixtures;
+import dev.descent.train.loop.Trainer;
+import dev.descent.train.plan.VramPlan;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The planner against the device allocator: the same two-step run as the CPU ledger check, on {@code --device
+ * cuda}. Skips without a usable GPU (fails instead under {@code DEVKIT_REQUIRE_GPU=1}).
+ */
+@Tag("gpu")
+class CudaTrainingMemoryTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDevicesPeakIsThePlanPlusAtMostTheAllocatorsRoundingAndTheTransposedLogits() throws IOException {
+        TrainConfig c = TrainFixtures.memoryCheck(TrainFixtures.learnableShards(dir, 32), dir.resolve("run"), "cuda");
+        Backend previous = Backends.defaultBackend();
+        try {
+            Device device = openOrSkip(c);
+            Trainer t = new Trainer(c, device.backend(), device.name(), new PrintStream(new ByteArrayOutputStream()));
+            t.run(Integer.MAX_VALUE);
+            long planned = VramPlan.of(c.model(), c.microBatch(), c.seqLen(), VramPlan.Layout.FITTED).totalBytes();
+            // the default hand-written matmul copies dlogits transposed (B·T·V floats) in the classifier's backward;
+            // each block is rounded up to its size class, at most 1/8 more
+            long transposedLogits = 4L * c.microBatch() * c.seqLen() * c.vocab();
+            assertThat(t.peakMemoryBytes()).isBetween(planned, (planned + transposedLogits) * 9 / 8);
+        } finally {
+            Backends.setDefault(previous);
+        }
+    }
+
+    private static Device openOrSkip(TrainConfig c) {
+        try {
+            return Device.open(c);
+        } catch (CudaUnavailableException e) {
+            if ("1".equals(System.getenv("DEVKIT_REQUIRE_GPU"))) {
+                fail("no usable CUDA GPU (DEVKIT_REQUIRE_GPU=1: failing instead of skipping): " + e.getMessage(), e);
+            }
+            return Assumptions.abort("no usable CUDA GPU: " + e.getMessage());
+        }
+    }
+}
