@@ -94,20 +94,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void addInto(Tensor dst, Tensor src) {
-        float[] out = data(dst);
-        float[] in = data(src);
-        Broadcast bc = new Broadcast(dst.shape());
-        int[] s = bc.alignedStrides(src.shape());
-        int inner = bc.innerStride(s);
-        int n = bc.rowLength;
-        Parallel.forRange(bc.rows, n, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int o = bc.rowOffset(r, s);
-                for (int j = 0; j < n; j++) {
-                    out[r * n + j] += in[o + j * inner];
-                }
-            }
-        });
+        broadcastRows(data(src), src.shape(), data(dst), dst.shape(), true);
     }
 
     @Override
@@ -261,21 +248,26 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor broadcastTo(Tensor x, Shape shape) {
-        float[] in = data(x);
         float[] out = new float[shape.numel()];
-        Broadcast bc = new Broadcast(shape);
-        int[] s = bc.alignedStrides(x.shape());
+        broadcastRows(data(x), x.shape(), out, shape, false);
+        return wrap(out, shape);
+    }
+
+    /** out = in (or out += in when accumulating), with {@code in} broadcast to {@code outShape}, row by row. */
+    private static void broadcastRows(float[] in, Shape inShape, float[] out, Shape outShape, boolean accumulate) {
+        Broadcast bc = new Broadcast(outShape);
+        int[] s = bc.alignedStrides(inShape);
         int inner = bc.innerStride(s);
         int n = bc.rowLength;
         Parallel.forRange(bc.rows, n, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int o = bc.rowOffset(r, s);
                 for (int j = 0; j < n; j++) {
-                    out[r * n + j] = in[o + j * inner];
+                    float v = in[o + j * inner];
+                    out[r * n + j] = accumulate ? out[r * n + j] + v : v;
                 }
             }
         });
-        return wrap(out, shape);
     }
 
     // ---------------------------------------------------------------- reductions
