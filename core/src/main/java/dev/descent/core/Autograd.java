@@ -1,5 +1,6 @@
 package dev.descent.core;
 
+import dev.descent.core.profile.Profiler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -24,7 +25,7 @@ public final class Autograd {
 
     /** Runs {@code op.forward()} and, when a gradient will be needed, links the output to the op. */
     public static Tensor record(Op op) {
-        Tensor out = op.forward();
+        Tensor out = Profiler.forward(op);
         if (isGradEnabled() && op.inputs().stream().anyMatch(Tensor::requiresGrad)) {
             out.setCreator(op);
         }
@@ -33,6 +34,7 @@ public final class Autograd {
 
     /** Backpropagates {@code seed} (dL/d root, shaped like {@code root}) through the graph behind root. */
     static void backward(Tensor root, Tensor seed) {
+        Profiler.backwardPass();
         List<Tensor> order = topologicalOrder(root);
         try (Scope ignored = noGrad(); Backprop pass = Backprop.begin()) {
             root.accumulateGrad(seed);

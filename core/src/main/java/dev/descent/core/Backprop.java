@@ -1,5 +1,6 @@
 package dev.descent.core;
 
+import dev.descent.core.profile.Profiler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,7 +58,7 @@ final class Backprop implements AutoCloseable {
         claimed.clear();
         try (MemoryScope scope = grad.backend().scope()) {
             temps = scope;
-            op.backward(grad);
+            Profiler.backward(op, grad);
             for (Tensor t : claimants) {
                 scope.keep(t.grad());
             }

@@ -3,6 +3,7 @@ package dev.descent.core.cpu;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.MemoryScopes;
 import dev.descent.core.MemoryUsage;
+import dev.descent.core.profile.Profiler;
 
 /**
  * Memory bookkeeping of the CPU backend, per thread: the open {@link MemoryScope}s and a ledger of bytes made and
@@ -43,6 +44,7 @@ final class CpuMemory {
     static Ledger made(CpuStorage storage) {
         Ledger ledger = LEDGER.get();
         ledger.made(4L * storage.size());
+        Profiler.allocated(4L * storage.size());
         SCOPES.get().adopt(storage);
         return ledger;
     }
