@@ -75,9 +75,10 @@ public final class Profile implements AutoCloseable {
         return row(kind, name, phase).map(ProfileRow::calls).orElse(0L);
     }
 
-    /** The recorded wall time: the sum of every op and phase row's self host time. */
+    /** The recorded wall time (the total of the outside-ops row, which is open whenever the profile records). */
     public long wallNanos() {
-        return nonKernelRows().mapToLong(ProfileRow::selfHostNanos).sum();
+        return rows().stream().filter(r -> r.kind() == EventKind.OUTSIDE).mapToLong(ProfileRow::totalHostNanos)
+                .sum();
     }
 
     /** Device time of all kernels (on the CPU: the wall time). */
