@@ -8,6 +8,7 @@ import dev.descent.train.data.GptTokenizer;
 import dev.descent.train.data.UnigramBaseline;
 import dev.descent.train.loop.RunReport;
 import dev.descent.train.loop.Sampler;
+import dev.descent.train.loop.StepProfile;
 import dev.descent.train.loop.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +34,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sample-tokens", defaultValue = "60", description = "Tokens to sample at the end (default ${DEFAULT-VALUE}).")
     int sampleTokens;
 
+    @Option(names = "--profile", description = "Profile the steps after the warm-up; print the table after the run "
+            + "and write it to profile.txt in the run directory.")
+    boolean profile;
+
+    @Option(names = "--profile-warmup", defaultValue = "1", description = "Steps left out of the profile's table "
+            + "(default ${DEFAULT-VALUE}).")
+    int profileWarmup;
+
     @Override
     public Integer call() throws IOException {
         TrainConfig config = options.resolve();
@@ -42,7 +51,16 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             trainer.resume(resume);
         }
+        StepProfile steps = profile ? StepProfile.afterWarmup(profileWarmup) : null;
+        if (steps != null) {
+            trainer.profile(steps);
+        }
         trainer.run(Integer.MAX_VALUE);
+        if (steps != null) {
+            String report = steps.report();
+            System.out.printf(Locale.ROOT, "%n%s", report);
+            Files.writeString(config.out().resolve("profile.txt"), report);
+        }
         Dataset dataset = Dataset.open(config.data());
         double baseline = UnigramBaseline.crossEntropy(dataset.trainingShards(), dataset.validationShard(),
                 GptTokenizer.VOCAB_SIZE);
@@ -63,8 +81,9 @@ public final class TrainCommand implements Callable<Integer> {
         extra.put("sample", sample);
         RunReport.write(config.out(), trainer.history(), extra);
         System.out.printf(Locale.ROOT, "sample (temperature 0.8, top-k 40):%n%s%n%n", sample.strip());
-        System.out.printf(Locale.ROOT, "wrote %s, %s and the checkpoint %s%n", config.out().resolve("loss.png"),
-                config.out().resolve("summary.json"), trainer.checkpointDir());
+        System.out.printf(Locale.ROOT, "wrote %s, %s%s and the checkpoint %s%n", config.out().resolve("loss.png"),
+                config.out().resolve("summary.json"), profile ? ", " + config.out().resolve("profile.txt") : "",
+                trainer.checkpointDir());
         return 0;
     }
 

@@ -6,6 +6,8 @@ import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
+import dev.descent.core.profile.Profiler;
+import dev.descent.core.profile.Span;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.optim.AdamW;
 import dev.descent.optim.GradAccumulation;
@@ -46,6 +48,7 @@ public final class Trainer {
     private DataLoader train;
     private DataLoader validation;
     private int nextStep;
+    private StepProfile profile = StepProfile.off();
     /** Bytes the backend held before this trainer made anything (other work on the device or thread). */
     private final long memoryBaseline;
 
@@ -103,6 +106,11 @@ public final class Trainer {
         return config.out().resolve("checkpoint");
     }
 
+    /** Profiles the steps of {@link #run} (see {@link StepProfile}). */
+    public void profile(StepProfile stepProfile) {
+        this.profile = stepProfile;
+    }
+
     /** Continues from the checkpoint in {@code dir}; refuses one made with a different model or batch shape. */
     public void resume(Path dir) throws IOException {
         TrainState saved = Checkpoint.readState(dir);
@@ -132,7 +140,13 @@ public final class Trainer {
         int first = nextStep;
         int last = (int) Math.min(config.steps(), (long) first + stopAfter);
         for (int step = first; step < last; step++) {
-            StepLog log = step(step);
+            StepLog log;
+            profile.beforeStep();
+            try {
+                log = step(step);
+            } finally {
+                profile.afterStep();
+            }
             history.add(log);
             progress.line(format(log));
             nextStep = step + 1;
@@ -167,13 +181,18 @@ public final class Trainer {
             DataLoader.Batch b = train.next();
             return model.loss(ids(b.inputs(), b), ids(b.targets(), b));
         });
-        double norm = GradClip.clipGradNorm(model.parameters(), config.gradClip());
+        double norm;
+        try (Span clip = Profiler.phase("clip")) {
+            norm = GradClip.clipGradNorm(model.parameters(), config.gradClip());
+        }
         if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
             throw new NonFiniteException(String.format(Locale.ROOT, "step %d: loss %s, gradient norm %s; stopping. "
                     + "The last good checkpoint is in %s", step, loss, norm, checkpointDir()));
         }
         double lr = schedule.apply(optimizer, step);
-        optimizer.step();
+        try (Span update = Profiler.phase("optimizer")) {
+            optimizer.step();
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double tokensPerSecond = accumulation * (double) config.microBatch() * config.seqLen() / seconds;
         Double val = config.evalEvery() > 0 && ((step + 1) % config.evalEvery() == 0 || step + 1 == config.steps())
@@ -196,7 +215,7 @@ public final class Trainer {
         validation.seek(new DataLoader.Position(0, 0));
         model.eval();
         double sum = 0;
-        try (Autograd.Scope ignored = Autograd.noGrad()) {
+        try (Autograd.Scope ignored = Autograd.noGrad(); Span phase = Profiler.phase("validation")) {
             for (int i = 0; i < config.evalBatches(); i++) {
                 try (MemoryScope batch = backend.scope()) {
                     DataLoader.Batch b = validation.next();

@@ -1,0 +1,49 @@
+package dev.descent.train.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.descent.core.Backends;
+import dev.descent.core.profile.EventKind;
+import dev.descent.core.profile.Profile;
+import dev.descent.core.profile.ProfileRow;
+import dev.descent.core.profile.Profiler;
+import dev.descent.train.TrainConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code train --profile} on the CPU: the warm-up step apart, micro-steps and phases counted per step. */
+class StepProfileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theStepsAfterTheWarmupAreProfiledWithTheirMicroStepsAndPhases() throws IOException {
+        TrainConfig c = TrainFixtures.memoryCheck(TrainFixtures.learnableShards(dir, 2048), dir.resolve("run"), "cpu");
+        int microBatches = (int) (c.totalBatchTokens() / ((long) c.microBatch() * c.seqLen()));
+        Trainer trainer = new Trainer(c, Backends.cpu(), "cpu", new PrintStream(new ByteArrayOutputStream()));
+        StepProfile steps = StepProfile.afterWarmup(1);
+        trainer.profile(steps);
+        trainer.run(Integer.MAX_VALUE);
+
+        assertThat(Profiler.isOn()).as("nothing records after the run").isFalse();
+        Profile warmup = steps.warmup();
+        Profile steady = steps.steady();
+        int steadySteps = c.steps() - 1;
+        assertThat(warmup.microSteps()).isEqualTo(microBatches);
+        assertThat(steady.microSteps()).isEqualTo(steadySteps * microBatches);
+        assertThat(steady.calls(EventKind.OP, "linearCrossEntropy", Profiler.FORWARD))
+                .isEqualTo((long) steadySteps * microBatches);
+        assertThat(steady.calls(EventKind.PHASE, "clip", "clip")).isEqualTo(steadySteps);
+        assertThat(steady.calls(EventKind.PHASE, "optimizer", "optimizer")).isEqualTo(steadySteps);
+        assertThat(steady.rows()).filteredOn(r -> r.kind() == EventKind.OP && r.phase().equals("optimizer"))
+                .as("AdamW's updates are ops of the optimizer phase").isNotEmpty();
+        long self = steady.rows().stream().mapToLong(ProfileRow::selfHostNanos).sum();
+        assertThat(self).isEqualTo(steady.wallNanos());
+        assertThat(steps.report()).startsWith("warm-up (1 step, not in the table below)")
+                .contains("profile of " + steadySteps + " step", "Self host time total");
+    }
+}
