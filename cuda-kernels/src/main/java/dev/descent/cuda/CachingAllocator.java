@@ -1,5 +1,7 @@
 package dev.descent.cuda;
 
+import dev.descent.core.profile.Counter;
+import dev.descent.core.profile.Profiler;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -70,6 +72,7 @@ public final class CachingAllocator {
         } else {
             address = fromDevice(bytes, cls);
         }
+        Profiler.allocated(cls);
         liveBytes += cls;
         liveBuffers++;
         peakLiveBytes = Math.max(peakLiveBytes, liveBytes);
@@ -92,6 +95,7 @@ public final class CachingAllocator {
             throw outOfMemory(bytes, cls, "the device has no free block that large");
         }
         deviceAllocations++;
+        Profiler.count(Counter.ALLOCATOR_MISSES, 1);
         return address;
     }
 

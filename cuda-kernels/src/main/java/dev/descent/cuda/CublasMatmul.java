@@ -1,5 +1,8 @@
 package dev.descent.cuda;
 
+import dev.descent.core.profile.Profiler;
+import dev.descent.core.profile.Span;
+import java.util.List;
 import jcuda.Pointer;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
@@ -59,9 +62,13 @@ final class CublasMatmul {
         int opB = transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
-        int status = JCublas2.cublasSgemmStridedBatched(handle, opB, opA, n, m, k, ONE,
-                DriverMemory.pointer(CudaDevice.address(b)), ldb, strideB, DriverMemory.pointer(CudaDevice.address(a)),
-                lda, strideA, ZERO, DriverMemory.pointer(CudaDevice.address(c)), n, strideC, batch);
+        int status;
+        try (Span kernel = Profiler.kernel("cublasSgemmStridedBatched", List.of(), device.clock())) {
+            status = JCublas2.cublasSgemmStridedBatched(handle, opB, opA, n, m, k, ONE,
+                    DriverMemory.pointer(CudaDevice.address(b)), ldb, strideB,
+                    DriverMemory.pointer(CudaDevice.address(a)), lda, strideA, ZERO,
+                    DriverMemory.pointer(CudaDevice.address(c)), n, strideC, batch);
+        }
         if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
             throw new CudaCallException("cublasSgemmStridedBatched (M " + m + ", N " + n + ", K " + k + ", batch "
                     + batch + ", transA " + transA + ", transB " + transB + ") failed: " + cublasStatus.stringFor(status));

@@ -14,6 +14,9 @@ import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import dev.descent.core.Tensor;
+import dev.descent.core.profile.Counter;
+import dev.descent.core.profile.Profiler;
+import dev.descent.core.profile.Span;
 import java.util.List;
 import jcuda.NativePointerObject;
 import jcuda.Pointer;
@@ -39,6 +42,7 @@ final class CudaDevice {
     final CachingAllocator allocator;
     private final KernelModules modules;
     private final boolean syncEveryLaunch;
+    private final CudaEventClock clock;
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
     private volatile String lastLaunch = "none yet";
 
@@ -51,6 +55,7 @@ final class CudaDevice {
         this.allocator = allocator;
         this.modules = modules;
         this.syncEveryLaunch = syncEveryLaunch;
+        this.clock = new CudaEventClock(stream);
         current.set(true);
     }
 
@@ -98,11 +103,14 @@ final class CudaDevice {
         }
         String what = spec.name() + (defines.isEmpty() ? "" : " " + defines) + " " + shape;
         lastLaunch = what;
-        int result = cuLaunchKernel(fn, shape.gridX(), shape.gridY(), shape.gridZ(), shape.blockX(), shape.blockY(),
-                shape.blockZ(), 0, stream, Pointer.to(params), null);
+        int result;
+        try (Span kernel = Profiler.kernel(spec.name(), defines, clock)) {
+            result = cuLaunchKernel(fn, shape.gridX(), shape.gridY(), shape.gridZ(), shape.blockX(), shape.blockY(),
+                    shape.blockZ(), 0, stream, Pointer.to(params), null);
+        }
         CudaErrors.check(result, "launching " + what, "");
         if (syncEveryLaunch) {
-            CudaErrors.check(cuStreamSynchronize(stream), "kernel " + what, "");
+            waitForStream("kernel " + what, "");
         }
     }
 
@@ -143,6 +151,7 @@ final class CudaDevice {
             return;
         }
         bind();
+        Profiler.count(Counter.SYNCS, 1);
         CudaErrors.check(cuMemcpyHtoD(DriverMemory.pointer(dst.address()), Pointer.to(src), 4L * src.length),
                 "cuMemcpyHtoD", afterLaunch());
     }
@@ -166,7 +175,7 @@ final class CudaDevice {
             return;
         }
         bind();
-        CudaErrors.check(cuStreamSynchronize(stream), "cuStreamSynchronize", afterLaunch());
+        waitForStream("cuStreamSynchronize", afterLaunch());
         CudaErrors.check(cuMemcpyDtoH(host, DriverMemory.pointer(src.address() + byteOffset), bytes), "cuMemcpyDtoH",
                 afterLaunch());
     }
@@ -177,8 +186,10 @@ final class CudaDevice {
             return;
         }
         bind();
-        CudaErrors.check(cuMemcpyDtoDAsync(DriverMemory.pointer(dst.address()), DriverMemory.pointer(src.address()),
-                bytes, stream), "cuMemcpyDtoDAsync", afterLaunch());
+        try (Span kernel = Profiler.kernel("[memcpy DtoD]", List.of(), clock)) {
+            CudaErrors.check(cuMemcpyDtoDAsync(DriverMemory.pointer(dst.address()),
+                    DriverMemory.pointer(src.address()), bytes, stream), "cuMemcpyDtoDAsync", afterLaunch());
+        }
     }
 
     /** Sets {@code count} 32-bit words of {@code dst} to {@code value}, on the stream. */
@@ -187,19 +198,33 @@ final class CudaDevice {
             return;
         }
         bind();
-        CudaErrors.check(cuMemsetD32Async(DriverMemory.pointer(dst.address()), value, count, stream),
-                "cuMemsetD32Async", afterLaunch());
+        try (Span kernel = Profiler.kernel("[memset]", List.of(), clock)) {
+            CudaErrors.check(cuMemsetD32Async(DriverMemory.pointer(dst.address()), value, count, stream),
+                    "cuMemsetD32Async", afterLaunch());
+        }
     }
 
     /** Waits for every queued kernel and copy; reports an asynchronous error with the last launch. */
     void synchronize() {
         bind();
-        CudaErrors.check(cuStreamSynchronize(stream), "cuStreamSynchronize", afterLaunch());
+        waitForStream("cuStreamSynchronize", afterLaunch());
+    }
+
+    /** The host waits for the stream: a synchronisation, counted by the profiler. */
+    private void waitForStream(String call, String context) {
+        Profiler.count(Counter.SYNCS, 1);
+        CudaErrors.check(cuStreamSynchronize(stream), call, context);
+    }
+
+    /** The profiler's clock on this device's stream. */
+    CudaEventClock clock() {
+        return clock;
     }
 
     /** Waits for the stream, frees cached memory, destroys the stream and releases the primary context. */
     void close() {
         synchronize();
+        clock.close();
         allocator.emptyCache();
         CudaErrors.check(cuStreamDestroy(stream), "cuStreamDestroy", "");
         CudaErrors.check(cuDevicePrimaryCtxRelease(device), "cuDevicePrimaryCtxRelease", "");

@@ -5,6 +5,8 @@ import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemGetInfo;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
+import dev.descent.core.profile.Counter;
+import dev.descent.core.profile.Profiler;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
@@ -43,6 +45,7 @@ final class DriverMemory implements DeviceMemory {
     /** Waits for queued work first: a kernel still running may use the block. */
     @Override
     public void free(long address) {
+        Profiler.count(Counter.SYNCS, 1);
         CudaErrors.check(cuStreamSynchronize(stream), "cuStreamSynchronize before cuMemFree", "");
         CudaErrors.check(cuMemFree(pointer(address)), "cuMemFree", "");
     }

@@ -2,6 +2,7 @@ package dev.descent.core.profile;
 
 import dev.descent.core.Op;
 import dev.descent.core.Tensor;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -100,8 +101,14 @@ public final class Profiler {
      * kernel on the device. Counts a {@link Counter#LAUNCHES launch}.
      */
     public static Span kernel(String name, DeviceClock deviceClock) {
+        return kernel(name, List.of(), deviceClock);
+    }
+
+    /** A launch of a kernel compiled with the macros {@code variant} (a tile configuration): a row of its own. */
+    public static Span kernel(String name, List<String> variant, DeviceClock deviceClock) {
         Recorder r = active;
-        return r == null || !r.records() ? Span.NONE : r.kernel(name, deviceClock);
+        return r == null || !r.records() ? Span.NONE
+                : r.kernel(variant.isEmpty() ? name : name + " " + String.join(" ", variant), deviceClock);
     }
 
     /** Counts {@code n} events of {@code counter}, charged to the innermost open op or phase. */
