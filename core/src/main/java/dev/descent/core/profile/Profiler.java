@@ -10,10 +10,11 @@ import java.util.function.LongSupplier;
  * host time, device time, self and total, and the launches, synchronisations and allocations behind them.
  *
  * <pre>{@code
- * try (Profile p = Profiler.start()) {
+ * Profile p = Profiler.start();
+ * try (p) {
  *     model.loss(x, y).backward();
  * }
- * System.out.println(p.table());       // or p.rows()
+ * System.out.println(p.table());       // or p.rows(), p.calls(..), p.microSteps()
  * }</pre>
  *
  * The engine and the backends call the hooks below. With no profile running each hook is one read of a static
