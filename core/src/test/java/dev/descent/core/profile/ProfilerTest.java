@@ -8,6 +8,7 @@ import dev.descent.core.Op;
 import dev.descent.core.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,30 +38,24 @@ class ProfilerTest {
 
     /**
      * y = x (a copy) that takes {@code before} ns, runs {@code nested} (which may record ops of its own), then
-     * takes {@code after} ns; its backward takes {@code backwardNanos} and passes g on.
+     * takes {@code after} ns; its backward is {@code backward}.
      */
-    private final class Timed implements Op {
+    private static final class Timed implements Op {
         private final String name;
         private final Tensor x;
-        private final long before;
-        private final Runnable nested;
-        private final long after;
-        private final long backwardNanos;
+        private final Runnable forward;
+        private final Consumer<Tensor> backward;
 
-        Timed(String name, Tensor x, long before, Runnable nested, long after, long backwardNanos) {
+        Timed(String name, Tensor x, Runnable forward, Consumer<Tensor> backward) {
             this.name = name;
             this.x = x;
-            this.before = before;
-            this.nested = nested;
-            this.after = after;
-            this.backwardNanos = backwardNanos;
+            this.forward = forward;
+            this.backward = backward;
         }
 
         @Override
         public Tensor forward() {
-            clock.advance(before);
-            nested.run();
-            clock.advance(after);
+            forward.run();
             return x.detach().copy();
         }
 
@@ -71,8 +66,7 @@ class ProfilerTest {
 
         @Override
         public void backward(Tensor g) {
-            clock.advance(backwardNanos);
-            x.accumulateGrad(g);
+            backward.accept(g);
         }
 
         @Override
@@ -81,8 +75,21 @@ class ProfilerTest {
         }
     }
 
+    /** An op that takes {@code before} ns, runs {@code nested}, takes {@code after} ns; backward passes g on. */
+    private Tensor record(String name, Tensor x, long before, Runnable nested, long after) {
+        return record(name, x, () -> {
+            clock.advance(before);
+            nested.run();
+            clock.advance(after);
+        }, x::accumulateGrad);
+    }
+
+    private static Tensor record(String name, Tensor x, Runnable forward, Consumer<Tensor> backward) {
+        return Autograd.record(new Timed(name, x, forward, backward));
+    }
+
     private Tensor timed(String name, Tensor x, long nanos) {
-        return Autograd.record(new Timed(name, x, nanos, () -> { }, 0, 0));
+        return record(name, x, nanos, () -> { }, 0);
     }
 
     private Profile start() {
@@ -106,7 +113,7 @@ class ProfilerTest {
         Tensor x = Tensor.ones(2);
         Profile p = start();
         clock.advance(5);
-        Autograd.record(new Timed("fused", x, 100, () -> timed("inner", x, 30), 20, 0));
+        record("fused", x, 100, () -> timed("inner", x, 30), 20);
         clock.advance(7);
         p.close();
 
@@ -127,7 +134,7 @@ class ProfilerTest {
     void anOpNestedInItselfCountsItsTotalOnce() {
         Tensor x = Tensor.ones(2);
         Profile p = start();
-        Autograd.record(new Timed("block", x, 10, () -> timed("block", x, 4), 0, 0));
+        record("block", x, 10, () -> timed("block", x, 4), 0);
         p.close();
 
         ProfileRow block = row(p, EventKind.OP, "block", Profiler.FORWARD);
@@ -140,29 +147,13 @@ class ProfilerTest {
     void backwardIsReportedApartFromForwardWithTheOpsItCallsInTheBackwardPhase() {
         Tensor x = Tensor.ones(2).requiresGrad(true);
         Profile p = start();
-        Tensor y = Autograd.record(new Timed("outer", x, 10, () -> { }, 0, 50));
-        Tensor z = Autograd.record(new Op() {
-            @Override
-            public Tensor forward() {
-                clock.advance(3);
-                return y.detach().copy();
-            }
-
-            @Override
-            public List<Tensor> inputs() {
-                return List.of(y);
-            }
-
-            @Override
-            public void backward(Tensor g) {
-                clock.advance(8);
-                y.accumulateGrad(timed("helper", g, 6));
-            }
-
-            @Override
-            public String name() {
-                return "caller";
-            }
+        Tensor y = record("outer", x, () -> clock.advance(10), g -> {
+            clock.advance(50);
+            x.accumulateGrad(g);
+        });
+        Tensor z = record("caller", y, () -> clock.advance(3), g -> {
+            clock.advance(8);
+            y.accumulateGrad(timed("helper", g, 6));
         });
         z.sum().backward();
         p.close();
@@ -182,33 +173,15 @@ class ProfilerTest {
         Tensor x = Tensor.ones(2).requiresGrad(true);
         Profile p = start();
         for (int step = 0; step < 3; step++) {
-            Tensor y = Autograd.record(new Op() {
-                @Override
-                public Tensor forward() {
-                    return x.detach().copy();
+            // backward recomputes and backpropagates inside itself, like a checkpointed block
+            Tensor y = record("checkpoint", x, () -> { }, g -> {
+                Tensor xd = x.detach().requiresGrad(true);
+                Tensor recomputed;
+                try (Autograd.Scope ignored = Autograd.enableGrad()) {
+                    recomputed = timed("recomputed", xd, 1);
                 }
-
-                @Override
-                public List<Tensor> inputs() {
-                    return List.of(x);
-                }
-
-                @Override
-                public void backward(Tensor g) {
-                    // recompute and backpropagate inside this backward, like a checkpointed block
-                    Tensor xd = x.detach().requiresGrad(true);
-                    Tensor recomputed;
-                    try (Autograd.Scope ignored = Autograd.enableGrad()) {
-                        recomputed = timed("recomputed", xd, 1);
-                    }
-                    recomputed.backward(g);
-                    x.accumulateGrad(xd.grad());
-                }
-
-                @Override
-                public String name() {
-                    return "checkpoint";
-                }
+                recomputed.backward(g);
+                x.accumulateGrad(xd.grad());
             });
             y.sum().backward();
         }
@@ -287,7 +260,7 @@ class ProfilerTest {
             }
         };
         Profile p = start();
-        Autograd.record(new Timed("outer", x, 1, () -> Autograd.record(new Timed("inner", x, 1, launchTwo, 0, 0)), 0, 0));
+        record("outer", x, 1, () -> record("inner", x, 1, launchTwo, 0), 0);
         try (Span k = Profiler.kernel("fill", device)) {
             device.deviceNow += 200;
         }
@@ -316,7 +289,7 @@ class ProfilerTest {
     void countersAreChargedToTheInnermostOpAndTheCpuCountsTheBytesItAllocates() {
         Tensor x = Tensor.ones(2, 3);
         Profile p = start();
-        Autograd.record(new Timed("syncing", x, 1, () -> Profiler.count(Counter.SYNCS, 2), 0, 0));
+        record("syncing", x, 1, () -> Profiler.count(Counter.SYNCS, 2), 0);
         x.add(x);
         p.close();
         assertThat(row(p, EventKind.OP, "syncing", Profiler.FORWARD).count(Counter.SYNCS)).isEqualTo(2);
