@@ -59,7 +59,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (steps != null) {
             String report = steps.report();
             System.out.printf(Locale.ROOT, "%n%s", report);
-            Files.writeString(config.out().resolve("profile.txt"), report);
+            Files.writeString(Files.createDirectories(config.out()).resolve("profile.txt"), report);
         }
         Dataset dataset = Dataset.open(config.data());
         double baseline = UnigramBaseline.crossEntropy(dataset.trainingShards(), dataset.validationShard(),
