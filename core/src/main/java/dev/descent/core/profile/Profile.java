@@ -3,6 +3,7 @@ package dev.descent.core.profile;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * One profiling session: it records from {@link Profiler#start()} until {@link #close()}, and can
@@ -60,7 +61,8 @@ public final class Profile implements AutoCloseable {
         Comparator<ProfileRow> kernelsLast = Comparator.comparing(r -> r.kind() == EventKind.KERNEL);
         return recorder.rows().stream()
                 .sorted(kernelsLast.thenComparing(Comparator.comparingLong(ProfileRow::selfDeviceNanos)
-                        .thenComparingLong(ProfileRow::selfHostNanos).reversed()))
+                                .thenComparingLong(ProfileRow::selfHostNanos).reversed())
+                        .thenComparing(ProfileRow::name).thenComparing(ProfileRow::phase))
                 .toList();
     }
 
@@ -113,7 +115,7 @@ public final class Profile implements AutoCloseable {
         return new ProfileTable(this).format(maxRows);
     }
 
-    private java.util.stream.Stream<ProfileRow> nonKernelRows() {
+    private Stream<ProfileRow> nonKernelRows() {
         return rows().stream().filter(r -> r.kind() != EventKind.KERNEL);
     }
 
