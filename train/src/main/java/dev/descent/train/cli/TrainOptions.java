@@ -29,8 +29,9 @@ public final class TrainOptions {
                     return null;
                 }
             };
-            command.addOption(OptionSpec.builder("--" + s.flag()).type(Settings.boxed(s.type())).description(s.help())
-                    .hasInitialValue(false).setter(record).build());
+            command.addOption(OptionSpec.builder("--" + s.flag()).type(Settings.boxed(s.type()))
+                    .paramLabel("<" + s.name() + ">").description(s.help()).hasInitialValue(false).setter(record)
+                    .build());
         }
     }
 
