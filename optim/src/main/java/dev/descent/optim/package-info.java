@@ -12,8 +12,7 @@
  *       {@link dev.descent.optim.AdamW} (decoupled decay θ ← θ·(1 − γλ) first). Each class carries its update
  *       formula in its Javadoc and above the line that computes it.</li>
  *   <li>{@link dev.descent.optim.LrSchedule}: constant, step decay, warmup + cosine (build-nanogpt / llm.c),
- *       PyTorch's LinearLR, CosineAnnealingLR (oscillates past T_max) and SequentialLR;
- *       {@link dev.descent.optim.ScheduleChart} draws any of them to a PNG.</li>
+ *       PyTorch's LinearLR, CosineAnnealingLR (oscillates past T_max) and SequentialLR.</li>
  *   <li>{@link dev.descent.optim.GradClip#clipGradNorm} and {@link dev.descent.optim.GradAccumulation}.</li>
  * </ul>
  *
