@@ -7,7 +7,6 @@ import dev.descent.lessons.Objective;
 import dev.descent.lessons.Plot;
 import dev.descent.optim.Adam;
 import dev.descent.optim.LrSchedule;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.WarmupCosineLr;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -91,7 +90,7 @@ public final class Main {
     static Run train(Regression problem, long warmup) {
         LrSchedule schedule = new WarmupCosineLr(MAX_LR, MIN_LR, warmup, STEPS);
         Tensor w = Tensor.zeros(Regression.FEATURES).requiresGrad(true);
-        Adam adam = new Adam(ParamGroup.single(List.of(w)), MAX_LR, 0.9, BETA2, 1e-8, 0, false);
+        Adam adam = new Adam(List.of(w)).lr(MAX_LR).betas(0.9, BETA2);
         double[] losses = new double[STEPS + 1];
         float[] afterStep1 = null;
         for (int t = 0; t < STEPS; t++) {

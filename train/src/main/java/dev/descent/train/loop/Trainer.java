@@ -65,7 +65,8 @@ public final class Trainer {
         this.memoryBaseline = backend.memory().liveBytes();
         this.model = build(config, rng, backend);
         TrainConfig.Optimization o = config.optimization();
-        this.optimizer = new AdamW(decayGroups(model), o.maxLr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(), false);
+        this.optimizer = new AdamW(decayGroups(model)).lr(o.maxLr()).betas(o.beta1(), o.beta2()).eps(o.eps())
+                .weightDecay(o.weightDecay());
         this.schedule = LrSchedule.warmupCosine(o.maxLr(), o.minLr(), o.warmupSteps(), o.steps());
         TrainConfig.Batch b = config.batch();
         this.accumulation = GradAccumulation.accumulationSteps(b.totalBatchTokens(), b.microBatch(), b.seqLen());
@@ -83,13 +84,13 @@ public final class Trainer {
     }
 
     /** Weight decay on matrices (embeddings, Linear weights) only; biases and LayerNorm parameters get none. */
-    private static List<ParamGroup> decayGroups(GPT model) {
+    private static ParamGroup[] decayGroups(GPT model) {
         List<Tensor> decay = new ArrayList<>();
         List<Tensor> noDecay = new ArrayList<>();
         for (Tensor p : model.parameters()) {
             (p.rank() >= 2 ? decay : noDecay).add(p);
         }
-        return List.of(ParamGroup.of(decay), ParamGroup.of(noDecay).withWeightDecay(0));
+        return new ParamGroup[] {ParamGroup.of(decay), ParamGroup.of(noDecay).withWeightDecay(0)};
     }
 
     public GPT model() {
