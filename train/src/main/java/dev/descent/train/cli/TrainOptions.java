@@ -22,7 +22,7 @@ public final class TrainOptions {
     @Spec(Spec.Target.MIXEE)
     void addSettingOptions(CommandSpec command) {
         for (Settings.Spec s : Settings.all()) {
-            ISetter record = new ISetter() {
+            ISetter store = new ISetter() {
                 @Override
                 public <T> T set(T value) {
                     overrides.put(s.name(), value);
@@ -30,7 +30,7 @@ public final class TrainOptions {
                 }
             };
             command.addOption(OptionSpec.builder("--" + s.flag()).type(Settings.boxed(s.type()))
-                    .paramLabel("<" + s.name() + ">").description(s.help()).hasInitialValue(false).setter(record)
+                    .paramLabel("<" + s.name() + ">").description(s.help()).hasInitialValue(false).setter(store)
                     .build());
         }
     }
