@@ -5,7 +5,6 @@ import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.LessonFolder;
 import dev.descent.lessons.Plot;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.SGD;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,7 +61,7 @@ public final class Main {
     /** The same update, done by the framework's optimizer: plain SGD, no momentum, no weight decay. */
     static Function<List<Tensor>, Runnable> sgdUpdate(float lr) {
         return params -> {
-            SGD sgd = new SGD(ParamGroup.single(params), lr, 0, 0, false, 0);
+            SGD sgd = new SGD(params).lr(lr);
             return () -> {
                 sgd.step();
                 sgd.zeroGrad();

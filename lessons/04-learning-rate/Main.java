@@ -4,7 +4,6 @@ import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.LessonFolder;
 import dev.descent.lessons.Plot;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.SGD;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,7 +89,7 @@ public final class Main {
     /** Runs {@code steps} updates of SGD on the full data from w = 0; returns L(w_t) − L(w*) for t = 0..steps. */
     static double[] excessLossCurve(Problem problem, double lr, int steps) {
         Tensor w = Tensor.zeros(2, 1).requiresGrad(true);
-        SGD sgd = new SGD(ParamGroup.single(List.of(w)), lr, 0, 0, false, 0);
+        SGD sgd = new SGD(List.of(w)).lr(lr);
         double[] curve = new double[steps + 1];
         for (int t = 0; t <= steps; t++) {
             curve[t] = problem.excessLoss(w.toArray());

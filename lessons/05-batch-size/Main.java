@@ -4,7 +4,6 @@ import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.LessonFolder;
 import dev.descent.lessons.Plot;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.SGD;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -130,7 +129,7 @@ public final class Main {
     static Curve train(Regression data, int batchSize, Sampling sampling, int updates, int recordEvery, long seed) {
         Supplier<int[]> batches = sampling.batches(new Rng(seed), data.examples(), batchSize);
         Tensor w = Tensor.zeros(data.features(), 1).requiresGrad(true);
-        SGD sgd = new SGD(ParamGroup.single(List.of(w)), LR, 0, 0, false, 0);
+        SGD sgd = new SGD(List.of(w)).lr(LR);
         int records = updates / recordEvery + 1;
         double[] seen = new double[records];
         double[] steps = new double[records];

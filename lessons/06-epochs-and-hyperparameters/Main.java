@@ -6,7 +6,6 @@ import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.LessonFolder;
 import dev.descent.lessons.Plot;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.SGD;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,7 +114,7 @@ public final class Main {
         Rng shuffles = new Rng(SHUFFLE_SEED);
         Split train = data.train();
         Tensor w = Tensor.zeros(DEGREE + 1, 1).requiresGrad(true);
-        SGD sgd = new SGD(ParamGroup.single(List.of(w)), lr, 0, 0, false, 0);
+        SGD sgd = new SGD(List.of(w)).lr(lr);
         double[] trainLoss = new double[epochs + 1];
         double[] validationLoss = new double[epochs + 1];
         float[][] weights = new float[epochs + 1][];

@@ -55,7 +55,7 @@ public final class Main {
 
     /** The same run with the framework's optimizer: {@code SGD(lr, momentum μ, dampening 0, nesterov, decay 0)}. */
     static List<float[]> optimSgd(Objective f, float[] start, float lr, float mu, boolean nesterov, int steps) {
-        return f.descend(start, groups -> new SGD(groups, lr, mu, 0, nesterov, 0), steps);
+        return f.descend(start, params -> new SGD(params).lr(lr).momentum(mu).nesterov(nesterov), steps);
     }
 
     /**

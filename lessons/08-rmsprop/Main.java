@@ -73,7 +73,7 @@ public final class Main {
 
     /** The framework's {@code RMSProp(lr, alpha, eps, weightDecay 0, momentum 0, centered false)}. */
     static List<float[]> optimRmsProp(Objective f, float[] start, double lr, double alpha, double eps, int steps) {
-        return f.descend(start, groups -> new RMSProp(groups, lr, alpha, eps, 0, 0, false), steps);
+        return f.descend(start, params -> new RMSProp(params).lr(lr).alpha(alpha).eps(eps), steps);
     }
 
     /** |θ_t,i − θ_{t−1},i|: the size of step t in coordinate i. */

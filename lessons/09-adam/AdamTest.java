@@ -59,11 +59,11 @@ class AdamTest {
     @Test
     void adamReachesTheMinimumAcrossATenfoldRangeOfRates() {
         int sgd = Main.VALLEY.stepsToStayBelow(Main.VALLEY.descend(Main.VALLEY_START,
-                groups -> new SGD(groups, 0.019, 0, 0, false, 0), 600), Main.TOLERANCE);
+                params -> new SGD(params).lr(0.019), 600), Main.TOLERANCE);
         assertThat(sgd).isPositive();
         for (double lr : new double[] {0.1, 0.3, 1.0}) {
             int adam = Main.VALLEY.stepsToStayBelow(Main.VALLEY.descend(Main.VALLEY_START,
-                    groups -> new Adam(groups, lr, Main.BETA1, Main.BETA2, Main.EPS, 0, false), 600), Main.TOLERANCE);
+                    params -> new Adam(params).lr(lr).betas(Main.BETA1, Main.BETA2).eps(Main.EPS), 600), Main.TOLERANCE);
             assertThat(adam).as("lr %s", lr).isPositive().isLessThan(sgd);
         }
     }

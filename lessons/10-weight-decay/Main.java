@@ -129,15 +129,17 @@ public final class Main {
     }
 
     static List<float[]> optimSgd(double lr, double lambda, int steps) {
-        return LOSS.descend(START, groups -> new SGD(groups, lr, 0, 0, false, lambda), steps);
+        return LOSS.descend(START, params -> new SGD(params).lr(lr).weightDecay(lambda), steps);
     }
 
     static List<float[]> optimAdam(double lr, double lambda, int steps) {
-        return LOSS.descend(START, groups -> new Adam(groups, lr, BETA1, BETA2, EPS, lambda, false), steps);
+        return LOSS.descend(START, params -> new Adam(params).lr(lr).betas(BETA1, BETA2).eps(EPS).weightDecay(lambda),
+                steps);
     }
 
     static List<float[]> optimAdamW(double lr, double lambda, int steps) {
-        return LOSS.descend(START, groups -> new AdamW(groups, lr, BETA1, BETA2, EPS, lambda, false), steps);
+        return LOSS.descend(START, params -> new AdamW(params).lr(lr).betas(BETA1, BETA2).eps(EPS).weightDecay(lambda),
+                steps);
     }
 
     /** The minimum of f(w) + λ/2·Σw²: per weight hᵢcᵢ/(hᵢ + λ), so 0 for a weight the loss does not use. */

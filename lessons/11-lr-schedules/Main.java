@@ -7,8 +7,6 @@ import dev.descent.lessons.Objective;
 import dev.descent.lessons.Plot;
 import dev.descent.optim.Adam;
 import dev.descent.optim.LrSchedule;
-import dev.descent.optim.ParamGroup;
-import dev.descent.optim.ScheduleChart;
 import dev.descent.optim.WarmupCosineLr;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -92,7 +90,7 @@ public final class Main {
     static Run train(Regression problem, long warmup) {
         LrSchedule schedule = new WarmupCosineLr(MAX_LR, MIN_LR, warmup, STEPS);
         Tensor w = Tensor.zeros(Regression.FEATURES).requiresGrad(true);
-        Adam adam = new Adam(ParamGroup.single(List.of(w)), MAX_LR, 0.9, BETA2, 1e-8, 0, false);
+        Adam adam = new Adam(List.of(w)).lr(MAX_LR).betas(0.9, BETA2);
         double[] losses = new double[STEPS + 1];
         float[] afterStep1 = null;
         for (int t = 0; t < STEPS; t++) {
@@ -189,8 +187,13 @@ public final class Main {
                 smallestSpike, largestSpike, highestWarmRise, smallestGain);
 
         Path folder = LessonFolder.of("11-lr-schedules");
-        ScheduleChart.writePng(gpt2, 20000, "GPT-2 124M: warmup 715, cosine to 6e-5 at 19073",
-                folder.resolve("gpt2-schedule.png"), 800, 500);
+        double[] lrGpt2 = new double[20000];
+        for (int t = 0; t < lrGpt2.length; t++) {
+            lrGpt2[t] = gpt2.lr(t);
+        }
+        Plot.lines("GPT-2 124M: warmup 715, cosine to 6e-5 at 19073", "step", "learning rate")
+                .series("WarmupCosineLr", lrGpt2)
+                .save(folder.resolve("gpt2-schedule.png"));
         Plot.lines("Adam on the regression, peak lr 0.02", "step", "loss").logY()
                 .series("no warmup", none.losses())
                 .series(WARMUP + " warmup steps", warm.losses())

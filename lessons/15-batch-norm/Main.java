@@ -11,7 +11,6 @@ import dev.descent.nn.Sequential;
 import dev.descent.nn.layers.BatchNorm1d;
 import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.ReLU;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.SGD;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,7 +120,7 @@ public final class Main {
     static double[] train(boolean batchNorm, double lr, int steps, long seed) {
         Module net = deepMlp(DEPTH, WIDTH, batchNorm, seed);
         Tensor[] data = spirals(seed + 1, 32);
-        SGD sgd = new SGD(ParamGroup.single(net.parameters()), lr, 0.9, 0, false, 0);
+        SGD sgd = new SGD(net.parameters()).lr(lr).momentum(0.9);
         double[] losses = new double[steps];
         for (int t = 0; t < steps; t++) {
             sgd.zeroGrad();

@@ -11,7 +11,6 @@ import dev.descent.nn.Sequential;
 import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.ReLU;
 import dev.descent.optim.Adam;
-import dev.descent.optim.ParamGroup;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +100,7 @@ public final class Main {
     static double[] train(Kind kind, long seed, int steps) {
         Module model = build(kind, seed).model();
         Tensor[] data = surface(seed + 1);
-        Adam adam = new Adam(ParamGroup.single(model.parameters()), LR, 0.9, 0.999, 1e-8, 0, false);
+        Adam adam = new Adam(model.parameters()).lr(LR);
         double[] losses = new double[steps];
         for (int t = 0; t < steps; t++) {
             adam.zeroGrad();

@@ -10,7 +10,6 @@ import dev.descent.nn.Sequential;
 import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.Tanh;
 import dev.descent.optim.GradClip;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.SGD;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,7 +91,7 @@ public final class Main {
         Module net = new Sequential(new Linear(1, 32, rng), new Tanh(), new Linear(32, 32, rng), new Tanh(),
                 new Linear(32, 1, rng));
         Tensor[] data = sine(seed + 1);
-        SGD sgd = new SGD(ParamGroup.single(net.parameters()), LR, 0, 0, false, 0);
+        SGD sgd = new SGD(net.parameters()).lr(LR);
         double[] loss = new double[STEPS];
         double[] gradNorm = new double[STEPS];
         for (int t = 0; t < STEPS; t++) {

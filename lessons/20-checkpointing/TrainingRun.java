@@ -9,7 +9,6 @@ import dev.descent.nn.state.StateDict;
 import dev.descent.optim.AdamW;
 import dev.descent.optim.LrSchedule;
 import dev.descent.optim.OptimizerState;
-import dev.descent.optim.ParamGroup;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -55,7 +54,7 @@ final class TrainingRun {
         this.data = data;
         this.rng = new Rng(seed);
         this.model = new GPT(CONFIG, rng);
-        this.optimizer = new AdamW(ParamGroup.single(model.parameters()), SCHEDULE.lr(0), 0.9, 0.95, 1e-8, 0.1, false);
+        this.optimizer = new AdamW(model.parameters()).lr(SCHEDULE.lr(0)).betas(0.9, 0.95).weightDecay(0.1);
     }
 
     /** One optimizer step on the next batch; returns the batch's loss (before the update). */

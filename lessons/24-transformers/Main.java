@@ -12,7 +12,6 @@ import dev.descent.nn.gpt.GPT;
 import dev.descent.nn.gpt.GPTConfig;
 import dev.descent.nn.layers.CausalSelfAttention;
 import dev.descent.optim.Adam;
-import dev.descent.optim.ParamGroup;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -87,7 +86,7 @@ public final class Main {
     /** Trains on fresh random batches with Adam; returns the training loss of every step. */
     static double[] train(Module model, int steps, double lr, long seed) {
         Rng rng = new Rng(seed);
-        Adam adam = new Adam(ParamGroup.single(model.parameters()), lr, 0.9, 0.999, 1e-8, 0, false);
+        Adam adam = new Adam(model.parameters()).lr(lr);
         double[] losses = new double[steps];
         for (int s = 0; s < steps; s++) {
             adam.zeroGrad();

@@ -13,7 +13,6 @@ import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.ReLU;
 import dev.descent.nn.losses.TripletMarginLoss;
 import dev.descent.optim.Adam;
-import dev.descent.optim.ParamGroup;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -146,7 +145,7 @@ public final class Main {
         Clusters train = train();
         Clusters test = test();
         Module f = embedding(seed);
-        Adam adam = new Adam(ParamGroup.single(f.parameters()), 1e-2, 0.9, 0.999, 1e-8, 0, false);
+        Adam adam = new Adam(f.parameters()).lr(1e-2);
         TripletMarginLoss loss = new TripletMarginLoss(MARGIN, Reduction.MEAN);
         Rng rng = new Rng(seed + 1);
         double[] losses = new double[STEPS];

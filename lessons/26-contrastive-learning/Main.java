@@ -12,7 +12,6 @@ import dev.descent.nn.layers.ReLU;
 import dev.descent.nn.losses.InfoNCELoss;
 import dev.descent.nn.losses.NTXentLoss;
 import dev.descent.optim.Adam;
-import dev.descent.optim.ParamGroup;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -104,7 +103,7 @@ public final class Main {
     static Training train(float temperature, int steps, long seed) {
         Module encoder = encoder(seed);
         NTXentLoss loss = new NTXentLoss(temperature);
-        Adam adam = new Adam(ParamGroup.single(encoder.parameters()), LR, 0.9, 0.999, 1e-8, 0, false);
+        Adam adam = new Adam(encoder.parameters()).lr(LR);
         Rng rng = new Rng(seed + 1);
         double[] positive = new double[steps / 10 + 1];
         double[] negative = new double[steps / 10 + 1];

@@ -262,9 +262,11 @@ public final class Main {
             }
             Shard.write(data.resolve(Dataset.shardName(shard)), tokens);
         }
-        TrainConfig config = new TrainConfig("lesson-27", m.vocabSize(), m.contextLength(), m.layers(), m.heads(),
-                m.width(), 0f, batch, seq, 2L * batch * seq, 2, 1e-3, 1e-4, 1, 0.1, 0.9, 0.95, 1e-8, 1.0, 0, 2, 0, 27,
-                data, dir.resolve("run"), "cpu", "");
+        TrainConfig config = TrainConfig.tinyCpu()
+                .with(new TrainConfig.Model(m.vocabSize(), m.contextLength(), m.layers(), m.heads(), m.width(), 0f))
+                .with(new TrainConfig.Batch(batch, seq, 2L * batch * seq)).with("steps", 2).with("maxLr", 1e-3)
+                .with("minLr", 1e-4).with("warmupSteps", 1).with("evalEvery", 0).with("evalBatches", 2)
+                .with("checkpointEvery", 0).with("seed", 27).with("data", data).with("out", dir.resolve("run"));
         Trainer trainer = new Trainer(config, Backends.cpu(), "cpu", new PrintStream(OutputStream.nullOutputStream()));
         trainer.run(Integer.MAX_VALUE);
         return trainer.peakMemoryBytes();

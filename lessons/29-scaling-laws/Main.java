@@ -9,7 +9,6 @@ import dev.descent.lessons.LogLogPlot;
 import dev.descent.lessons.Plot;
 import dev.descent.optim.Adam;
 import dev.descent.optim.LrSchedule;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.SGD;
 import dev.descent.train.data.Corpora;
 import java.nio.file.Path;
@@ -121,7 +120,7 @@ public final class Main {
     static Run train(Corpus corpus, int width, Sweep sweep) {
         MlpLanguageModel model = new MlpLanguageModel(corpus.vocab(), CONTEXT, EMBEDDING, width,
                 new Rng(sweep.seed() * 1000 + width));
-        Adam adam = new Adam(ParamGroup.single(model.parameters()), sweep.lr(), 0.9, 0.99, 1e-8, 0, false);
+        Adam adam = new Adam(model.parameters()).lr(sweep.lr()).betas(0.9, 0.99);
         LrSchedule schedule = LrSchedule.warmupCosine(sweep.lr(), sweep.lr() / 10,
                 Math.max(1, sweep.steps() / 25), sweep.steps());
         Rng data = new Rng(sweep.seed());
@@ -216,7 +215,7 @@ public final class Main {
         Tensor ys = Tensor.fromArray(y, n);
         Tensor a = Tensor.zeros(1).requiresGrad(true);
         Tensor b = Tensor.zeros(1).requiresGrad(true);
-        SGD sgd = new SGD(ParamGroup.single(List.of(a, b)), 0.2, 0, 0, false, 0);
+        SGD sgd = new SGD(List.of(a, b)).lr(0.2);
         for (int step = 0; step < steps; step++) {
             sgd.zeroGrad();
             a.add(b.mul(xs)).sub(ys).pow(2).mean().backward();

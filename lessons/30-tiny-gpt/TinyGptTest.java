@@ -25,8 +25,10 @@ class TinyGptTest {
     void aFewStepsOnMobyDickLowerTheValidationLossFromUniform() throws IOException {
         Path data = dir.resolve("data");
         Dataset.write(data, Corpora.mobyDickChapters().subList(0, 12), 0.1, 1 << 14, new GptTokenizer());
-        TrainConfig c = new TrainConfig("lesson", 50257, 32, 1, 2, 32, 0f, 4, 32, 256, 8, 1e-2, 1e-3, 2, 0.1, 0.9,
-                0.95, 1e-8, 1.0, 0, 4, 0, 1337, data, dir.resolve("run"), "cpu", "");
+        TrainConfig c = TrainConfig.tinyCpu().with(new TrainConfig.Model(50257, 32, 1, 2, 32, 0f))
+                .with(new TrainConfig.Batch(4, 32, 256)).with("steps", 8).with("maxLr", 1e-2).with("minLr", 1e-3)
+                .with("warmupSteps", 2).with("evalEvery", 0).with("evalBatches", 4).with("checkpointEvery", 0)
+                .with("data", data).with("out", dir.resolve("run"));
         Trainer t = new Trainer(c, Backends.cpu(), "cpu", new PrintStream(new ByteArrayOutputStream()));
         double before = t.validationLoss();
         t.run(Integer.MAX_VALUE);
@@ -38,8 +40,9 @@ class TinyGptTest {
     @Test
     void theGtx1070TiRecipeIsGpt2SmallWith256AccumulationSteps() {
         TrainConfig c = TrainConfig.gpt2On1070Ti();
-        assertThat(GradAccumulation.accumulationSteps(c.totalBatchTokens(), c.microBatch(), c.seqLen())).isEqualTo(256);
-        assertThat(GPT.parameterCount(c.model())).isEqualTo(124_475_904L);
-        assertThat(c.model().withVocabSize(50257)).isEqualTo(dev.descent.nn.gpt.GPTConfig.gpt2Small());
+        TrainConfig.Batch b = c.batch();
+        assertThat(GradAccumulation.accumulationSteps(b.totalBatchTokens(), b.microBatch(), b.seqLen())).isEqualTo(256);
+        assertThat(GPT.parameterCount(c.model().gpt())).isEqualTo(124_475_904L);
+        assertThat(c.model().gpt().withVocabSize(50257)).isEqualTo(dev.descent.nn.gpt.GPTConfig.gpt2Small());
     }
 }

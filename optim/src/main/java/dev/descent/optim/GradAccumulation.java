@@ -90,7 +90,7 @@ public final class GradAccumulation {
     }
 
     /** One full optimizer step without clipping: zeroGrad, {@link #accumulate}, step. Returns the mean loss. */
-    public static double step(Optimizer optimizer, int microSteps, IntFunction<Tensor> microBatchLoss) {
+    public static double step(Optimizer<?> optimizer, int microSteps, IntFunction<Tensor> microBatchLoss) {
         optimizer.zeroGrad();
         double loss = accumulate(optimizer.params(), microSteps, microBatchLoss);
         optimizer.step();

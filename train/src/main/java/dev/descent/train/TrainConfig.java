@@ -8,22 +8,71 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything that defines a training run: the model's shape, the batch arithmetic, AdamW and its schedule, and
- * the bookkeeping. Two presets; every field can be overridden on the command line.
- *
- * @param totalBatchTokens tokens per optimizer step; {@code totalBatchTokens / (microBatch·seqLen)} micro-batches
- *                         are accumulated into each step
- * @param device           {@code cpu} or {@code cuda}
- * @param vramLimit        a hard cap on device memory such as {@code 8g}, or empty for none
+ * Everything that defines a training run, in four groups: the model's shape, the batch arithmetic, AdamW and its
+ * schedule, and the run's bookkeeping. Start from a preset and change what differs by name:
+ * <pre>{@code
+ * TrainConfig c = TrainConfig.tinyCpu().with("steps", 300).with("maxLr", 3e-3);   // --steps 300 --lr 3e-3
+ * TrainConfig wider = c.with(new TrainConfig.Model(50257, 64, 2, 2, 128, 0f));      // a whole group
+ * }</pre>
+ * Every field of a group is a {@link Setting}: the command line has an option for each (its help line is on the
+ * field), and the ones marked {@code identity} are recorded in a checkpoint. A new hyperparameter is one annotated
+ * field in its group and its value in the presets.
  */
-public record TrainConfig(String preset, int vocab, int context, int layers, int heads, int width, float dropout,
-                          int microBatch, int seqLen, long totalBatchTokens, int steps, double maxLr, double minLr,
-                          int warmupSteps, double weightDecay, double beta1, double beta2, double eps, double gradClip,
-                          int evalEvery, int evalBatches, int checkpointEvery, long seed, Path data, Path out,
-                          String device, String vramLimit) {
+public record TrainConfig(String preset, Model model, Batch batch, Optimization optimization, Run run) {
 
     /** The embedded-data default: Moby-Dick, tokenized on first use. */
     public static final Path DEFAULT_DATA = Path.of("data", "moby-dick");
+
+    /** The GPT's shape. */
+    public record Model(
+            @Setting(help = "Vocabulary size (padded sizes like 50304 allowed).", identity = true) int vocab,
+            @Setting(help = "Context length (positions).", identity = true) int context,
+            @Setting(help = "Transformer blocks.", identity = true) int layers,
+            @Setting(help = "Attention heads.", identity = true) int heads,
+            @Setting(help = "Channels of the residual stream.", identity = true) int width,
+            @Setting(help = "Dropout probability.", identity = true) float dropout) {
+
+        /** The model these fields describe (without gradient checkpointing). */
+        public GPTConfig gpt() {
+            return new GPTConfig(vocab, context, layers, heads, width, dropout, false);
+        }
+    }
+
+    /**
+     * The batch arithmetic: {@code totalBatchTokens / (microBatch·seqLen)} micro-batches of (B, T) =
+     * (microBatch, seqLen) are accumulated into each optimizer step.
+     */
+    public record Batch(
+            @Setting(help = "Sequences per micro-batch (B).", identity = true) int microBatch,
+            @Setting(help = "Tokens per sequence (T).", identity = true) int seqLen,
+            @Setting(help = "Tokens per optimizer step (a multiple of B*T).", flag = "total-batch", identity = true)
+            long totalBatchTokens) {
+    }
+
+    /** AdamW, its warmup + cosine schedule and the gradient clip. */
+    public record Optimization(
+            @Setting(help = "Optimizer steps.") int steps,
+            @Setting(help = "Peak learning rate.", flag = "lr") double maxLr,
+            @Setting(help = "Learning rate at the end of the cosine.") double minLr,
+            @Setting(help = "Warmup steps.", flag = "warmup") int warmupSteps,
+            @Setting(help = "AdamW weight decay on matrices.") double weightDecay,
+            @Setting(help = "AdamW beta1.") double beta1,
+            @Setting(help = "AdamW beta2.") double beta2,
+            @Setting(help = "AdamW epsilon.") double eps,
+            @Setting(help = "Global gradient-norm clip.", flag = "clip") double gradClip) {
+    }
+
+    /** The bookkeeping: evaluation, checkpoints, the seed, where data and results live, the device. */
+    public record Run(
+            @Setting(help = "Steps between validation losses (0: never).") int evalEvery,
+            @Setting(help = "Micro-batches per validation loss.") int evalBatches,
+            @Setting(help = "Steps between checkpoints (0: only at the end).") int checkpointEvery,
+            @Setting(help = "Seed of initialisation, dropout and data order.", identity = true) long seed,
+            @Setting(help = "Dataset directory (prepare-data writes one).") Path data,
+            @Setting(help = "Run directory: checkpoint, loss.png, summary.json.") Path out,
+            @Setting(help = "cpu or cuda.") String device,
+            @Setting(help = "Hard cap on device memory, e.g. 8g (empty: none).") String vramLimit) {
+    }
 
     /**
      * A 2-layer, width-64 GPT on 2 CPU cores: 600 steps of 512 tokens (2 micro-batches of 4 × 64) take about ten
@@ -31,8 +80,11 @@ public record TrainConfig(String preset, int vocab, int context, int layers, int
      * version of it.
      */
     public static TrainConfig tinyCpu() {
-        return new TrainConfig("tiny-cpu", 50257, 64, 2, 2, 64, 0f, 4, 64, 512, 600, 6e-3, 6e-4, 20, 0.1, 0.9,
-                0.95, 1e-8, 1.0, 100, 8, 100, 1337, DEFAULT_DATA, Path.of("runs", "tiny-cpu"), "cpu", "");
+        return new TrainConfig("tiny-cpu",
+                new Model(50257, 64, 2, 2, 64, 0f),
+                new Batch(4, 64, 512),
+                new Optimization(600, 6e-3, 6e-4, 20, 0.1, 0.9, 0.95, 1e-8, 1.0),
+                new Run(100, 8, 100, 1337, DEFAULT_DATA, Path.of("runs", "tiny-cpu"), "cpu", ""));
     }
 
     /**
@@ -41,9 +93,11 @@ public record TrainConfig(String preset, int vocab, int context, int layers, int
      * warmup steps and cosine decay to 6e-5 over 19,073 steps, clip 1.0.
      */
     public static TrainConfig gpt2On1070Ti() {
-        return new TrainConfig("gpt2-124m-1070ti", 50304, 1024, 12, 12, 768, 0f, 2, 1024, 1L << 19, 19073, 6e-4,
-                6e-5, 715, 0.1, 0.9, 0.95, 1e-8, 1.0, 250, 20, 500, 1337, DEFAULT_DATA,
-                Path.of("runs", "gpt2-124m-1070ti"), "cuda", "8g");
+        return new TrainConfig("gpt2-124m-1070ti",
+                new Model(50304, 1024, 12, 12, 768, 0f),
+                new Batch(2, 1024, 1L << 19),
+                new Optimization(19073, 6e-4, 6e-5, 715, 0.1, 0.9, 0.95, 1e-8, 1.0),
+                new Run(250, 20, 500, 1337, DEFAULT_DATA, Path.of("runs", "gpt2-124m-1070ti"), "cuda", "8g"));
     }
 
     /** The preset called {@code name}, or an error listing the presets. */
@@ -58,26 +112,50 @@ public record TrainConfig(String preset, int vocab, int context, int layers, int
         }
     }
 
-    public GPTConfig model() {
-        return new GPTConfig(vocab, context, layers, heads, width, dropout, false);
+    /**
+     * This configuration with one setting changed, by its field name ({@link Settings#all()} lists them). A number
+     * converts to the setting's type when no digit is lost: {@code with("seed", 5)} sets the long seed.
+     */
+    public TrainConfig with(String setting, Object value) {
+        Settings.Spec s = Settings.named(setting);
+        Record group = (Record) Settings.value(this, s.group().getName());
+        return Settings.with(this, s.group().getName(), Settings.with(group, s.name(), Settings.coerce(s, value)));
+    }
+
+    public TrainConfig with(Model m) {
+        return new TrainConfig(preset, m, batch, optimization, run);
+    }
+
+    public TrainConfig with(Batch b) {
+        return new TrainConfig(preset, model, b, optimization, run);
+    }
+
+    public TrainConfig with(Optimization o) {
+        return new TrainConfig(preset, model, batch, o, run);
+    }
+
+    public TrainConfig with(Run r) {
+        return new TrainConfig(preset, model, batch, optimization, r);
+    }
+
+    /** The value of a setting, by its field name. */
+    public Object get(String setting) {
+        Settings.Spec s = Settings.named(setting);
+        return Settings.value((Record) Settings.value(this, s.group().getName()), s.name());
     }
 
     /**
-     * The fields that make a checkpoint incompatible with this configuration when they differ: the model's
-     * shape and the batch arithmetic. (Step count, schedule and logging may change on resume.)
+     * The settings marked {@code identity}, by name: a checkpoint is incompatible with this configuration when one
+     * differs (the model's shape, the batch arithmetic, the seed; step count, schedule and logging may change on
+     * resume).
      */
     public Map<String, String> identity() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("vocab", String.valueOf(vocab));
-        m.put("context", String.valueOf(context));
-        m.put("layers", String.valueOf(layers));
-        m.put("heads", String.valueOf(heads));
-        m.put("width", String.valueOf(width));
-        m.put("dropout", String.valueOf(dropout));
-        m.put("microBatch", String.valueOf(microBatch));
-        m.put("seqLen", String.valueOf(seqLen));
-        m.put("totalBatchTokens", String.valueOf(totalBatchTokens));
-        m.put("seed", String.valueOf(seed));
+        for (Settings.Spec s : Settings.all()) {
+            if (s.identity()) {
+                m.put(s.name(), String.valueOf(get(s.name())));
+            }
+        }
         return m;
     }
 

@@ -24,11 +24,13 @@ public final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         TrainConfig c = options.resolve();
         long cardBytes = ByteSize.parse(card);
+        TrainConfig.Model m = c.model();
         System.out.printf(Locale.ROOT, "%s: %d layers, %d heads, width %d, context %d, vocab %d, micro-batch %d x %d%n",
-                c.preset(), c.layers(), c.heads(), c.width(), c.context(), c.vocab(), c.microBatch(), c.seqLen());
-        System.out.printf(Locale.ROOT, "parameters: %,d%n", GPT.parameterCount(c.model()));
+                c.preset(), m.layers(), m.heads(), m.width(), m.context(), m.vocab(), c.batch().microBatch(),
+                c.batch().seqLen());
+        System.out.printf(Locale.ROOT, "parameters: %,d%n", GPT.parameterCount(m.gpt()));
         for (VramPlan.Layout layout : VramPlan.Layout.values()) {
-            System.out.print(VramPlan.of(c.model(), c.microBatch(), c.seqLen(), layout).render(cardBytes));
+            System.out.print(VramPlan.of(m.gpt(), c.batch().microBatch(), c.batch().seqLen(), layout).render(cardBytes));
         }
         System.out.println("FITTED is what descent's training step allocates (fused attention and classifier, backward "
                 + "freeing each gradient once used); `train` prints the measured peak beside it. On a GPU the caching "

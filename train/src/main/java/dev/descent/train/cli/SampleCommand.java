@@ -41,8 +41,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TrainConfig config = options.resolve();
-        Path dir = checkpoint != null ? checkpoint : config.out().resolve("checkpoint");
-        GPT model = new GPT(config.model(), new Rng(config.seed()));
+        Path dir = checkpoint != null ? checkpoint : config.run().out().resolve("checkpoint");
+        GPT model = new GPT(config.model().gpt(), new Rng(config.run().seed()));
         StateDict.load(model, dir.resolve("model.safetensors"));
         GptTokenizer tokenizer = new GptTokenizer();
         int[] promptIds = prompt.isEmpty() ? new int[] {GptTokenizer.END_OF_TEXT} : tokenizer.encode(prompt);

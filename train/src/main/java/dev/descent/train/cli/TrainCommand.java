@@ -45,7 +45,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TrainConfig config = options.resolve();
-        prepareEmbeddedDataIfMissing(config.data());
+        prepareEmbeddedDataIfMissing(config.run().data());
         Device device = Device.open(config);
         Trainer trainer = new Trainer(config, device.backend(), device.name(), System.out);
         if (resume != null) {
@@ -59,9 +59,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (steps != null) {
             String report = steps.report();
             System.out.printf(Locale.ROOT, "%n%s", report);
-            Files.writeString(Files.createDirectories(config.out()).resolve("profile.txt"), report);
+            Files.writeString(Files.createDirectories(config.run().out()).resolve("profile.txt"), report);
         }
-        Dataset dataset = Dataset.open(config.data());
+        Dataset dataset = Dataset.open(config.run().data());
         double baseline = UnigramBaseline.crossEntropy(dataset.trainingShards(), dataset.validationShard(),
                 GptTokenizer.VOCAB_SIZE);
         double validation = trainer.validationLoss();
@@ -70,7 +70,7 @@ public final class TrainCommand implements Callable<Integer> {
         GptTokenizer tokenizer = new GptTokenizer();
         int[] prompt = {GptTokenizer.END_OF_TEXT};
         String sample = tokenizer.decode(Arrays.copyOfRange(
-                Sampler.generate(trainer.model(), prompt, sampleTokens, 0.8, 40, new Rng(config.seed())), 1,
+                Sampler.generate(trainer.model(), prompt, sampleTokens, 0.8, 40, new Rng(config.run().seed())), 1,
                 1 + sampleTokens));
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("preset", config.preset());
@@ -79,11 +79,11 @@ public final class TrainCommand implements Callable<Integer> {
         extra.put("validationLoss", validation);
         extra.put("unigramBaselineLoss", baseline);
         extra.put("sample", sample);
-        RunReport.write(config.out(), trainer.history(), extra);
+        RunReport.write(config.run().out(), trainer.history(), extra);
         System.out.printf(Locale.ROOT, "sample (temperature 0.8, top-k 40):%n%s%n%n", sample.strip());
-        System.out.printf(Locale.ROOT, "wrote %s, %s%s and the checkpoint %s%n", config.out().resolve("loss.png"),
-                config.out().resolve("summary.json"), profile ? ", " + config.out().resolve("profile.txt") : "",
-                trainer.checkpointDir());
+        Path out = config.run().out();
+        System.out.printf(Locale.ROOT, "wrote %s, %s%s and the checkpoint %s%n", out.resolve("loss.png"),
+                out.resolve("summary.json"), profile ? ", " + out.resolve("profile.txt") : "", trainer.checkpointDir());
         return 0;
     }
 

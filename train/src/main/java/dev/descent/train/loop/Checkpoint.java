@@ -34,7 +34,7 @@ public final class Checkpoint {
     }
 
     /** Saves model, optimizer and trainer state as {@code dir}, atomically. */
-    public static void save(Path dir, Module model, Optimizer optimizer, TrainState state) throws IOException {
+    public static void save(Path dir, Module model, Optimizer<?> optimizer, TrainState state) throws IOException {
         Path tmp = sibling(dir, ".tmp");
         Path prev = sibling(dir, ".prev");
         deleteTree(tmp);
@@ -57,7 +57,7 @@ public final class Checkpoint {
     }
 
     /** Loads weights and optimizer state into {@code model} and {@code optimizer}; returns the trainer state. */
-    public static TrainState load(Path dir, Module model, Optimizer optimizer) throws IOException {
+    public static TrainState load(Path dir, Module model, Optimizer<?> optimizer) throws IOException {
         Path from = existing(dir);
         TrainState state = readState(from);
         StateDict.load(model, from.resolve(MODEL));

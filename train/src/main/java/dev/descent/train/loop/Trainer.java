@@ -64,34 +64,36 @@ public final class Trainer {
         this.backend = backend;
         this.deviceName = deviceName;
         this.out = out;
-        this.rng = new Rng(config.seed());
+        this.rng = new Rng(config.run().seed());
         this.memoryBaseline = backend.memory().liveBytes();
         this.model = build(config, rng, backend);
-        this.optimizer = new AdamW(decayGroups(model), config.maxLr(), config.beta1(), config.beta2(), config.eps(),
-                config.weightDecay(), false);
-        this.schedule = LrSchedule.warmupCosine(config.maxLr(), config.minLr(), config.warmupSteps(), config.steps());
-        this.accumulation = GradAccumulation.accumulationSteps(config.totalBatchTokens(), config.microBatch(),
-                config.seqLen());
-        this.flopsPerToken = Mfu.flopsPerToken(model.parameterCount(), config.layers(), config.width(), config.seqLen());
+        TrainConfig.Optimization o = config.optimization();
+        this.optimizer = new AdamW(decayGroups(model)).lr(o.maxLr()).betas(o.beta1(), o.beta2()).eps(o.eps())
+                .weightDecay(o.weightDecay());
+        this.schedule = LrSchedule.warmupCosine(o.maxLr(), o.minLr(), o.warmupSteps(), o.steps());
+        TrainConfig.Batch b = config.batch();
+        this.accumulation = GradAccumulation.accumulationSteps(b.totalBatchTokens(), b.microBatch(), b.seqLen());
+        this.flopsPerToken = Mfu.flopsPerToken(model.parameterCount(), config.model().layers(), config.model().width(),
+                b.seqLen());
     }
 
     /** The model, with the temporaries of its initialisation released: only the parameters stay on the device. */
     private static GPT build(TrainConfig config, Rng rng, Backend backend) {
         try (MemoryScope init = backend.scope()) {
-            GPT model = new GPT(config.model(), rng);
+            GPT model = new GPT(config.model().gpt(), rng);
             model.parameters().forEach(init::keep);
             return model;
         }
     }
 
     /** Weight decay on matrices (embeddings, Linear weights) only; biases and LayerNorm parameters get none. */
-    private static List<ParamGroup> decayGroups(GPT model) {
+    private static ParamGroup[] decayGroups(GPT model) {
         List<Tensor> decay = new ArrayList<>();
         List<Tensor> noDecay = new ArrayList<>();
         for (Tensor p : model.parameters()) {
             (p.rank() >= 2 ? decay : noDecay).add(p);
         }
-        return List.of(ParamGroup.of(decay), ParamGroup.of(noDecay).withWeightDecay(0));
+        return new ParamGroup[] {ParamGroup.of(decay), ParamGroup.of(noDecay).withWeightDecay(0)};
     }
 
     public GPT model() {
@@ -103,7 +105,7 @@ public final class Trainer {
     }
 
     public Path checkpointDir() {
-        return config.out().resolve("checkpoint");
+        return config.run().out().resolve("checkpoint");
     }
 
     /** Profiles the steps of {@link #run} (see {@link StepProfile}). */
@@ -129,16 +131,16 @@ public final class Trainer {
         out.printf(Locale.ROOT, "resumed from %s at step %d%n", dir, nextStep);
     }
 
-    /** Runs until step {@code config.steps()} (or {@code stopAfter} steps of this call, for tests). */
+    /** Runs until step {@code config.optimization().steps()} (or {@code stopAfter} steps of this call, for tests). */
     public void run(int stopAfter) throws IOException {
         openData();
         out.printf(Locale.ROOT, "%s: %,d parameters, %d x %d tokens per micro-batch, %d micro-batches per step, "
-                        + "%d steps, on %s%n", config.preset(), model.parameterCount(), config.microBatch(),
-                config.seqLen(), accumulation, config.steps(), deviceName);
-        ProgressLine progress = new ProgressLine(out, config.steps());
+                        + "%d steps, on %s%n", config.preset(), model.parameterCount(), config.batch().microBatch(),
+                config.batch().seqLen(), accumulation, config.optimization().steps(), deviceName);
+        ProgressLine progress = new ProgressLine(out, config.optimization().steps());
         backend.resetPeakMemory();
         int first = nextStep;
-        int last = (int) Math.min(config.steps(), (long) first + stopAfter);
+        int last = (int) Math.min(config.optimization().steps(), (long) first + stopAfter);
         for (int step = first; step < last; step++) {
             StepLog log;
             profile.beforeStep();
@@ -151,7 +153,7 @@ public final class Trainer {
             progress.line(format(log));
             nextStep = step + 1;
             boolean end = nextStep == last;
-            if (config.checkpointEvery() > 0 && (nextStep % config.checkpointEvery() == 0 || end)) {
+            if (config.run().checkpointEvery() > 0 && (nextStep % config.run().checkpointEvery() == 0 || end)) {
                 saveCheckpoint();
             }
             progress.bar(nextStep, first);
@@ -165,7 +167,8 @@ public final class Trainer {
     }
 
     private String memoryReport() {
-        long planned = VramPlan.of(config.model(), config.microBatch(), config.seqLen(), VramPlan.Layout.FITTED)
+        TrainConfig.Batch b = config.batch();
+        long planned = VramPlan.of(config.model().gpt(), b.microBatch(), b.seqLen(), VramPlan.Layout.FITTED)
                 .totalBytes();
         long peak = peakMemoryBytes();
         return String.format(Locale.ROOT, "tensor memory held at peak on %s: %.1f MiB; the planner's %s layout: %.1f MiB "
@@ -183,7 +186,7 @@ public final class Trainer {
         });
         double norm;
         try (Span clip = Profiler.phase("clip")) {
-            norm = GradClip.clipGradNorm(model.parameters(), config.gradClip());
+            norm = GradClip.clipGradNorm(model.parameters(), config.optimization().gradClip());
         }
         if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
             throw new NonFiniteException(String.format(Locale.ROOT, "step %d: loss %s, gradient norm %s; stopping. "
@@ -194,8 +197,9 @@ public final class Trainer {
             optimizer.step();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double tokensPerSecond = accumulation * (double) config.microBatch() * config.seqLen() / seconds;
-        Double val = config.evalEvery() > 0 && ((step + 1) % config.evalEvery() == 0 || step + 1 == config.steps())
+        double tokensPerSecond = accumulation * (double) config.batch().microBatch() * config.batch().seqLen() / seconds;
+        int evalEvery = config.run().evalEvery();
+        Double val = evalEvery > 0 && ((step + 1) % evalEvery == 0 || step + 1 == config.optimization().steps())
                 ? validationLoss() : null;
         double mfu = Mfu.of(tokensPerSecond, flopsPerToken, deviceName);
         return new StepLog(step, loss, norm, lr, seconds * 1000, tokensPerSecond, Double.isNaN(mfu) ? null : mfu, val);
@@ -216,7 +220,7 @@ public final class Trainer {
         model.eval();
         double sum = 0;
         try (Autograd.Scope ignored = Autograd.noGrad(); Span phase = Profiler.phase("validation")) {
-            for (int i = 0; i < config.evalBatches(); i++) {
+            for (int i = 0; i < config.run().evalBatches(); i++) {
                 try (MemoryScope batch = backend.scope()) {
                     DataLoader.Batch b = validation.next();
                     sum += model.loss(ids(b.inputs(), b), ids(b.targets(), b)).item();
@@ -224,7 +228,7 @@ public final class Trainer {
             }
         }
         model.train();
-        return sum / config.evalBatches();
+        return sum / config.run().evalBatches();
     }
 
     private void saveCheckpoint() throws IOException {
@@ -239,9 +243,10 @@ public final class Trainer {
         if (train != null) {
             return;
         }
-        Dataset ds = Dataset.open(config.data());
-        train = new DataLoader(ds.trainingShards(), config.microBatch(), config.seqLen(), config.seed());
-        validation = new DataLoader(List.of(ds.validationShard()), config.microBatch(), config.seqLen(), 0);
+        Dataset ds = Dataset.open(config.run().data());
+        TrainConfig.Batch b = config.batch();
+        train = new DataLoader(ds.trainingShards(), b.microBatch(), b.seqLen(), config.run().seed());
+        validation = new DataLoader(List.of(ds.validationShard()), b.microBatch(), b.seqLen(), 0);
     }
 
     private static String format(StepLog s) {

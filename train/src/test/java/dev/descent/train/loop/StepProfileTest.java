@@ -23,7 +23,8 @@ class StepProfileTest {
     @Test
     void theStepsAfterTheWarmupAreProfiledWithTheirMicroStepsAndPhases() throws IOException {
         TrainConfig c = TrainFixtures.memoryCheck(TrainFixtures.learnableShards(dir, 2048), dir.resolve("run"), "cpu");
-        int microBatches = (int) (c.totalBatchTokens() / ((long) c.microBatch() * c.seqLen()));
+        TrainConfig.Batch batch = c.batch();
+        int microBatches = (int) (batch.totalBatchTokens() / ((long) batch.microBatch() * batch.seqLen()));
         Trainer trainer = new Trainer(c, Backends.cpu(), "cpu", new PrintStream(new ByteArrayOutputStream()));
         StepProfile steps = StepProfile.afterWarmup(1);
         trainer.profile(steps);
@@ -32,7 +33,7 @@ class StepProfileTest {
         assertThat(Profiler.isOn()).as("nothing records after the run").isFalse();
         Profile warmup = steps.warmup();
         Profile steady = steps.steady();
-        int steadySteps = c.steps() - 1;
+        int steadySteps = c.optimization().steps() - 1;
         assertThat(warmup.microSteps()).isEqualTo(microBatches);
         assertThat(steady.microSteps()).isEqualTo(steadySteps * microBatches);
         assertThat(steady.calls(EventKind.OP, "linearCrossEntropy", Profiler.FORWARD))

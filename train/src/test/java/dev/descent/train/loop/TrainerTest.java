@@ -28,9 +28,9 @@ class TrainerTest {
         data = TrainFixtures.learnableShards(dir, VOCAB);
     }
 
+    /** A 1-block, width-16 GPT over the learnable shards, 2 micro-batches of 4 × 16 a step, checkpoints every 3. */
     private TrainConfig config(int steps, Path out) {
-        return new TrainConfig("test", VOCAB, 16, 1, 2, 16, 0f, 4, 16, 128, steps, 1e-2, 1e-3, 2, 0.1, 0.9, 0.95,
-                1e-8, 1.0, 0, 4, 3, 5, data, out, "cpu", "");
+        return TrainFixtures.tiny(VOCAB, data, out).with("steps", steps).with("checkpointEvery", 3);
     }
 
     private Trainer trainer(TrainConfig config) {
@@ -50,7 +50,8 @@ class TrainerTest {
         TrainConfig c = TrainFixtures.memoryCheck(data, dir.resolve("run"), "cpu");
         Trainer t = trainer(c);
         t.run(Integer.MAX_VALUE);
-        long planned = VramPlan.of(c.model(), c.microBatch(), c.seqLen(), VramPlan.Layout.FITTED).totalBytes();
+        TrainConfig.Batch b = c.batch();
+        long planned = VramPlan.of(c.model().gpt(), b.microBatch(), b.seqLen(), VramPlan.Layout.FITTED).totalBytes();
         assertThat((double) t.peakMemoryBytes() / planned).isBetween(0.97, 1.03);
     }
 
@@ -85,8 +86,7 @@ class TrainerTest {
     void resumingWithADifferentModelIsRefusedNamingTheFields() throws IOException {
         TrainConfig c = config(3, dir.resolve("run"));
         trainer(c).run(Integer.MAX_VALUE);
-        TrainConfig wider = new TrainConfig("test", VOCAB, 16, 1, 2, 32, 0f, 4, 16, 128, 3, 1e-2, 1e-3, 2, 0.1, 0.9,
-                0.95, 1e-8, 1.0, 0, 4, 3, 5, data, dir.resolve("run"), "cpu", "");
+        TrainConfig wider = c.with("width", 32);
         Trainer t = trainer(wider);
         assertThatThrownBy(() -> t.resume(dir.resolve("run").resolve("checkpoint")))
                 .hasMessageContaining("width (checkpoint 16, now 32)");
@@ -94,8 +94,8 @@ class TrainerTest {
 
     @Test
     void aNonFiniteLossStopsWithTheStepNumberAndKeepsTheLastGoodCheckpoint() throws IOException {
-        TrainConfig c = new TrainConfig("test", VOCAB, 16, 1, 2, 16, 0f, 4, 16, 128, 20, 1e38, 1e38, 1, 0, 0.9, 0.95,
-                1e-8, 1e9, 0, 4, 1, 5, data, dir.resolve("run"), "cpu", "");
+        TrainConfig c = config(20, dir.resolve("run")).with("maxLr", 1e38).with("minLr", 1e38).with("warmupSteps", 1)
+                .with("weightDecay", 0).with("gradClip", 1e9).with("checkpointEvery", 1);
         Trainer t = trainer(c);
         assertThatThrownBy(() -> t.run(Integer.MAX_VALUE)).isInstanceOf(Trainer.NonFiniteException.class)
                 .hasMessageContaining("step ").hasMessageContaining("last good checkpoint");
