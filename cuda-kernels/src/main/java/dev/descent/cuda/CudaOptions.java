@@ -1,5 +1,9 @@
 package dev.descent.cuda;
 
+import dev.descent.cuda.compile.PtxCache;
+import dev.descent.cuda.kernels.SoftmaxVersion;
+import dev.descent.cuda.kernels.matmul.MatmulEngine;
+import dev.descent.cuda.memory.ByteSize;
 import java.nio.file.Path;
 import java.util.Map;
 

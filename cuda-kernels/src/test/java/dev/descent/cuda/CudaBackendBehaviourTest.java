@@ -9,6 +9,8 @@ import dev.descent.core.BinaryOp;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
+import dev.descent.cuda.doctor.Doctor;
+import dev.descent.cuda.memory.CudaTensors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +29,12 @@ class CudaBackendBehaviourTest {
             kept = gpu.reduce(dev.descent.core.ReduceOp.SUM, y, 1);
             scope.keep(kept);
         }
-        assertThat(CudaBackend.bufferOf(x).isReleased()).isTrue();
-        assertThat(CudaBackend.bufferOf(y).isReleased()).isTrue();
-        assertThat(CudaBackend.bufferOf(kept).isReleased()).isFalse();
+        assertThat(CudaTensors.bufferOf(x).isReleased()).isTrue();
+        assertThat(CudaTensors.bufferOf(y).isReleased()).isTrue();
+        assertThat(CudaTensors.bufferOf(kept).isReleased()).isFalse();
         assertThat(kept.toArray()).hasSize(256);
         kept.storage().release();
-        assertThat(CudaBackend.bufferOf(kept).isReleased()).isTrue();
+        assertThat(CudaTensors.bufferOf(kept).isReleased()).isTrue();
         assertThatThrownBy(kept::toArray).hasMessageContaining("used after it was released");
     }
 

@@ -12,6 +12,8 @@ import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
+import dev.descent.cuda.kernels.SoftmaxVersion;
+import dev.descent.cuda.kernels.matmul.MatmulEngine;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.descent.cuda;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.descent.cuda.kernels.matmul.CublasMatmul;
 import org.junit.jupiter.api.Assumptions;
 
 /**

@@ -1,6 +1,6 @@
 package dev.descent.train.cli;
 
-import dev.descent.cuda.ByteSize;
+import dev.descent.cuda.memory.ByteSize;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.plan.VramPlan;

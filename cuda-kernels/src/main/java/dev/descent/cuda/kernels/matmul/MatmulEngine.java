@@ -1,0 +1,49 @@
+package dev.descent.cuda.kernels.matmul;
+
+import dev.descent.cuda.kernels.KernelSpec;
+import dev.descent.cuda.kernels.Kernels;
+import java.util.Locale;
+
+/**
+ * Which code multiplies matrices: one of the hand-written versions of {@code matmul.cu} (v1 to v6), or cuBLAS SGEMM
+ * (the yardstick, optional fast path). {@link #DEFAULT} is v6, the version expected to be fastest; MatmulBenchmark
+ * measures every version on the card and is where that expectation gets checked.
+ */
+public enum MatmulEngine {
+    V1_NAIVE(Kernels.MATMUL_V1),
+    V2_COALESCED(Kernels.MATMUL_V2),
+    V3_SHARED_TILES(Kernels.MATMUL_V3),
+    V4_REGISTER_1D(Kernels.MATMUL_V4),
+    V5_REGISTER_2D(Kernels.MATMUL_V5),
+    V6_VECTORIZED(Kernels.MATMUL_V6),
+    CUBLAS(null);
+
+    public static final MatmulEngine DEFAULT = V6_VECTORIZED;
+
+    private final KernelSpec kernel;
+
+    MatmulEngine(KernelSpec kernel) {
+        this.kernel = kernel;
+    }
+
+    /** The kernel of a hand-written version; null for cuBLAS. */
+    public KernelSpec kernel() {
+        return kernel;
+    }
+
+    /** "v1" .. "v6" or "cublas" (case-insensitive), or a constant's name; the error lists the choices. */
+    public static MatmulEngine parse(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        for (MatmulEngine e : values()) {
+            if (t.equals(e.shortName()) || t.equals(e.name().toLowerCase(Locale.ROOT))) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("unknown matmul engine '" + text + "': use v1, v2, v3, v4, v5, v6 or cublas");
+    }
+
+    /** "v1" .. "v6" or "cublas". */
+    public String shortName() {
+        return this == CUBLAS ? "cublas" : "v" + (ordinal() + 1);
+    }
+}
