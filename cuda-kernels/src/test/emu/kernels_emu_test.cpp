@@ -258,7 +258,8 @@ static void softmax_ref(const Vec& x, int rows, int c, bool log, Ref& y) {
 
 static void test_softmax() {
     void (*versions[3])(int, int, int, const float*, float*) = {softmax_v1, softmax_v2, softmax_v3};
-    int shapes[3][2] = {{7, 1000}, {3, 1}, {5, 33}};
+    // (3, 50257) at the GPU tests' tolerance: v1 sums a whole classifier row in one thread
+    int shapes[4][2] = {{7, 1000}, {3, 1}, {5, 33}, {3, 50257}};
     for (auto& sh : shapes) {
         int rows = sh[0], c = sh[1];
         Vec x = normal(rows * c, 4), y(rows * c);
@@ -269,7 +270,7 @@ static void test_softmax() {
                 dim3 grid = v == 0 ? d3(cdiv(rows, 256)) : d3(rows);
                 emu::launch(versions[v], grid, d3(256), rows, c, log, x.data(), y.data());
                 check("softmax v" + std::to_string(v + 1) + " log " + std::to_string(log) + " c " + std::to_string(c),
-                      y, want, 1e-6, 1e-5);
+                      y, want, c > 1000 ? 1e-5 : 1e-6, 1e-5);
             }
             Vec g = normal(rows * c), dx(rows * c);
             Vec yf(y.size());

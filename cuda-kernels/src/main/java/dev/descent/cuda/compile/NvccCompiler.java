@@ -96,6 +96,11 @@ public final class NvccCompiler implements PtxCompiler {
     }
 
     @Override
+    public String identity() {
+        return "nvcc " + version;
+    }
+
+    @Override
     public int[] supportedArchs() {
         return archs.clone();
     }

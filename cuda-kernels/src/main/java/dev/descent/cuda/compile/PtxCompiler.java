@@ -8,6 +8,14 @@ public interface PtxCompiler {
     /** What it is, for logs and errors, e.g. {@code NVRTC 12.6} or {@code nvcc 13.0 (/usr/local/cuda/bin/nvcc)}. */
     String name();
 
+    /**
+     * What decides the PTX it writes, for cache keys: the compiler and its version, not where it is installed
+     * ({@code nvcc 13.0}), so PTX compiled on one machine is found on another with the same compiler.
+     */
+    default String identity() {
+        return name();
+    }
+
     /** The architectures it can emit PTX for, as numbers like 61 or 90, ascending. */
     int[] supportedArchs();
 

@@ -84,6 +84,11 @@ public final class CudaDevice implements KernelStream {
         return info;
     }
 
+    /** The loaded kernel modules and where their PTX comes from. */
+    public KernelModules modules() {
+        return modules;
+    }
+
     /** The device memory, through the caching allocator. */
     public CachingAllocator allocator() {
         return allocator;

@@ -61,10 +61,15 @@ public final class CudaCrossEntropy {
         });
     }
 
+    /** What a target must index, as the CPU backend names it in its error. */
+    static String classes(int c, int ignoreIndex) {
+        return c + " classes (ignoreIndex " + ignoreIndex + ")";
+    }
+
     /** Runs {@code body} with the targets checked and converted to device ints, released afterwards. */
     private Tensor withTargets(Tensor logits, Tensor targets, int ignoreIndex, Function<DeviceBuffer, Tensor> body) {
         int c = logits.dim(1);
-        DeviceBuffer t = indices.toInts("crossEntropy", targets, c, ignoreIndex, true, c + " classes");
+        DeviceBuffer t = indices.toInts("crossEntropy", targets, c, ignoreIndex, true, classes(c, ignoreIndex));
         try {
             return body.apply(t);
         } finally {

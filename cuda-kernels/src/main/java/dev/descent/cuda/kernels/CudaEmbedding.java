@@ -25,6 +25,11 @@ public final class CudaEmbedding {
         this.indices = indices;
     }
 
+    /** What an id must index, as the CPU backend names it in its error. */
+    static String vocabulary(int vocab) {
+        return "a vocabulary of size " + vocab;
+    }
+
     /** table (V, C), ids (..) -> (.., C). */
     public Tensor forward(Tensor table, Tensor ids) {
         int vocab = table.dim(0);
@@ -32,7 +37,7 @@ public final class CudaEmbedding {
         int n = ids.numel();
         int[] dims = Arrays.copyOf(ids.shape().dims(), ids.rank() + 1);
         dims[ids.rank()] = c;
-        DeviceBuffer idx = indices.toInts("embedding", ids, vocab, "a vocabulary of size " + vocab);
+        DeviceBuffer idx = indices.toInts("embedding", ids, vocab, vocabulary(vocab));
         try {
             Tensor out = tensors.empty(Shape.of(dims));
             if ((long) n * c > 0) {
@@ -53,7 +58,7 @@ public final class CudaEmbedding {
         if ((long) vocab * c == 0) {
             return out;
         }
-        DeviceBuffer idx = indices.toInts("embedding", ids, vocab, "a vocabulary of size " + vocab);
+        DeviceBuffer idx = indices.toInts("embedding", ids, vocab, vocabulary(vocab));
         DeviceBuffer counts = tensors.scratch(4L * vocab);
         DeviceBuffer starts = tensors.scratch(4L * vocab);
         DeviceBuffer cursor = tensors.scratch(4L * vocab);

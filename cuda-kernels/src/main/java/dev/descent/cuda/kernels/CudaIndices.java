@@ -18,6 +18,16 @@ public final class CudaIndices {
         this.stream = stream;
     }
 
+    /**
+     * The error for a bad id, worded as the CPU backend words it: an integral value prints as an int
+     * ({@code index 50257}), any other as a float ({@code index 2.5}).
+     */
+    static String message(String op, float value, int position, String what) {
+        int id = (int) value;
+        String shown = id == value ? Integer.toString(id) : Float.toString(value);
+        return op + ": index " + shown + " at position " + position + " is out of range for " + what;
+    }
+
     /** {@link #toInts(String, Tensor, int, int, boolean, String)} with no value allowed outside [0, bound). */
     public DeviceBuffer toInts(String op, Tensor ids, int bound, String what) {
         return toInts(op, ids, bound, 0, false, what);
@@ -43,8 +53,7 @@ public final class CudaIndices {
             int bad = stream.downloadInts(err, 1)[0];
             if (bad != Integer.MAX_VALUE) {
                 float value = stream.download(CudaTensors.bufferOf(ids), bad, 1)[0];
-                throw new IndexOutOfBoundsException(op + ": index " + value + " at position " + bad
-                        + " is out of range for " + what);
+                throw new IndexOutOfBoundsException(message(op, value, bad, what));
             }
             valid = true;
             return out;

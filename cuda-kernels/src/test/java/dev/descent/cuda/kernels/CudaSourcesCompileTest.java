@@ -8,15 +8,11 @@ import dev.descent.cuda.compile.PtxBuilder;
 import dev.descent.cuda.compile.PtxCache;
 import dev.descent.cuda.compile.PtxCompiler;
 import dev.descent.cuda.kernels.matmul.MatmulConfig;
-import dev.descent.cuda.kernels.matmul.MatmulEngine;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -106,25 +102,11 @@ class CudaSourcesCompileTest {
         return sb.toString();
     }
 
-    /**
-     * Every tile configuration the benchmark sweeps compiles too. The i-th variant of every version goes into one
-     * nvcc run (each version has its own macro names), so five runs cover them all.
-     */
+    /** Every tile configuration the benchmark sweeps compiles too, in the modules the backend loads them from. */
     @Test
     void everyMatmulTileConfigurationCompiles() {
-        List<MatmulEngine> versions = new ArrayList<>(List.of(MatmulEngine.values()));
-        versions.remove(MatmulEngine.CUBLAS);
-        int most = versions.stream().mapToInt(v -> MatmulConfig.variants(v).size()).max().orElse(0);
-        for (int i = 1; i < most; i++) {
-            Set<String> defines = new LinkedHashSet<>();
-            for (MatmulEngine v : versions) {
-                List<MatmulConfig> variants = MatmulConfig.variants(v);
-                if (i < variants.size()) {
-                    defines.addAll(variants.get(i).defines());
-                }
-            }
-            assertThat(builder.ptx("matmul.cu", List.copyOf(defines))).as("matmul.cu with %s", defines)
-                    .contains(".entry matmul_v6");
+        for (List<String> defines : MatmulConfig.sweepModules()) {
+            assertThat(builder.ptx("matmul.cu", defines)).as("matmul.cu with %s", defines).contains(".entry matmul_v6");
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.descent.cuda.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.descent.cuda.kernels.matmul.MatmulConfig;
-import dev.descent.cuda.kernels.matmul.MatmulEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,12 +52,7 @@ class KernelEmulationTest {
         Path exe = build(dir.resolve("kernels_emu_test"), List.of());
         Result test = run(List.of(exe.toString()), 600);
         assertThat(test.exit()).as("emulated kernel checks:%n%s", test.output()).isZero();
-        List<String> second = new ArrayList<>();
-        for (MatmulEngine v : MatmulEngine.values()) {
-            if (v != MatmulEngine.CUBLAS) {
-                MatmulConfig.variants(v).get(1).defines().forEach(d -> second.add("-D" + d));
-            }
-        }
+        List<String> second = MatmulConfig.sweepModules().get(1).stream().map(d -> "-D" + d).toList();
         Path variants = build(dir.resolve("kernels_emu_test_tiles"), second);
         Result tiles = run(List.of(variants.toString(), "matmul"), 600);
         assertThat(tiles.exit()).as("emulated matmul with %s:%n%s", second, tiles.output()).isZero();

@@ -96,7 +96,7 @@ public final class CudaMatmul {
     /** One launch of a hand-written version: C[z] = A[z]·B[z] for z &lt; batch, operands as buffers or tensors. */
     public void multiply(MatmulConfig config, int m, int n, int k, int batch, Object a, Object b, Object c, int strideA,
                   int strideB, int strideC) {
-        stream.launch(config.version().kernel(), config.defines(), config.shape(m, n, batch), m, n, k, a, b, c, strideA,
+        stream.launch(config.version().kernel(), config.moduleDefines(), config.shape(m, n, batch), m, n, k, a, b, c, strideA,
                 strideB, strideC);
     }
 

@@ -1,7 +1,12 @@
 package dev.descent.cuda.kernels.matmul;
 
 import dev.descent.cuda.kernels.LaunchShape;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Tile sizes of one hand-written matmul version, passed to {@code matmul.cu} as {@code -D} macros, and the launch
@@ -33,6 +38,9 @@ public record MatmulConfig(MatmulEngine version, int bm, int bn, int bk, int tm,
                     + " needs " + threads + " threads per block; the limit is 1024");
         }
     }
+
+    /** For each configuration of the sweep, the macros of the module it is launched from (see {@link #moduleDefines}). */
+    private static final Map<MatmulConfig, List<String>> SWEEP_MODULES = sweepModulesByConfig();
 
     /** The configuration the backend uses for {@code version}. */
     public static MatmulConfig defaults(MatmulEngine version) {
@@ -80,6 +88,48 @@ public record MatmulConfig(MatmulEngine version, int bm, int bn, int bk, int tm,
             default:
                 return (long) (bm / tm) * (bn / tn);
         }
+    }
+
+    /**
+     * The {@code -D} macros of the module this configuration is launched from. Each version has its own macro
+     * names, so the i-th configuration of every version's sweep ({@link #variants}) compiles into one module
+     * ({@link #sweepModules()}): the whole sweep is as many modules as the longest sweep, and the six defaults share
+     * the first, instead of one compile (and one driver JIT) per configuration. A configuration outside the sweep
+     * compiles alone.
+     */
+    public List<String> moduleDefines() {
+        return SWEEP_MODULES.getOrDefault(this, defines());
+    }
+
+    /** The macros of each module of the sweep, the defaults' module first. */
+    public static List<List<String>> sweepModules() {
+        List<List<String>> modules = new ArrayList<>();
+        for (int slot = 0; ; slot++) {
+            Set<String> defines = new LinkedHashSet<>();
+            for (MatmulEngine v : MatmulEngine.values()) {
+                if (v != MatmulEngine.CUBLAS && slot < variants(v).size()) {
+                    defines.addAll(variants(v).get(slot).defines());
+                }
+            }
+            if (defines.isEmpty()) {
+                return modules;
+            }
+            modules.add(List.copyOf(defines));
+        }
+    }
+
+    private static Map<MatmulConfig, List<String>> sweepModulesByConfig() {
+        List<List<String>> modules = sweepModules();
+        Map<MatmulConfig, List<String>> bySlot = new HashMap<>();
+        for (MatmulEngine v : MatmulEngine.values()) {
+            if (v != MatmulEngine.CUBLAS) {
+                List<MatmulConfig> sweep = variants(v);
+                for (int slot = 0; slot < sweep.size(); slot++) {
+                    bySlot.put(sweep.get(slot), modules.get(slot));
+                }
+            }
+        }
+        return Map.copyOf(bySlot);
     }
 
     /** Threads per block. */

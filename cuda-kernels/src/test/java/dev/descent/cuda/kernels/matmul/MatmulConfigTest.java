@@ -53,4 +53,27 @@ class MatmulConfigTest {
         assertThat(MatmulConfig.defaults(MatmulEngine.V5_REGISTER_2D).label()).isEqualTo("v5 BM128 BN128 BK8 TM8 TN8");
         assertThat(MatmulConfig.defaults(MatmulEngine.V2_COALESCED).defines()).isEqualTo(List.of("V2_BS=16"));
     }
+
+    @Test
+    void theSweepCompilesAsOneModulePerPositionNotOnePerConfiguration() {
+        List<List<String>> modules = MatmulConfig.sweepModules();
+        int longest = 0;
+        int configurations = 0;
+        for (MatmulEngine v : MatmulEngine.values()) {
+            if (v != MatmulEngine.CUBLAS) {
+                List<MatmulConfig> sweep = MatmulConfig.variants(v);
+                longest = Math.max(longest, sweep.size());
+                configurations += sweep.size();
+                for (int slot = 0; slot < sweep.size(); slot++) {
+                    MatmulConfig c = sweep.get(slot);
+                    assertThat(c.moduleDefines()).as(c.label()).isEqualTo(modules.get(slot)).containsAll(c.defines());
+                }
+                assertThat(MatmulConfig.defaults(v).moduleDefines()).isEqualTo(modules.get(0));
+            }
+        }
+        assertThat(modules).hasSize(longest);
+        assertThat(configurations).isEqualTo(23);
+        MatmulConfig outside = new MatmulConfig(MatmulEngine.V4_REGISTER_1D, 32, 64, 8, 8, 1);
+        assertThat(outside.moduleDefines()).isEqualTo(outside.defines());
+    }
 }
