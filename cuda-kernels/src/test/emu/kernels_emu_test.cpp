@@ -14,7 +14,6 @@
 #include "../../main/cuda/reduce.cu"
 #include "../../main/cuda/softmax.cu"
 
-#include <climits>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -345,24 +344,26 @@ static void test_embedding() {
     int vocab = 50, c = 12, n = 200;
     Vec ids(n);
     for (auto& v : ids) v = (float)(3 * uniform(5));                          // 5 distinct ids, each ~40 times
-    std::vector<int> idx(n), err(1, INT_MAX);
-    emu::launch(index_check, d3(1), d3(64), n, vocab, 0, 0, ids.data(), idx.data(), err.data());
-    if (err[0] != INT_MAX) {
-        std::printf("FAIL index_check flagged position %d of valid ids\n", err[0]);
+    // status slots start as all ones; a bad id leaves (position << 32 | its float bits) in its check's slot
+    const unsigned long long CLEAN = ~0ull;
+    std::vector<int> idx(n);
+    std::vector<unsigned long long> status(3, CLEAN);
+    emu::launch(index_check, d3(1), d3(64), n, vocab, 0, 0, ids.data(), idx.data(), status.data(), 0);
+    if (status[0] != CLEAN) {
+        std::printf("FAIL index_check flagged position %d of valid ids\n", (int)(status[0] >> 32));
         failures++;
     }
     Vec bad = {1, -100, 7, -2147483648.0f, 2.5f, 50};
     std::vector<int> bi(6);
-    err[0] = INT_MAX;
-    emu::launch(index_check, d3(1), d3(32), 6, vocab, -100, 1, bad.data(), bi.data(), err.data());
-    if (err[0] != 3 || bi[1] != -100) {
-        std::printf("FAIL index_check: first bad position %d, expected 3 (ignored -100 -> %d)\n", err[0], bi[1]);
+    emu::launch(index_check, d3(1), d3(32), 6, vocab, -100, 1, bad.data(), bi.data(), status.data(), 1);
+    if (status[1] != ((3ull << 32) | __float_as_uint(bad[3])) || bi[1] != -100 || status[0] != CLEAN) {
+        std::printf("FAIL index_check: slot 1 holds %llx, expected position 3 with the bits of %g (ignored -100 -> "
+                    "%d)\n", status[1], bad[3], bi[1]);
         failures++;
     }
-    err[0] = INT_MAX;
-    emu::launch(index_check, d3(1), d3(32), 6, vocab, 0, 0, bad.data(), bi.data(), err.data());
-    if (err[0] != 1) {
-        std::printf("FAIL index_check without an allowed value: first bad position %d, expected 1\n", err[0]);
+    emu::launch(index_check, d3(1), d3(32), 6, vocab, 0, 0, bad.data(), bi.data(), status.data(), 2);
+    if (status[2] != ((1ull << 32) | __float_as_uint(-100.0f))) {
+        std::printf("FAIL index_check without an allowed value: slot 2 holds %llx, expected position 1\n", status[2]);
         failures++;
     }
     Vec table = normal(vocab * c), out(n * c);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class Gpu {
     private static CudaBackend backend;
+    private static CudaBackend asynchronous;
     private static Throwable whyNot;
 
     private Gpu() {
@@ -52,6 +53,18 @@ final class Gpu {
         if ("1".equals(System.getenv("DESCENT_GPU_REPORT"))) {
             System.err.println("GPU test kernels: " + modules.report());
         }
+    }
+
+    /**
+     * A second backend on the same GPU without the synchronise after every launch, as training runs it: for the
+     * tests of what happens between two reads of the device (deferred id errors, no waiting inside a micro-step).
+     */
+    static synchronized CudaBackend asynchronous() {
+        backend();
+        if (asynchronous == null) {
+            asynchronous = CudaBackend.create(CudaOptions.defaults().withSyncEveryLaunch(false));
+        }
+        return asynchronous;
     }
 
     /** cuBLAS on the test backend, or a skip saying why (a missing libcublas.so.12 is a skip even on a GPU machine). */

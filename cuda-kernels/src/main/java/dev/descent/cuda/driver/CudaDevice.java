@@ -4,7 +4,6 @@ import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
-import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
@@ -13,22 +12,17 @@ import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
-import dev.descent.core.Tensor;
-import dev.descent.cuda.CudaCallException;
 import dev.descent.cuda.compile.PtxBuilder;
 import dev.descent.cuda.kernels.KernelSpec;
 import dev.descent.cuda.kernels.KernelStream;
 import dev.descent.cuda.kernels.LaunchShape;
-import dev.descent.cuda.kernels.StridedLayout;
 import dev.descent.cuda.memory.CachingAllocator;
-import dev.descent.cuda.memory.CudaStorage;
 import dev.descent.cuda.memory.DeviceBuffer;
 import java.util.List;
-import jcuda.NativePointerObject;
+import java.util.concurrent.CopyOnWriteArrayList;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
-import jcuda.driver.CUfunction;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
 
@@ -39,6 +33,11 @@ import jcuda.driver.CUstream_flags;
  * launch shape. Kernels run asynchronously, so an error inside one surfaces at the next synchronising call, which
  * then names the last kernel launched; with {@code syncEveryLaunch} every launch is followed by a synchronise, which
  * pins an error to its kernel.
+ *
+ * <p>The host waits for the GPU only where it reads: {@link #download}, {@link #downloadInts} and
+ * {@link #synchronize} (counted by {@link #synchronizations()}). Uploads of small arrays go through page-locked
+ * memory without waiting ({@link UploadRing}); the device-side checks registered with {@link #addReadCheck} run
+ * at each read.
  */
 public final class CudaDevice implements KernelStream {
     private final DeviceInfo info;
@@ -47,9 +46,12 @@ public final class CudaDevice implements KernelStream {
     private final CUstream stream;
     private final CachingAllocator allocator;
     private final KernelModules modules;
+    private final Launcher launcher;
+    private final UploadRing uploads;
     private final boolean syncEveryLaunch;
+    private final List<Runnable> readChecks = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
-    private volatile String lastLaunch = "none yet";
+    private volatile long synchronizations;
 
     private CudaDevice(DeviceInfo info, CUdevice device, CUcontext context, CUstream stream, CachingAllocator allocator,
                        KernelModules modules, boolean syncEveryLaunch) {
@@ -59,6 +61,8 @@ public final class CudaDevice implements KernelStream {
         this.stream = stream;
         this.allocator = allocator;
         this.modules = modules;
+        this.launcher = Launcher.onStream(modules::function, stream);
+        this.uploads = new UploadRing(stream);
         this.syncEveryLaunch = syncEveryLaunch;
         current.set(true);
     }
@@ -99,6 +103,21 @@ public final class CudaDevice implements KernelStream {
         return stream;
     }
 
+    /** Kernels launched so far. */
+    public long launches() {
+        return launcher.launches();
+    }
+
+    /** Times the host waited for the GPU: reads of device memory and explicit synchronisations. */
+    public long synchronizations() {
+        return synchronizations;
+    }
+
+    /** Times an upload had to wait for the GPU to free a staging slot (normally 0). */
+    public long uploadStalls() {
+        return uploads.stalls();
+    }
+
     /** Makes the context current on the calling thread (the driver keeps it per thread). */
     public void bind() {
         if (!current.get()) {
@@ -112,60 +131,46 @@ public final class CudaDevice implements KernelStream {
     public void launch(KernelSpec spec, List<String> defines, LaunchShape shape, Object... args) {
         spec.checkArgs(args);
         bind();
-        CUfunction fn = modules.function(spec, defines);
-        NativePointerObject[] params = new NativePointerObject[args.length];
-        for (int i = 0; i < args.length; i++) {
-            params[i] = param(args[i]);
-        }
-        String what = spec.name() + (defines.isEmpty() ? "" : " " + defines) + " " + shape;
-        lastLaunch = what;
-        int result = cuLaunchKernel(fn, shape.gridX(), shape.gridY(), shape.gridZ(), shape.blockX(), shape.blockY(),
-                shape.blockZ(), 0, stream, Pointer.to(params), null);
-        CudaErrors.check(result, "launching " + what, "");
+        launcher.launch(spec, defines, shape, args);
         if (syncEveryLaunch) {
-            CudaErrors.check(cuStreamSynchronize(stream), "kernel " + what, "");
+            CudaErrors.check(cuStreamSynchronize(stream), "kernel " + launcher.lastLaunch(), "");
+            runReadChecks();
         }
     }
 
-    private static Pointer param(Object a) {
-        if (a instanceof Integer i) {
-            return Pointer.to(new int[] {i});
-        }
-        if (a instanceof Float f) {
-            return Pointer.to(new float[] {f});
-        }
-        if (a instanceof StridedLayout s) {
-            return Pointer.to(s.words());
-        }
-        return Pointer.to(DriverMemory.pointer(address(a)));
+    /** Runs {@code check} at every read of device memory, after the queued work has finished. */
+    @Override
+    public void addReadCheck(Runnable check) {
+        readChecks.add(check);
     }
 
-    /** The device address behind a kernel pointer argument: a buffer, a CUDA tensor, or null (address 0). */
-    public static long address(Object a) {
-        if (a == null) {
-            return 0;
-        }
-        if (a instanceof DeviceBuffer b) {
-            return b.address();
-        }
-        return ((CudaStorage) ((Tensor) a).storage()).buffer().address();
+    private void runReadChecks() {
+        readChecks.forEach(Runnable::run);
     }
 
     /** Context for errors that surface at a synchronising call. */
     private String afterLaunch() {
-        return "the last kernel launched was " + lastLaunch + (syncEveryLaunch ? ""
+        return "the last kernel launched was " + launcher.lastLaunch() + (syncEveryLaunch ? ""
                 : "; set DESCENT_CUDA_SYNC=1 (CudaOptions.withSyncEveryLaunch) to check every launch and name the "
                 + "kernel that failed");
     }
 
-    /** Host to device, synchronous (ordered after the stream's earlier work: the stream blocks on the legacy stream). */
+    /**
+     * Host to device, in stream order. Up to {@link UploadRing#SLOT_BYTES} without waiting for the GPU (through
+     * page-locked memory); larger arrays with a synchronous copy, which waits for the stream first.
+     */
     public void upload(DeviceBuffer dst, float[] src) {
         if (src.length == 0) {
             return;
         }
         bind();
-        CudaErrors.check(cuMemcpyHtoD(DriverMemory.pointer(dst.address()), Pointer.to(src), 4L * src.length),
-                "cuMemcpyHtoD", afterLaunch());
+        if (UploadRing.fits(4L * src.length)) {
+            uploads.upload(dst.address(), src);
+        } else {
+            synchronizations++;
+            CudaErrors.check(cuMemcpyHtoD(DriverMemory.pointer(dst.address()), Pointer.to(src), 4L * src.length),
+                    "cuMemcpyHtoD", afterLaunch());
+        }
     }
 
     /** {@code count} floats from element {@code offset} of {@code src} to the host, after all queued work. */
@@ -188,8 +193,7 @@ public final class CudaDevice implements KernelStream {
         if (bytes == 0) {
             return;
         }
-        bind();
-        CudaErrors.check(cuStreamSynchronize(stream), "cuStreamSynchronize", afterLaunch());
+        synchronize();
         CudaErrors.check(cuMemcpyDtoH(host, DriverMemory.pointer(src.address() + byteOffset), bytes), "cuMemcpyDtoH",
                 afterLaunch());
     }
@@ -215,16 +219,24 @@ public final class CudaDevice implements KernelStream {
                 "cuMemsetD32Async", afterLaunch());
     }
 
-    /** Waits for every queued kernel and copy; reports an asynchronous error with the last launch. */
+    /**
+     * Waits for every queued kernel and copy, reports an asynchronous error with the last launch, then runs the
+     * read checks (a bad id recorded on the device is thrown here).
+     */
     public void synchronize() {
         bind();
+        synchronizations++;
         CudaErrors.check(cuStreamSynchronize(stream), "cuStreamSynchronize", afterLaunch());
+        runReadChecks();
     }
 
-    /** Waits for the stream, frees cached memory, destroys the stream and releases the primary context. */
+    /** Waits for the stream, frees cached memory and staging memory, destroys the stream, releases the context. */
     public void close() {
-        synchronize();
+        bind();
+        CudaErrors.check(cuStreamSynchronize(stream), "cuStreamSynchronize", afterLaunch());
         allocator.emptyCache();
+        uploads.free();
+        launcher.free();
         CudaErrors.check(cuStreamDestroy(stream), "cuStreamDestroy", "");
         CudaErrors.check(cuDevicePrimaryCtxRelease(device), "cuDevicePrimaryCtxRelease", "");
     }

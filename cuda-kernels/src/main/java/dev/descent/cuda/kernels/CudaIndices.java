@@ -5,17 +5,17 @@ import dev.descent.cuda.memory.CudaTensors;
 import dev.descent.cuda.memory.DeviceBuffer;
 
 /**
- * Integer ids held in float tensors, checked and converted on the device ({@code index_check} in embedding.cu).
- * A bad id is reported like the CPU backend does; finding out costs one 4-byte read back, i.e. one synchronisation
- * per embedding or cross-entropy call.
+ * Integer ids held in float tensors, checked and converted on the device ({@code index_check} in embedding.cu). A bad
+ * id is reported like the CPU backend does, at the host's next read of the device ({@link IdChecks}): checking costs
+ * no synchronisation.
  */
 public final class CudaIndices {
     private final CudaTensors tensors;
-    private final KernelStream stream;
+    private final IdChecks checks;
 
     public CudaIndices(CudaTensors tensors, KernelStream stream) {
         this.tensors = tensors;
-        this.stream = stream;
+        this.checks = new IdChecks(tensors, stream);
     }
 
     /**
@@ -35,33 +35,18 @@ public final class CudaIndices {
 
     /**
      * The ids as a device int buffer (owned by the caller): each an integer in [0, bound), or equal to {@code allowed}
-     * when {@code hasAllowed} (an ignored target). Otherwise an IndexOutOfBoundsException naming the value, its
-     * position and {@code what} ("a vocabulary of size 50257"), worded as the CPU backend words it.
+     * when {@code hasAllowed} (an ignored target); a bad id becomes 0 here and an IndexOutOfBoundsException naming
+     * the value, its position and {@code what} ("a vocabulary of size 50257") at the next read of the device.
      */
     public DeviceBuffer toInts(String op, Tensor ids, int bound, int allowed, boolean hasAllowed, String what) {
         int n = ids.numel();
         DeviceBuffer out = tensors.scratch(4L * n);
-        DeviceBuffer err = tensors.scratch(4);
-        boolean valid = false;
         try {
-            stream.fillWords(err, Integer.MAX_VALUE, 1);
-            if (n > 0) {
-                stream.launch(Kernels.INDEX_CHECK, LaunchShape.strided(n, 256), n, bound, allowed, hasAllowed ? 1 : 0,
-                        tensors.checked(ids),
-                        out, err);
-            }
-            int bad = stream.downloadInts(err, 1)[0];
-            if (bad != Integer.MAX_VALUE) {
-                float value = stream.download(CudaTensors.bufferOf(ids), bad, 1)[0];
-                throw new IndexOutOfBoundsException(message(op, value, bad, what));
-            }
-            valid = true;
+            checks.check(op, what, tensors.checked(ids), out, n, bound, allowed, hasAllowed);
             return out;
-        } finally {
-            err.release();
-            if (!valid) {
-                out.release();
-            }
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
         }
     }
 }

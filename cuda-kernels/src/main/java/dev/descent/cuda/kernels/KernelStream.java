@@ -20,6 +20,12 @@ public interface KernelStream {
     /** Queues setting {@code count} 32-bit words of {@code dst} to {@code value}. */
     void fillWords(DeviceBuffer dst, int value, long count);
 
+    /**
+     * Runs {@code check} whenever the host reads device memory, after the queued work has finished: how a kernel's
+     * finding (a bad id) is reported without a synchronisation of its own.
+     */
+    void addReadCheck(Runnable check);
+
     /** {@code count} floats from element {@code offset} of {@code src}, after all queued work (synchronises). */
     float[] download(DeviceBuffer src, long offset, int count);
 

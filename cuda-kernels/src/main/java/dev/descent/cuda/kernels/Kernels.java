@@ -46,7 +46,7 @@ public final class Kernels {
     public static final KernelSpec LAYERNORM_BACKWARD_PARAMS_FINAL =
             new KernelSpec(LAYERNORM, "layernorm_backward_params_final", "iipppp");
 
-    public static final KernelSpec INDEX_CHECK = new KernelSpec(EMBEDDING, "index_check", "iiiippp");
+    public static final KernelSpec INDEX_CHECK = new KernelSpec(EMBEDDING, "index_check", "iiiipppi");
     public static final KernelSpec EMBEDDING_FORWARD = new KernelSpec(EMBEDDING, "embedding_forward", "iippp");
     public static final KernelSpec EMBEDDING_COUNT = new KernelSpec(EMBEDDING, "embedding_count", "ipp");
     public static final KernelSpec SCAN_EXCLUSIVE_INT = new KernelSpec(EMBEDDING, "scan_exclusive_int", "ippp");

@@ -1,6 +1,7 @@
 package dev.descent.cuda.kernels;
 
 import dev.descent.core.Shape;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.List;
 public final class StridedLayout {
     static final int MAX_RANK = 8;
     static final int OPERANDS = 3;
-    static final int WORDS = 1 + MAX_RANK * (1 + OPERANDS);
+    /** Its size in 4-byte words: rank, dims[8], stride[3][8]. */
+    public static final int WORDS = 1 + MAX_RANK * (1 + OPERANDS);
 
     private final int[] words;
 
@@ -95,6 +97,13 @@ public final class StridedLayout {
             }
         }
         return true;
+    }
+
+    /** Writes the 33 ints as the kernel reads them into {@code out} at byte {@code offset} (no copy of the array). */
+    public void writeTo(ByteBuffer out, int offset) {
+        for (int i = 0; i < WORDS; i++) {
+            out.putInt(offset + 4 * i, words[i]);
+        }
     }
 
     /** The 33 ints as the kernel reads them. */

@@ -4,17 +4,13 @@ import dev.descent.core.Backend;
 import dev.descent.core.MemoryScopes;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
-import java.lang.ref.Cleaner;
 
 /**
- * Makes the tensors of one CUDA backend: device memory from its {@link CachingAllocator}, handed to the innermost
- * open memory scope, with a {@link Cleaner} returning the block should a tensor become unreachable without
- * being released (a safety net, not the plan). Also checks that a tensor handed in lives on this backend. This is
- * all the kernel families need from the backend to allocate.
+ * Makes the tensors of one CUDA backend: device memory from its {@link CachingAllocator} in a {@link CudaStorage},
+ * handed to the innermost open memory scope. Also checks that a tensor handed in lives on this backend. This is all
+ * the kernel families need from the backend to allocate.
  */
 public final class CudaTensors {
-    private static final Cleaner CLEANER = Cleaner.create();
-
     private final Backend owner;
     private final CachingAllocator allocator;
     private final MemoryScopes scopes;
@@ -34,7 +30,6 @@ public final class CudaTensors {
         int n = shape.numel();
         DeviceBuffer buffer = allocator.allocate(4L * n);
         CudaStorage storage = new CudaStorage(owner, buffer, n);
-        CLEANER.register(storage, buffer::release);
         scopes.adopt(storage);
         return Tensor.wrap(storage, shape);
     }
@@ -51,6 +46,17 @@ public final class CudaTensors {
                     + t.backend().name() + "; move it with tensor.to(backend)");
         }
         return t;
+    }
+
+    /** The device address behind a kernel's pointer argument: a buffer, a CUDA tensor, or null (address 0). */
+    public static long address(Object bufferOrTensor) {
+        if (bufferOrTensor == null) {
+            return 0;
+        }
+        if (bufferOrTensor instanceof DeviceBuffer b) {
+            return b.address();
+        }
+        return bufferOf((Tensor) bufferOrTensor).address();
     }
 
     /** The device buffer behind a CUDA tensor. */

@@ -5,6 +5,7 @@ import dev.descent.cuda.CudaUnavailableException;
 import dev.descent.cuda.NativeLibraries;
 import dev.descent.cuda.driver.CudaDevice;
 import dev.descent.cuda.driver.DriverMemory;
+import dev.descent.cuda.memory.CudaTensors;
 import jcuda.Pointer;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
@@ -65,8 +66,8 @@ public final class CublasMatmul {
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
         int status = JCublas2.cublasSgemmStridedBatched(handle, opB, opA, n, m, k, ONE,
-                DriverMemory.pointer(CudaDevice.address(b)), ldb, strideB, DriverMemory.pointer(CudaDevice.address(a)),
-                lda, strideA, ZERO, DriverMemory.pointer(CudaDevice.address(c)), n, strideC, batch);
+                DriverMemory.pointer(CudaTensors.address(b)), ldb, strideB, DriverMemory.pointer(CudaTensors.address(a)),
+                lda, strideA, ZERO, DriverMemory.pointer(CudaTensors.address(c)), n, strideC, batch);
         if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
             throw new CudaCallException("cublasSgemmStridedBatched (M " + m + ", N " + n + ", K " + k + ", batch "
                     + batch + ", transA " + transA + ", transB " + transB + ") failed: " + cublasStatus.stringFor(status));
