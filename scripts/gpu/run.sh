@@ -96,7 +96,7 @@ step_junit() {
 
 step_bench() {
   local b
-  for b in "30 LaunchBenchmark" "100 MatmulBenchmark --quick" "40 SoftmaxBenchmark" "30 LayernormBenchmark" \
+  for b in "30 LaunchBenchmark" "30 JavaLaunchPathBenchmark" "100 MatmulBenchmark --quick" "60 AttentionBenchmark" "40 SoftmaxBenchmark" "30 LayernormBenchmark" \
            "60 MemoryBoundBenchmark"; do
     echo "==== ${b#* }" >> "$OUT/bench.txt"
     # shellcheck disable=SC2086

@@ -82,8 +82,9 @@ public final class CudaBackend implements Backend, AutoCloseable {
         CudaIndices indices = new CudaIndices(tensors, device);
         this.embedding = new CudaEmbedding(tensors, device, indices);
         this.crossEntropy = new CudaCrossEntropy(tensors, device, indices);
-        this.matmul = new CudaMatmul(tensors, device, layout, () -> CublasMatmul.create(device));
-        this.attention = new CudaAttention(tensors, device);
+        this.matmul = new CudaMatmul(tensors, device, layout, device.info().multiprocessors(),
+                () -> CublasMatmul.create(device));
+        this.attention = new CudaAttention(tensors, device, options.attention());
         this.optimKernels = new CudaOptimKernels(tensors, device);
     }
 
@@ -156,6 +157,11 @@ public final class CudaBackend implements Backend, AutoCloseable {
     /** The matmul engines, with their tile configurations and cuBLAS (for benchmarks and tests). */
     public CudaMatmul matmuls() {
         return matmul;
+    }
+
+    /** The attention kernels, with their versions (for benchmarks and tests). */
+    public CudaAttention attentions() {
+        return attention;
     }
 
     /** The fused optimizer updates and the gradient-norm reduction on this device. */

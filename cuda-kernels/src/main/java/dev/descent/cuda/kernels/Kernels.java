@@ -17,6 +17,7 @@ public final class Kernels {
     private static final String OPTIM = "optim.cu";
     private static final String MATMUL = "matmul.cu";
     private static final String ATTENTION = "attention.cu";
+    private static final String MATMUL_TILED = "matmul_v7.cu";
 
     public static final KernelSpec FILL = new KernelSpec(ELEMENTWISE, "fill_f32", "ifp");
     public static final KernelSpec UNARY = new KernelSpec(ELEMENTWISE, "unary_f32", "iipp");
@@ -76,6 +77,16 @@ public final class Kernels {
             new KernelSpec(ATTENTION, "attention_backward_dq", "iiiifpppppp");
     public static final KernelSpec ATTENTION_BACKWARD_DKV =
             new KernelSpec(ATTENTION, "attention_backward_dkv", "iiiifppppp");
+    public static final KernelSpec ATTENTION_FORWARD_V2_HS64 = attention2Forward(64);
+    public static final KernelSpec ATTENTION_BACKWARD_DQ_V2_HS64 = attention2BackwardDq(64);
+    public static final KernelSpec ATTENTION_BACKWARD_DKV_V2_HS64 = attention2BackwardDkv(64);
+    public static final KernelSpec ATTENTION_FORWARD_V2_HS128 = attention2Forward(128);
+    public static final KernelSpec ATTENTION_BACKWARD_DQ_V2_HS128 = attention2BackwardDq(128);
+    public static final KernelSpec ATTENTION_BACKWARD_DKV_V2_HS128 = attention2BackwardDkv(128);
+
+    /** v7's two tile sizes share one signature: (M, N, K, A, B, C, strideA, strideB, strideC, transA, transB). */
+    public static final KernelSpec MATMUL_V7_LARGE = new KernelSpec(MATMUL_TILED, "matmul_v7_large", "iiipppiiiii");
+    public static final KernelSpec MATMUL_V7_SMALL = new KernelSpec(MATMUL_TILED, "matmul_v7_small", "iiipppiiiii");
 
     /** Every kernel above, in file order. */
     public static final List<KernelSpec> ALL = List.of(FILL, UNARY, BINARY, BINARY_SCALAR, ADD_INTO, SCALE,
@@ -86,12 +97,29 @@ public final class Kernels {
             EMBEDDING_SCATTER, EMBEDDING_SORT_BUCKETS, EMBEDDING_ACCUMULATE, CROSSENTROPY_FORWARD,
             CROSSENTROPY_BACKWARD, CROSSENTROPY_INPLACE, SGD_STEP, RMSPROP_STEP, ADAM_STEP, SUMSQ_PARTIAL, SUM_PARTIALS,
             MATMUL_V1, MATMUL_V2, MATMUL_V3, MATMUL_V4, MATMUL_V5, MATMUL_V6, ATTENTION_FORWARD, ATTENTION_BACKWARD_DQ,
-            ATTENTION_BACKWARD_DKV);
+            ATTENTION_BACKWARD_DKV, ATTENTION_FORWARD_V2_HS64, ATTENTION_BACKWARD_DQ_V2_HS64,
+            ATTENTION_BACKWARD_DKV_V2_HS64, ATTENTION_FORWARD_V2_HS128, ATTENTION_BACKWARD_DQ_V2_HS128,
+            ATTENTION_BACKWARD_DKV_V2_HS128, MATMUL_V7_LARGE, MATMUL_V7_SMALL);
 
     private Kernels() {
     }
 
-    /** All matmul versions share one signature: (M, N, K, A, B, C, strideA, strideB, strideC). */
+    /** Tiled attention forward for head sizes up to {@code hs}: (T, heads, hs, scale, qkv, out, lse). */
+    private static KernelSpec attention2Forward(int hs) {
+        return new KernelSpec(ATTENTION, "attention_forward_v2_hs" + hs, "iiifppp");
+    }
+
+    /** (T, heads, hs, scale, qkv, out, lse, dout, delta, dqkv). */
+    private static KernelSpec attention2BackwardDq(int hs) {
+        return new KernelSpec(ATTENTION, "attention_backward_dq_v2_hs" + hs, "iiifpppppp");
+    }
+
+    /** (T, heads, hs, scale, qkv, lse, dout, delta, dqkv). */
+    private static KernelSpec attention2BackwardDkv(int hs) {
+        return new KernelSpec(ATTENTION, "attention_backward_dkv_v2_hs" + hs, "iiifppppp");
+    }
+
+    /** v1 to v6 share one signature: (M, N, K, A, B, C, strideA, strideB, strideC). */
     private static KernelSpec matmul(String name) {
         return new KernelSpec(MATMUL, name, "iiipppiii");
     }

@@ -32,9 +32,9 @@ public final class PlanCommand implements Callable<Integer> {
         }
         System.out.println("FITTED is what descent's training step allocates (fused attention and classifier, backward "
                 + "freeing each gradient once used); `train` prints the measured peak beside it. On a GPU the caching "
-                + "allocator rounds each block up to its size class (at most 1/8 more), and the hand-written matmul "
-                + "kernels (the default) copy a transposed operand first: at the classifier's backward that is one "
-                + "B·T·V scratch more for a moment; DESCENT_MATMUL=cublas needs none.");
+                + "allocator rounds each block up to its size class (at most 1/8 more), and the older hand-written "
+                + "matmul kernels (DESCENT_MATMUL=v1..v6) copy a transposed operand first: at the classifier's backward "
+                + "that is one B·T·V scratch more for a moment; the default v7 and cuBLAS read it in place.");
         return 0;
     }
 }

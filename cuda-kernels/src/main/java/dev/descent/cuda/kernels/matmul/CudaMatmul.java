@@ -12,23 +12,29 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Batched matmul on the hand-written kernels or cuBLAS. The kernels multiply row-major (M, K)·(K, N); a transposed
- * operand is first copied into that layout with the tiled transpose kernel (a small cost next to the product), and a
- * B shared by every batch matrix turns the batch into one tall (batch·M, K)·(K, N) product.
+ * Batched matmul on the hand-written kernels or cuBLAS. v7 and cuBLAS read transposed operands in place; v1 to v6
+ * multiply row-major (M, K)·(K, N), so a transposed operand is first copied into that layout with the tiled
+ * transpose kernel (a (B·T, V) scratch at the classifier's backward). A B shared by every batch matrix turns the
+ * batch into one tall (batch·M, K)·(K, N) product where A is not transposed.
  */
 public final class CudaMatmul {
     private final CudaTensors tensors;
     private final KernelStream stream;
     private final CudaLayout layout;
     private final Supplier<CublasMatmul> cublasFactory;
+    private final int multiprocessors;
     private CublasMatmul cublas;
 
-    /** Products on {@code stream}; {@code cublasFactory} makes the cuBLAS handle when the CUBLAS engine is first used. */
-    public CudaMatmul(CudaTensors tensors, KernelStream stream, CudaLayout layout,
+    /**
+     * Products on {@code stream} for a GPU of {@code multiprocessors} (v7 picks its tiles by it); {@code cublasFactory}
+     * makes the cuBLAS handle when the CUBLAS engine is first used.
+     */
+    public CudaMatmul(CudaTensors tensors, KernelStream stream, CudaLayout layout, int multiprocessors,
                       Supplier<CublasMatmul> cublasFactory) {
         this.tensors = tensors;
         this.stream = stream;
         this.layout = layout;
+        this.multiprocessors = multiprocessors;
         this.cublasFactory = cublasFactory;
     }
 
@@ -69,6 +75,16 @@ public final class CudaMatmul {
             }
             return out;
         }
+        if (engine == MatmulEngine.V7_WARP_TILED) {
+            if (sharedB && !transA) {
+                multiply(MatmulV7Tile.choose(batch * m, n, 1, multiprocessors), batch * m, n, k, 1, a, b, out, 0, 0, 0,
+                        false, transB);
+            } else {
+                multiply(MatmulV7Tile.choose(m, n, batch, multiprocessors), m, n, k, batch, a, b, out, m * k,
+                        sharedB ? 0 : k * n, m * n, transA, transB);
+            }
+            return out;
+        }
         List<DeviceBuffer> temporaries = new ArrayList<>();
         try {
             Object left = transA ? transposed(a, batch, k, m, temporaries) : a;
@@ -98,6 +114,16 @@ public final class CudaMatmul {
                   int strideB, int strideC) {
         stream.launch(config.version().kernel(), config.moduleDefines(), config.shape(m, n, batch), m, n, k, a, b, c, strideA,
                 strideB, strideC);
+    }
+
+    /**
+     * One launch of v7 with the given tiles: C[z] = op(A[z])·op(B[z]) for z &lt; batch, the transposed operands read
+     * in place (A stored (K, M) when transA, B stored (N, K) when transB).
+     */
+    public void multiply(MatmulV7Tile tile, int m, int n, int k, int batch, Object a, Object b, Object c, int strideA,
+                         int strideB, int strideC, boolean transA, boolean transB) {
+        stream.launch(tile.kernel(), tile.shape(m, n, batch), m, n, k, a, b, c, strideA, strideB, strideC,
+                transA ? 1 : 0, transB ? 1 : 0);
     }
 
     public synchronized void close() {

@@ -16,8 +16,9 @@ import java.util.Set;
 public record MatmulConfig(MatmulEngine version, int bm, int bn, int bk, int tm, int tn) {
 
     public MatmulConfig {
-        if (version == MatmulEngine.CUBLAS) {
-            throw new IllegalArgumentException("cuBLAS has no tile configuration");
+        if (!version.tiledByMacros()) {
+            throw new IllegalArgumentException(version == MatmulEngine.CUBLAS ? "cuBLAS has no tile configuration"
+                    : "matmul " + version.shortName() + " picks its tiles per shape (MatmulV7Tile), not by macros");
         }
         if (bm < 1 || bn < 1 || bk < 1 || tm < 1 || tn < 1 || bm % tm != 0 || bn % tn != 0) {
             throw new IllegalArgumentException("matmul " + version.shortName() + ": tile sizes must be positive and "
@@ -107,7 +108,7 @@ public record MatmulConfig(MatmulEngine version, int bm, int bn, int bk, int tm,
         for (int slot = 0; ; slot++) {
             Set<String> defines = new LinkedHashSet<>();
             for (MatmulEngine v : MatmulEngine.values()) {
-                if (v != MatmulEngine.CUBLAS && slot < variants(v).size()) {
+                if (v.tiledByMacros() && slot < variants(v).size()) {
                     defines.addAll(variants(v).get(slot).defines());
                 }
             }
@@ -122,7 +123,7 @@ public record MatmulConfig(MatmulEngine version, int bm, int bn, int bk, int tm,
         List<List<String>> modules = sweepModules();
         Map<MatmulConfig, List<String>> bySlot = new HashMap<>();
         for (MatmulEngine v : MatmulEngine.values()) {
-            if (v != MatmulEngine.CUBLAS) {
+            if (v.tiledByMacros()) {
                 List<MatmulConfig> sweep = variants(v);
                 for (int slot = 0; slot < sweep.size(); slot++) {
                     bySlot.put(sweep.get(slot), modules.get(slot));

@@ -5,9 +5,11 @@ import dev.descent.cuda.kernels.Kernels;
 import java.util.Locale;
 
 /**
- * Which code multiplies matrices: one of the hand-written versions of {@code matmul.cu} (v1 to v6), or cuBLAS SGEMM
- * (the yardstick, optional fast path). {@link #DEFAULT} is v6, the version expected to be fastest; MatmulBenchmark
- * measures every version on the card and is where that expectation gets checked.
+ * Which code multiplies matrices: one of the hand-written versions of {@code matmul.cu} (v1 to v6, tile sizes as
+ * macros), v7 of {@code matmul_v7.cu} (warp tiling, double buffering, transposed operands read in place, a tile size
+ * chosen per shape), or cuBLAS SGEMM (the yardstick, optional fast path). {@link #DEFAULT} is v7, the version
+ * expected to be fastest and the only hand-written one that makes no transposed copies; MatmulBenchmark measures
+ * every version on the card and is where that expectation gets checked.
  */
 public enum MatmulEngine {
     V1_NAIVE(Kernels.MATMUL_V1),
@@ -16,9 +18,10 @@ public enum MatmulEngine {
     V4_REGISTER_1D(Kernels.MATMUL_V4),
     V5_REGISTER_2D(Kernels.MATMUL_V5),
     V6_VECTORIZED(Kernels.MATMUL_V6),
+    V7_WARP_TILED(null),
     CUBLAS(null);
 
-    public static final MatmulEngine DEFAULT = V6_VECTORIZED;
+    public static final MatmulEngine DEFAULT = V7_WARP_TILED;
 
     private final KernelSpec kernel;
 
@@ -26,12 +29,17 @@ public enum MatmulEngine {
         this.kernel = kernel;
     }
 
-    /** The kernel of a hand-written version; null for cuBLAS. */
+    /** The kernel of v1 to v6; null for v7 (two kernels, see {@link MatmulV7Tile}) and cuBLAS. */
     public KernelSpec kernel() {
         return kernel;
     }
 
-    /** "v1" .. "v6" or "cublas" (case-insensitive), or a constant's name; the error lists the choices. */
+    /** v1 to v6: one kernel whose tile sizes are {@code -D} macros ({@link MatmulConfig}). */
+    public boolean tiledByMacros() {
+        return kernel != null;
+    }
+
+    /** "v1" .. "v7" or "cublas" (case-insensitive), or a constant's name; the error lists the choices. */
     public static MatmulEngine parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         for (MatmulEngine e : values()) {
@@ -39,10 +47,11 @@ public enum MatmulEngine {
                 return e;
             }
         }
-        throw new IllegalArgumentException("unknown matmul engine '" + text + "': use v1, v2, v3, v4, v5, v6 or cublas");
+        throw new IllegalArgumentException("unknown matmul engine '" + text + "': use v1, v2, v3, v4, v5, v6, v7 or "
+                + "cublas");
     }
 
-    /** "v1" .. "v6" or "cublas". */
+    /** "v1" .. "v7" or "cublas". */
     public String shortName() {
         return this == CUBLAS ? "cublas" : "v" + (ordinal() + 1);
     }
