@@ -33,23 +33,12 @@ struct V7Tile {
                   "every thread loads whole quads of both tiles");
 };
 
-// Four consecutive floats of a row from column c: one float4 when vec (16-byte aligned rows) and the quad is whole,
-// else scalar loads with zeros past `cols`.
-__device__ __forceinline__ float4 v7_quad(const float* __restrict__ row, int c, int cols, bool vec) {
-    if (vec && c + 3 < cols) return *reinterpret_cast<const float4*>(row + c);
-    float4 v;
-    v.x = c < cols ? row[c] : 0.0f;
-    v.y = c + 1 < cols ? row[c + 1] : 0.0f;
-    v.z = c + 2 < cols ? row[c + 2] : 0.0f;
-    v.w = c + 3 < cols ? row[c + 3] : 0.0f;
-    return v;
-}
-
 // Quad q (< QUADS·THREADS) of the (rows × cols) tile at (r0, c0) of a row-major (R, Cn) matrix, rows of cols/4 quads.
 template <int COLS>
 __device__ __forceinline__ float4 v7_load(const float* __restrict__ X, int R, int Cn, int r0, int c0, int q, bool vec) {
     int r = q / (COLS / 4), c = (q % (COLS / 4)) * 4;
-    return r0 + r < R ? v7_quad(X + (offset_t)(r0 + r) * Cn, c0 + c, Cn, vec) : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+    return r0 + r < R ? load_quad(X + (offset_t)(r0 + r) * Cn, c0 + c, Cn, vec)
+                      : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
 }
 
 // Stores quad q into the k-major tile S[BK][LEN]: `across` quads run along LEN (S[k][x..x+3]), otherwise along k

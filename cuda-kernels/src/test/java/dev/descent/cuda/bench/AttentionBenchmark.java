@@ -74,8 +74,8 @@ public final class AttentionBenchmark {
                 for (AttentionVersion v : AttentionVersion.values()) {
                     AttentionResult got = gpu.attentions().forward(v, qkv.to(gpu), s[2]);
                     Tensor grad = gpu.attentions().backward(v, dout.to(gpu), qkv.to(gpu), got.out(), got.lse(), s[2]);
-                    double eOut = worst(want.out(), got.out());
-                    double eGrad = worst(wantGrad, grad);
+                    double eOut = Compare.maxAbsError(want.out(), got.out());
+                    double eGrad = Compare.maxAbsError(wantGrad, grad);
                     boolean ok = eOut <= 1e-4 && eGrad <= 1e-3;
                     all &= ok;
                     System.out.printf(Locale.ROOT, "check %-16s (B %d, T %d, heads %d, hs %d): max |error| out %.3g, "
@@ -84,16 +84,6 @@ public final class AttentionBenchmark {
             }
         }
         return all;
-    }
-
-    private static double worst(Tensor want, Tensor got) {
-        float[] a = want.toArray();
-        float[] b = got.toArray();
-        double w = 0;
-        for (int i = 0; i < a.length; i++) {
-            w = Math.max(w, Math.abs(a[i] - b[i]));
-        }
-        return w;
     }
 
     private static void row(String problem, String version, String pass, double ms, double gflop) {

@@ -36,10 +36,7 @@ public final class CublasCheck {
         Tensor c = gpu.full(Shape.of(n, n), Float.NaN);
         cublas.gemm(false, false, n, n, n, 1, a.to(gpu), 0, b.to(gpu), 0, c, 0);
         float[] got = c.toArray();
-        double worst = 0;
-        for (int i = 0; i < want.length; i++) {
-            worst = Double.isNaN(got[i]) ? Double.NaN : Math.max(worst, Math.abs(got[i] - want[i]));
-        }
+        double worst = Compare.maxAbsError(want, got);
         boolean ok = worst <= 1e-5 * n;
         System.out.printf(Locale.ROOT, "cuBLAS %s: %d^3 SGEMM, max |error| %.3g against the CPU%n", ok ? "OK" : "FAILED",
                 n, worst);

@@ -76,24 +76,15 @@ public final class LayernormBenchmark {
         try (MemoryScope scope = gpu.scope()) {
             LayerNormResult got = gpu.layerNorm(x.to(gpu), gamma.to(gpu), beta.to(gpu), 1e-5f);
             var gotGrads = gpu.layerNormBackward(dy.to(gpu), x.to(gpu), gamma.to(gpu), got.mean(), got.rstd());
-            double e1 = worst(want.y(), got.y());
-            double e2 = worst(wantGrads.dx(), gotGrads.dx());
-            double e3 = Math.max(worst(wantGrads.dgamma(), gotGrads.dgamma()), worst(wantGrads.dbeta(), gotGrads.dbeta()));
+            double e1 = Compare.maxAbsError(want.y(), got.y());
+            double e2 = Compare.maxAbsError(wantGrads.dx(), gotGrads.dx());
+            double e3 = Math.max(Compare.maxAbsError(wantGrads.dgamma(), gotGrads.dgamma()),
+                    Compare.maxAbsError(wantGrads.dbeta(), gotGrads.dbeta()));
             boolean ok = e1 <= 1e-4 && e2 <= 1e-4 && e3 <= 1e-2;
             System.out.printf(Locale.ROOT, "check (%d, %d): max |error| y %.3g, dx %.3g, dgamma/dbeta %.3g %s%n", rows, c,
                     e1, e2, e3, ok ? "ok" : "WRONG");
             return ok;
         }
-    }
-
-    private static double worst(Tensor want, Tensor got) {
-        float[] a = want.toArray();
-        float[] b = got.toArray();
-        double w = 0;
-        for (int i = 0; i < a.length; i++) {
-            w = Math.max(w, Math.abs(a[i] - b[i]));
-        }
-        return w;
     }
 
     private static void row(String problem, String pass, double ms, double bytes, double copy) {

@@ -64,10 +64,7 @@ public final class SoftmaxBenchmark {
             try (MemoryScope scope = gpu.scope()) {
                 for (SoftmaxVersion v : SoftmaxVersion.values()) {
                     float[] got = gpu.softmax(v, x.to(gpu), false).toArray();
-                    double worst = 0;
-                    for (int i = 0; i < want.length; i++) {
-                        worst = Math.max(worst, Math.abs(got[i] - want[i]));
-                    }
+                    double worst = Compare.maxAbsError(want, got);
                     boolean ok = worst <= 1e-5;
                     all &= ok;
                     System.out.printf(Locale.ROOT, "check %-18s %s: max |error| %.3g %s%n", v.name(), Shape.of(shape),
