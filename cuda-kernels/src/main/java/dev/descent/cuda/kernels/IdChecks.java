@@ -21,15 +21,15 @@ final class IdChecks {
     private record Pending(String op, String what) {
     }
 
+    private final CudaTensors tensors;
     private final KernelStream stream;
-    private final DeviceBuffer status;
     private final List<Pending> pending = new ArrayList<>();
+    private DeviceBuffer status;                                 // made at the first check: 8 KiB, kept for good
     private boolean reading;
 
     IdChecks(CudaTensors tensors, KernelStream stream) {
+        this.tensors = tensors;
         this.stream = stream;
-        this.status = tensors.scratch(8L * SLOTS);
-        stream.fillWords(status, CLEAN, 2L * SLOTS);
         stream.addReadCheck(this::verify);
     }
 
@@ -40,6 +40,10 @@ final class IdChecks {
         }
         int slot;
         synchronized (this) {
+            if (status == null) {
+                status = tensors.scratch(8L * SLOTS);
+                stream.fillWords(status, CLEAN, 2L * SLOTS);
+            }
             if (pending.size() == SLOTS) {
                 verify();
             }
