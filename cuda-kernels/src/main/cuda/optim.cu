@@ -1,5 +1,6 @@
 // optim.cu: fused optimizer updates (one thread per parameter element, parameters and state updated in place)
-// and the sum of squares behind the global gradient norm. Formulas follow PyTorch (REFERENCE.md §2).
+// and the sum of squares behind the global gradient norm. Formulas follow PyTorch's single-tensor
+// torch.optim code paths.
 #include "common.cuh"
 
 // v1 SGD. g' = g + λθ;  with momentum μ: b = g' on the first step, else μb + (1−τ)g';  g' = g' + μb (Nesterov) or b;

@@ -39,6 +39,12 @@ inline float __int_as_float(int i) {
     return f;
 }
 
+inline unsigned __float_as_uint(float f) {
+    unsigned u;
+    std::memcpy(&u, &f, sizeof u);
+    return u;
+}
+
 inline int min(int a, int b) { return a < b ? a : b; }
 inline int max(int a, int b) { return a > b ? a : b; }
 
@@ -182,6 +188,12 @@ inline int atomicAdd(int* p, int v) {
 
 inline int atomicMin(int* p, int v) {
     int old = *p;
+    *p = std::min(old, v);
+    return old;
+}
+
+inline unsigned long long atomicMin(unsigned long long* p, unsigned long long v) {
+    unsigned long long old = *p;
     *p = std::min(old, v);
     return old;
 }

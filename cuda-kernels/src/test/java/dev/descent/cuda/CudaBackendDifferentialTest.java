@@ -12,6 +12,9 @@ import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
+import dev.descent.cuda.kernels.AttentionVersion;
+import dev.descent.cuda.kernels.SoftmaxVersion;
+import dev.descent.cuda.kernels.matmul.MatmulEngine;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -232,23 +235,35 @@ class CudaBackendDifferentialTest {
         return b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 44, rows, classes), 3f);
     }
 
-    /** Causal attention on (B, T, heads, hs): T = 1, sizes that fill no 32-row chunk, hs 1 to the kernels' 128. */
+    /**
+     * Causal attention on (B, T, heads, hs), every version: T = 1, sizes that fill no 32-row tile, several tiles, hs
+     * 1 to the kernels' 128 (v2's two head-size classes on both sides of 64).
+     */
     private static void attention(List<Case> all) {
-        int[][] shapes = {{1, 1, 1, 1}, {2, 7, 3, 5}, {2, 33, 2, 64}, {1, 257, 4, 64}, {1, 65, 1, 128}};
-        for (int[] s : shapes) {
-            int heads = s[2];
-            int[] dims = {s[0], s[1], 3 * heads * s[3]};
-            String tag = "(B " + s[0] + ", T " + s[1] + ", heads " + heads + ", hs " + s[3] + ")";
-            all.add(new Case("attention " + tag, new Close(1e-5, 1e-4), b -> {
-                AttentionResult r = b.attention(b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 60, dims), 1.5f), heads);
-                return List.of(r.out(), r.lse());
-            }));
-            all.add(one("attentionBackward " + tag, new Close(1e-4, 1e-3), b -> {
-                Tensor qkv = b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 60, dims), 1.5f);
-                AttentionResult r = b.attention(qkv, heads);
-                return b.attentionBackward(Inputs.randn(b, 61, r.out().shape().dims()), qkv, r.out(), r.lse(), heads);
-            }));
+        int[][] shapes = {{1, 1, 1, 1}, {2, 7, 3, 5}, {2, 33, 2, 64}, {1, 257, 4, 64}, {1, 65, 1, 128}, {2, 100, 2, 96}};
+        for (AttentionVersion v : AttentionVersion.values()) {
+            for (int[] s : shapes) {
+                int heads = s[2];
+                int[] dims = {s[0], s[1], 3 * heads * s[3]};
+                String tag = v + " (B " + s[0] + ", T " + s[1] + ", heads " + heads + ", hs " + s[3] + ")";
+                all.add(new Case("attention " + tag, new Close(1e-5, 1e-4), b -> {
+                    AttentionResult r = attention(b, v, b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 60, dims), 1.5f),
+                            heads);
+                    return List.of(r.out(), r.lse());
+                }));
+                all.add(one("attentionBackward " + tag, new Close(1e-4, 1e-3), b -> {
+                    Tensor qkv = b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 60, dims), 1.5f);
+                    AttentionResult r = attention(b, v, qkv, heads);
+                    Tensor dout = Inputs.randn(b, 61, r.out().shape().dims());
+                    return b instanceof CudaBackend g ? g.attentions().backward(v, dout, qkv, r.out(), r.lse(), heads)
+                            : b.attentionBackward(dout, qkv, r.out(), r.lse(), heads);
+                }));
+            }
         }
+    }
+
+    private static AttentionResult attention(Backend b, AttentionVersion v, Tensor qkv, int heads) {
+        return b instanceof CudaBackend g ? g.attentions().forward(v, qkv, heads) : b.attention(qkv, heads);
     }
 
     private static void matmul(List<Case> all) {

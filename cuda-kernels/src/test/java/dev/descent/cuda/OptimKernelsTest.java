@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The fused update kernels against the optimizer formulas written out here in double precision (PyTorch's
- * single-tensor code paths, REFERENCE.md §2), over several steps on random data.
+ * single-tensor code paths), over several steps on random data.
  */
 @Tag("gpu")
 class OptimKernelsTest {
@@ -85,10 +85,10 @@ class OptimKernelsTest {
                 }
                 Tensor grad = gpu.fromArray(g, Shape.of(N));
                 if (decoupled) {
-                    CudaOptimKernels.adamw(param, grad, mt, vt, (float) lr, (float) beta1, (float) beta2, (float) eps,
+                    gpu.optimKernels().adamw(param, grad, mt, vt, (float) lr, (float) beta1, (float) beta2, (float) eps,
                             (float) wd, (float) bc1, (float) bc2);
                 } else {
-                    CudaOptimKernels.adam(param, grad, mt, vt, (float) lr, (float) beta1, (float) beta2, (float) eps,
+                    gpu.optimKernels().adam(param, grad, mt, vt, (float) lr, (float) beta1, (float) beta2, (float) eps,
                             (float) wd, (float) bc1, (float) bc2);
                 }
                 UPDATE.check("param after step " + t, floats(p), param.toArray());
@@ -120,7 +120,7 @@ class OptimKernelsTest {
                     d = nesterov ? d + mu * buf[i] : buf[i];
                     p[i] -= lr * d;
                 }
-                CudaOptimKernels.sgd(param, gpu.fromArray(g, Shape.of(N)), b, (float) lr, (float) mu, (float) tau,
+                gpu.optimKernels().sgd(param, gpu.fromArray(g, Shape.of(N)), b, (float) lr, (float) mu, (float) tau,
                         (float) wd, nesterov, t == 1);
                 UPDATE.check("sgd param after step " + t, floats(p), param.toArray());
             }
@@ -158,7 +158,7 @@ class OptimKernelsTest {
                     buf[i] = mu * buf[i] + d / (Math.sqrt(vv) + eps);
                     p[i] -= lr * buf[i];
                 }
-                CudaOptimKernels.rmsprop(param, gpu.fromArray(g, Shape.of(N)), sqT, centered ? avgT : null, bufT,
+                gpu.optimKernels().rmsprop(param, gpu.fromArray(g, Shape.of(N)), sqT, centered ? avgT : null, bufT,
                         (float) lr, (float) alpha, (float) eps, (float) wd, (float) mu, centered);
                 new Close(1e-5, 1e-4).check("rmsprop param after step " + t, floats(p), param.toArray());
             }
@@ -179,10 +179,10 @@ class OptimKernelsTest {
                 }
                 grads.add(gpu.fromArray(g, Shape.of(sizes[i])));
             }
-            Tensor s = CudaOptimKernels.sumOfSquares(grads);
+            Tensor s = gpu.optimKernels().sumOfSquares(grads);
             assertThat(s.shape()).isEqualTo(Shape.scalar());
             assertThat((double) s.item()).isCloseTo(expected, org.assertj.core.data.Offset.offset(expected * 1e-5));
-            assertThat(CudaOptimKernels.sumOfSquares(grads).item()).as("deterministic").isEqualTo(s.item());
+            assertThat(gpu.optimKernels().sumOfSquares(grads).item()).as("deterministic").isEqualTo(s.item());
         }
     }
 
@@ -191,9 +191,9 @@ class OptimKernelsTest {
         CudaBackend gpu = Gpu.backend();
         try (MemoryScope scope = gpu.scope()) {
             Tensor p = gpu.full(Shape.of(3), 1f);
-            assertThatThrownBy(() -> CudaOptimKernels.sgd(p, p, null, 0.1f, 0.9f, 0, 0, false, true))
+            assertThatThrownBy(() -> gpu.optimKernels().sgd(p, p, null, 0.1f, 0.9f, 0, 0, false, true))
                     .hasMessageContaining("sgd: momentumBuffer is required");
-            assertThatThrownBy(() -> CudaOptimKernels.adamw(p, gpu.full(Shape.of(4), 0f), p, p, 0.1f, 0.9f, 0.99f,
+            assertThatThrownBy(() -> gpu.optimKernels().adamw(p, gpu.full(Shape.of(4), 0f), p, p, 0.1f, 0.9f, 0.99f,
                     1e-8f, 0, 1, 1)).hasMessageContaining("shape (4) does not match the parameter's (3)");
         }
     }

@@ -1,6 +1,6 @@
 package dev.descent.train.cli;
 
-import dev.descent.cuda.Doctor;
+import dev.descent.cuda.doctor.Doctor;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 

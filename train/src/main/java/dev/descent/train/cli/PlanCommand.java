@@ -1,6 +1,6 @@
 package dev.descent.train.cli;
 
-import dev.descent.cuda.ByteSize;
+import dev.descent.cuda.memory.ByteSize;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.plan.VramPlan;
@@ -35,8 +35,8 @@ public final class PlanCommand implements Callable<Integer> {
         System.out.println("FITTED is what descent's training step allocates (fused attention and classifier, backward "
                 + "freeing each gradient once used); `train` prints the measured peak beside it. On a GPU the caching "
                 + "allocator rounds each block up to its size class (at most 1/8 more), and the hand-written matmul "
-                + "kernels (the default) copy a transposed operand first: at the classifier's backward that is one "
-                + "B·T·V scratch more for a moment; DESCENT_MATMUL=cublas needs none.");
+                + "kernels v1 to v6 (v6 is the default) copy a transposed operand first: at the classifier's backward "
+                + "that is one B·T·V scratch more for a moment; DESCENT_MATMUL=v7 and cublas read it in place.");
         return 0;
     }
 }
