@@ -57,6 +57,11 @@ public final class Tensor {
         return new Tensor(shape, storage);
     }
 
+    /** This tensor's storage seen as {@code shape} (same element count), not recorded: for backend code. */
+    Tensor view(Shape shape) {
+        return new Tensor(shape, storage);
+    }
+
     // ---------------------------------------------------------------- factories (on the default backend)
 
     public static Tensor zeros(int... dims) {
