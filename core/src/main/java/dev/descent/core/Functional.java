@@ -1,13 +1,5 @@
 package dev.descent.core;
 
-import dev.descent.core.ops.Affine;
-import dev.descent.core.ops.CausalAttention;
-import dev.descent.core.ops.CrossEntropy;
-import dev.descent.core.ops.Dropout;
-import dev.descent.core.ops.Embedding;
-import dev.descent.core.ops.LayerNorm;
-import dev.descent.core.ops.LinearCrossEntropy;
-import dev.descent.core.ops.Where;
 import java.util.Arrays;
 
 /** The fused and multi-input operations that are not methods of {@link Tensor}, like torch.nn.functional. */
@@ -52,12 +44,12 @@ public final class Functional {
 
     /** Rows of {@code table (V, C)} picked by integer-valued {@code ids (..)}: {@code (.., C)}. */
     public static Tensor embedding(Tensor table, Tensor ids) {
-        return Autograd.record(new Embedding(table, ids));
+        return Lookups.embedding(table, ids);
     }
 
     /** cond ≠ 0 ? a : b, broadcast. */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
-        return Autograd.record(new Where(cond, a, b));
+        return Elementwise.where(cond, a, b);
     }
 
     /** x with {@code value} wherever {@code mask} ≠ 0 (e.g. −∞ above the diagonal for a causal mask). */
@@ -78,7 +70,7 @@ public final class Functional {
         }
         Tensor keep = x.backend().binaryScalar(BinaryOp.LT, x.backend().rand(x.shape(), rng), 1 - p);
         Tensor scaledMask = x.backend().binaryScalar(BinaryOp.MUL, keep, 1 / (1 - p));
-        return Autograd.record(new Dropout(x, scaledMask));
+        return Elementwise.dropout(x, scaledMask);
     }
 
     /** Mean cross-entropy of {@code logits (.., C)} against integer-valued {@code targets (..)}. */
@@ -101,8 +93,8 @@ public final class Functional {
             throw new IllegalArgumentException("crossEntropy: logits " + logits.shape() + " need targets of shape "
                     + Shape.of(lead) + ", got " + targets.shape());
         }
-        Tensor rows = Autograd.record(new CrossEntropy(logits.reshape(-1, logits.dim(-1)), targets.reshape(-1),
-                ignoreIndex, labelSmoothing));
+        Tensor rows = Lookups.crossEntropyRows(logits.reshape(-1, logits.dim(-1)), targets.reshape(-1), ignoreIndex,
+                labelSmoothing);
         switch (reduction) {
             case NONE:
                 return rows.reshape(targets.shape().dims());

@@ -1,30 +1,5 @@
 package dev.descent.core;
 
-import dev.descent.core.ops.Add;
-import dev.descent.core.ops.AddScalar;
-import dev.descent.core.ops.BroadcastTo;
-import dev.descent.core.ops.Concat;
-import dev.descent.core.ops.Div;
-import dev.descent.core.ops.Exp;
-import dev.descent.core.ops.Gelu;
-import dev.descent.core.ops.Log;
-import dev.descent.core.ops.LogSoftmax;
-import dev.descent.core.ops.MatMul;
-import dev.descent.core.ops.Max;
-import dev.descent.core.ops.Mul;
-import dev.descent.core.ops.MulScalar;
-import dev.descent.core.ops.Neg;
-import dev.descent.core.ops.Permute;
-import dev.descent.core.ops.PowScalar;
-import dev.descent.core.ops.Relu;
-import dev.descent.core.ops.Reshape;
-import dev.descent.core.ops.Sigmoid;
-import dev.descent.core.ops.Slice;
-import dev.descent.core.ops.Softmax;
-import dev.descent.core.ops.Sqrt;
-import dev.descent.core.ops.Sub;
-import dev.descent.core.ops.Sum;
-import dev.descent.core.ops.Tanh;
 import java.util.Arrays;
 import java.util.List;
 
@@ -342,15 +317,15 @@ public final class Tensor {
     // ---------------------------------------------------------------- elementwise ops
 
     public Tensor add(Tensor other) {
-        return Autograd.record(new Add(this, other));
+        return Elementwise.Binary.ADD.apply(this, other);
     }
 
     public Tensor add(float s) {
-        return Autograd.record(new AddScalar(this, s));
+        return Elementwise.Scalar.ADD.apply(this, s);
     }
 
     public Tensor sub(Tensor other) {
-        return Autograd.record(new Sub(this, other));
+        return Elementwise.Binary.SUB.apply(this, other);
     }
 
     public Tensor sub(float s) {
@@ -358,15 +333,15 @@ public final class Tensor {
     }
 
     public Tensor mul(Tensor other) {
-        return Autograd.record(new Mul(this, other));
+        return Elementwise.Binary.MUL.apply(this, other);
     }
 
     public Tensor mul(float s) {
-        return Autograd.record(new MulScalar(this, s));
+        return Elementwise.Scalar.MUL.apply(this, s);
     }
 
     public Tensor div(Tensor other) {
-        return Autograd.record(new Div(this, other));
+        return Elementwise.Binary.DIV.apply(this, other);
     }
 
     public Tensor div(float s) {
@@ -374,46 +349,46 @@ public final class Tensor {
     }
 
     public Tensor neg() {
-        return Autograd.record(new Neg(this));
+        return Elementwise.Unary.NEG.apply(this);
     }
 
     /** x^p for a constant exponent. */
     public Tensor pow(float p) {
-        return Autograd.record(new PowScalar(this, p));
+        return Elementwise.Scalar.POW.apply(this, p);
     }
 
     public Tensor exp() {
-        return Autograd.record(new Exp(this));
+        return Elementwise.Unary.EXP.apply(this);
     }
 
     public Tensor log() {
-        return Autograd.record(new Log(this));
+        return Elementwise.Unary.LOG.apply(this);
     }
 
     public Tensor sqrt() {
-        return Autograd.record(new Sqrt(this));
+        return Elementwise.Unary.SQRT.apply(this);
     }
 
     public Tensor tanh() {
-        return Autograd.record(new Tanh(this));
+        return Elementwise.Unary.TANH.apply(this);
     }
 
     public Tensor sigmoid() {
-        return Autograd.record(new Sigmoid(this));
+        return Elementwise.Unary.SIGMOID.apply(this);
     }
 
     public Tensor relu() {
-        return Autograd.record(new Relu(this));
+        return Elementwise.Unary.RELU.apply(this);
     }
 
     /** GELU with the tanh approximation (GPT-2's). */
     public Tensor gelu() {
-        return Autograd.record(new Gelu(this, false));
+        return Elementwise.Unary.GELU_TANH.apply(this);
     }
 
     /** GELU with the exact erf form, x·Φ(x). */
     public Tensor geluExact() {
-        return Autograd.record(new Gelu(this, true));
+        return Elementwise.Unary.GELU_ERF.apply(this);
     }
 
     // ---------------------------------------------------------------- matrix and shape ops
@@ -440,27 +415,27 @@ public final class Tensor {
 
     /** Output axis i is input axis {@code axes[i]}. */
     public Tensor permute(int... axes) {
-        return Autograd.record(new Permute(this, axes));
+        return Layout.permute(this, axes);
     }
 
     /** The same values viewed as another shape of equal size; one dimension may be {@code -1} (inferred). */
     public Tensor reshape(int... dims) {
-        return Autograd.record(new Reshape(this, dims));
+        return Layout.reshape(this, dims);
     }
 
     /** Elements {@code [start, end)} along {@code axis}. */
     public Tensor slice(int axis, int start, int end) {
-        return Autograd.record(new Slice(this, axis, start, end));
+        return Layout.slice(this, axis, start, end);
     }
 
     /** Joins tensors along {@code axis}; they must agree on every other axis. */
     public static Tensor concat(List<Tensor> tensors, int axis) {
-        return Autograd.record(new Concat(tensors, axis));
+        return Layout.concat(tensors, axis);
     }
 
     /** Materialises the NumPy broadcast of this tensor to {@code dims}. */
     public Tensor broadcastTo(int... dims) {
-        return Autograd.record(new BroadcastTo(this, Shape.of(dims)));
+        return Layout.broadcastTo(this, Shape.of(dims));
     }
 
     // ---------------------------------------------------------------- reductions
@@ -477,7 +452,7 @@ public final class Tensor {
     public Tensor sum(int[] axes, boolean keepDim) {
         Tensor r = this;
         for (int axis : shape.normalizeAxes("sum", axes)) {
-            r = Autograd.record(new Sum(r, axis));
+            r = Reductions.sum(r, axis);
         }
         return keepDim ? r : r.reshape(dropAxes(axes));
     }
@@ -502,18 +477,18 @@ public final class Tensor {
 
     /** Maximum along one axis; ties share the gradient equally. */
     public Tensor max(int axis, boolean keepDim) {
-        Tensor r = Autograd.record(new Max(this, shape.normalizeAxis(axis)));
+        Tensor r = Reductions.max(this, shape.normalizeAxis(axis));
         return keepDim ? r : r.reshape(dropAxes(new int[] {axis}));
     }
 
     /** Softmax over the last axis. */
     public Tensor softmax() {
-        return Autograd.record(new Softmax(this));
+        return Reductions.softmax(this, false);
     }
 
     /** Log-softmax over the last axis. */
     public Tensor logSoftmax() {
-        return Autograd.record(new LogSoftmax(this));
+        return Reductions.softmax(this, true);
     }
 
     private int[] allAxes() {

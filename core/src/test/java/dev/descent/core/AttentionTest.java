@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.descent.core.ops.CausalAttention;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
