@@ -7,17 +7,17 @@ import java.util.List;
  * An n-dimensional array of float32 values, row-major and contiguous, that can remember how it was computed.
  *
  * <p>A tensor is a {@link Shape}, a {@link Storage} on some {@link Backend}, and three autograd fields: whether
- * it requires a gradient, its accumulated gradient, and the {@link Op} that created it. Its values never
+ * it requires a gradient, its gradient, and the {@link Op} that created it. Its values never
  * change after creation, except through {@link #copyFrom}, which optimizers use to update parameters.
  */
 public final class Tensor {
     private final Shape shape;
     private final Storage storage;
     private boolean requiresGrad;
-    private Tensor grad;
-    private boolean ownsGrad;
-    private Op creator;
-    private boolean graphReleased;
+    /** dL/d(this), or null; how it is owned, accumulated and released is {@link Backprop}'s to decide. */
+    Backprop.Gradient grad;
+    /** The op that made this tensor: null for a leaf, {@link Backprop#RELEASED} once backward has run it. */
+    Op creator;
 
     private Tensor(Shape shape, Storage storage) {
         if (storage.size() != shape.numel()) {
@@ -149,7 +149,7 @@ public final class Tensor {
         backend().copyInto(this, src.to(backend()));
     }
 
-    // ---------------------------------------------------------------- autograd
+    // ---------------------------------------------------------------- autograd (the memory rules: Backprop)
 
     public boolean requiresGrad() {
         return requiresGrad;
@@ -157,7 +157,7 @@ public final class Tensor {
 
     /** Marks a leaf as a variable whose gradient backward should compute; returns this. */
     public Tensor requiresGrad(boolean value) {
-        if (creator != null) {
+        if (creator() != null) {
             throw new IllegalStateException("requiresGrad can only be set on a leaf tensor; this one was made by "
                     + creator.name());
         }
@@ -167,7 +167,7 @@ public final class Tensor {
 
     /** The gradient accumulated by backward calls since the last {@link #zeroGrad()}, or null. */
     public Tensor grad() {
-        return grad;
+        return grad == null ? null : grad.value();
     }
 
     /**
@@ -179,20 +179,12 @@ public final class Tensor {
         if (value != null && !value.shape.equals(shape)) {
             throw new IllegalArgumentException("setGrad: gradient of shape " + value.shape + " for tensor of shape " + shape);
         }
-        this.grad = value;
-        this.ownsGrad = false;
+        Backprop.give(this, value);
     }
 
     /** Multiplies the gradient by {@code s}: in place when backward made it, else by replacing it. */
     public void scaleGrad(float s) {
-        if (grad == null) {
-            return;
-        }
-        if (ownsGrad) {
-            backend().scaleInPlace(grad, s);
-        } else {
-            setGrad(backend().binaryScalar(BinaryOp.MUL, grad, s));
-        }
+        Backprop.scale(this, s);
     }
 
     /**
@@ -200,21 +192,17 @@ public final class Tensor {
      * device memory is free at once): copy it first ({@code toArray}) if you need its values afterwards.
      */
     public void zeroGrad() {
-        if (ownsGrad) {
-            grad.storage().release();
-        }
-        this.grad = null;
-        this.ownsGrad = false;
+        Backprop.zero(this);
     }
 
     /** True for tensors not produced by a recorded op (inputs, parameters). */
     public boolean isLeaf() {
-        return creator == null && !graphReleased;
+        return creator == null;
     }
 
     /** The op that produced this tensor, or null for a leaf or after backward released the graph. */
     public Op creator() {
-        return creator;
+        return creator == Backprop.RELEASED ? null : creator;
     }
 
     void setCreator(Op op) {
@@ -237,7 +225,7 @@ public final class Tensor {
             throw new IllegalArgumentException("backward: upstream gradient of shape " + upstream.shape
                     + " for tensor of shape " + shape);
         }
-        checkGraphNotReleased();
+        Backprop.requireGraph(this);
         if (!requiresGrad) {
             throw new IllegalStateException("backward: this tensor does not require a gradient; mark an input "
                     + "with requiresGrad(true) before computing it (and not inside a no-grad scope)");
@@ -247,30 +235,13 @@ public final class Tensor {
 
     /**
      * Adds {@code g} to this tensor's gradient, first summing it back to this tensor's shape over the
-     * dimensions that broadcasting expanded: the one place where broadcasting is undone.
-     *
-     * <p>During backward the gradient becomes this tensor's own ({@link Backprop#claim}) and later contributions
-     * are added into it in place; outside backward (a caller's own use) it is kept as given or replaced by a sum.
+     * dimensions that broadcasting expanded: the one place where broadcasting is undone. Where the sum goes
+     * (in place, claimed by a backward pass, or a new sum) is {@link Backprop#accumulate}'s rule.
      */
     public void accumulateGrad(Tensor g) {
-        if (!requiresGrad) {
-            return;
+        if (requiresGrad) {
+            Backprop.accumulate(this, sumToShape(g, shape));
         }
-        Tensor reduced = sumToShape(g, shape);
-        Backprop pass = Backprop.active();
-        if (grad != null && ownsGrad) {
-            backend().addInto(grad, reduced);
-        } else if (pass != null) {
-            grad = pass.claim(grad == null ? reduced : backend().binary(BinaryOp.ADD, grad, reduced), this);
-            ownsGrad = true;
-        } else {
-            grad = grad == null ? reduced : backend().binary(BinaryOp.ADD, grad, reduced);
-        }
-    }
-
-    /** Whether the gradient was made by backward and belongs to this tensor (see {@link #accumulateGrad}). */
-    boolean ownsGrad() {
-        return ownsGrad;
     }
 
     /** A new tensor with this one's values, on the same backend; not recorded by autograd. */
@@ -293,20 +264,6 @@ public final class Tensor {
             }
         }
         return r.reshape(target.dims());
-    }
-
-    void checkGraphNotReleased() {
-        if (graphReleased) {
-            throw new IllegalStateException("backward through a graph that was already released: an earlier "
-                    + "backward() freed the saved activations behind this tensor; run the forward pass again");
-        }
-    }
-
-    void releaseGraph() {
-        creator = null;
-        grad = null;
-        ownsGrad = false;
-        graphReleased = true;
     }
 
     /** A leaf sharing this tensor's values, cut off from the graph. */
