@@ -39,9 +39,13 @@ final class Layout {
         }
         long n = from.numel();
         if (unknown >= 0) {
-            if (known == 0 || n % known != 0) {
+            if (known == 0) {
                 throw new IllegalArgumentException("reshape: cannot view shape " + from + " as " + Arrays.toString(dims)
-                        + ": " + n + " is not divisible by " + known + (known == 0 ? "" : " (the product of the other dimensions)"));
+                        + ": the other dimensions multiply to 0, so -1 could be any size");
+            }
+            if (n % known != 0) {
+                throw new IllegalArgumentException("reshape: cannot view shape " + from + " as " + Arrays.toString(dims)
+                        + ": " + n + " is not divisible by " + known + " (the product of the other dimensions)");
             }
             d[unknown] = Math.toIntExact(n / known);
         }
