@@ -1,6 +1,7 @@
 package dev.descent.core;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** The fused and multi-input operations that are not methods of {@link Tensor}, like torch.nn.functional. */
 public final class Functional {
@@ -24,8 +25,8 @@ public final class Functional {
     }
 
     /**
-     * Mean cross-entropy of the logits x·Wᵀ against integer-valued {@code targets (N)}, for {@code x (N, C)} and
-     * {@code weight (V, C)}, without keeping the logits: one {@code (N, V)} buffer serves forward and backward
+     * Mean cross-entropy of the logits x·Wᵀ against integer-valued {@code targets (N)} (a float tensor, see
+     * {@link Indices}), for {@code x (N, C)} and {@code weight (V, C)}, without keeping the logits: one {@code (N, V)} buffer serves forward and backward
      * (see {@link LinearCrossEntropy}). Equal to {@code crossEntropy(x.matmul(weight.transpose()), targets)} with
      * PyTorch's 'mean' over the targets not equal to {@code ignoreIndex} (NaN when all are ignored). A scalar.
      */
@@ -37,12 +38,33 @@ public final class Functional {
      * Multi-head causal self-attention straight from a C → 3C projection: {@code qkv (B, T, 3C)} = [q | k | v] ->
      * {@code (B, T, C)}, heads merged back. Equal to softmax(mask(q·kᵀ/√hs))·v per head, but fused: it keeps one
      * log-sum-exp per (batch, head, query) instead of the (B, heads, T, T) attention matrix.
+     *
+     * <p>The packed layout is the native one because it is what the projection produces: the kernels read each head
+     * of q, k and v straight out of it and backward writes dq, dk and dv into one {@code (B, T, 3C)} gradient, with
+     * no split, permute or concatenation in either direction. {@link #causalAttention(Tensor, Tensor, Tensor, int)}
+     * takes them separately at the cost of one concatenation.
      */
     public static Tensor causalAttention(Tensor qkv, int heads) {
         return Autograd.record(new CausalAttention(qkv, heads));
     }
 
-    /** Rows of {@code table (V, C)} picked by integer-valued {@code ids (..)}: {@code (.., C)}. */
+    /**
+     * {@link #causalAttention(Tensor, int)} of separate {@code q, k, v (B, T, C)}: the same output and gradients,
+     * through one concatenation into the packed {@code (B, T, 3C)} layout (a copy of 3·B·T·C values forward and a
+     * slice of the gradient per input backward).
+     */
+    public static Tensor causalAttention(Tensor q, Tensor k, Tensor v, int heads) {
+        if (q.rank() != 3 || !q.shape().equals(k.shape()) || !q.shape().equals(v.shape())) {
+            throw new IllegalArgumentException("causalAttention: needs q, k and v of one shape (B, T, C), got "
+                    + q.shape() + ", " + k.shape() + " and " + v.shape());
+        }
+        return causalAttention(Tensor.concat(List.of(q, k, v), 2), heads);
+    }
+
+    /**
+     * Rows of {@code table (V, C)} picked by {@code ids (..)}: {@code (.., C)}. The ids are a float tensor holding
+     * integers in [0, V), e.g. {@code Tensor.fromArray(new float[] {3, 0, 3})} (see {@link Indices}).
+     */
     public static Tensor embedding(Tensor table, Tensor ids) {
         return Lookups.embedding(table, ids);
     }
@@ -73,7 +95,12 @@ public final class Functional {
         return Elementwise.dropout(x, scaledMask);
     }
 
-    /** Mean cross-entropy of {@code logits (.., C)} against integer-valued {@code targets (..)}. */
+    /**
+     * Mean cross-entropy of {@code logits (.., C)} against {@code targets (..)}: class indices in a float tensor
+     * holding integers in [0, C), e.g. {@code Tensor.fromArray(new float[] {2, 0, 1})}. descent has one dtype, float32,
+     * which holds every integer up to 2^24 exactly (see {@link Indices}); a target that is not such an integer fails
+     * with an {@link IndexOutOfBoundsException} naming it.
+     */
     public static Tensor crossEntropy(Tensor logits, Tensor targets) {
         return crossEntropy(logits, targets, Reduction.MEAN, DEFAULT_IGNORE_INDEX, 0f);
     }

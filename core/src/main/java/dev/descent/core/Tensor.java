@@ -51,14 +51,27 @@ public final class Tensor {
         return Backends.defaultBackend().full(Shape.of(dims), value);
     }
 
-    /** A rank-0 tensor holding one value. */
+    /** A rank-0 tensor, shape {@code ()}, holding one value: PyTorch's {@code torch.tensor(v)}. */
     public static Tensor scalar(float value) {
         return Backends.defaultBackend().full(Shape.scalar(), value);
     }
 
-    /** A copy of {@code data} viewed as {@code dims}; with no dims, a vector of {@code data.length}. */
+    /**
+     * A copy of {@code data} as a vector, shape {@code (data.length)}, like PyTorch's {@code torch.tensor([..])}: an
+     * array is a list of values, so one value gives shape {@code (1)}, not a scalar. For a rank-0 tensor use
+     * {@link #scalar}; for another shape, {@link #fromArray(float[], int...)}.
+     */
+    public static Tensor fromArray(float[] data) {
+        return fromArray(data, data.length);
+    }
+
+    /**
+     * A copy of {@code data} viewed as exactly {@code dims}, which must hold {@code data.length} values. An empty
+     * {@code dims} is the scalar shape {@code ()} (one value), so {@code fromArray(t.toArray(), t.shape().dims())}
+     * rebuilds any tensor's shape, a scalar's included.
+     */
     public static Tensor fromArray(float[] data, int... dims) {
-        Shape shape = dims.length == 0 ? Shape.of(data.length) : Shape.of(dims);
+        Shape shape = Shape.of(dims);
         if (shape.numel() != data.length) {
             throw new IllegalArgumentException("fromArray: " + data.length + " values cannot fill shape " + shape);
         }

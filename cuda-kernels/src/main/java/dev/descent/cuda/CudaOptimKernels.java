@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * Fused optimizer updates and the gradient-norm reduction on {@code optim.cu}, for a trainer that keeps its
  * parameters on a {@link CudaBackend} (the optim module cannot depend on this one). Each update rewrites the
- * parameter and its state tensors in place in one kernel; the gradient is only read. Formulas: REFERENCE.md §2,
- * PyTorch's single-tensor code paths.
+ * parameter and its state tensors in place in one kernel; the gradient is only read. Formulas: PyTorch's
+ * single-tensor code paths in torch.optim (step t counted from 1; ε added after the bias correction of √v), written
+ * out on each method.
  */
 public final class CudaOptimKernels {
     private static final int THREADS = 256;

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The fused update kernels against the optimizer formulas written out here in double precision (PyTorch's
- * single-tensor code paths, REFERENCE.md §2), over several steps on random data.
+ * single-tensor code paths in torch.optim), over several steps on random data.
  */
 @Tag("gpu")
 class OptimKernelsTest {
