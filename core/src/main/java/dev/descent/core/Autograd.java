@@ -38,6 +38,7 @@ public final class Autograd {
     }
 
     /** Backpropagates {@code seed} (dL/d root, shaped like {@code root}) through the graph behind root. */
+    @SuppressWarnings("try")
     static void backward(Tensor root, Tensor seed) {
         List<Tensor> order = topologicalOrder(root);
         try (Scope noGrad = noGrad(); Backprop pass = Backprop.begin()) {

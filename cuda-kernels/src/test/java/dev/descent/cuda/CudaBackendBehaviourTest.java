@@ -66,6 +66,7 @@ class CudaBackendBehaviourTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void theInPlacePrimitivesMatchTheCpu() {
         CudaBackend gpu = Gpu.backend();
         try (MemoryScope scope = gpu.scope()) {
@@ -93,6 +94,7 @@ class CudaBackendBehaviourTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void embeddingBackwardIsBitwiseDeterministic() {
         CudaBackend gpu = Gpu.backend();
         try (MemoryScope scope = gpu.scope()) {
@@ -106,6 +108,7 @@ class CudaBackendBehaviourTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void attentionBackwardIsBitwiseDeterministicAndHeadSizeIsCapped() {
         CudaBackend gpu = Gpu.backend();
         try (MemoryScope scope = gpu.scope()) {
@@ -123,6 +126,7 @@ class CudaBackendBehaviourTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void badIdsAreReportedLikeTheCpuBackendDoes() {
         CudaBackend gpu = Gpu.backend();
         float[] ids = {1, 2, 50257, 3};

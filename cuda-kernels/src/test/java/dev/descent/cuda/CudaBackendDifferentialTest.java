@@ -48,6 +48,7 @@ class CudaBackendDifferentialTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
+    @SuppressWarnings("try")
     void matchesTheCpuReference(Case c) {
         CudaBackend gpu = Gpu.backend();
         List<Tensor> expected = c.run().apply(CPU);
