@@ -361,6 +361,11 @@ public final class Tensor {
         return Elementwise.Unary.GELU_ERF.apply(this);
     }
 
+    /** SiLU (swish), x·σ(x), composed of two ops: autograd derives dL/dx = g·(σ(x) + x·σ(x)(1 − σ(x))). */
+    public Tensor silu() {
+        return mul(sigmoid());
+    }
+
     // ---------------------------------------------------------------- matrix and shape ops
 
     /** Matrix product over the last two axes, batch axes broadcast: {@code (.., M, K) @ (.., K, N) -> (.., M, N)}. */
