@@ -26,8 +26,8 @@ public final class Functional {
 
     /**
      * Mean cross-entropy of the logits x·Wᵀ against integer-valued {@code targets (N)} (a float tensor, see
-     * {@link Indices}), for {@code x (N, C)} and {@code weight (V, C)}, without keeping the logits: one {@code (N, V)} buffer serves forward and backward
-     * (see {@link LinearCrossEntropy}). Equal to {@code crossEntropy(x.matmul(weight.transpose()), targets)} with
+     * {@link Indices}), for {@code x (N, C)} and {@code weight (V, C)}, without keeping the logits: one {@code (N, V)}
+     * buffer serves forward and backward (see {@link LinearCrossEntropy}). Equal to {@code crossEntropy(x.matmul(weight.transpose()), targets)} with
      * PyTorch's 'mean' over the targets not equal to {@code ignoreIndex} (NaN when all are ignored). A scalar.
      */
     public static Tensor linearCrossEntropy(Tensor x, Tensor weight, Tensor targets, int ignoreIndex) {
