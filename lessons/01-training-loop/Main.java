@@ -47,6 +47,7 @@ public final class Main {
     }
 
     /** θ ← θ − η·∇θ for every parameter, written out; then the gradients are dropped for the next backward. */
+    @SuppressWarnings("try")
     static Function<List<Tensor>, Runnable> handWrittenUpdate(float lr) {
         return params -> () -> {
             try (var noGrad = Autograd.noGrad()) {

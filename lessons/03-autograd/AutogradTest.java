@@ -66,6 +66,7 @@ class AutogradTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void withoutAGraphOrAfterBackwardNothingIsHeld() {
         Tensor x = Tensor.randn(new Rng(7), 64).requiresGrad(true);
         try (var noGrad = Autograd.noGrad()) {

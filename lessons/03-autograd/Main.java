@@ -187,6 +187,7 @@ public final class Main {
     }
 
     /** A chain of {@code depth} tanh ops on {@code width} floats, run with the graph recorded and without. */
+    @SuppressWarnings("try")
     static MemoryRow measure(int width, int depth, Rng rng) {
         long withGraph = heapGrowth(() -> tanhChain(Tensor.randn(rng, width).requiresGrad(true), depth));
         long noGrad = heapGrowth(() -> {

@@ -81,6 +81,7 @@ public final class Main {
     }
 
     /** Mean squared error of the model ŷ = Φ·w on a split. */
+    @SuppressWarnings("try")
     static double loss(Split split, Tensor w) {
         try (var noGrad = Autograd.noGrad()) {
             return split.features().matmul(w).sub(split.y()).pow(2).mean().item();

@@ -40,6 +40,7 @@ public final class Main {
     }
 
     /** Clipping from primitives: coef = min(1, max/(norm + 1e−6)); every g_i ← coef·g_i. Returns the norm before. */
+    @SuppressWarnings("try")
     static double clip(List<Tensor> params, double maxNorm) {
         double norm = globalNorm(params);
         double coef = Math.min(1.0, maxNorm / (norm + 1e-6));
@@ -86,6 +87,7 @@ public final class Main {
      * Full-batch SGD on a 1-32-32-1 tanh MLP; with {@code badBatch} the targets of step {@link #BAD_STEP} are
      * corrupted; with {@code clipping} every gradient is clipped by {@link GradClip} to {@link #MAX_NORM}.
      */
+    @SuppressWarnings("try")
     static Run train(boolean badBatch, boolean clipping, long seed) {
         Rng rng = new Rng(seed);
         Module net = new Sequential(new Linear(1, 32, rng), new Tanh(), new Linear(32, 32, rng), new Tanh(),

@@ -118,6 +118,7 @@ public final class Main {
      * with it, each the fastest of {@code reps} repetitions. The two models take turns, so both see the same
      * machine load, and the fastest is the repetition least disturbed by other work.
      */
+    @SuppressWarnings("try")
     static double[] timings(int layers, int reps) {
         GPT plain = new GPT(memoryConfig(layers, false), new Rng(7));
         GPT checkpointed = new GPT(memoryConfig(layers, true), new Rng(7));

@@ -40,6 +40,7 @@ public final class Main {
     }
 
     /** max |x − inverse(forward(x))| through a reversible stack of {@code depth} blocks. */
+    @SuppressWarnings("try")
     static double reconstructionError(int depth) {
         ReversibleStack stack = new ReversibleStack(blocks(depth, 21));
         Tensor x = input(1);

@@ -84,6 +84,7 @@ public final class Main {
         return new Fit(w.detach(), nll);
     }
 
+    @SuppressWarnings("try")
     private static double evaluate(Tensor logits, Tensor pairCounts) {
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             return Bigram.nll(logits, pairCounts).item();
@@ -146,6 +147,7 @@ public final class Main {
      * Which positions' predictions move when token {@code j} of the input is replaced: for each position t, the
      * largest change of any of its logits.
      */
+    @SuppressWarnings("try")
     static double[] changeFromEditingToken(Module model, Tensor ids, int j, int replacement) {
         float[] edited = ids.toArray();
         edited[j] = replacement;
@@ -199,6 +201,7 @@ public final class Main {
      * Loss on held-out windows scored two ways: [0] with the whole window as input, as in training; [1] as in
      * generation, where the prediction for position t is made from tokens 0..t only (the future does not exist yet).
      */
+    @SuppressWarnings("try")
     static double[] heldOutLoss(Module model, int windows) {
         int[] ids = heldOutIds();
         double whole = 0;

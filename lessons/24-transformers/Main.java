@@ -49,6 +49,7 @@ public final class Main {
     }
 
     /** Fraction of positions t ≥ LAG where the most likely token is the right one. */
+    @SuppressWarnings("try")
     static double accuracy(Module model, Tensor[] batch) {
         float[] logits;
         try (Autograd.Scope ignored = Autograd.noGrad()) {
@@ -116,6 +117,7 @@ public final class Main {
      * For each head of the GPT's block, the average attention weight that query t puts on key t − LAG (t ≥ LAG),
      * recomputed from the weights by name: x = wte[ids] + wpe, h = ln1(x), q and k from the qkv projection.
      */
+    @SuppressWarnings("try")
     static double[] weightOnLag(GPT gpt, Tensor ids, int heads) {
         var p = gpt.namedParameters();
         try (Autograd.Scope ignored = Autograd.noGrad()) {

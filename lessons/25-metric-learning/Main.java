@@ -122,6 +122,7 @@ public final class Main {
         return ok / (double) dp.length;
     }
 
+    @SuppressWarnings("try")
     static Tensor embed(Module f, Tensor x) {
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             return f.forward(x);

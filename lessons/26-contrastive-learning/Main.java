@@ -69,6 +69,7 @@ public final class Main {
      * How an encoder separates pairs, on 128 new points with two views each: {mean cosine of positive pairs,
      * mean cosine of negative pairs, top-1 retrieval accuracy (view 1's most similar view 2 is its partner)}.
      */
+    @SuppressWarnings("try")
     static double[] evaluate(Module encoder) {
         Rng rng = new Rng(777);
         float[] x = points(128, rng);
@@ -157,6 +158,7 @@ public final class Main {
      * negative k with weight softmax(s(i, k)/τ) over the negatives; return exp(entropy) of those weights,
      * averaged over rows, for the untrained encoder on one batch (1 = one negative, 2N − 2 = all equally).
      */
+    @SuppressWarnings("try")
     static double effectiveNegatives(float temperature) {
         Rng rng = new Rng(5);
         float[] x = points(BATCH, rng);

@@ -445,6 +445,7 @@ public final class Main {
      * Measured on this machine's CPU with descent's own ops, best of {@code repeats} runs: {matmul GFLOP/s,
      * elementwise-add GFLOP/s, add GB/s moved, GELU GB/s moved}. A benchmark, so only printed, never asserted.
      */
+    @SuppressWarnings("try")
     static double[] cpuRates(int matmulSize, int elements, int repeats) {
         Rng rng = new Rng(27);
         Tensor a = Tensor.randn(rng, matmulSize, matmulSize);

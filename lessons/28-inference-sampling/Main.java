@@ -44,6 +44,7 @@ public final class Main {
     }
 
     /** The model's logits for the token after {@code prompt}: the last position of forward(prompt), in evaluation mode. */
+    @SuppressWarnings("try")
     static Tensor nextLogits(GPT model, int[] prompt) {
         float[] ids = new float[prompt.length];
         for (int i = 0; i < prompt.length; i++) {

@@ -102,6 +102,7 @@ public final class Main {
     }
 
     /** Mean cross-entropy (nats per character) over every position of {@code ids}. */
+    @SuppressWarnings("try")
     static double loss(MlpLanguageModel model, int[] ids) {
         int[] starts = new int[ids.length - CONTEXT];
         for (int s = 0; s < starts.length; s++) {

@@ -1,6 +1,7 @@
 // optim.cu: fused optimizer updates (one thread per parameter element, parameters and state updated in place)
 // and the sum of squares behind the global gradient norm. Formulas follow PyTorch's single-tensor
-// torch.optim code paths.
+// code paths in torch.optim: the step t counts from 1, SGD's first momentum buffer is g itself (no dampening), RMSprop
+// adds ε outside the square root, Adam and AdamW add ε after the bias correction of √v.
 #include "common.cuh"
 
 // v1 SGD. g' = g + λθ;  with momentum μ: b = g' on the first step, else μb + (1−τ)g';  g' = g' + μb (Nesterov) or b;

@@ -31,6 +31,7 @@ public interface Objective {
     }
 
     /** The loss at θ as a number. */
+    @SuppressWarnings("try")
     default double value(float[] theta) {
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             return loss(Tensor.fromArray(theta)).item();

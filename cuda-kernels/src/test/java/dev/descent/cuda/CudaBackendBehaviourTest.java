@@ -71,6 +71,7 @@ class CudaBackendBehaviourTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void theInPlacePrimitivesMatchTheCpu() {
         CudaBackend gpu = Gpu.backend();
         try (MemoryScope scope = gpu.scope()) {
@@ -98,6 +99,7 @@ class CudaBackendBehaviourTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void embeddingBackwardIsBitwiseDeterministic() {
         CudaBackend gpu = Gpu.backend();
         try (MemoryScope scope = gpu.scope()) {
@@ -111,6 +113,7 @@ class CudaBackendBehaviourTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void attentionBackwardIsBitwiseDeterministicAndHeadSizeIsCapped() {
         CudaBackend gpu = Gpu.backend();
         try (MemoryScope scope = gpu.scope()) {
@@ -128,6 +131,7 @@ class CudaBackendBehaviourTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void badIdsAreReportedLikeTheCpuBackendDoes() {
         CudaBackend gpu = Gpu.backend();
         float[] ids = {1, 2, 50257, 3};

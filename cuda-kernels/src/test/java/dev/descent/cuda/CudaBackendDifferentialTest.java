@@ -51,6 +51,7 @@ class CudaBackendDifferentialTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
+    @SuppressWarnings("try")
     void matchesTheCpuReference(Case c) {
         CudaBackend gpu = Gpu.backend();
         List<Tensor> expected = c.run().apply(CPU);

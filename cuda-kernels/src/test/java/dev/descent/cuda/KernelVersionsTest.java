@@ -59,6 +59,7 @@ class KernelVersionsTest {
 
     @ParameterizedTest(name = "{0} M{2} K{3} N{4}")
     @MethodSource("configs")
+    @SuppressWarnings("try")
     void matchesTheCpuProduct(String label, MatmulConfig config, int m, int k, int n) {
         CudaBackend gpu = Gpu.backend();
         int batch = 3;
@@ -108,6 +109,7 @@ class KernelVersionsTest {
 
     @ParameterizedTest(name = "cuBLAS M{0} K{1} N{2}")
     @MethodSource("sizes")
+    @SuppressWarnings("try")
     void cublasBaselineMatchesTheCpuProduct(int m, int k, int n) {
         CudaBackend gpu = Gpu.backend();
         CublasMatmul cublas = Gpu.cublas();

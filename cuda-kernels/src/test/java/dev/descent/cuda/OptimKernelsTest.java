@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The fused update kernels against the optimizer formulas written out here in double precision (PyTorch's
- * single-tensor code paths), over several steps on random data.
+ * single-tensor code paths in torch.optim), over several steps on random data.
  */
 @Tag("gpu")
 class OptimKernelsTest {
@@ -54,6 +54,7 @@ class OptimKernelsTest {
 
     @ParameterizedTest(name = "decoupled weight decay: {0}")
     @ValueSource(booleans = {true, false})
+    @SuppressWarnings("try")
     void adamAndAdamWFollowTheFormulaStepByStep(boolean decoupled) {
         CudaBackend gpu = Gpu.backend();
         double lr = 1e-2;
@@ -101,6 +102,7 @@ class OptimKernelsTest {
 
     @ParameterizedTest(name = "nesterov {0}")
     @ValueSource(booleans = {false, true})
+    @SuppressWarnings("try")
     void sgdWithMomentumDampeningAndWeightDecay(boolean nesterov) {
         CudaBackend gpu = Gpu.backend();
         double lr = 0.05;
@@ -129,6 +131,7 @@ class OptimKernelsTest {
 
     @ParameterizedTest(name = "centered {0}")
     @ValueSource(booleans = {false, true})
+    @SuppressWarnings("try")
     void rmspropWithMomentum(boolean centered) {
         CudaBackend gpu = Gpu.backend();
         double lr = 1e-2;
@@ -166,6 +169,7 @@ class OptimKernelsTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void sumOfSquaresAddsEveryTensorInDouble() {
         CudaBackend gpu = Gpu.backend();
         int[] sizes = {1, 7, 1000, 300_001};
@@ -187,6 +191,7 @@ class OptimKernelsTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void missingStateIsNamed() {
         CudaBackend gpu = Gpu.backend();
         try (MemoryScope scope = gpu.scope()) {

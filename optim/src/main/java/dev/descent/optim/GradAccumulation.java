@@ -65,6 +65,7 @@ public final class GradAccumulation {
      * @param params         the parameters whose gradients accumulate
      * @param microBatchLoss builds micro-batch k's mean loss, a single-element tensor with a graph
      */
+    @SuppressWarnings("try")
     public static double accumulate(List<Tensor> params, int microSteps, IntFunction<Tensor> microBatchLoss) {
         Hyper.atLeastOne("accumulate", "microSteps", microSteps);
         if (params.isEmpty()) {

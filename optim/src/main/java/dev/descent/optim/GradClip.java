@@ -30,6 +30,7 @@ public final class GradClip {
      * As {@link #clipGradNorm(List, double)}; with {@code errorIfNonfinite}, a NaN or infinite norm throws
      * before any gradient is touched.
      */
+    @SuppressWarnings("try")
     public static double clipGradNorm(List<Tensor> params, double maxNorm, boolean errorIfNonfinite) {
         Hyper.nonNegative("clipGradNorm", "maxNorm", maxNorm);
         try (Autograd.Scope ignored = Autograd.noGrad()) {

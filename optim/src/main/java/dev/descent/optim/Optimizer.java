@@ -119,6 +119,7 @@ public abstract class Optimizer<O extends Optimizer<O>> {
      * target ← value, in place, with the temporaries that computing value made released at once: an update written
      * as a few assignments holds a few parameter-sized temporaries at a time, not one per operation of the step.
      */
+    @SuppressWarnings("try")
     protected static void assign(Tensor target, Supplier<Tensor> value) {
         try (MemoryScope temps = target.backend().scope()) {
             target.copyFrom(value.get());
@@ -129,6 +130,7 @@ public abstract class Optimizer<O extends Optimizer<O>> {
     protected abstract Set<String> bufferNames();
 
     /** One update of every parameter that has a gradient (parameters without one are skipped, as in PyTorch). */
+    @SuppressWarnings("try")
     public void step() {
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             for (int i = 0; i < groups.size(); i++) {

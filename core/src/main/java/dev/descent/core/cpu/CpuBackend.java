@@ -2,10 +2,10 @@ package dev.descent.core.cpu;
 
 import dev.descent.core.Backend;
 import dev.descent.core.BinaryOp;
+import dev.descent.core.Indices;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.MemoryUsage;
 import dev.descent.core.ReduceOp;
-import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
@@ -14,7 +14,9 @@ import java.util.List;
 
 /**
  * The CPU reference backend: plain Java loops over {@code float[]}, double accumulators in reductions, and the
- * oracle that every faster path is tested against. Large loops are split across cores.
+ * oracle that every faster path is tested against. Large loops are split across cores. Besides the primitives it
+ * overrides every fused op of {@link Backend} with a fused loop ({@link CpuFused}, {@link CpuAttention}), tested
+ * against the composed defaults.
  */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
@@ -65,24 +67,6 @@ public final class CpuBackend implements Backend {
         float[] d = new float[shape.numel()];
         if (value != 0f) {
             Arrays.fill(d, value);
-        }
-        return wrap(d, shape);
-    }
-
-    @Override
-    public Tensor randn(Shape shape, Rng rng) {
-        float[] d = new float[shape.numel()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) rng.nextGaussian();
-        }
-        return wrap(d, shape);
-    }
-
-    @Override
-    public Tensor rand(Shape shape, Rng rng) {
-        float[] d = new float[shape.numel()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = rng.nextFloat();
         }
         return wrap(d, shape);
     }
@@ -440,7 +424,7 @@ public final class CpuBackend implements Backend {
     public Tensor embedding(Tensor table, Tensor ids) {
         int vocab = table.dim(0);
         int c = table.dim(1);
-        int[] index = indices("embedding", ids, vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
+        int[] index = Indices.of("embedding", data(ids), vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
         float[] w = data(table);
         float[] out = new float[index.length * c];
         for (int i = 0; i < index.length; i++) {
@@ -454,7 +438,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor embeddingBackward(Tensor g, Tensor ids, int vocab) {
         int c = g.dim(-1);
-        int[] index = indices("embedding", ids, vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
+        int[] index = Indices.of("embedding", data(ids), vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
         float[] grad = data(g);
         float[] out = new float[vocab * c];
         for (int i = 0; i < index.length; i++) {
@@ -469,7 +453,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, float labelSmoothing) {
         int c = logits.dim(1);
-        int[] t = indices("crossEntropy", targets, c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
+        int[] t = Indices.of("crossEntropy", data(targets), c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
         float[] loss = new float[t.length];
         CpuFused.crossEntropy(data(logits), t, loss, t.length, c, ignoreIndex, labelSmoothing);
         return wrap(loss, targets.shape());
@@ -479,7 +463,7 @@ public final class CpuBackend implements Backend {
     public Tensor crossEntropyBackward(Tensor logits, Tensor targets, Tensor rowGrad, int ignoreIndex,
                                        float labelSmoothing) {
         int c = logits.dim(1);
-        int[] t = indices("crossEntropy", targets, c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
+        int[] t = Indices.of("crossEntropy", data(targets), c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
         float[] d = new float[logits.numel()];
         CpuFused.crossEntropyBackward(data(logits), t, data(rowGrad), d, t.length, c, ignoreIndex, labelSmoothing);
         return wrap(d, logits.shape());
@@ -488,26 +472,10 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor crossEntropyInPlace(Tensor logits, Tensor targets, int ignoreIndex) {
         int c = logits.dim(1);
-        int[] t = indices("crossEntropy", targets, c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
+        int[] t = Indices.of("crossEntropy", data(targets), c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
         float[] loss = new float[t.length];
         CpuFused.crossEntropyInPlace(data(logits), t, loss, t.length, c, ignoreIndex);
         return wrap(loss, targets.shape());
-    }
-
-    /** Integer ids from a float tensor, each in [0, bound) or equal to {@code allowed}; the error names the id. */
-    private static int[] indices(String op, Tensor ids, int bound, int allowed, String what) {
-        float[] v = data(ids);
-        int[] out = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            int id = (int) v[i];
-            if (id != v[i] || ((id < 0 || id >= bound) && id != allowed)) {
-                String shown = id == v[i] ? Integer.toString(id) : Float.toString(v[i]);
-                throw new IndexOutOfBoundsException(op + ": index " + shown + " at position " + i
-                        + " is out of range for " + what);
-            }
-            out[i] = id;
-        }
-        return out;
     }
 
     private static int rowsOf(Tensor x) {

@@ -11,8 +11,14 @@ import dev.descent.core.profile.Profiler;
  * hold if it ran the same code, releasing only what scopes and backward release.
  */
 final class CpuMemory {
-    private static final ThreadLocal<Ledger> LEDGER = ThreadLocal.withInitial(Ledger::new);
-    private static final ThreadLocal<MemoryScopes> SCOPES = ThreadLocal.withInitial(MemoryScopes::new);
+    private static final ThreadLocal<PerThread> THREAD = ThreadLocal.withInitial(PerThread::new);
+
+    /** One thread's ledger and open scopes. */
+    private record PerThread(Ledger ledger, MemoryScopes scopes) {
+        PerThread() {
+            this(new Ledger(), new MemoryScopes());
+        }
+    }
 
     private CpuMemory() {
     }
@@ -42,22 +48,22 @@ final class CpuMemory {
 
     /** Counts a new storage on this thread's ledger and gives it to this thread's innermost scope. */
     static Ledger made(CpuStorage storage) {
-        Ledger ledger = LEDGER.get();
-        ledger.made(4L * storage.size());
+        PerThread thread = THREAD.get();
+        thread.ledger().made(4L * storage.size());
         Profiler.allocated(4L * storage.size());
-        SCOPES.get().adopt(storage);
-        return ledger;
+        thread.scopes().adopt(storage);
+        return thread.ledger();
     }
 
     static MemoryScope openScope() {
-        return SCOPES.get().open();
+        return THREAD.get().scopes().open();
     }
 
     static MemoryUsage usage() {
-        return LEDGER.get().usage();
+        return THREAD.get().ledger().usage();
     }
 
     static void resetPeak() {
-        LEDGER.get().resetPeak();
+        THREAD.get().ledger().resetPeak();
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
  * Fused optimizer updates and the gradient-norm reduction on {@code optim.cu}, for a trainer that keeps its
  * parameters on a CUDA backend ({@code CudaBackend.optimKernels()}; the optim module cannot depend on this one).
  * Each update rewrites the parameter and its state tensors in place in one kernel; the gradient is only read.
- * Formulas: PyTorch's single-tensor code paths (torch.optim.SGD, RMSprop, Adam, AdamW), written out per method.
+ * Formulas: PyTorch's single-tensor code paths in torch.optim (step t counted from 1; ε added after the bias
+ * correction of √v), written out on each method.
  */
 public final class CudaOptimKernels {
     private static final int THREADS = 256;

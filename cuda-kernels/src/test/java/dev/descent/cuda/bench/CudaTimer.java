@@ -63,6 +63,7 @@ final class CudaTimer {
     }
 
     /** Device-to-device copy bandwidth in GB/s (bytes read plus bytes written), the roof for memory-bound kernels. */
+    @SuppressWarnings("try")
     double copyBandwidthGBs(long bytes) {
         int n = (int) (bytes / 4);
         try (MemoryScope scope = backend.scope()) {

@@ -26,6 +26,7 @@ public final class LayernormBenchmark {
     private LayernormBenchmark() {
     }
 
+    @SuppressWarnings("try")
     public static void main(String[] args) {
         CudaBackend gpu = CudaTimer.backendOrExit("LayernormBenchmark");
         CudaTimer timer = new CudaTimer(gpu);
@@ -64,6 +65,7 @@ public final class LayernormBenchmark {
         }
     }
 
+    @SuppressWarnings("try")
     private static boolean check(CudaBackend gpu) {
         int rows = 333;
         int c = 768;

@@ -50,6 +50,7 @@ public final class MatmulBenchmark {
     private MatmulBenchmark() {
     }
 
+    @SuppressWarnings("try")
     public static void main(String[] args) {
         boolean quick = List.of(args).contains("--quick");
         CudaBackend gpu = CudaTimer.backendOrExit("MatmulBenchmark");
@@ -124,6 +125,7 @@ public final class MatmulBenchmark {
     }
 
     /** Each configuration (and cuBLAS) on a shape that fills no tile, against the CPU; returns the correct ones. */
+    @SuppressWarnings("try")
     private static List<MatmulConfig> check(CudaBackend gpu, CublasMatmul cublas, List<MatmulConfig> configs) {
         int m = 513;
         int k = 257;

@@ -31,6 +31,7 @@ public final class MemoryBoundBenchmark {
     private MemoryBoundBenchmark() {
     }
 
+    @SuppressWarnings("try")
     public static void main(String[] args) {
         CudaBackend gpu = CudaTimer.backendOrExit("MemoryBoundBenchmark");
         CudaTimer timer = new CudaTimer(gpu);

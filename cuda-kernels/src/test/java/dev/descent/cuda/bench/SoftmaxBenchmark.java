@@ -26,6 +26,7 @@ public final class SoftmaxBenchmark {
     private SoftmaxBenchmark() {
     }
 
+    @SuppressWarnings("try")
     public static void main(String[] args) {
         CudaBackend gpu = CudaTimer.backendOrExit("SoftmaxBenchmark");
         CudaTimer timer = new CudaTimer(gpu);
@@ -56,6 +57,7 @@ public final class SoftmaxBenchmark {
         }
     }
 
+    @SuppressWarnings("try")
     private static boolean check(CudaBackend gpu) {
         boolean all = true;
         for (int[] shape : new int[][] {{64, 1000}, {7, 50257}, {5, 1}}) {

@@ -22,6 +22,7 @@ public final class Sampler {
      * @param temperature &gt; 0; below 1 sharpens the distribution, above 1 flattens it
      * @param topK        keep only the k most likely tokens (0 or ≥ vocabulary keeps all)
      */
+    @SuppressWarnings("try")
     public static int[] generate(GPT model, int[] prompt, int newTokens, double temperature, int topK, Rng rng) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("sample: the prompt needs at least one token");

@@ -214,6 +214,7 @@ public final class Trainer {
     }
 
     /** Mean loss over the first {@code evalBatches} micro-batches of the validation shard, in eval mode. */
+    @SuppressWarnings("try")
     public double validationLoss() throws IOException {
         openData();
         validation.seek(new DataLoader.Position(0, 0));

@@ -19,7 +19,7 @@ import java.util.Locale;
  * against the memory a short training run measures): fused causal attention keeps one log-sum-exp per row instead
  * of T×T scores, the fused classifier turns the logits into dlogits in the same buffer, backward frees each
  * activation gradient as soon as it has been used (so its peak is at the classifier, the first op it meets), and
- * AdamW computes one parameter at a time. {@link Layout#KEEP_ALL} is the naive plan DESIGN.md starts from: every
+ * AdamW computes one parameter at a time. {@link Layout#KEEP_ALL} is the naive first estimate: every
  * activation and a gradient for each, the attention scores and probabilities, logits and probabilities.
  */
 public final class VramPlan {

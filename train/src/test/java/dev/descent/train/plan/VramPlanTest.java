@@ -27,7 +27,7 @@ class VramPlanTest {
         VramPlan fitted = VramPlan.of(GPT2_PADDED, 2, 1024, VramPlan.Layout.FITTED);
         assertThat(keepAll.fits(8 * GIB)).isFalse();
         assertThat(fitted.fits(8 * GIB)).isTrue();
-        // DESIGN.md's arithmetic: 4 x 124.5M x 4 B = 1.85 GiB for parameters, gradients and both moments.
+        // By hand: 4 x 124.5M x 4 B = 1.85 GiB for parameters, gradients and both moments.
         long state = fitted.items().subList(0, 3).stream().mapToLong(VramPlan.Item::bytes).sum();
         assertThat(state / (double) GIB).isBetween(1.84, 1.86);
         // ... and 2.25 GiB of the kept activations are the attention matrices 2·L·B·NH·T².

@@ -1,8 +1,5 @@
-package dev.descent.core.ops;
+package dev.descent.core;
 
-import dev.descent.core.Backend;
-import dev.descent.core.Op;
-import dev.descent.core.Tensor;
 import java.util.List;
 
 /**
@@ -20,13 +17,13 @@ import java.util.List;
  * dq_t = Σ_{s≤t} ds_ts·k_s/√hs,   dk_s = Σ_{t≥s} ds_ts·q_t/√hs
  * </pre>
  */
-public final class CausalAttention implements Op {
+final class CausalAttention implements Op {
     private final Tensor qkv;
     private final int heads;
     private Tensor out;
     private Tensor lse;
 
-    public CausalAttention(Tensor qkv, int heads) {
+    CausalAttention(Tensor qkv, int heads) {
         if (heads <= 0) {
             throw new IllegalArgumentException("causalAttention: heads must be positive, got " + heads
                     + " for qkv " + qkv.shape());

@@ -1,8 +1,5 @@
-package dev.descent.core.ops;
+package dev.descent.core;
 
-import dev.descent.core.Op;
-import dev.descent.core.Shape;
-import dev.descent.core.Tensor;
 import java.util.Arrays;
 import java.util.List;
 
@@ -13,13 +10,13 @@ import java.util.List;
  * <p>A rank-2 B (a weight matrix) is shared by every batch without being copied; then dL/dB is
  * Aᵀ·G with A and G flattened to {@code (rows, K)} and {@code (rows, N)}.
  */
-public final class MatMul implements Op {
+final class MatMul implements Op {
     private final Tensor a;
     private final Tensor b;
     private Tensor aExpanded;
     private Tensor bExpanded;
 
-    public MatMul(Tensor a, Tensor b) {
+    MatMul(Tensor a, Tensor b) {
         this.a = a;
         this.b = b;
     }

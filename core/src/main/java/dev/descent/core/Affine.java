@@ -1,9 +1,5 @@
-package dev.descent.core.ops;
+package dev.descent.core;
 
-import dev.descent.core.Backend;
-import dev.descent.core.Op;
-import dev.descent.core.Shape;
-import dev.descent.core.Tensor;
 import java.util.Arrays;
 import java.util.List;
 
@@ -15,14 +11,14 @@ import java.util.List;
  * <p>Every product runs on W as stored, with transposed-operand matmuls, so no transposed copy of W is made;
  * the flattening is a view. The saved state is x's view only.
  */
-public final class Affine implements Op {
+final class Affine implements Op {
     private final Tensor x;
     private final Tensor weight;
     private final Tensor bias;
     private final int rows;
     private Tensor x2;
 
-    public Affine(Tensor x, Tensor weight, Tensor bias) {
+    Affine(Tensor x, Tensor weight, Tensor bias) {
         if (x.rank() < 1 || weight.rank() != 2 || x.dim(-1) != weight.dim(1)
                 || (bias != null && (bias.rank() != 1 || bias.dim(0) != weight.dim(0)))) {
             throw new IllegalArgumentException("linear: needs x (.., in), weight (out, in) and bias (out), got "

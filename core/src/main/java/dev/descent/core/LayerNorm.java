@@ -1,8 +1,5 @@
-package dev.descent.core.ops;
+package dev.descent.core;
 
-import dev.descent.core.Backend;
-import dev.descent.core.Op;
-import dev.descent.core.Tensor;
 import java.util.List;
 
 /**
@@ -10,7 +7,7 @@ import java.util.List;
  * μ = Σx/C, then σ² = Σ(x−μ)²/C (biased), rstd = 1/√(σ²+ε), x̂ = (x−μ)·rstd, y = γ⊙x̂ + β.
  * Backward, per row with ĝ = g⊙γ:  dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ⊙x̂)),  dγ = Σ_rows g⊙x̂,  dβ = Σ_rows g.
  */
-public final class LayerNorm implements Op {
+final class LayerNorm implements Op {
     private final Tensor x;
     private final Tensor gamma;
     private final Tensor beta;
@@ -18,7 +15,7 @@ public final class LayerNorm implements Op {
     private Tensor mean;
     private Tensor rstd;
 
-    public LayerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
+    LayerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
         int c = x.dim(-1);
         if (gamma.rank() != 1 || gamma.dim(0) != c || !gamma.shape().equals(beta.shape())) {
             throw new IllegalArgumentException("layerNorm: input " + x.shape() + " needs gamma and beta of shape ("
@@ -40,15 +37,6 @@ public final class LayerNorm implements Op {
         return r.y();
     }
 
-    /** The per-row mean saved by forward, shape {@code (..)}. */
-    public Tensor mean() {
-        return mean;
-    }
-
-    /** The per-row 1/√(σ²+ε) saved by forward, shape {@code (..)}. */
-    public Tensor rstd() {
-        return rstd;
-    }
 
     @Override
     public List<Tensor> inputs() {

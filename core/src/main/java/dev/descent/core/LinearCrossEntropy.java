@@ -1,10 +1,5 @@
-package dev.descent.core.ops;
+package dev.descent.core;
 
-import dev.descent.core.Backend;
-import dev.descent.core.BinaryOp;
-import dev.descent.core.Op;
-import dev.descent.core.ReduceOp;
-import dev.descent.core.Tensor;
 import java.util.List;
 
 /**
@@ -18,7 +13,7 @@ import java.util.List;
  * then {@link Backend#crossEntropyInPlace} turns them into D in the same buffer. When every target is ignored, K = 0
  * and the loss is 0/0 = NaN, as in PyTorch. K is read to the host in forward and g in backward (one value each).
  */
-public final class LinearCrossEntropy implements Op {
+final class LinearCrossEntropy implements Op {
     private final Tensor x;
     private final Tensor weight;
     private final Tensor targets;
@@ -26,7 +21,7 @@ public final class LinearCrossEntropy implements Op {
     private Tensor dlogits;
     private float count;
 
-    public LinearCrossEntropy(Tensor x, Tensor weight, Tensor targets, int ignoreIndex) {
+    LinearCrossEntropy(Tensor x, Tensor weight, Tensor targets, int ignoreIndex) {
         if (x.rank() != 2 || weight.rank() != 2 || x.dim(1) != weight.dim(1) || targets.rank() != 1
                 || targets.dim(0) != x.dim(0)) {
             throw new IllegalArgumentException("linearCrossEntropy: needs x (N, C), weight (V, C) and targets (N), got "
