@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.descent.core.Backends;
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import dev.descent.nn.gpt.GPT;
+import dev.descent.nn.state.StateDict;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.plan.VramPlan;
 import java.io.ByteArrayOutputStream;
@@ -102,6 +106,49 @@ class TrainerTest {
         TrainState saved = Checkpoint.readState(t.checkpointDir());
         assertThat(saved.history()).allSatisfy(s -> assertThat(s.loss()).isFinite());
         assertThat(saved.nextStep()).isEqualTo(saved.history().size());
+    }
+
+    @Test
+    void checkpointEveryZeroWritesOneCheckpointAtTheEnd() throws IOException {
+        Trainer t = trainer(config(3, dir.resolve("run")).with("checkpointEvery", 0));
+        t.run(Integer.MAX_VALUE);
+        assertThat(Checkpoint.readState(t.checkpointDir()).nextStep()).isEqualTo(3);
+    }
+
+    /**
+     * Rows 16..31 of the position embedding are never used at sequence length 16, so NaN there leaves loss and
+     * gradient norm finite: only a look at the parameters after the update can keep it out of a checkpoint.
+     */
+    @Test
+    void aCheckpointIsNeverWrittenFromNonFiniteParametersAndTheGuardNamesStepAndParameter() throws IOException {
+        TrainConfig c = config(6, dir.resolve("run")).with(new TrainConfig.Model(VOCAB, 32, 1, 2, 16, 0f))
+                .with("checkpointEvery", 1);
+        Trainer t = trainer(c);
+        t.run(2);
+        String wpe = t.model().stateDict().keySet().stream().filter(k -> k.endsWith("wpe.weight")).findFirst().orElseThrow();
+        Tensor table = t.model().stateDict().get(wpe);
+        float[] poisoned = table.toArray();
+        poisoned[20 * 16 + 3] = Float.NaN;
+        table.copyFrom(Tensor.fromArray(poisoned, table.shape().dims()));
+        assertThatThrownBy(() -> t.run(Integer.MAX_VALUE)).isInstanceOf(Trainer.NonFiniteException.class)
+                .hasMessageContaining("step 2").hasMessageContaining(wpe).hasMessageContaining("step 2)");
+        assertThat(Checkpoint.readState(t.checkpointDir()).nextStep()).isEqualTo(2);
+        GPT fresh = new GPT(c.model().gpt(), new Rng(1));
+        StateDict.load(fresh, t.checkpointDir().resolve(Checkpoint.MODEL));
+        for (Tensor p : fresh.parameters()) {
+            for (float v : p.toArray()) {
+                assertThat(v).isFinite();
+            }
+        }
+    }
+
+    @Test
+    void aResumeKeepsTheRunsOwnScheduleAndRefusesAnotherOne() throws IOException {
+        TrainConfig run = config(8, dir.resolve("run"));
+        trainer(run).run(5);
+        Trainer longer = trainer(run.with("steps", 20));
+        assertThatThrownBy(() -> longer.resume(dir.resolve("run/checkpoint")))
+                .hasMessageContaining("steps (checkpoint 8, now 20)").hasMessageContaining("--extend-to");
     }
 
     @Test
