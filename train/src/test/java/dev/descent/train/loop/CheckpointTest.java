@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,5 +52,71 @@ class CheckpointTest {
                 .contains("loaderOffset -128");
         assertThat(readingFails(good.replaceFirst("\"nextStep\": \\d+", "\"nextStep\": -1"))).contains("nextStep -1");
         assertThat(readingFails("")).contains("empty");
+    }
+
+    /** Copies the checkpoint directory {@code from} to {@code to}. */
+    private static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        for (String f : List.of(Checkpoint.STATE, Checkpoint.MODEL, Checkpoint.OPTIMIZER)) {
+            Files.copy(from.resolve(f), to.resolve(f));
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * Lays out the run directory as a save finds it: a complete {@code .tmp} (the new checkpoint) beside
+     * {@code start}: a checkpoint, only a {@code .prev} (an earlier save was interrupted between its renames),
+     * both, or a damaged checkpoint (its optimizer state gone) beside a good {@code .prev}.
+     */
+    private void arrange(Path good, String start) throws IOException {
+        Path prev = checkpoint.resolveSibling("checkpoint.prev");
+        for (Path p : List.of(checkpoint, prev, checkpoint.resolveSibling("checkpoint.tmp"))) {
+            delete(p);
+        }
+        copy(good, checkpoint.resolveSibling("checkpoint.tmp"));
+        if (start.contains("dir")) {
+            copy(good, checkpoint);
+        }
+        if (start.contains("prev")) {
+            copy(good, prev);
+        }
+        if (start.startsWith("damaged")) {
+            Files.delete(checkpoint.resolve(Checkpoint.OPTIMIZER));
+        }
+    }
+
+    /**
+     * A crash can stop a save after any step of its commit. From every state a save can begin in, and after every
+     * prefix of its commit, a checkpoint must load (through the trainer's own resume).
+     */
+    @Test
+    void aSaveStoppedAfterAnyCommitStepLeavesALoadableCheckpoint() throws IOException {
+        Path good = dir.resolve("good");
+        copy(checkpoint, good);
+        for (String start : List.of("dir", "prev", "dir+prev", "damaged dir+prev")) {
+            arrange(good, start);
+            int steps = Checkpoint.commitSteps(checkpoint).size();
+            for (int k = 0; k <= steps; k++) {
+                arrange(good, start);
+                List<Checkpoint.CommitStep> commit = Checkpoint.commitSteps(checkpoint);
+                for (Checkpoint.CommitStep step : commit.subList(0, k)) {
+                    step.action().run();
+                }
+                Trainer t = new Trainer(config, Backends.cpu(), "cpu", new PrintStream(new ByteArrayOutputStream()));
+                String when = "starting from " + start + ", stopped after " + k + " of " + commit.stream()
+                        .map(Checkpoint.CommitStep::name).toList();
+                org.assertj.core.api.Assertions.assertThatCode(() -> t.resume(checkpoint)).as(when)
+                        .doesNotThrowAnyException();
+            }
+        }
     }
 }

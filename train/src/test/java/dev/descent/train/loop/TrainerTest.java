@@ -98,14 +98,27 @@ class TrainerTest {
 
     @Test
     void aNonFiniteLossStopsWithTheStepNumberAndKeepsTheLastGoodCheckpoint() throws IOException {
-        TrainConfig c = config(20, dir.resolve("run")).with("maxLr", 1e38).with("minLr", 1e38).with("warmupSteps", 1)
-                .with("weightDecay", 0).with("gradClip", 1e9).with("checkpointEvery", 1);
-        Trainer t = trainer(c);
+        Trainer t = trainer(config(6, dir.resolve("run")).with("checkpointEvery", 1));
+        t.run(2);
+        for (Tensor p : t.model().parameters()) {
+            p.copyFrom(p.mul(Float.NaN));
+        }
         assertThatThrownBy(() -> t.run(Integer.MAX_VALUE)).isInstanceOf(Trainer.NonFiniteException.class)
-                .hasMessageContaining("step ").hasMessageContaining("last good checkpoint");
+                .hasMessageContaining("step 2: loss NaN").hasMessageContaining("last good checkpoint")
+                .hasMessageContaining("(step 2)");
         TrainState saved = Checkpoint.readState(t.checkpointDir());
         assertThat(saved.history()).allSatisfy(s -> assertThat(s.loss()).isFinite());
-        assertThat(saved.nextStep()).isEqualTo(saved.history().size());
+        assertThat(saved.nextStep()).isEqualTo(2);
+    }
+
+    /** 1e39 is finite as a double and infinite as the float32 the kernels use; 1e30 leaves finite garbage. */
+    @Test
+    void learningRatesThatOverflowFloat32OrAreAbsurdAreRefusedNamingTheOption() {
+        TrainConfig c = config(6, dir.resolve("run"));
+        assertThatThrownBy(() -> trainer(c.with("maxLr", 1e39).with("minLr", 0)))
+                .hasMessageContaining("--lr 1.0E39: is not a usable peak learning rate");
+        assertThatThrownBy(() -> trainer(c.with("maxLr", 1e30).with("minLr", 0))).hasMessageContaining("--lr 1.0E30");
+        assertThatThrownBy(() -> trainer(c.with("minLr", 1.0))).hasMessageContaining("--min-lr 1.0: must be between 0");
     }
 
     @Test
