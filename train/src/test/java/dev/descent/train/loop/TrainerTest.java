@@ -164,6 +164,52 @@ class TrainerTest {
                 .hasMessageContaining("steps (checkpoint 8, now 20)").hasMessageContaining("--extend-to");
     }
 
+    /**
+     * Lengthening a run is explicit and visible: from the step it is at, the rate decays by a cosine from where it was
+     * to the floor at the new end, the key points are printed, and a later resume keeps the extension: bitwise the
+     * same as extending and running on without a stop.
+     */
+    @Test
+    void extendingARunContinuesItsRateAndAResumeKeepsTheExtension() throws IOException {
+        TrainConfig a = config(8, dir.resolve("a"));
+        trainer(a).run(5);
+        Trainer extended = trainer(a);
+        extended.resume(dir.resolve("a/checkpoint"));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Trainer shown = new Trainer(a, Backends.cpu(), "cpu", new PrintStream(printed));
+        shown.resume(dir.resolve("a/checkpoint"));
+        shown.extendTo(12);
+        assertThat(printed.toString()).contains("extending the run from 8 to 12 steps", "at step 5 (where it is)",
+                "at step 11 (the end)");
+        extended.extendTo(12);
+        extended.run(3);
+        Trainer resumed = trainer(a);
+        resumed.resume(dir.resolve("a/checkpoint"));
+        resumed.run(Integer.MAX_VALUE);
+
+        TrainConfig b = config(8, dir.resolve("b"));
+        Trainer original = trainer(b);
+        original.run(5);
+        Trainer straight = trainer(b);
+        straight.resume(dir.resolve("b/checkpoint"));
+        straight.extendTo(12);
+        straight.run(Integer.MAX_VALUE);
+
+        assertThat(losses(resumed.history())).containsExactly(losses(straight.history()));
+        double[] lr = resumed.history().stream().mapToDouble(StepLog::lr).toArray();
+        assertThat(lr).hasSize(12);
+        assertThat(lr[5]).isEqualTo(original.lr(5));
+        // minLr + (lr(5) − minLr)·½(1 + cos(π·(11 − 5)/(12 − 5))): the floor 1e-3 is reached at step 12, as in the
+        // base schedule, whose cosine ends at step T = steps
+        assertThat(lr[11]).isCloseTo(1e-3 + (lr[5] - 1e-3) * 0.5 * (1 + Math.cos(Math.PI * 6 / 7)),
+                org.assertj.core.data.Offset.offset(1e-15));
+        for (int s = 6; s < 12; s++) {
+            assertThat(lr[s]).isLessThan(lr[s - 1]);
+        }
+        assertThatThrownBy(() -> resumed.extendTo(12)).hasMessageContaining("--extend-to 12 must be more than the "
+                + "run's 12 steps");
+    }
+
     @Test
     void writesALossCurveAndASummary() throws IOException {
         Trainer t = trainer(config(3, dir.resolve("run")));
