@@ -317,8 +317,9 @@ public final class Trainer {
         }
         Dataset ds = Dataset.open(config.run().data());
         TrainConfig.Batch b = config.batch();
-        train = new DataLoader(ds.trainingShards(), b.microBatch(), b.seqLen(), config.run().seed());
-        validation = new DataLoader(List.of(ds.validationShard()), b.microBatch(), b.seqLen(), 0);
+        int vocab = config.model().vocab();
+        train = new DataLoader(ds.trainingShards(), b.microBatch(), b.seqLen(), config.run().seed(), vocab);
+        validation = new DataLoader(List.of(ds.validationShard()), b.microBatch(), b.seqLen(), 0, vocab);
     }
 
     private static String format(StepLog s) {

@@ -9,6 +9,8 @@ import dev.descent.core.Tensor;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.nn.state.StateDict;
 import dev.descent.train.TrainConfig;
+import dev.descent.train.data.Dataset;
+import dev.descent.train.data.Shard;
 import dev.descent.train.plan.VramPlan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -208,6 +210,18 @@ class TrainerTest {
         }
         assertThatThrownBy(() -> resumed.extendTo(12)).hasMessageContaining("--extend-to 12 must be more than the "
                 + "run's 12 steps");
+    }
+
+    /** A token id the model has no embedding for is found when the shard is opened, not steps into training. */
+    @Test
+    void aShardWithATokenIdOutsideTheVocabularyIsRefusedWhenOpenedNamingFileAndOffset() throws IOException {
+        Path shard = data.resolve(Dataset.shardName(3));
+        int[] tokens = Shard.read(shard);
+        tokens[650] = VOCAB + 8;
+        Shard.write(shard, tokens);
+        Trainer t = trainer(config(3, dir.resolve("run")));
+        assertThatThrownBy(() -> t.run(1)).hasMessageContaining(shard.toString())
+                .hasMessageContaining("token id 40 at token 650").hasMessageContaining("vocabulary of 32");
     }
 
     @Test
