@@ -194,17 +194,18 @@ public record TrainConfig(String preset, Model model, Batch batch, Optimization 
     }
 
     /**
-     * This configuration with the schedule a checkpoint recorded ({@code saved}, from {@link #schedule()}), for a
-     * resume. A setting the user gave ({@code given}, by name) with another value is refused, naming its option.
+     * This configuration with the schedule the checkpoint {@code from} recorded ({@code saved}, from
+     * {@link #schedule()}), for a resume. A setting the user gave ({@code given}, by name) with another value is
+     * refused, naming its option.
      */
-    public TrainConfig withSchedule(Map<String, String> saved, Set<String> given) {
+    public TrainConfig withSchedule(Map<String, String> saved, Set<String> given, Path from) {
         TrainConfig c = this;
         for (Map.Entry<String, String> e : saved.entrySet()) {
             Settings.Spec s = Settings.named(e.getKey());
             String now = String.valueOf(get(s.name()));
             if (given.contains(s.name()) && !now.equals(e.getValue())) {
                 throw new IllegalArgumentException("--" + s.flag() + " " + now + " differs from the run's " + e.getValue()
-                        + ": a resume continues the run's own schedule; drop --" + s.flag()
+                        + " (recorded in " + from + "): a resume continues the run's own schedule; drop --" + s.flag()
                         + (s.name().equals("steps") ? ", or lengthen the run with --extend-to " + now : "")
                         + " (or start a new run)");
             }

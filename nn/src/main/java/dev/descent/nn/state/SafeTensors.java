@@ -246,7 +246,10 @@ public final class SafeTensors {
             }
             root = parsed.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw problem(path, "header is not valid JSON: " + e.getMessage());
+            // Gson's message names its exception class and ends with a help link on a line of its own
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                    .replaceFirst("^[\\w.]+Exception: ", "");
+            throw problem(path, "header is not valid JSON: " + why);
         }
         Map<String, Entry> entries = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();

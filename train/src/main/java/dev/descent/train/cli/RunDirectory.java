@@ -12,9 +12,8 @@ import java.util.stream.Stream;
  * loss.png or summary.json) is only trained into by resuming that run, or when the user says to replace it.
  */
 final class RunDirectory {
-    /** What a run leaves in its directory. */
-    private static final List<String> RUN_FILES = List.of("checkpoint", "checkpoint.prev", "checkpoint.tmp",
-            "loss.png", "summary.json");
+    /** What a run leaves in its directory (a checkpoint.tmp alone is a save cut short before any completed). */
+    private static final List<String> RUN_FILES = List.of("checkpoint", "checkpoint.prev", "loss.png", "summary.json");
 
     private RunDirectory() {
     }

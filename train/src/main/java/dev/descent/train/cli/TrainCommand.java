@@ -93,7 +93,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config = options.resolve();
         if (resume != null) {
             TrainState saved = Checkpoint.readState(resume);
-            return saved.optimization() == null ? config : config.withSchedule(saved.optimization(), options.given());
+            return saved.optimization() == null ? config : config.withSchedule(saved.optimization(), options.given(), resume);
         }
         if (extendTo != null) {
             throw new IllegalArgumentException("--extend-to lengthens a run that is resumed: add --resume <checkpoint>");

@@ -69,8 +69,9 @@ public final class DataLoader {
         }
         this.totalTokens = total;
         if (totalTokens < (long) batch * seqLen + 1) {
-            throw new IllegalArgumentException("the shards hold " + totalTokens + " tokens, fewer than one micro-batch of "
-                    + batch + " x " + seqLen + " + 1 needs");
+            throw new IllegalArgumentException("the shards " + this.shards + " hold " + totalTokens + " tokens, fewer "
+                    + "than one micro-batch of " + batch + " x " + seqLen + " + 1 needs: prepare more data or lower "
+                    + "--micro-batch or --seq-len");
         }
         seek(new Position(0, 0));
     }

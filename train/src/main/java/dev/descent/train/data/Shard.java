@@ -61,6 +61,9 @@ public final class Shard {
     }
 
     private static int[] readAll(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("shard " + file + " is not a file");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < HEADER_BYTES) {

@@ -2,6 +2,8 @@ package dev.descent.train.loop;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import dev.descent.core.Backends;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.nn.Module;
@@ -140,7 +142,11 @@ public final class Checkpoint {
             throws IOException {
         return firstLoadable(dir, FILES, from -> {
             TrainState state = readValidState(from.resolve(STATE));
-            accept.accept(state);
+            try {
+                accept.accept(state);
+            } catch (RuntimeException e) {
+                throw new Refused(e);
+            }
             loadModel(from.resolve(MODEL), model);
             loadOptimizer(from.resolve(OPTIMIZER), model, optimizer, state);
             return state;
@@ -155,6 +161,13 @@ public final class Checkpoint {
         });
     }
 
+    /** A checkpoint that loads but that the caller refuses (another run's): no reason to try .prev. */
+    private static final class Refused extends RuntimeException {
+        Refused(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
     private interface Attempt {
         TrainState load(Path from) throws IOException;
     }
@@ -165,6 +178,8 @@ public final class Checkpoint {
         String dirProblem;
         try {
             return new Loaded(dir, attempt.load(present(dir, needed)), null);
+        } catch (Refused e) {
+            throw (RuntimeException) e.getCause();
         } catch (IOException | RuntimeException e) {
             dirProblem = e.getMessage();
         }
@@ -172,21 +187,24 @@ public final class Checkpoint {
             boolean nothing = needed.stream().noneMatch(f -> Files.exists(dir.resolve(f)));
             throw new IOException(nothing ? dirProblem + hint(dir, needed) + "; train one first (./descent train) or "
                     + "name a checkpoint directory" : "cannot load the checkpoint " + dir + ": " + dirProblem
-                    + " (and there is no " + prev.getFileName() + " to fall back on); restore it from a copy or "
-                    + "start the run again (./descent train --replace)");
+                    + "; there is no " + prev.getFileName() + " to fall back on: restore it from a copy or start the "
+                    + "run again (./descent train --replace)");
         }
         try {
             return new Loaded(prev, attempt.load(present(prev, needed)), dirProblem);
+        } catch (Refused e) {
+            throw (RuntimeException) e.getCause();
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot load the checkpoint " + dir + ": " + dirProblem + "; nor " + prev + ": "
-                    + e.getMessage() + "; restore it from a copy or start the run again (./descent train --replace)");
+                    + e.getMessage() + ": restore it from a copy or start the run again (./descent train --replace)");
         }
     }
 
     /** {@code dir}, if it holds every file of {@code needed}; else an error naming the missing ones. */
     private static Path present(Path dir, List<String> needed) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IOException("no checkpoint at " + dir + ": the directory does not exist");
+            throw new IOException("no checkpoint at " + dir + ": " + (Files.exists(dir) ? "it is a file, not a directory"
+                    : "the directory does not exist"));
         }
         List<String> missing = needed.stream().filter(f -> !Files.isRegularFile(dir.resolve(f))).toList();
         if (!missing.isEmpty()) {
@@ -202,7 +220,7 @@ public final class Checkpoint {
     }
 
     private static TrainState readValidState(Path file) throws IOException {
-        String json = Files.readString(file, StandardCharsets.UTF_8);
+        String json = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);   // bytes that are no UTF-8 fail as JSON
         TrainState state;
         try {
             state = GSON.fromJson(json, TrainState.class);
@@ -243,12 +261,14 @@ public final class Checkpoint {
                             + optimizer.stateBufferNames() + ", that parameter's shape)");
                 }
             }
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (String key : r.shapes().keySet()) {
-                tensors.put(key, r.tensor(key));
-            }
-            try {
+            // what is read is released once imported (copied): only the optimizer's own buffers stay on the device
+            try (MemoryScope read = Backends.defaultBackend().scope()) {
+                Map<String, Tensor> tensors = new LinkedHashMap<>();
+                for (String key : r.shapes().keySet()) {
+                    tensors.put(key, r.tensor(key));
+                }
                 optimizer.importState(new OptimizerState(tensors, state.optimizerSteps()));
+                optimizer.exportState().tensors().values().forEach(read::keep);
             } catch (IllegalArgumentException e) {
                 throw new IOException("checkpoint file " + file + ": " + e.getMessage(), e);
             }

@@ -182,11 +182,16 @@ public final class Trainer {
         double before = schedule.lr(nextStep);
         extensions.add(new ScheduleExtension(nextStep, steps));
         schedule = schedule();
+        double floor = config.optimization().minLr();
+        if (before <= floor) {
+            out.printf(Locale.ROOT, "extending the run from %d to %d steps: it has reached its floor, lr %.2e, and "
+                    + "stays there%n", length, steps, floor);
+            return;
+        }
         int mid = nextStep + (steps - nextStep) / 2;
         out.printf(Locale.ROOT, "extending the run from %d to %d steps: lr %.2e at step %d (where it is), %.2e at step "
-                        + "%d, %.2e at step %d (the end), a cosine down to the floor %s%n", length, steps,
-                before, nextStep, schedule.lr(mid), mid, schedule.lr(steps - 1), steps - 1,
-                before <= config.optimization().minLr() ? "(the run had reached it: the rate stays there)" : "");
+                + "%d, %.2e at step %d (the end): a cosine from where it is down to %.2e%n", length, steps, before,
+                nextStep, schedule.lr(mid), mid, schedule.lr(steps - 1), steps - 1, floor);
     }
 
     /** Runs until step {@link #totalSteps()} (or {@code stopAfter} steps of this call, for tests). */

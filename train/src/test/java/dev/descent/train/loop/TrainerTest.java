@@ -61,6 +61,19 @@ class TrainerTest {
         assertThat((double) t.peakMemoryBytes() / planned).isBetween(0.97, 1.03);
     }
 
+    /** A resumed run holds what a fresh one does: what a load reads is released once copied in. */
+    @Test
+    void aResumedRunHoldsNoMoreMemoryThanTheFittedLayout() throws IOException {
+        TrainConfig c = TrainFixtures.memoryCheck(data, dir.resolve("run"), "cpu");
+        trainer(c).run(1);
+        Trainer resumed = trainer(c);
+        resumed.resume(dir.resolve("run/checkpoint"));
+        resumed.run(Integer.MAX_VALUE);
+        TrainConfig.Batch b = c.batch();
+        long planned = VramPlan.of(c.model().gpt(), b.microBatch(), b.seqLen(), VramPlan.Layout.FITTED).totalBytes();
+        assertThat((double) resumed.peakMemoryBytes() / planned).isBetween(0.97, 1.03);
+    }
+
     @Test
     void lossFallsOverAShortRun() throws IOException {
         Trainer t = trainer(config(30, dir.resolve("run")));
