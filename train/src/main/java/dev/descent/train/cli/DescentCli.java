@@ -19,7 +19,7 @@ public final class DescentCli {
         CommandLine cli = new CommandLine(new DescentCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable shown = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
-            cmd.getErr().println("descent: " + shown.getMessage());
+            cmd.getErr().println("descent: " + (shown.getMessage() != null ? shown.getMessage() : shown));
             return 1;
         });
         return cli;
