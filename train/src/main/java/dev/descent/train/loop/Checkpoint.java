@@ -89,22 +89,26 @@ public final class Checkpoint {
     static List<CommitStep> commitSteps(Path dir) {
         Path tmp = sibling(dir, ".tmp");
         Path prev = sibling(dir, ".prev");
-        Path parent = dir.toAbsolutePath().getParent();
         List<CommitStep> steps = new ArrayList<>();
         if (Files.exists(dir)) {
             if (verifies(dir)) {
-                steps.add(new CommitStep("delete the older " + prev, () -> deleteTree(prev)));
-                steps.add(new CommitStep("demote " + dir + " to " + prev, () -> rename(dir, prev)));
+                steps.add(durable("delete the older " + prev, () -> deleteTree(prev), dir));
+                steps.add(durable("demote " + dir + " to " + prev, () -> rename(dir, prev), dir));
             } else {
-                steps.add(new CommitStep("delete the unloadable " + dir, () -> deleteTree(dir)));
+                steps.add(durable("delete the unloadable " + dir, () -> deleteTree(dir), dir));
             }
         }
-        steps.add(new CommitStep("move " + tmp + " into place", () -> rename(tmp, dir)));
-        steps.add(new CommitStep("delete " + prev, () -> deleteTree(prev)));
-        return steps.stream().map(s -> new CommitStep(s.name(), () -> {
-            s.action().run();
-            syncDirectory(parent);
-        })).toList();
+        steps.add(durable("move " + tmp + " into place", () -> rename(tmp, dir), dir));
+        steps.add(durable("delete " + prev, () -> deleteTree(prev), dir));
+        return steps;
+    }
+
+    /** A step that fsyncs the directory holding {@code dir} after {@code action}, so the change survives a crash. */
+    private static CommitStep durable(String name, IoAction action, Path dir) {
+        return new CommitStep(name, () -> {
+            action.run();
+            syncDirectory(dir.toAbsolutePath().getParent());
+        });
     }
 
     /** Whether {@code dir} holds a complete checkpoint: the three files, a valid trainer.json, finite data. */

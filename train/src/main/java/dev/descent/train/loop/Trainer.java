@@ -159,7 +159,7 @@ public final class Trainer {
         List<String> diffs = config.differencesFrom(saved.identity());
         if (!diffs.isEmpty()) {
             throw new IllegalArgumentException("cannot resume from " + dir + ": the configuration differs in "
-                    + String.join(", ", diffs));
+                    + String.join(", ", diffs) + "; give the run's own values, or start a new run elsewhere");
         }
         if (saved.optimization() != null && !config.scheduleDifferencesFrom(saved.optimization()).isEmpty()) {
             throw new IllegalArgumentException("cannot resume from " + dir + ": a resume keeps the run's own schedule, "
