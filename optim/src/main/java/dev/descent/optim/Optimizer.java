@@ -129,6 +129,14 @@ public abstract class Optimizer<O extends Optimizer<O>> {
     /** The buffer names {@link #update} uses; a state import with any other name is refused. */
     protected abstract Set<String> bufferNames();
 
+    /**
+     * The buffer names a state import accepts ({@code exp_avg}, ..): with {@link #params()}, what a checkpoint's
+     * keys and shapes can be checked against before its data is read.
+     */
+    public final Set<String> stateBufferNames() {
+        return bufferNames();
+    }
+
     /** One update of every parameter that has a gradient (parameters without one are skipped, as in PyTorch). */
     @SuppressWarnings("try")
     public void step() {

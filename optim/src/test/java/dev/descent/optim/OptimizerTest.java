@@ -35,7 +35,13 @@ class OptimizerTest {
                 Arguments.of((Runnable) () -> new Adam(p).betas(1.0, 0.999), "Adam: invalid beta1 1.0 (must be in [0, 1))"),
                 Arguments.of((Runnable) () -> new Adam(p).betas(0.9, -0.1), "Adam: invalid beta2 -0.1"),
                 Arguments.of((Runnable) () -> new AdamW(p).eps(-1e-8), "AdamW: invalid eps -1.0E-8"),
-                Arguments.of((Runnable) () -> new AdamW(ParamGroup.of(List.of()).withLr(-2)), "AdamW: invalid lr -2.0"));
+                Arguments.of((Runnable) () -> new AdamW(ParamGroup.of(List.of()).withLr(-2)), "AdamW: invalid lr -2.0"),
+                // 1e39 is finite in double but the kernels take it as a float32: infinity, and NaN weights after one step
+                Arguments.of((Runnable) () -> new AdamW(p).lr(1e39), "AdamW: invalid lr 1.0E39 (must be a finite value >= 0 "
+                        + "in float32"),
+                Arguments.of((Runnable) () -> new AdamW(p).setLr(1e39), "AdamW: invalid lr 1.0E39"),
+                Arguments.of((Runnable) () -> new SGD(p).weightDecay(-1e39), "SGD: invalid weightDecay -1.0E39"),
+                Arguments.of((Runnable) () -> new AdamW(p).eps(4e38), "AdamW: invalid eps 4.0E38"));
     }
 
     /** A new optimizer holds PyTorch's defaults; AdamW differs from Adam in its weight decay alone. */

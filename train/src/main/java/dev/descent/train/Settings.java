@@ -2,6 +2,7 @@ package dev.descent.train;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,6 +85,19 @@ public final class Settings {
         }
         throw new IllegalArgumentException("setting '" + s.name() + "' takes " + s.type().getSimpleName() + ", got "
                 + value + (value == null ? "" : " (" + value.getClass().getSimpleName() + ")"));
+    }
+
+    /** {@code text} (as {@code String.valueOf} writes the setting) parsed as the setting's type. */
+    static Object parse(Spec s, String text) {
+        Class<?> type = boxed(s.type());
+        try {
+            return type == Integer.class ? Integer.valueOf(text) : type == Long.class ? Long.valueOf(text)
+                    : type == Double.class ? Double.valueOf(text) : type == Float.class ? Float.valueOf(text)
+                    : type == Path.class ? Path.of(text) : type == String.class ? text : coerce(s, text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting '" + s.name() + "' takes " + s.type().getSimpleName()
+                    + ", got '" + text + "'");
+        }
     }
 
     /** The wrapper class of a primitive type, or the type itself. */

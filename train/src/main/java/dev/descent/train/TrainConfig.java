@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Everything that defines a training run, in four groups: the model's shape, the batch arithmetic, AdamW and its
@@ -146,13 +148,24 @@ public record TrainConfig(String preset, Model model, Batch batch, Optimization 
 
     /**
      * The settings marked {@code identity}, by name: a checkpoint is incompatible with this configuration when one
-     * differs (the model's shape, the batch arithmetic, the seed; step count, schedule and logging may change on
-     * resume).
+     * differs (the model's shape, the batch arithmetic, the seed).
      */
     public Map<String, String> identity() {
+        return settings(Settings.Spec::identity);
+    }
+
+    /**
+     * The run's AdamW and schedule settings ({@link Optimization}), by name: a checkpoint records them and a resume
+     * keeps them, so a resumed run is the run that was started (lengthening it is explicit: {@code --extend-to}).
+     */
+    public Map<String, String> schedule() {
+        return settings(s -> s.group().getName().equals("optimization"));
+    }
+
+    private Map<String, String> settings(Predicate<Settings.Spec> which) {
         Map<String, String> m = new LinkedHashMap<>();
         for (Settings.Spec s : Settings.all()) {
-            if (s.identity()) {
+            if (which.test(s)) {
                 m.put(s.name(), String.valueOf(get(s.name())));
             }
         }
@@ -161,13 +174,84 @@ public record TrainConfig(String preset, Model model, Batch batch, Optimization 
 
     /** The names and values of identity fields that differ from {@code saved}, empty when compatible. */
     public List<String> differencesFrom(Map<String, String> saved) {
+        return differences(identity(), saved);
+    }
+
+    /** The names and values of schedule settings that differ from {@code saved}, empty when they agree. */
+    public List<String> scheduleDifferencesFrom(Map<String, String> saved) {
+        return differences(schedule(), saved);
+    }
+
+    private static List<String> differences(Map<String, String> now, Map<String, String> saved) {
         List<String> diffs = new ArrayList<>();
-        identity().forEach((key, value) -> {
+        now.forEach((key, value) -> {
             String old = saved.get(key);
             if (!value.equals(old)) {
                 diffs.add(key + " (checkpoint " + old + ", now " + value + ")");
             }
         });
         return diffs;
+    }
+
+    /**
+     * This configuration with the schedule the checkpoint {@code from} recorded ({@code saved}, from
+     * {@link #schedule()}), for a resume. A setting the user gave ({@code given}, by name) with another value is
+     * refused, naming its option.
+     */
+    public TrainConfig withSchedule(Map<String, String> saved, Set<String> given, Path from) {
+        TrainConfig c = this;
+        for (Map.Entry<String, String> e : saved.entrySet()) {
+            Settings.Spec s = Settings.named(e.getKey());
+            String now = String.valueOf(get(s.name()));
+            if (given.contains(s.name()) && !now.equals(e.getValue())) {
+                throw new IllegalArgumentException("--" + s.flag() + " " + now + " differs from the run's " + e.getValue()
+                        + " (recorded in " + from + "): a resume continues the run's own schedule; drop --" + s.flag()
+                        + (s.name().equals("steps") ? ", or lengthen the run with --extend-to " + now : "")
+                        + " (or start a new run)");
+            }
+            c = c.with(s.name(), Settings.parse(s, e.getValue()));
+        }
+        return c;
+    }
+
+    /**
+     * This configuration with the warmup shortened to a tenth of the run (at least one step) when the run is not
+     * longer than it: {@code --steps 10} with a preset's 20 warmup steps. Unchanged otherwise.
+     */
+    public TrainConfig withWarmupFitted() {
+        Optimization o = optimization;
+        return o.steps() > o.warmupSteps() ? this : with("warmupSteps", Math.max(1, o.steps() / 10));
+    }
+
+    /**
+     * This configuration, if a run can use it; otherwise an error naming the option, the value and the fix. The
+     * peak rate is at most 1: AdamW moves each weight by up to about lr per step, and weights are of order 0.02.
+     */
+    public TrainConfig checked() {
+        Optimization o = optimization;
+        require(o.steps() >= 2, "steps", o.steps(), "a run needs at least 2 steps (a warmup step and one more)");
+        require(o.warmupSteps() >= 1, "warmupSteps", o.warmupSteps(), "the warmup needs at least 1 step");
+        require(o.steps() > o.warmupSteps(), "steps", o.steps(), "must be greater than " + option("warmupSteps") + " "
+                + o.warmupSteps() + ": raise " + option("steps") + " or lower " + option("warmupSteps"));
+        require(o.maxLr() > 0 && o.maxLr() <= 1, "maxLr", o.maxLr(), "is not a usable peak learning rate: AdamW "
+                + "moves each weight by up to about lr per step; use a value in (0, 1], e.g. 6e-4");
+        require(o.minLr() >= 0 && o.minLr() <= o.maxLr(), "minLr", o.minLr(), "must be between 0 and "
+                + option("maxLr") + " " + o.maxLr());
+        require(run.evalEvery() >= 0, "evalEvery", run.evalEvery(), "must be 0 (never) or a number of steps");
+        require(run.evalBatches() >= 1, "evalBatches", run.evalBatches(), "must be at least 1");
+        require(run.checkpointEvery() >= 0, "checkpointEvery", run.checkpointEvery(),
+                "must be 0 (only at the end) or a number of steps");
+        return this;
+    }
+
+    private static void require(boolean ok, String setting, Object value, String problem) {
+        if (!ok) {
+            throw new IllegalArgumentException(option(setting) + " " + value + ": " + problem);
+        }
+    }
+
+    /** The command-line option of a setting: {@code --lr} for maxLr. */
+    public static String option(String setting) {
+        return "--" + Settings.named(setting).flag();
     }
 }

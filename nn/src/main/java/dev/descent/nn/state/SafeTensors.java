@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import dev.descent.core.Backends;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -146,26 +147,86 @@ public final class SafeTensors {
      * are missing (a truncated file) fails with an IOException naming the file, the key and the problem.
      */
     public static Contents read(Path path) throws IOException {
-        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = in.size();
-            if (size < 8) {
-                throw problem(path, "is " + size + " bytes, too short for the 8-byte header length");
-            }
-            long headerLength = readFully(in, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
-                throw problem(path, "header length " + headerLength + " is impossible for a file of " + size + " bytes");
-            }
-            String json = StandardCharsets.UTF_8.decode(readFully(in, 8, (int) headerLength)).toString();
-            Header header = parseHeader(path, json, size - 8 - headerLength);
+        try (Reader file = Reader.open(path)) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (Map.Entry<String, Entry> e : header.entries().entrySet()) {
-                Entry entry = e.getValue();
-                ByteBuffer bytes = readFully(in, 8 + headerLength + entry.begin(), (int) (entry.end() - entry.begin()));
-                float[] values = new float[entry.shape().numel()];
-                bytes.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-                tensors.put(e.getKey(), Backends.defaultBackend().fromArray(values, entry.shape()));
+            for (String key : file.shapes().keySet()) {
+                tensors.put(key, file.tensor(key));
             }
-            return new Contents(tensors, header.metadata());
+            return new Contents(tensors, file.metadata());
+        }
+    }
+
+    /**
+     * An open file whose header has been read and checked against the file's size, with no data read yet: a
+     * caller compares {@link #shapes()} with what it expects, then reads only the tensors it uses, one at a time,
+     * so memory is bounded by the largest tensor read, never by what the file declares.
+     */
+    public static final class Reader implements Closeable {
+        private final Path path;
+        private final FileChannel in;
+        private final long dataStart;
+        private final Header header;
+
+        private Reader(Path path, FileChannel in, long dataStart, Header header) {
+            this.path = path;
+            this.in = in;
+            this.dataStart = dataStart;
+            this.header = header;
+        }
+
+        /** Opens {@code path} and checks its header (see {@link SafeTensors#read}). */
+        public static Reader open(Path path) throws IOException {
+            FileChannel in = FileChannel.open(path, StandardOpenOption.READ);
+            try {
+                long size = in.size();
+                if (size < 8) {
+                    throw problem(path, "is " + size + " bytes, too short for the 8-byte header length");
+                }
+                long headerLength = readFully(in, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+                if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
+                    throw problem(path, "header length " + headerLength + " is impossible for a file of " + size
+                            + " bytes");
+                }
+                String json = StandardCharsets.UTF_8.decode(readFully(in, 8, (int) headerLength)).toString();
+                return new Reader(path, in, 8 + headerLength, parseHeader(path, json, size - 8 - headerLength));
+            } catch (IOException | RuntimeException e) {
+                in.close();
+                throw e;
+            }
+        }
+
+        /** Every tensor's shape, in header order. */
+        public Map<String, Shape> shapes() {
+            Map<String, Shape> shapes = new LinkedHashMap<>();
+            header.entries().forEach((key, entry) -> shapes.put(key, entry.shape()));
+            return shapes;
+        }
+
+        /** The header's metadata (empty when it has none). */
+        public Map<String, String> metadata() {
+            return header.metadata();
+        }
+
+        /** The values of tensor {@code key}, row-major. */
+        public float[] floats(String key) throws IOException {
+            Entry entry = header.entries().get(key);
+            if (entry == null) {
+                throw problem(path, "has no tensor '" + key + "'");
+            }
+            ByteBuffer bytes = readFully(in, dataStart + entry.begin(), (int) (entry.end() - entry.begin()));
+            float[] values = new float[entry.shape().numel()];
+            bytes.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+            return values;
+        }
+
+        /** Tensor {@code key} on the default backend. */
+        public Tensor tensor(String key) throws IOException {
+            return Backends.defaultBackend().fromArray(floats(key), header.entries().get(key).shape());
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 
@@ -185,7 +246,10 @@ public final class SafeTensors {
             }
             root = parsed.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw problem(path, "header is not valid JSON: " + e.getMessage());
+            // Gson's message names its exception class and ends with a help link on a line of its own
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                    .replaceFirst("^[\\w.]+Exception: ", "");
+            throw problem(path, "header is not valid JSON: " + why);
         }
         Map<String, Entry> entries = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.descent.train.cli;
 
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,11 +11,17 @@ import picocli.CommandLine.Command;
                 DoctorCommand.class})
 public final class DescentCli {
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, with every failure of a command reported as one line {@code descent: <message>}, exit 1. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new DescentCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("descent: " + e.getMessage());
+            Throwable shown = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+            cmd.getErr().println("descent: " + (shown.getMessage() != null ? shown.getMessage() : shown));
             return 1;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 }

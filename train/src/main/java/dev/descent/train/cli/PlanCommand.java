@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Print the device-memory breakdown of training a preset, before anything is allocated.")
 public final class PlanCommand implements Callable<Integer> {
     @Mixin
-    TrainOptions options;
+    TrainOptions options = TrainOptions.only("model", "batch");
 
     @Option(names = "--card", defaultValue = "8g", description = "Card memory to check against (default ${DEFAULT-VALUE}).")
     String card;
@@ -24,6 +24,9 @@ public final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         TrainConfig c = options.resolve();
         long cardBytes = ByteSize.parse(card);
+        if (cardBytes <= 0) {
+            throw new IllegalArgumentException("--card " + card + ": a card's memory must be positive, e.g. --card 8g");
+        }
         TrainConfig.Model m = c.model();
         System.out.printf(Locale.ROOT, "%s: %d layers, %d heads, width %d, context %d, vocab %d, micro-batch %d x %d%n",
                 c.preset(), m.layers(), m.heads(), m.width(), m.context(), m.vocab(), c.batch().microBatch(),

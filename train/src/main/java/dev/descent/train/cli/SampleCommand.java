@@ -2,9 +2,9 @@ package dev.descent.train.cli;
 
 import dev.descent.core.Rng;
 import dev.descent.nn.gpt.GPT;
-import dev.descent.nn.state.StateDict;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.data.GptTokenizer;
+import dev.descent.train.loop.Checkpoint;
 import dev.descent.train.loop.Sampler;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text from a checkpoint.")
 public final class SampleCommand implements Callable<Integer> {
     @Mixin
-    TrainOptions options;
+    TrainOptions options = TrainOptions.only("model", "out");
 
     @Option(names = "--checkpoint", description = "Checkpoint directory (default: <out>/checkpoint of the preset).")
     Path checkpoint;
@@ -40,12 +40,23 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (tokens < 0) {
+            throw new IllegalArgumentException("--tokens " + tokens + ": the number of tokens to generate must be 0 or more");
+        }
+        if (topK < 0) {
+            throw new IllegalArgumentException("--top-k " + topK + ": must be 0 (every token) or a number of tokens");
+        }
         TrainConfig config = options.resolve();
         Path dir = checkpoint != null ? checkpoint : config.run().out().resolve("checkpoint");
         GPT model = new GPT(config.model().gpt(), new Rng(config.run().seed()));
-        StateDict.load(model, dir.resolve("model.safetensors"));
+        Checkpoint.Loaded loaded = Checkpoint.loadWeights(dir, model);
+        if (loaded.skipped() != null) {
+            System.err.println("descent: " + dir + " is unloadable (" + loaded.skipped() + "); sampling from "
+                    + loaded.from());
+        }
         GptTokenizer tokenizer = new GptTokenizer();
-        int[] promptIds = prompt.isEmpty() ? new int[] {GptTokenizer.END_OF_TEXT} : tokenizer.encode(prompt);
+        int[] promptIds = prompt.isEmpty() ? new int[] {GptTokenizer.documentStart(config.model().vocab())}
+                : tokenizer.encode(prompt);
         int[] out = Sampler.generate(model, promptIds, tokens, temperature, topK, new Rng(sampleSeed));
         int skip = prompt.isEmpty() ? 1 : 0;
         System.out.println(tokenizer.decode(Arrays.copyOfRange(out, skip, out.length)));

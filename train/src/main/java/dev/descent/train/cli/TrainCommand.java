@@ -6,9 +6,11 @@ import dev.descent.train.data.Corpora;
 import dev.descent.train.data.Dataset;
 import dev.descent.train.data.GptTokenizer;
 import dev.descent.train.data.UnigramBaseline;
+import dev.descent.train.loop.Checkpoint;
 import dev.descent.train.loop.RunReport;
 import dev.descent.train.loop.Sampler;
 import dev.descent.train.loop.StepProfile;
+import dev.descent.train.loop.TrainState;
 import dev.descent.train.loop.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,8 +30,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
 
-    @Option(names = "--resume", description = "Continue exactly from a checkpoint directory (e.g. runs/tiny-cpu/checkpoint).")
+    @Option(names = "--resume", description = "Continue a run exactly, with its own schedule, from its checkpoint "
+            + "directory (e.g. runs/tiny-cpu/checkpoint).")
     Path resume;
+
+    @Option(names = "--extend-to", paramLabel = "<steps>", description = "With --resume: lengthen the run to this "
+            + "many steps; the rate decays by a cosine from where it is to --min-lr (the new curve is printed first).")
+    Integer extendTo;
+
+    @Option(names = "--replace", description = "Delete the run in --out (checkpoint, loss.png, summary.json) and "
+            + "start over there; without it a directory holding a run is only resumed.")
+    boolean replace;
 
     @Option(names = "--sample-tokens", defaultValue = "60", description = "Tokens to sample at the end (default ${DEFAULT-VALUE}).")
     int sampleTokens;
@@ -44,12 +55,16 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        TrainConfig config = options.resolve();
+        TrainConfig config = configure();
+        RunDirectory.claim(config.run().out(), resume, replace);
         prepareEmbeddedDataIfMissing(config.run().data());
         Device device = Device.open(config);
         Trainer trainer = new Trainer(config, device.backend(), device.name(), System.out);
         if (resume != null) {
             trainer.resume(resume);
+        }
+        if (extendTo != null) {
+            trainer.extendTo(extendTo);
         }
         StepProfile steps = profile ? StepProfile.afterWarmup(profileWarmup) : null;
         if (steps != null) {
@@ -68,7 +83,7 @@ public final class TrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%nvalidation loss %.4f nats; a unigram model (token frequencies, no context) "
                 + "gets %.4f%n", validation, baseline);
         GptTokenizer tokenizer = new GptTokenizer();
-        int[] prompt = {GptTokenizer.END_OF_TEXT};
+        int[] prompt = {GptTokenizer.documentStart(config.model().vocab())};
         String sample = tokenizer.decode(Arrays.copyOfRange(
                 Sampler.generate(trainer.model(), prompt, sampleTokens, 0.8, 40, new Rng(config.run().seed())), 1,
                 1 + sampleTokens));
@@ -82,9 +97,34 @@ public final class TrainCommand implements Callable<Integer> {
         RunReport.write(config.run().out(), trainer.history(), extra);
         System.out.printf(Locale.ROOT, "sample (temperature 0.8, top-k 40):%n%s%n%n", sample.strip());
         Path out = config.run().out();
-        System.out.printf(Locale.ROOT, "wrote %s, %s%s and the checkpoint %s%n", out.resolve("loss.png"),
-                out.resolve("summary.json"), profile ? ", " + out.resolve("profile.txt") : "", trainer.checkpointDir());
+        String profileNote = profile ? ", " + out.resolve("profile.txt") : "";
+        System.out.printf(Locale.ROOT, trainer.checkpointWritten() ? "wrote %s, %s%s and the checkpoint %s%n"
+                : "wrote %s, %s%s; the checkpoint %s is as it was (the run had finished: --extend-to lengthens it)%n",
+                out.resolve("loss.png"), out.resolve("summary.json"), profileNote, trainer.checkpointDir());
         return 0;
+    }
+
+    /**
+     * The preset and the options; for a resume, the run's own schedule from its checkpoint (an option that
+     * contradicts it is refused); for a new run shorter than the preset's warmup, a warmup fitted to it.
+     */
+    private TrainConfig configure() throws IOException {
+        TrainConfig config = options.resolve();
+        if (resume != null) {
+            TrainState saved = Checkpoint.readState(resume);
+            return saved.optimization() == null ? config : config.withSchedule(saved.optimization(), options.given(), resume);
+        }
+        if (extendTo != null) {
+            throw new IllegalArgumentException("--extend-to lengthens a run that is resumed: add --resume <checkpoint>");
+        }
+        TrainConfig fitted = options.given().contains("warmupSteps") ? config : config.withWarmupFitted();
+        if (fitted != config) {
+            System.out.printf(Locale.ROOT, "--steps %d is not above the preset's warmup of %d steps: warming up over %d "
+                            + "step%s instead (--warmup sets it)%n", config.optimization().steps(),
+                    config.optimization().warmupSteps(), fitted.optimization().warmupSteps(),
+                    fitted.optimization().warmupSteps() == 1 ? "" : "s");
+        }
+        return fitted;
     }
 
     /** The default dataset is Moby-Dick, shipped inside descent: tokenize it on first use. */

@@ -4,24 +4,48 @@ import dev.descent.train.Settings;
 import dev.descent.train.TrainConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.ISetter;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The preset and the command-line overrides of its settings: one option per {@link Settings#all() setting}. */
+/**
+ * The preset and the command-line overrides of its settings: one option per {@link Settings#all() setting} a
+ * command uses ({@code train} all of them; {@code sample} and {@code plan} {@link #only} theirs).
+ */
 public final class TrainOptions {
     @Option(names = "--preset", defaultValue = "tiny-cpu", description = "tiny-cpu or gpt2-124m-1070ti (default ${DEFAULT-VALUE}).")
     String preset;
 
     /** The settings given on the command line, by name, in the order given. */
     private final Map<String, Object> overrides = new LinkedHashMap<>();
+    private final Predicate<Settings.Spec> offered;
 
-    /** Adds an option for every setting to the command this mixes into (picocli calls it while building it). */
+    /** Every setting as an option. */
+    public TrainOptions() {
+        this(s -> true);
+    }
+
+    private TrainOptions(Predicate<Settings.Spec> offered) {
+        this.offered = offered;
+    }
+
+    /** Options for the settings of these groups ({@code "model"}, ..) or with these names ({@code "out"}) only. */
+    static TrainOptions only(String... groupsOrSettings) {
+        Set<String> names = Set.of(groupsOrSettings);
+        return new TrainOptions(s -> names.contains(s.group().getName()) || names.contains(s.name()));
+    }
+
+    /** Adds an option for every offered setting to the command this mixes into (picocli calls it while building it). */
     @Spec(Spec.Target.MIXEE)
     void addSettingOptions(CommandSpec command) {
         for (Settings.Spec s : Settings.all()) {
+            if (!offered.test(s)) {
+                continue;
+            }
             ISetter store = new ISetter() {
                 @Override
                 public <T> T set(T value) {
@@ -33,6 +57,11 @@ public final class TrainOptions {
                     .paramLabel("<" + s.name() + ">").description(s.help()).hasInitialValue(false).setter(store)
                     .build());
         }
+    }
+
+    /** The names of the settings given on the command line. */
+    public Set<String> given() {
+        return Set.copyOf(overrides.keySet());
     }
 
     /** The preset with every given override applied. */

@@ -21,6 +21,7 @@ public final class DataLoader {
     private final int batch;
     private final int seqLen;
     private final long seed;
+    private final int vocab;
     private final long[] shardSizes;
     private final long totalTokens;
     private long epoch;
@@ -37,7 +38,16 @@ public final class DataLoader {
     public record Position(long epoch, long offset) {
     }
 
-    public DataLoader(List<Path> shards, int batch, int seqLen, long seed) {
+    /** A loader for any uint16 token ids. */
+    public DataLoader(List<Path> shards, int batch, int seqLen, long seed) throws IOException {
+        this(shards, batch, seqLen, seed, 1 << 16);
+    }
+
+    /**
+     * A loader for a model with {@code vocab} token ids: each shard is checked when it is opened (here, for its
+     * size, and on every later read), so an id the model has no embedding for fails naming the file and position.
+     */
+    public DataLoader(List<Path> shards, int batch, int seqLen, long seed, int vocab) throws IOException {
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("the loader needs at least one shard");
         }
@@ -48,16 +58,20 @@ public final class DataLoader {
         this.batch = batch;
         this.seqLen = seqLen;
         this.seed = seed;
+        this.vocab = vocab;
         this.shardSizes = new long[shards.size()];
         long total = 0;
         for (int i = 0; i < shards.size(); i++) {
-            shardSizes[i] = load(i).length;
+            cachedTokens = Shard.read(shards.get(i), vocab);
+            cachedShard = i;
+            shardSizes[i] = cachedTokens.length;
             total += shardSizes[i];
         }
         this.totalTokens = total;
         if (totalTokens < (long) batch * seqLen + 1) {
-            throw new IllegalArgumentException("the shards hold " + totalTokens + " tokens, fewer than one micro-batch of "
-                    + batch + " x " + seqLen + " + 1 needs");
+            throw new IllegalArgumentException("the shards " + this.shards + " hold " + totalTokens + " tokens, fewer "
+                    + "than one micro-batch of " + batch + " x " + seqLen + " + 1 needs: prepare more data or lower "
+                    + "--micro-batch or --seq-len");
         }
         seek(new Position(0, 0));
     }
@@ -134,7 +148,7 @@ public final class DataLoader {
     private int[] load(int shard) {
         if (shard != cachedShard) {
             try {
-                cachedTokens = Shard.read(shards.get(shard));
+                cachedTokens = Shard.read(shards.get(shard), vocab);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

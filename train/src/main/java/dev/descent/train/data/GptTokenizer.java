@@ -28,6 +28,14 @@ public final class GptTokenizer {
         return ids;
     }
 
+    /**
+     * The token a sample starts a document with: {@code <|endoftext|>}, or 0 for a model whose vocabulary is
+     * smaller than GPT-2's ({@code --vocab}), which has no such token.
+     */
+    public static int documentStart(int vocab) {
+        return END_OF_TEXT < vocab ? END_OF_TEXT : 0;
+    }
+
     public String decode(int[] ids) {
         IntArrayList list = new IntArrayList(ids.length);
         for (int id : ids) {

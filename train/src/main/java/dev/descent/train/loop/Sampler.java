@@ -30,6 +30,10 @@ public final class Sampler {
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("sample: temperature must be > 0, got " + temperature);
         }
+        if (newTokens < 0 || topK < 0) {
+            throw new IllegalArgumentException("sample: the token count and top-k must be >= 0, got " + newTokens
+                    + " and " + topK);
+        }
         int[] tokens = Arrays.copyOf(prompt, prompt.length + newTokens);
         boolean wasTraining = model.isTraining();
         model.eval();
@@ -54,8 +58,17 @@ public final class Sampler {
         return tokens;
     }
 
-    /** p ∝ exp(logit/temperature) over the k largest logits; one draw from rng. */
+    /**
+     * p ∝ exp(logit/temperature) over the k largest logits; one draw from rng. Non-finite logits (a diverged
+     * model) are refused: NaN fails every comparison and would otherwise come out as token 0.
+     */
     static int draw(float[] logits, double temperature, int topK, Rng rng) {
+        for (float logit : logits) {
+            if (!Float.isFinite(logit)) {
+                throw new IllegalStateException("sample: the model's logits are not finite (" + logit + "): its "
+                        + "weights have diverged; sample from an earlier checkpoint");
+            }
+        }
         int k = topK <= 0 ? logits.length : Math.min(topK, logits.length);
         float[] sorted = logits.clone();
         Arrays.sort(sorted);

@@ -11,13 +11,13 @@ class TrainOptionsTest {
 
     @Test
     void eachSettingIsAnOptionAndOverridesThePreset() {
-        PlanCommand plan = new PlanCommand();
-        new CommandLine(plan).parseArgs("--preset", "gpt2-124m-1070ti", "--width", "384", "--lr", "3e-4",
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).parseArgs("--preset", "gpt2-124m-1070ti", "--width", "384", "--lr", "3e-4",
                 "--total-batch", "4096", "--dropout", "0.1", "--out", "runs/x", "--vram-limit", "6g");
         TrainConfig expected = TrainConfig.gpt2On1070Ti().with("width", 384).with("maxLr", 3e-4)
                 .with("totalBatchTokens", 4096).with("dropout", 0.1f).with("out", Path.of("runs/x"))
                 .with("vramLimit", "6g");
-        assertThat(plan.options.resolve()).isEqualTo(expected);
+        assertThat(train.options.resolve()).isEqualTo(expected);
     }
 
     @Test
