@@ -32,9 +32,9 @@ public final class ImportHfCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** "12 layers, 12 heads, width 768, context 1024, vocab 50257: 124,439,808 parameters". */
+    /** "layers 12, heads 12, width 768, context 1024, vocab 50257: 124,439,808 parameters". */
     static String describe(GPTConfig config) {
-        return String.format(Locale.ROOT, "%d layers, %d heads, width %d, context %d, vocab %d: %,d parameters",
+        return String.format(Locale.ROOT, "layers %d, heads %d, width %d, context %d, vocab %d: %,d parameters",
                 config.layers(), config.heads(), config.width(), config.contextLength(), config.vocabSize(),
                 GPT.parameterCount(config));
     }
