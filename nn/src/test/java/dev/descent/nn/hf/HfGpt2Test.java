@@ -173,6 +173,9 @@ class HfGpt2Test {
         Files.writeString(noWeights.resolve("pytorch_model.bin"), "pickle");
         assertThat(importError(noWeights)).contains(noWeights.resolve("model.safetensors") + " is missing")
                 .contains("pytorch_model.bin");
+        Files.delete(noWeights.resolve("pytorch_model.bin"));
+        Files.writeString(noWeights.resolve("model.safetensors.index.json"), "{}");
+        assertThat(importError(noWeights)).contains("sharded model").contains("max_shard_size");
         assertThat(importError(dir.resolve("nowhere"))).contains("nowhere is not a folder");
     }
 
