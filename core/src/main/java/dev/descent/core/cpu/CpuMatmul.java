@@ -21,7 +21,9 @@ import java.util.Arrays;
  *       (3×3, 4×3 rows × steps) vectorize on JDK 25 but not on JDK 17 once C2 inlines the kernel into the tile
  *       loops, which it does there; 4×2 vectorizes on both (checked on the disassembled compiled code).</li>
  * </ol>
- * Transposed operands cost nothing extra: packing reads them through strides.
+ * Transposed operands cost nothing extra: packing reads them through strides. A product of at most
+ * {@link #ROWS} rows with a transposed B (a Linear layer decoding one token) skips all this: packing would copy
+ * the whole weight for one row of output, so each element is a dot product of two contiguous rows instead.
  */
 final class CpuMatmul {
     /** Rows of C one kernel call updates. */
