@@ -149,6 +149,21 @@ class HfGpt2Test {
         }
     }
 
+    @Test
+    void theLayoutCoversEachPublishedGpt2SizeWithItsKnownParameterCount() {
+        // (n_embd, n_layer, n_head) of gpt2, gpt2-medium, gpt2-large, gpt2-xl and their published parameter counts
+        int[][] sizes = {{768, 12, 12}, {1024, 24, 16}, {1280, 36, 20}, {1600, 48, 25}};
+        long[] published = {124_439_808L, 354_823_168L, 774_030_080L, 1_557_611_200L};
+        for (int i = 0; i < sizes.length; i++) {
+            GPTConfig config = new GPTConfig(50257, 1024, sizes[i][1], sizes[i][2], sizes[i][0], 0f, false);
+            List<HfGpt2Layout.Pair> pairs = HfGpt2Layout.pairs(config);
+            assertThat(pairs.stream().mapToLong(p -> p.hfShape().numel()).sum()).isEqualTo(published[i]);
+            assertThat(pairs).hasSize(2 + 12 * sizes[i][1] + 2);
+            assertThat(pairs.get(4).hf()).isEqualTo("h.0.attn.c_attn.weight");
+            assertThat(pairs.get(4).hfShape().dims()).containsExactly(sizes[i][0], 3 * sizes[i][0]);
+        }
+    }
+
     // ---------------------------------------------------------------- refusals
 
     private Path folderWith(Map<String, Raw> weights) throws IOException {
