@@ -25,6 +25,12 @@ public final class Block extends Module {
         return h.add(mlp.forward(ln2.forward(h)));
     }
 
+    /** Incremental decoding of x (B, Tn, C), the tokens after those in {@code cache} (see CausalSelfAttention). */
+    public Tensor forward(Tensor x, KVCache.Layer cache) {
+        Tensor h = x.add(attn.forward(ln1.forward(x), cache));
+        return h.add(mlp.forward(ln2.forward(h)));
+    }
+
     public CausalSelfAttention attn() {
         return attn;
     }

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code ./descent}: the command line of descent. */
 @Command(name = "descent", mixinStandardHelpOptions = true, version = "descent 0.1.0",
         description = "Train and sample GPTs with descent.",
-        subcommands = {TrainCommand.class, SampleCommand.class, PrepareDataCommand.class, PlanCommand.class,
-                DoctorCommand.class})
+        subcommands = {TrainCommand.class, SampleCommand.class, ImportHfCommand.class, ExportHfCommand.class,
+                PrepareDataCommand.class, PlanCommand.class, DoctorCommand.class})
 public final class DescentCli {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

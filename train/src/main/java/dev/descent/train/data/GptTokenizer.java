@@ -37,10 +37,19 @@ public final class GptTokenizer {
     }
 
     public String decode(int[] ids) {
+        return encoding.decode(list(ids));
+    }
+
+    /** The UTF-8 bytes of token {@code id} alone: a token may hold part of a character, so these may not decode alone. */
+    public byte[] bytes(int id) {
+        return encoding.decodeBytes(list(new int[] {id}));
+    }
+
+    private static IntArrayList list(int[] ids) {
         IntArrayList list = new IntArrayList(ids.length);
         for (int id : ids) {
             list.add(id);
         }
-        return encoding.decode(list);
+        return list;
     }
 }

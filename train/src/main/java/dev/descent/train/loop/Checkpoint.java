@@ -8,6 +8,7 @@ import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.nn.Module;
 import dev.descent.nn.state.SafeTensors;
+import dev.descent.nn.state.SafeTensorsReader;
 import dev.descent.nn.state.StateDict;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerState;
@@ -57,10 +58,10 @@ public final class Checkpoint {
      * What a load read.
      *
      * @param from    the directory read: the one asked for, or its {@code .prev} twin
-     * @param state   its trainer state (null for a weights-only load of a directory without one)
+     * @param value   what was loaded from it: the trainer state, or the model of a weights-only load
      * @param skipped why the directory asked for was passed over for {@code .prev}; null when it was not
      */
-    public record Loaded(Path from, TrainState state, String skipped) {
+    public record Loaded<T>(Path from, T value, String skipped) {
     }
 
     /** Saves model, optimizer and trainer state as {@code dir}, atomically and durably. */
@@ -116,9 +117,9 @@ public final class Checkpoint {
         try {
             readValidState(dir.resolve(STATE));
             for (String file : List.of(MODEL, OPTIMIZER)) {
-                try (SafeTensors.Reader r = SafeTensors.Reader.open(dir.resolve(file))) {
-                    for (String key : r.shapes().keySet()) {
-                        for (float v : r.floats(key)) {
+                try (SafeTensorsReader r = SafeTensorsReader.open(dir.resolve(file))) {
+                    for (String key : r.entries().keySet()) {
+                        for (float v : r.readFloats(key)) {
                             if (!Float.isFinite(v)) {
                                 return false;
                             }
@@ -134,7 +135,7 @@ public final class Checkpoint {
 
     /** The trainer state of the checkpoint at {@code dir}, or of its {@code .prev} twin when dir's is unreadable. */
     public static TrainState readState(Path dir) throws IOException {
-        return firstLoadable(dir, FILES, from -> readValidState(from.resolve(STATE))).state();
+        return firstLoadable(dir, FILES, from -> readValidState(from.resolve(STATE))).value();
     }
 
     /**
@@ -142,7 +143,7 @@ public final class Checkpoint {
      * {@code .prev} twin when dir is unloadable. {@code accept} sees the trainer state first and throws to refuse
      * it (a run of another shape), before any tensor is read.
      */
-    public static Loaded load(Path dir, Module model, Optimizer<?> optimizer, Consumer<TrainState> accept)
+    public static Loaded<TrainState> load(Path dir, Module model, Optimizer<?> optimizer, Consumer<TrainState> accept)
             throws IOException {
         return firstLoadable(dir, FILES, from -> {
             TrainState state = readValidState(from.resolve(STATE));
@@ -157,12 +158,31 @@ public final class Checkpoint {
         });
     }
 
-    /** Loads only the weights (what sampling needs) from {@code dir}, or from its {@code .prev} twin. */
-    public static Loaded loadWeights(Path dir, Module model) throws IOException {
-        return firstLoadable(dir, List.of(MODEL), from -> {
+    /**
+     * Loads only the weights (what sampling needs) from {@code dir}, or from its {@code .prev} twin, into the module
+     * {@code build} makes for the directory read (its shape may be read from there). The builder throws an
+     * IOException when the directory is unreadable (then {@code .prev} is tried) and a RuntimeException to refuse
+     * the checkpoint (a model of another shape than asked for), before any tensor is read.
+     */
+    public static <M extends Module> Loaded<M> loadWeights(Path dir, Attempt<M> build) throws IOException {
+        return readWeights(dir, from -> {
+            M model;
+            try {
+                model = build.load(from);
+            } catch (RuntimeException e) {
+                throw new Refused(e);
+            }
             loadModel(from.resolve(MODEL), model);
-            return null;
+            return model;
         });
+    }
+
+    /**
+     * Reads the weights file of {@code dir} with {@code read} (an export streams it), or that of its {@code .prev}
+     * twin when dir lacks it or {@code read} fails there.
+     */
+    public static <T> Loaded<T> readWeights(Path dir, Attempt<T> read) throws IOException {
+        return firstLoadable(dir, List.of(MODEL), read);
     }
 
     /** A checkpoint that loads but that the caller refuses (another run's): no reason to try .prev. */
@@ -172,16 +192,17 @@ public final class Checkpoint {
         }
     }
 
-    private interface Attempt {
-        TrainState load(Path from) throws IOException;
+    /** What is done with one checkpoint directory, {@code dir} or its {@code .prev} twin. */
+    public interface Attempt<T> {
+        T load(Path from) throws IOException;
     }
 
     /** The first of {@code dir}, {@code dir.prev} that holds {@code needed} and that {@code attempt} loads. */
-    private static Loaded firstLoadable(Path dir, List<String> needed, Attempt attempt) throws IOException {
+    private static <T> Loaded<T> firstLoadable(Path dir, List<String> needed, Attempt<T> attempt) throws IOException {
         Path prev = sibling(dir, ".prev");
         String dirProblem;
         try {
-            return new Loaded(dir, attempt.load(present(dir, needed)), null);
+            return new Loaded<>(dir, attempt.load(present(dir, needed)), null);
         } catch (Refused e) {
             throw (RuntimeException) e.getCause();
         } catch (IOException | RuntimeException e) {
@@ -189,13 +210,15 @@ public final class Checkpoint {
         }
         if (!Files.exists(prev)) {
             boolean nothing = needed.stream().noneMatch(f -> Files.exists(dir.resolve(f)));
-            throw new IOException(nothing ? dirProblem + hint(dir, needed) + "; train one first (./descent train) or "
-                    + "name a checkpoint directory" : "cannot load the checkpoint " + dir + ": " + dirProblem
+            String make = needed.contains(STATE) ? "train one first (./descent train)" : "train one first "
+                    + "(./descent train), import GPT-2 (./descent import-hf DIR --out " + dir + ")";
+            throw new IOException(nothing ? dirProblem + hint(dir, needed) + "; " + make + " or name a checkpoint "
+                    + "directory" : "cannot load the checkpoint " + dir + ": " + dirProblem
                     + "; there is no " + prev.getFileName() + " to fall back on: restore it from a copy or start the "
                     + "run again (./descent train --replace)");
         }
         try {
-            return new Loaded(prev, attempt.load(present(prev, needed)), dirProblem);
+            return new Loaded<>(prev, attempt.load(present(prev, needed)), dirProblem);
         } catch (Refused e) {
             throw (RuntimeException) e.getCause();
         } catch (IOException | RuntimeException e) {
@@ -223,7 +246,8 @@ public final class Checkpoint {
         return needed.stream().allMatch(f -> Files.exists(inner.resolve(f))) ? " (did you mean " + inner + "?)" : "";
     }
 
-    private static TrainState readValidState(Path file) throws IOException {
+    /** The trainer state in {@code file} (a checkpoint's trainer.json), checked; IOException naming the problem. */
+    static TrainState readValidState(Path file) throws IOException {
         String json = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);   // bytes that are no UTF-8 fail as JSON
         TrainState state;
         try {
@@ -252,7 +276,7 @@ public final class Checkpoint {
     private static void loadOptimizer(Path file, Module model, Optimizer<?> optimizer, TrainState state)
             throws IOException {
         List<Tensor> params = optimizer.params();
-        try (SafeTensors.Reader r = SafeTensors.Reader.open(file)) {
+        try (SafeTensorsReader r = SafeTensorsReader.open(file)) {
             for (Map.Entry<String, Shape> e : r.shapes().entrySet()) {
                 String key = e.getKey();
                 int dot = key.indexOf('.');
@@ -265,11 +289,12 @@ public final class Checkpoint {
                             + optimizer.stateBufferNames() + ", that parameter's shape)");
                 }
             }
+            r.requireFloat32();
             // what is read is released once imported (copied): only the optimizer's own buffers stay on the device
             try (MemoryScope read = Backends.defaultBackend().scope()) {
                 Map<String, Tensor> tensors = new LinkedHashMap<>();
                 for (String key : r.shapes().keySet()) {
-                    tensors.put(key, r.tensor(key));
+                    tensors.put(key, r.readTensor(key));
                 }
                 optimizer.importState(new OptimizerState(tensors, state.optimizerSteps()));
                 optimizer.exportState().tensors().values().forEach(read::keep);

@@ -147,8 +147,9 @@ public final class Trainer {
      * started; {@link #extendTo} lengthens it.
      */
     public void resume(Path dir) throws IOException {
-        Checkpoint.Loaded loaded = Checkpoint.load(dir, model, optimizer, saved -> refuseOtherRuns(dir, saved));
-        TrainState state = loaded.state();
+        Checkpoint.Loaded<TrainState> loaded = Checkpoint.load(dir, model, optimizer,
+                saved -> refuseOtherRuns(dir, saved));
+        TrainState state = loaded.value();
         rng.setState(state.rngState());
         nextStep = state.nextStep();
         checkpointStep = nextStep;

@@ -142,7 +142,15 @@ class FaultInjectionTest {
         all.addAll(safetensorsDamage(OPTIMIZER));
         all.addAll(optimizerStateDamage());
         all.addAll(weightDamage());
-        all.addAll(trainerJsonDamage());
+        all.addAll(shapeMetadataDamage());
+        for (Hostile h : trainerJsonDamage()) {
+            all.add(h);
+            // sample reads the model's shape from a trainer.json that is there: a damaged one is refused by both
+            // (one that is missing, or of another run, concerns only a resume)
+            if (h.file().equals(STATE)) {
+                all.add(new Hostile(h.name(), Through.SAMPLE, h.file(), h.expected(), h.damage()));
+            }
+        }
         all.addAll(directoryDamage());
         all.addAll(shardDamage());
         return all;
@@ -173,6 +181,8 @@ class FaultInjectionTest {
                         r -> editFirst(r.resolve(file), e -> with(e, "dtype", "F16"))),
                 new Hostile(n + " dtype F64", t, file, "dtype F64",
                         r -> editFirst(r.resolve(file), e -> with(e, "dtype", "F64"))),
+                new Hostile(n + " dtype I32 (as many bytes as F32)", t, file, "has dtype I32; only F32 is supported",
+                        r -> editLast(r.resolve(file), e -> with(e, "dtype", "I32"))),
                 new Hostile(n + " negative dimension", t, file, "negative dimension",
                         r -> editFirst(r.resolve(file), e -> with(e, "shape", ints(-1, 4)))),
                 new Hostile(n + " offsets past the end", t, file, "bytes of data (truncated?)",
@@ -210,6 +220,33 @@ class FaultInjectionTest {
             both.add(new Hostile(h.name(), Through.SAMPLE, h.file(), h.expected(), h.damage()));
         }
         return both;
+    }
+
+    /** The model's shape in model.safetensors' metadata, which only sample reads. */
+    private static List<Hostile> shapeMetadataDamage() {
+        Through t = Through.SAMPLE;
+        return List.of(
+                new Hostile("shape metadata not a number", t, MODEL, "model shape 'width' is 'wide', not a whole number",
+                        r -> editHeader(r.resolve(MODEL), h -> h.add("__metadata__", shape("32", "16", "1", "2", "wide")))),
+                new Hostile("shape metadata incomplete", t, MODEL, "the model shape needs all of",
+                        r -> editHeader(r.resolve(MODEL), h -> {
+                            JsonObject partial = shape("32", "16", "1", "2", "16");
+                            partial.remove("heads");
+                            h.add("__metadata__", partial);
+                        })),
+                new Hostile("shape metadata impossible (width not a multiple of heads)", t, MODEL, "heads",
+                        r -> editHeader(r.resolve(MODEL), h -> h.add("__metadata__", shape("32", "16", "1", "3", "16")))));
+    }
+
+    /** Shape metadata as GPTConfig.shapeMetadata writes it. */
+    private static JsonObject shape(String vocab, String context, String layers, String heads, String width) {
+        JsonObject m = new JsonObject();
+        m.addProperty("vocab", vocab);
+        m.addProperty("context", context);
+        m.addProperty("layers", layers);
+        m.addProperty("heads", heads);
+        m.addProperty("width", width);
+        return m;
     }
 
     private static List<Hostile> optimizerStateDamage() {
