@@ -50,11 +50,15 @@ public record InitSource(Path path, Path from, Format format, GPTConfig shape) {
                     + "; name a checkpoint directory (./descent import-hf or a run's checkpoint) or a Hugging Face "
                     + "GPT-2 folder (config.json and model.safetensors)");
         }
-        if (Files.isRegularFile(path.resolve(HfGpt2.CONFIG))) {
-            return new InitSource(path, path, Format.HUGGING_FACE, HfGpt2.readConfig(path));
+        try {
+            if (Files.isRegularFile(path.resolve(HfGpt2.CONFIG))) {
+                return new InitSource(path, path, Format.HUGGING_FACE, HfGpt2.readConfig(path));
+            }
+            Checkpoint.Loaded<GPTConfig> shape = ModelCheckpoint.shape(path);
+            return new InitSource(path, shape.from(), Format.CHECKPOINT, shape.value());
+        } catch (IOException e) {
+            throw new IOException("--init-from " + path + ": " + e.getMessage(), e);
         }
-        Checkpoint.Loaded<GPTConfig> shape = ModelCheckpoint.shape(path);
-        return new InitSource(path, shape.from(), Format.CHECKPOINT, shape.value());
     }
 
     /**

@@ -125,7 +125,7 @@ class CliTest {
         assertThat(sampleHelp).contains("--checkpoint", "--top-k", "--width").doesNotContain("--lr", "--steps",
                 "--eval-every", "--checkpoint-every", "--total-batch");
         String planHelp = Cli.descent("plan", "--help").out();
-        assertThat(planHelp).contains("--card", "--micro-batch", "--width").doesNotContain("--lr", "--steps",
-                "--checkpoint-every", "--data");
+        assertThat(planHelp).contains("--card", "--micro-batch", "--width", "--steps", "--device")
+                .doesNotContain("--lr", "--checkpoint-every", "--data");
     }
 }
