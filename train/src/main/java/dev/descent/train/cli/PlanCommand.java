@@ -103,15 +103,18 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
     private static Target memoryOnly(String size) {
+        String neither = "--card " + size + ": neither a card (" + Card.keys() + ") nor a memory size such as 8g";
         long bytes;
         try {
             bytes = ByteSize.parse(size);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--card " + size + ": neither a card (" + Card.keys() + ") nor a memory "
-                    + "size such as 8g");
+            throw new IllegalArgumentException(neither);
         }
         if (bytes <= 0) {
             throw new IllegalArgumentException("--card " + size + ": a card's memory must be positive, e.g. --card 8g");
+        }
+        if (bytes < 1 << 20) {
+            throw new IllegalArgumentException(neither + " (" + bytes + " bytes is no card's memory)");
         }
         return new Target(bytes, ByteSize.format(bytes), List.of(), "a bare memory size has no peak; name a card "
                 + "(--card " + Card.keys() + ") or plan for this CPU (--device cpu)");

@@ -11,7 +11,7 @@ import java.util.Locale;
  * The CPU's training speed, measured in a second instead of looked up: no table can know a CPU's sustained rate.
  * It times the model's own matmuls, forward, on the backend: a block's four (C→3C, C→C, C→4C, 4C→C) and the
  * classifier (C→V, on at most {@value #HEAD_ROWS} rows of the vocabulary: the rate, not the time, is what is kept),
- * on at most {@value #ROWS} tokens, each as fast as it ran in repeated passes. The rate for the model is the two
+ * on at most {@value #ROWS} tokens, each timed over repeated passes. The rate for the model is the two
  * mixed by their FLOPs per token: 1 / rate = (share of blocks) / block rate + (share of the head) / head rate.
  *
  * <p>A training step reaches only part of that rate: the backward's matmuls read transposed operands, and softmax,
@@ -30,15 +30,16 @@ public record CpuCalibration(double blockRate, double headRate, double rate, dou
 
     /**
      * Training steps reach this share of the calibrated rate, as measured on descent's 2-core build machine (AMD
-     * EPYC, KVM guest, JDK 17), 2026-12-07, loaded by other builds: five GPTs (widths 32 to 256, vocabularies 2,048
-     * to 50,257) reached 14% to 45% of their calibration, median 25%; docs/PERFORMANCE.md has the runs. Expect an
-     * estimate within a factor of 2 either way.
+     * EPYC, KVM guest, JDK 17) on 2026-12-06 while other builds loaded it: six GPTs (widths 32 to 768, vocabularies
+     * 2,048 to 50,257) reached 19% to 36% of their calibration (docs/PERFORMANCE.md has the runs; the benchmark main
+     * {@code CpuEfficiencyBenchmark} in train's tests repeats them). So the estimate was within a factor of 1.5 of
+     * every measured step there; expect a factor of 2 on other machines.
      */
     public static final double EFFICIENCY = 0.25;
     /** Where {@link #EFFICIENCY} comes from, for the plan's output. */
-    public static final String EFFICIENCY_SOURCE = "measured on a 2-core AMD EPYC build machine, 2026-12-07: training "
-            + "steps of five small GPTs reached 14-45% of their calibration (docs/PERFORMANCE.md); expect the "
-            + "estimate within a factor of 2";
+    public static final String EFFICIENCY_SOURCE = "descent on the CPU reaches 25% of the calibrated matmul rate: "
+            + "measured on a 2-core AMD EPYC (KVM guest), 2026-12-06, six GPTs of widths 32 to 768 at 19-36% "
+            + "(docs/PERFORMANCE.md); expect the estimate within a factor of 2";
 
     /** Times {@code model}'s matmuls on {@code backend} for micro-batches of {@code tokens} tokens (B·T). */
     @SuppressWarnings("try")
@@ -60,8 +61,8 @@ public record CpuCalibration(double blockRate, double headRate, double rate, dou
                 }
             };
             Runnable headPass = () -> backend.matmul(x, head, false, true);
-            double blockRate = blockFlops / fastest(backend, blockPass);
-            double headRate = headFlops / fastest(backend, headPass);
+            double blockRate = blockFlops / meanPass(backend, blockPass);
+            double headRate = headFlops / meanPass(backend, headPass);
             // FLOPs per token of the blocks (their matmuls and attention) and of the head, forward and backward
             double blocks = 72.0 * model.layers() * c * c + 6.0 * model.layers() * c * seqLen;
             double classifier = 6.0 * model.vocabSize() * c;
@@ -70,25 +71,28 @@ public record CpuCalibration(double blockRate, double headRate, double rate, dou
         }
     }
 
-    /** The fastest pass of {@code pass}, in seconds, over at least 3 passes lasting {@link #PASS_NANOS} after warm-up. */
+    /**
+     * Seconds per pass of {@code pass}: the mean over passes lasting at least {@link #PASS_NANOS} (and at least 3),
+     * after as long again of warm-up. The mean, not the fastest pass: on a machine shared with other work, a step of
+     * training meets the same contention as the mean pass, while the fastest pass is one that met none.
+     */
     @SuppressWarnings("try")
-    private static double fastest(Backend backend, Runnable pass) {
+    private static double meanPass(Backend backend, Runnable pass) {
         long warm = System.nanoTime() + PASS_NANOS;
         do {
             try (MemoryScope temps = backend.scope()) {
                 pass.run();
             }
         } while (System.nanoTime() < warm);
-        double best = Double.MAX_VALUE;
-        long end = System.nanoTime() + PASS_NANOS;
-        for (int n = 0; n < 3 || System.nanoTime() < end; n++) {
-            long t0 = System.nanoTime();
+        long start = System.nanoTime();
+        int n = 0;
+        while (n < 3 || System.nanoTime() - start < PASS_NANOS) {
             try (MemoryScope temps = backend.scope()) {
                 pass.run();
             }
-            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            n++;
         }
-        return best;
+        return (System.nanoTime() - start) / 1e9 / n;
     }
 
     /** "the model's matmuls ran at 14.6 GFLOP/s (blocks 16.0, classifier 13.9), measured in 1.3 s". */
