@@ -109,11 +109,13 @@ public final class TimePlan {
         sb.append(String.format(Locale.ROOT, "  a step: %,d tokens = %.4g TFLOP; the run: %,d steps and %d validation "
                 + "pass%s = %.4g PFLOP%n", tokensPerStep, stepFlops() / 1e12, steps, validationPasses,
                 validationPasses == 1 ? "" : "es", runFlops() / 1e15));
-        sb.append(String.format(Locale.ROOT, "  %-26s %7s %18s   %s%n", "efficiency", "MFU", "seconds per step",
+        sb.append(String.format(Locale.ROOT, "  %-26s %10s %18s   %s%n", "training", "efficiency", "seconds per step",
                 "the whole run"));
         for (Rate r : rates) {
-            sb.append(String.format(Locale.ROOT, "  %-26s %6.1f%% %18.3g   %s%n", r.label(), 100 * r.efficiency(),
-                    stepSeconds(r), duration(runSeconds(r))));
+            double step = stepSeconds(r);
+            sb.append(String.format(Locale.ROOT, "  %-26s %9.1f%% %18s   %s%n", r.label(), 100 * r.efficiency(),
+                    String.format(Locale.ROOT, step < 10 ? "%.3f" : step < 1000 ? "%.1f" : "%,.0f", step),
+                    duration(runSeconds(r))));
         }
         for (Rate r : rates) {
             sb.append(String.format(Locale.ROOT, "  %s%n", r.source()));

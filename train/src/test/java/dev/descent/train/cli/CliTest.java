@@ -119,7 +119,7 @@ class CliTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("time on GeForce GTX 1070 Ti: fp32 peak 8.19 TFLOP/s, 256 GB/s, 8.0 GiB",
                 "6N + 6·L·C·T = 6 x 124,475,904 + 6 x 12 x 768 x 1024 = 803.5 MFLOP", "19,073 steps",
-                "728   160.7 days (23.0 weeks)", "PyTorch eager fp32: 52.1% MFU measured on H100",
+                "728.1   160.7 days (23.0 weeks)", "PyTorch eager fp32: 52.1% MFU measured on H100",
                 "No GeForce GTX 1070 Ti has been measured: these assume it reaches the MFU measured on the H100");
         Cli.Run h100 = Cli.descent("plan", "--preset", "gpt2-124m-1070ti", "--card", "h100");
         assertThat(h100.out()).contains("time on H100 SXM5 80GB").doesNotContain("has been measured");
