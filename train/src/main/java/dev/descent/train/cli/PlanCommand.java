@@ -34,8 +34,23 @@ public final class PlanCommand implements Callable<Integer> {
             + "and no --card, this CPU (calibrated in about a second).")
     String card;
 
-    /** What the plan is made for: its memory, a line describing it, the training rates there and a closing note. */
-    private record Target(long memoryBytes, String description, List<TimePlan.Rate> rates, String note) {
+    /**
+     * The JVM heap a run on the CPU needs per byte of the plan, for its garbage collector: GPT-2 124M at 1 × 256
+     * (plan 2.9 GiB) ran out of a 5.9 GiB heap and trained in a 12 GiB one (docs/PERFORMANCE.md).
+     */
+    private static final int HEAP_PER_PLANNED_BYTE = 4;
+
+    /**
+     * What the plan is made for: the memory the plan must fit, what holds it, a line describing the device, the
+     * training rates there and a closing note.
+     */
+    private record Target(long memoryBytes, String holder, String description, List<TimePlan.Rate> rates,
+                          String note) {
+        Target(long memoryBytes, String description, List<TimePlan.Rate> rates, String note) {
+            this(memoryBytes, String.format(Locale.ROOT, "a %.1f GiB card", memoryBytes / 1073741824.0), description,
+                    rates, note);
+        }
+
         static Target of(Card card, String how) {
             String note = card.equals(Measurement.DESCENT.card()) ? "" : "No " + card.name() + " has been measured: "
                     + "these assume it reaches the MFU measured on the " + Measurement.DESCENT.card().name() + ".";
@@ -54,16 +69,21 @@ public final class PlanCommand implements Callable<Integer> {
                 c.preset(), m.layers(), m.heads(), m.width(), m.context(), m.vocab(), b.microBatch(), b.seqLen());
         System.out.printf(Locale.ROOT, "parameters: %,d%n", GPT.parameterCount(m.gpt()));
         for (VramPlan.Layout layout : VramPlan.Layout.values()) {
-            System.out.print(VramPlan.of(m.gpt(), b.microBatch(), b.seqLen(), layout).render(target.memoryBytes()));
+            System.out.print(VramPlan.of(m.gpt(), b.microBatch(), b.seqLen(), layout).render(target.memoryBytes(),
+                    target.holder()));
         }
-        VramPlan fitted = VramPlan.of(m.gpt(), b.microBatch(), b.seqLen(), VramPlan.Layout.FITTED);
-        System.out.printf(Locale.ROOT, "FITTED is what descent's training step allocates (fused attention and "
-                + "classifier, backward freeing each gradient once used); `train` prints the measured peak beside it. On "
-                + "a GPU add at most the caching allocator's rounding (each block up to its size class, 1/8 more) and, "
-                + "with the default hand-written matmul kernels (v1 to v6), a transposed copy of the B·T·V dlogits in "
-                + "the classifier's backward (DESCENT_MATMUL=v7 and cublas read it in place): %.2f GiB, which %s.%n%n",
-                fitted.deviceBytes() / 1073741824.0, fitted.deviceBytes() <= target.memoryBytes() ? "fits"
-                        : "does NOT fit");
+        System.out.print("FITTED is what descent's training step allocates (fused attention and classifier, backward "
+                + "freeing each gradient once used); `train` prints the measured peak beside it.");
+        if (onThisCpu(c)) {
+            System.out.printf(Locale.ROOT, " On the CPU the tensors live in the JVM's heap.%n%n");
+        } else {
+            long device = VramPlan.of(m.gpt(), b.microBatch(), b.seqLen(), VramPlan.Layout.FITTED).deviceBytes();
+            System.out.printf(Locale.ROOT, " On a GPU add at most the caching allocator's rounding (each block up to its "
+                    + "size class, 1/8 more) and, with the default hand-written matmul kernels (v1 to v6), a transposed "
+                    + "copy of the B·T·V dlogits in the classifier's backward (DESCENT_MATMUL=v7 and cublas read it in "
+                    + "place): %.2f GiB, which %s.%n%n", device / 1073741824.0,
+                    device <= target.memoryBytes() ? "fits" : "does NOT fit");
+        }
         if (target.rates().isEmpty()) {
             System.out.println("time: not estimated: " + target.note());
             return 0;
@@ -79,14 +99,16 @@ public final class PlanCommand implements Callable<Integer> {
         if (card != null) {
             return Card.named(card).map(k -> Target.of(k, "")).orElseGet(() -> memoryOnly(card));
         }
-        if (c.run().device().equals("cpu")) {
+        if (onThisCpu(c)) {
             TrainConfig.Batch b = c.batch();
             CpuCalibration calibration = CpuCalibration.measure(Backends.cpu(), c.model().gpt(), b.seqLen(),
                     b.microBatch() * b.seqLen());
             long heap = Runtime.getRuntime().maxMemory();
-            return new Target(heap, String.format(Locale.ROOT, "this CPU (%d cores, the JVM's heap of %.1f GiB: "
-                    + "JAVA_TOOL_OPTIONS=-Xmx sets it): %s", Runtime.getRuntime().availableProcessors(),
-                    heap / 1073741824.0, calibration.describe()), List.of(TimePlan.cpuRate(calibration)), "");
+            String holder = String.format(Locale.ROOT, "1/%d of the JVM's heap of %.1f GiB (the garbage collector "
+                    + "needs the rest; JAVA_TOOL_OPTIONS=-Xmx sets the heap)", HEAP_PER_PLANNED_BYTE, heap / 1073741824.0);
+            return new Target(heap / HEAP_PER_PLANNED_BYTE, holder, String.format(Locale.ROOT, "this CPU (%d cores): %s",
+                    Runtime.getRuntime().availableProcessors(), calibration.describe()),
+                    List.of(TimePlan.cpuRate(calibration)), "");
         }
         Card fallback = Card.named("1070ti").orElseThrow();
         DeviceInfo gpu;
@@ -100,6 +122,11 @@ public final class PlanCommand implements Callable<Integer> {
         return Card.forDevice(gpu.name()).map(k -> Target.of(k, ", the GPU here")).orElseGet(() -> new Target(
                 gpu.totalMemory(), gpu.name(), List.of(), "the GPU here, " + gpu.name() + ", is not in the card table, "
                 + "so its peak is unknown; --card names the nearest (" + Card.keys() + ")"));
+    }
+
+    /** Whether the plan is for this CPU: {@code --device cpu} and no card named. */
+    private boolean onThisCpu(TrainConfig c) {
+        return card == null && c.run().device().equals("cpu");
     }
 
     private static Target memoryOnly(String size) {

@@ -166,6 +166,11 @@ public final class VramPlan {
 
     /** A table of the bill in MiB by phase, the peak, and whether it fits {@code cardBytes}. */
     public String render(long cardBytes) {
+        return render(cardBytes, String.format(Locale.ROOT, "a %.1f GiB card", cardBytes / 1073741824.0));
+    }
+
+    /** The same table, the verdict naming what holds the {@code bytes} ("a 8.0 GiB card"). */
+    public String render(long bytes, String holder) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "layout %s%n", layout));
         for (Phase phase : Phase.values()) {
@@ -176,9 +181,9 @@ public final class VramPlan {
                 }
             }
         }
-        sb.append(String.format(Locale.ROOT, "  %-102s %10.1f MiB = %.2f GiB -> %s a %.1f GiB card%n",
+        sb.append(String.format(Locale.ROOT, "  %-102s %10.1f MiB = %.2f GiB -> %s %s%n",
                 "peak = ALWAYS + max(MICRO_STEP, OPTIMIZER_STEP)", totalBytes() / 1048576.0, totalBytes() / 1073741824.0,
-                fits(cardBytes) ? "fits" : "does NOT fit", cardBytes / 1073741824.0));
+                fits(bytes) ? "fits" : "does NOT fit", holder));
         return sb.toString();
     }
 }
