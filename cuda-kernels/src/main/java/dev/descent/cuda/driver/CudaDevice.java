@@ -174,10 +174,28 @@ public final class CudaDevice implements KernelStream {
         if (UploadRing.fits(4L * src.length)) {
             uploads.upload(dst.address(), src);
         } else {
-            countSynchronization();
-            CudaErrors.check(cuMemcpyHtoD(DriverMemory.pointer(dst.address()), Pointer.to(src), 4L * src.length),
-                    "cuMemcpyHtoD", afterLaunch());
+            copyWaiting(dst, Pointer.to(src), 4L * src.length);
         }
+    }
+
+    /** {@link #upload(DeviceBuffer, float[])} for 32-bit integers. */
+    @Override
+    public void uploadInts(DeviceBuffer dst, int[] src) {
+        if (src.length == 0) {
+            return;
+        }
+        bind();
+        if (UploadRing.fits(4L * src.length)) {
+            uploads.upload(dst.address(), src);
+        } else {
+            copyWaiting(dst, Pointer.to(src), 4L * src.length);
+        }
+    }
+
+    /** A synchronous host-to-device copy from pageable memory: the driver waits for the stream first. */
+    private void copyWaiting(DeviceBuffer dst, Pointer src, long bytes) {
+        countSynchronization();
+        CudaErrors.check(cuMemcpyHtoD(DriverMemory.pointer(dst.address()), src, bytes), "cuMemcpyHtoD", afterLaunch());
     }
 
     /** {@code count} floats from element {@code offset} of {@code src} to the host, after all queued work. */
