@@ -3,11 +3,10 @@ package dev.descent.optim;
 import dev.descent.core.AdamStep;
 import dev.descent.core.Backend;
 import dev.descent.core.Tensor;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The Adam step that {@link Adam} and {@link AdamW} share (see {@link Adam} for the formula); they differ only in
@@ -55,11 +54,9 @@ abstract class AbstractAdam<O extends AbstractAdam<O>> extends Optimizer<O> {
     @Override
     protected void updateAll(List<ParamUpdate> updates) {
         AdamStep step = new AdamStep(beta1, beta2, eps, decoupled, amsgrad);
-        Map<Backend, List<AdamStep.Param>> byBackend = new LinkedHashMap<>();
-        for (ParamUpdate u : updates) {
-            byBackend.computeIfAbsent(u.param().backend(), b -> new ArrayList<>()).add(adamParam(u));
-        }
-        byBackend.forEach((backend, params) -> backend.adamStep(step, params));
+        updates.stream().collect(Collectors.groupingBy(u -> u.param().backend(), LinkedHashMap::new,
+                        Collectors.mapping(this::adamParam, Collectors.toList())))
+                .forEach((backend, params) -> backend.adamStep(step, params));
     }
 
     /** One parameter alone: the same fused step over a list of one. */

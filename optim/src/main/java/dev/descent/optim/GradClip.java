@@ -4,10 +4,11 @@ import dev.descent.core.Autograd;
 import dev.descent.core.Backend;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.Tensor;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Gradient clipping by global norm, as {@code torch.nn.utils.clip_grad_norm_} with the L2 norm:
@@ -38,12 +39,8 @@ public final class GradClip {
     public static double clipGradNorm(List<Tensor> params, double maxNorm, boolean errorIfNonfinite) {
         Hyper.nonNegative("clipGradNorm", "maxNorm", maxNorm);
         try (Autograd.Scope ignored = Autograd.noGrad()) {
-            Map<Backend, List<Tensor>> grads = new LinkedHashMap<>();
-            for (Tensor p : params) {
-                if (p.grad() != null) {
-                    grads.computeIfAbsent(p.grad().backend(), b -> new ArrayList<>()).add(p.grad());
-                }
-            }
+            Map<Backend, List<Tensor>> grads = params.stream().map(Tensor::grad).filter(Objects::nonNull)
+                    .collect(Collectors.groupingBy(Tensor::backend, LinkedHashMap::new, Collectors.toList()));
             if (grads.isEmpty()) {
                 return 0;
             }
