@@ -167,35 +167,31 @@ public final class CudaDevice implements KernelStream {
      * page-locked memory); larger arrays with a synchronous copy, which waits for the stream first.
      */
     public void upload(DeviceBuffer dst, float[] src) {
-        if (src.length == 0) {
-            return;
-        }
-        bind();
-        if (UploadRing.fits(4L * src.length)) {
-            uploads.upload(dst.address(), src);
-        } else {
-            copyWaiting(dst, Pointer.to(src), 4L * src.length);
-        }
+        upload(dst, 4L * src.length, Pointer.to(src), () -> uploads.upload(dst.address(), src));
     }
 
     /** {@link #upload(DeviceBuffer, float[])} for 32-bit integers. */
     @Override
     public void uploadInts(DeviceBuffer dst, int[] src) {
-        if (src.length == 0) {
+        upload(dst, 4L * src.length, Pointer.to(src), () -> uploads.upload(dst.address(), src));
+    }
+
+    /**
+     * {@code bytes} from the host: through the staging ring ({@code staged}) when they fit a slot, else with a
+     * synchronous copy from {@code host}, pageable memory, for which the driver waits for the stream first.
+     */
+    private void upload(DeviceBuffer dst, long bytes, Pointer host, Runnable staged) {
+        if (bytes == 0) {
             return;
         }
         bind();
-        if (UploadRing.fits(4L * src.length)) {
-            uploads.upload(dst.address(), src);
+        if (UploadRing.fits(bytes)) {
+            staged.run();
         } else {
-            copyWaiting(dst, Pointer.to(src), 4L * src.length);
+            countSynchronization();
+            CudaErrors.check(cuMemcpyHtoD(DriverMemory.pointer(dst.address()), host, bytes), "cuMemcpyHtoD",
+                    afterLaunch());
         }
-    }
-
-    /** A synchronous host-to-device copy from pageable memory: the driver waits for the stream first. */
-    private void copyWaiting(DeviceBuffer dst, Pointer src, long bytes) {
-        countSynchronization();
-        CudaErrors.check(cuMemcpyHtoD(DriverMemory.pointer(dst.address()), src, bytes), "cuMemcpyHtoD", afterLaunch());
     }
 
     /** {@code count} floats from element {@code offset} of {@code src} to the host, after all queued work. */
