@@ -128,7 +128,7 @@ public abstract class Optimizer<O extends Optimizer<O>> {
      * Applies the update rule to every parameter of a step that has a gradient, groups in order. By default one
      * parameter at a time through {@link #update}, each in a memory scope of its own (its temporaries released
      * before the next, so the step's extra memory is a few copies of the largest parameter, not of all of them).
-     * An optimizer with a fused step over many tensors ({@link AbstractAdam}) overrides this.
+     * An optimizer with a fused step over many tensors (Adam, AdamW) overrides this.
      */
     @SuppressWarnings("try")
     protected void updateAll(List<ParamUpdate> updates) {
