@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 
 /**
  * Lesson 27: what training GPT-2 124M costs a GPU. Count every byte the card must hold (parameters, gradients,
- * AdamW moments, activations, attention matrices, logits, backward's and the optimizer's temporaries) from the
+ * AdamW moments, activations, attention matrices, logits, backward's temporaries, the optimizer's partial sums) from the
  * tensor shapes, phase by phase; check the count against the VRAM planner and against the peak a real (tiny)
  * training run measures; see why keeping everything overflows an 8 GiB GTX 1070 Ti and what descent's fitted
  * layout changes; then count the FLOPs per token, turn them into time per step, and use the roofline model to see
@@ -40,6 +40,8 @@ public final class Main {
     static final long FLOAT_BYTES = 4;
     static final long MIB = 1L << 20;
     static final long GIB = 1L << 30;
+    /** Numbers per partial sum of squares on a GPU: a block of the CUDA backend's fused sum. */
+    static final long SUM_CHUNK = 4096;
     /** The GTX 1070 Ti: 8 GiB of GDDR5. */
     static final long CARD_BYTES = 8 * GIB;
     /** Its fp32 peak, 2,432 cores × 2 FLOPs (one fused multiply-add) × 1.683 GHz boost. */
@@ -116,12 +118,6 @@ public final class Main {
         return embeddings + m.layers() * block + 2 * c;                           // + final LayerNorm γ, β
     }
 
-    /** The number of elements of the largest parameter: wte (V, C), wpe (T, C), the MLP's (4C, C) or (C, 4C). */
-    static long largestParameter(GPTConfig m) {
-        long c = m.width();
-        return Math.max(Math.max((long) m.vocabSize() * c, (long) m.contextLength() * c), 4 * c * c);
-    }
-
     /**
      * Everything one transformer block keeps from its forward pass for the backward pass, micro-batch (B, T),
      * width C, H heads. With {@code attentionMatrices} it keeps the (B, H, T, T) scores and probabilities;
@@ -173,22 +169,20 @@ public final class Main {
     }
 
     /**
-     * AdamW's update of one parameter θ of {@code n} numbers as descent writes it,
-     * θ ← θ·(1−γλ) − (γ/bc1)·m/(√v/√bc2 + ε): seven tensors of θ's size are alive until the result is copied into
-     * θ. (Updating m makes three, updating v four.)
+     * The optimizer step of a model with {@code n} parameters as descent runs it. AdamW is one fused pass that reads
+     * θ, g, m, v and writes θ, m, v in place: no temporaries. The gradient norm and the check of θ, m and v for
+     * non-finite values sum squares without squaring a copy: on a GPU, one partial sum per 4096 numbers of θ, m and
+     * v (the larger of the two).
      */
-    static List<Line> adamwTemporaries(long n) {
-        List<Line> lines = new ArrayList<>();
-        for (String name : List.of("θ·(1−γλ)", "√v", "√v/√bc2", "+ ε", "m/d", "·γ/bc1", "θ·(1−γλ) − ..")) {
-            lines.add(tensor(name, Phase.OPTIMIZER_STEP, n));
-        }
-        return lines;
+    static List<Line> optimizerStep(long n) {
+        return List.of(new Line("partial sums of squares of θ, m, v (one per 4096)", Phase.OPTIMIZER_STEP,
+                (3 * n + SUM_CHUNK - 1) / SUM_CHUNK));
     }
 
     /**
      * The bill of training {@code m} with AdamW at micro-batch b × t, counted by hand from tensor shapes, in three
      * phases: the state (always), a micro-step's activations and backward's temporaries, the optimizer step's
-     * temporaries.
+     * partial sums.
      *
      * <p>KEEP_ALL keeps every activation, the T×T attention matrices and the probabilities, and a gradient for each
      * activation (except the probabilities: cross-entropy's backward writes dlogits = p − onehot directly; the
@@ -237,8 +231,7 @@ public final class Main {
             lines.add(new Line("backward's transient peak", Phase.MICRO_STEP,
                     Math.max(floats(classifierBackward(b, t, c, v)), atGelu)));
         }
-        lines.add(new Line("AdamW temporaries, 7 of the largest parameter", Phase.OPTIMIZER_STEP,
-                floats(adamwTemporaries(largestParameter(m)))));
+        lines.addAll(optimizerStep(n));
         return new Bill(lines);
     }
 
@@ -513,10 +506,10 @@ public final class Main {
         printGroup("at the classifier", floats(classifier) * FLOAT_BYTES, classifier);
         printGroup("at a GELU, less the freed logits (" + mib(logits) + ")", floats(gelu) * FLOAT_BYTES - logits,
                 gelu);
-        List<Line> adamw = adamwTemporaries(largestParameter(GPT2));
-        System.out.printf(Locale.ROOT, "the optimizer step: AdamW's update of the largest parameter, wte (%d x %d, "
-                + "%s), holds 7 temporaries%n  %s%n  = %s%n%n", v, c, mib(v * c * FLOAT_BYTES),
-                String.join(", ", adamw.stream().map(Line::name).toList()), mib(floats(adamw) * FLOAT_BYTES));
+        List<Line> optimizer = optimizerStep(n);
+        System.out.printf(Locale.ROOT, "the optimizer step: fused AdamW updates θ, m, v in place (no temporaries); "
+                + "the gradient norm and the finite check keep%n  %s = %s%n%n", optimizer.get(0).name(),
+                mib(floats(optimizer) * FLOAT_BYTES));
 
         for (Layout layout : Layout.values()) {
             Bill bill = byHand(GPT2, BATCH, SEQ, layout);

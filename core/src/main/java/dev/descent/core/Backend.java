@@ -20,8 +20,8 @@ import java.util.List;
  *
  * <p>Inputs are contiguous row-major tensors on this backend; every method returns a new tensor (no autograd
  * fields) except the in-place ones ({@link #copyInto}, {@link #addInto}, {@link #scaleInPlace},
- * {@link #crossEntropyInPlace}), which write into an existing one. Shapes are checked by the callers (the ops), so a
- * backend may assume they are valid.
+ * {@link #crossEntropyInPlace}, {@link #adamStep}), which write into existing ones. Shapes are checked by the
+ * callers (the ops, the optimizers), so a backend may assume they are valid.
  *
  * <p>Memory: every tensor a backend makes belongs to the innermost open {@link MemoryScope} ({@link #scope()})
  * and is released when that scope closes, unless kept; {@link #memory()} reports what is held. The defaults free
@@ -212,6 +212,25 @@ public interface Backend {
      */
     default Tensor crossEntropyInPlace(Tensor logits, Tensor targets, int ignoreIndex) {
         return ComposedCrossEntropy.inPlace(this, logits, targets, ignoreIndex);
+    }
+
+    // ---------------------------------------------------------------- optimizer: in place, many tensors per call
+
+    /**
+     * One Adam or AdamW step ({@link AdamStep} has the formula) of every parameter in {@code params}, in place: θ, m,
+     * v and vmax are written, g only read; every tensor is on this backend. A backend may do the whole list in one
+     * pass (one kernel launch); the default updates one parameter after the other with primitives.
+     */
+    default void adamStep(AdamStep step, List<AdamStep.Param> params) {
+        ComposedOptim.adamStep(this, step, params);
+    }
+
+    /**
+     * Σ over {@code xs} of Σ x², as a rank-0 tensor (0 for an empty list): the square of the global gradient norm,
+     * without a squared copy of any tensor in a fused version.
+     */
+    default Tensor sumOfSquares(List<Tensor> xs) {
+        return ComposedOptim.sumOfSquares(this, xs);
     }
 
     /** Forward results of layer norm: the output and the per-row statistics saved for backward. */

@@ -3,8 +3,6 @@ package dev.descent.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,17 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ComposedDefaultsTest {
     private static final Backend CPU = Backends.cpu();
-    private static final Backend DEFAULTS = primitivesOnly(CPU);
+    private static final Backend DEFAULTS = Backends.primitivesOnly(CPU);
     /** Float rounding apart: the fused loops sum in double, the compositions in float. */
     private static final double TOLERANCE = 2e-5;
-
-    /** {@code backend}'s primitives, with every default method of {@link Backend} running as written. */
-    static Backend primitivesOnly(Backend backend) {
-        InvocationHandler handler = (proxy, method, args) -> method.isDefault()
-                ? InvocationHandler.invokeDefault(proxy, method, args)
-                : method.invoke(backend, args);
-        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, handler);
-    }
 
     private static void assertSame(String what, Tensor composed, Tensor fused) {
         assertThat(composed.shape()).as(what).isEqualTo(fused.shape());

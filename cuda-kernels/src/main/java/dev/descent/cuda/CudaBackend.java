@@ -1,5 +1,6 @@
 package dev.descent.cuda;
 
+import dev.descent.core.AdamStep;
 import dev.descent.core.Backend;
 import dev.descent.core.Backends;
 import dev.descent.core.BinaryOp;
@@ -164,7 +165,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return attention;
     }
 
-    /** The fused optimizer updates and the gradient-norm reduction on this device. */
+    /** The fused optimizer updates and the gradient-norm reduction on this device (also behind {@link #adamStep}). */
     public CudaOptimKernels optimKernels() {
         return optimKernels;
     }
@@ -330,6 +331,16 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public Tensor crossEntropyInPlace(Tensor logits, Tensor targets, int ignoreIndex) {
         return crossEntropy.inPlace(logits, targets, ignoreIndex);
+    }
+
+    @Override
+    public void adamStep(AdamStep step, List<AdamStep.Param> params) {
+        optimKernels.adamStep(step, params);
+    }
+
+    @Override
+    public Tensor sumOfSquares(List<Tensor> xs) {
+        return optimKernels.sumOfSquares(xs);
     }
 
     /** Matrix product with a chosen engine (for tests and benchmarks); otherwise like {@link #matmul}. */

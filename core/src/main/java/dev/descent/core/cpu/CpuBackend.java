@@ -1,5 +1,6 @@
 package dev.descent.core.cpu;
 
+import dev.descent.core.AdamStep;
 import dev.descent.core.Backend;
 import dev.descent.core.BinaryOp;
 import dev.descent.core.Indices;
@@ -15,8 +16,8 @@ import java.util.List;
 /**
  * The CPU reference backend: plain Java loops over {@code float[]}, double accumulators in reductions, and the
  * oracle that every faster path is tested against. Large loops are split across cores. Besides the primitives it
- * overrides every fused op of {@link Backend} with a fused loop ({@link CpuFused}, {@link CpuAttention}), tested
- * against the composed defaults.
+ * overrides every fused op of {@link Backend} with a fused loop ({@link CpuFused}, {@link CpuAttention},
+ * {@link CpuOptim}), tested against the composed defaults.
  */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
@@ -476,6 +477,18 @@ public final class CpuBackend implements Backend {
         float[] loss = new float[t.length];
         CpuFused.crossEntropyInPlace(data(logits), t, loss, t.length, c, ignoreIndex);
         return wrap(loss, targets.shape());
+    }
+
+    // ---------------------------------------------------------------- optimizer
+
+    @Override
+    public void adamStep(AdamStep step, List<AdamStep.Param> params) {
+        CpuOptim.adamStep(step, params);
+    }
+
+    @Override
+    public Tensor sumOfSquares(List<Tensor> xs) {
+        return wrap(new float[] {(float) CpuOptim.sumOfSquares(xs)}, Shape.scalar());
     }
 
     private static int rowsOf(Tensor x) {

@@ -61,8 +61,8 @@ public final class Kernels {
 
     public static final KernelSpec SGD_STEP = new KernelSpec(OPTIM, "sgd_step", "ipppffffii");
     public static final KernelSpec RMSPROP_STEP = new KernelSpec(OPTIM, "rmsprop_step", "ipppppfffffi");
-    public static final KernelSpec ADAM_STEP = new KernelSpec(OPTIM, "adam_step", "ippppfffffiff");
-    public static final KernelSpec SUMSQ_PARTIAL = new KernelSpec(OPTIM, "sumsq_partial", "ipp");
+    public static final KernelSpec ADAM_MULTI = new KernelSpec(OPTIM, "adam_multi", "ipfffffi");
+    public static final KernelSpec SUMSQ_MULTI = new KernelSpec(OPTIM, "sumsq_multi", "ipp");
     public static final KernelSpec SUM_PARTIALS = new KernelSpec(OPTIM, "sum_partials", "ippi");
 
     public static final KernelSpec MATMUL_V1 = matmul("matmul_v1");
@@ -95,7 +95,7 @@ public final class Kernels {
             SOFTMAX_BACKWARD, LAYERNORM_FORWARD, LAYERNORM_BACKWARD_DX, LAYERNORM_BACKWARD_PARAMS_PARTIAL,
             LAYERNORM_BACKWARD_PARAMS_FINAL, INDEX_CHECK, EMBEDDING_FORWARD, EMBEDDING_COUNT, SCAN_EXCLUSIVE_INT,
             EMBEDDING_SCATTER, EMBEDDING_SORT_BUCKETS, EMBEDDING_ACCUMULATE, CROSSENTROPY_FORWARD,
-            CROSSENTROPY_BACKWARD, CROSSENTROPY_INPLACE, SGD_STEP, RMSPROP_STEP, ADAM_STEP, SUMSQ_PARTIAL, SUM_PARTIALS,
+            CROSSENTROPY_BACKWARD, CROSSENTROPY_INPLACE, SGD_STEP, RMSPROP_STEP, ADAM_MULTI, SUMSQ_MULTI, SUM_PARTIALS,
             MATMUL_V1, MATMUL_V2, MATMUL_V3, MATMUL_V4, MATMUL_V5, MATMUL_V6, ATTENTION_FORWARD, ATTENTION_BACKWARD_DQ,
             ATTENTION_BACKWARD_DKV, ATTENTION_FORWARD_V2_HS64, ATTENTION_BACKWARD_DQ_V2_HS64,
             ATTENTION_BACKWARD_DKV_V2_HS64, ATTENTION_FORWARD_V2_HS128, ATTENTION_BACKWARD_DQ_V2_HS128,

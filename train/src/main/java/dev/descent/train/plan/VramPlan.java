@@ -12,20 +12,21 @@ import java.util.Locale;
  * <p>Memory comes in three phases. The parameters, their gradients and AdamW's two moments are held for the whole
  * run ({@link Phase#ALWAYS}). A micro-step ({@link Phase#MICRO_STEP}) adds its activations and, at the peak of
  * backward, a few gradient temporaries; they are released when the micro-step ends. The optimizer step
- * ({@link Phase#OPTIMIZER_STEP}) adds temporaries of one parameter at a time. The total is
- * ALWAYS + max(MICRO_STEP, OPTIMIZER_STEP).
+ * ({@link Phase#OPTIMIZER_STEP}) updates in place: AdamW is one fused pass over θ, g, m, v, and the gradient norm
+ * and the finite check of the state are fused sums of squares, which on a GPU keep one partial sum per
+ * {@value #SUM_CHUNK} elements. The total is ALWAYS + max(MICRO_STEP, OPTIMIZER_STEP).
  *
  * <p>Two layouts are priced. {@link Layout#FITTED} is what descent does, item by item (a test checks the figure
  * against the memory a short training run measures): fused causal attention keeps one log-sum-exp per row instead
  * of T×T scores, the fused classifier turns the logits into dlogits in the same buffer, backward frees each
  * activation gradient as soon as it has been used (so its peak is at the classifier, the first op it meets), and
- * AdamW computes one parameter at a time. {@link Layout#KEEP_ALL} is the naive first estimate: every
+ * AdamW makes no temporaries. {@link Layout#KEEP_ALL} is the naive first estimate: every
  * activation and a gradient for each, the attention scores and probabilities, logits and probabilities.
  */
 public final class VramPlan {
     private static final long FLOAT = 4;
-    /** Parameter-sized temporaries alive at once in AdamW's update: θ·(1−γλ), √v, /√bc2, +ε, m/d, ·γ/bc1, θ − .. */
-    static final int ADAMW_TEMPORARIES = 7;
+    /** Elements per partial sum of squares on a GPU ({@code MULTI_CHUNK} of the CUDA backend's optim.cu). */
+    static final int SUM_CHUNK = 4096;
 
     /** How activations and their gradients are kept. */
     public enum Layout {
@@ -90,10 +91,10 @@ public final class VramPlan {
             plan.add("backward's peak: at the classifier, V·C + 2·B·T·C; or at a GELU, 13·B·T·C less the freed logits",
                     Phase.MICRO_STEP, Math.max(classifier, gelu));
         }
-        // the largest parameter: wte (V·C), wpe (context·C) or an MLP matrix (4C·C)
-        long largest = Math.max(vocab * c, Math.max((long) model.contextLength() * c, 4 * c * c));
-        plan.add("AdamW update of the largest parameter (max of V·C, context·C, 4C·C): " + ADAMW_TEMPORARIES
-                + " temporaries", Phase.OPTIMIZER_STEP, ADAMW_TEMPORARIES * largest);
+        // AdamW is one fused pass that writes θ, m and v in place: no temporaries. The gradient norm and the check of
+        // θ, m and v for non-finite values sum squares without a squared copy: on a GPU one partial sum per chunk
+        plan.add("fused AdamW in place; partial sums of squares of θ, m, v, one per " + SUM_CHUNK + " elements",
+                Phase.OPTIMIZER_STEP, (3 * params + SUM_CHUNK - 1) / SUM_CHUNK);
         return plan;
     }
 

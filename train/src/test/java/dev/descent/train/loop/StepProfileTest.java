@@ -40,11 +40,16 @@ class StepProfileTest {
                 .isEqualTo((long) steadySteps * microBatches);
         assertThat(steady.calls(EventKind.PHASE, "clip", "clip")).isEqualTo(steadySteps);
         assertThat(steady.calls(EventKind.PHASE, "optimizer", "optimizer")).isEqualTo(steadySteps);
-        assertThat(steady.rows()).filteredOn(r -> r.kind() == EventKind.OP && r.phase().equals("optimizer"))
-                .as("AdamW's updates are ops of the optimizer phase").isNotEmpty();
+        assertThat(allocatedBytes(steady, "optimizer")).as("the fused AdamW step makes no tensor").isZero();
+        assertThat(allocatedBytes(steady, "clip")).as("the fused gradient norm makes one scalar per step")
+                .isEqualTo(steadySteps * (long) Float.BYTES);
         long self = steady.rows().stream().mapToLong(ProfileRow::selfHostNanos).sum();
         assertThat(self).isEqualTo(steady.wallNanos());
         assertThat(steps.report()).startsWith("warm-up (1 step, not in the table below)")
                 .contains("profile of " + steadySteps + " step", "Self host time total");
+    }
+
+    private static long allocatedBytes(Profile profile, String phase) {
+        return profile.rows().stream().filter(r -> r.phase().equals(phase)).mapToLong(ProfileRow::allocatedBytes).sum();
     }
 }

@@ -44,6 +44,15 @@ class VramPlanTest {
         assertThat(fitted.bytes(VramPlan.Phase.MICRO_STEP)).isGreaterThan(fitted.bytes(VramPlan.Phase.OPTIMIZER_STEP));
     }
 
+    /** AdamW fused in place; the sums of squares of θ, m and v keep one partial per 4096 elements on a GPU. */
+    @Test
+    void theOptimizerStepHoldsPartialSumsOnly() {
+        VramPlan fitted = VramPlan.of(GPT2_PADDED, 2, 1024, VramPlan.Layout.FITTED);
+        long params = GPT.parameterCount(GPT2_PADDED);
+        assertThat(fitted.bytes(VramPlan.Phase.OPTIMIZER_STEP)).isEqualTo(4 * ((3 * params + 4095) / 4096))
+                .isLessThan(1L << 20);
+    }
+
     @Test
     void renderNamesEveryItemAndTheVerdict() {
         String table = VramPlan.of(GPT2_PADDED, 2, 1024, VramPlan.Layout.FITTED).render(8 * GIB);
