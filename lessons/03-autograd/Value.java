@@ -109,19 +109,31 @@ final class Value {
     }
 
     /**
-     * Backpropagation from this value: clear the old gradients, seed d(this)/d(this) = 1, then run every node's
-     * chain-rule step in reverse topological order, so a node passes its gradient on only once it has received
-     * all of it (the steps add, because a value used twice gets a contribution from each use).
+     * Backpropagation from this value: seed d(this)/d(this) = 1, then run every node's chain-rule step in reverse
+     * topological order, so a node passes its gradient on only once it has received all of it (the steps add,
+     * because a value used twice gets a contribution from each use).
+     *
+     * <p>As in micrograd and PyTorch, the leaves (values computed from nothing: inputs, parameters) accumulate:
+     * each backward adds to what their grad already holds, so that several backward passes sum their gradients
+     * (lesson 19 builds gradient accumulation on this). Clear them with {@link #zeroGrad()} before a fresh
+     * gradient. The computed values in between only pass gradients on, so they start every pass from 0.
      */
     void backward() {
         List<Value> order = topologicalOrder();
         for (Value v : order) {
-            v.grad = 0;
+            if (!v.inputs.isEmpty()) {
+                v.grad = 0;
+            }
         }
         grad = 1;
         for (int i = order.size() - 1; i >= 0; i--) {
             order.get(i).backwardStep.run();
         }
+    }
+
+    /** Forgets the gradient this value has accumulated (what an optimizer's zeroGrad does for every parameter). */
+    void zeroGrad() {
+        grad = 0;
     }
 
     /** Every value this one depends on, each listed after all of its inputs (depth-first post-order). */

@@ -16,7 +16,8 @@ import java.util.Locale;
  * Lesson 10: weight decay. An L2 penalty λ/2·Σw² adds λw to the gradient. For SGD that is the same as shrinking
  * every weight by (1 − lr·λ) each step; for Adam it is not, because the division by √v̂ also divides λw. AdamW
  * therefore decays the weights directly. Written out on tensors and checked against {@code optim.SGD},
- * {@code optim.Adam(weightDecay)} and {@code optim.AdamW}.
+ * {@code optim.Adam(weightDecay)} and {@code optim.AdamW}; then what decay is for: a regression that overfits
+ * without it and generalises with it.
  */
 public final class Main {
     /** How steeply the loss holds each weight: a steep one, a shallow one, and one the loss never uses. */
@@ -36,6 +37,8 @@ public final class Main {
     static final double BETA2 = 0.999;
     static final double EPS = 1e-8;
     static final int STEPS = 2000;
+    /** Where AdamW's used weights are read, to show that they keep moving towards 1 after step 2000. */
+    static final int[] LONG_RUN = {2000, 5000, 10000, 20000};
 
     /**
      * SGD on the loss plus the L2 penalty λ/2·Σw²:
@@ -45,11 +48,16 @@ public final class Main {
      * </pre>
      */
     static List<float[]> handSgd(float[] start, double lr, double lambda, int steps) {
+        return handSgd(LOSS, start, lr, lambda, steps);
+    }
+
+    /** {@link #handSgd(float[], double, double, int)} on any loss. */
+    static List<float[]> handSgd(Objective loss, float[] start, double lr, double lambda, int steps) {
         Tensor w = Tensor.fromArray(start);
         List<float[]> path = new ArrayList<>(List.of(w.toArray()));
         for (int t = 0; t < steps; t++) {
             // g ← ∇f(w) + λ·w
-            Tensor g = LOSS.gradient(w).add(w.mul((float) lambda));
+            Tensor g = loss.gradient(w).add(w.mul((float) lambda));
             // w ← w − lr·g
             w = w.sub(g.mul((float) lr));
             path.add(w.toArray());
@@ -73,7 +81,12 @@ public final class Main {
      * </pre>
      */
     static AdamState adamStep(AdamState s, double lr, double lambda, boolean decoupled) {
-        Tensor g = LOSS.gradient(s.w());
+        return adamStep(LOSS, s, lr, lambda, decoupled);
+    }
+
+    /** {@link #adamStep(AdamState, double, double, boolean)} on any loss. */
+    static AdamState adamStep(Objective loss, AdamState s, double lr, double lambda, boolean decoupled) {
+        Tensor g = loss.gradient(s.w());
         Tensor w = s.w();
         if (decoupled) {
             // w ← w·(1 − lr·λ)
@@ -95,10 +108,16 @@ public final class Main {
 
     /** w₀ … w_steps of Adam with coupled (L2) or decoupled (AdamW) decay λ. */
     static List<float[]> handAdam(float[] start, double lr, double lambda, boolean decoupled, int steps) {
+        return handAdam(LOSS, start, lr, lambda, decoupled, steps);
+    }
+
+    /** {@link #handAdam(float[], double, double, boolean, int)} on any loss. */
+    static List<float[]> handAdam(Objective loss, float[] start, double lr, double lambda, boolean decoupled,
+                                  int steps) {
         AdamState s = AdamState.at(start);
         List<float[]> path = new ArrayList<>(List.of(s.w().toArray()));
         for (int t = 0; t < steps; t++) {
-            s = adamStep(s, lr, lambda, decoupled);
+            s = adamStep(loss, s, lr, lambda, decoupled);
             path.add(s.w().toArray());
         }
         return path;
@@ -127,6 +146,50 @@ public final class Main {
         }
         return s;
     }
+
+    /** The used weights (steep, shallow) of AdamW with decay λ after each step count of {@link #LONG_RUN}. */
+    static float[][] adamWLongRun(double lambda) {
+        float[][] out = new float[LONG_RUN.length][];
+        AdamState s = AdamState.at(START);
+        for (int i = 0; i < LONG_RUN.length; i++) {
+            while (s.t() < LONG_RUN[i]) {
+                s = adamStep(s, LR, lambda, true);
+            }
+            out[i] = s.w().toArray();
+        }
+        return out;
+    }
+
+    /** The state Adam has at step t: |m̂|/√v̂ of weight i, the size of its normalised step in units of lr. */
+    static double normalisedStep(AdamState s, int i) {
+        double mHat = s.m().toArray()[i] / (1 - Math.pow(BETA1, s.t()));
+        double vHat = s.v().toArray()[i] / (1 - Math.pow(BETA2, s.t()));
+        return Math.abs(mHat) / (Math.sqrt(vHat) + EPS);
+    }
+
+    /** A trained regression: its decay λ, training and validation loss, and weight norm. */
+    record Fit(double lambda, double training, double validation, double norm) {
+        double gap() {
+            return validation - training;
+        }
+    }
+
+    /**
+     * Full-batch training of {@link NoisyRegression} from w = 0 for {@code steps} steps: SGD with the L2 penalty
+     * (the same as decay for SGD) or AdamW with decoupled decay, both written out above.
+     */
+    static Fit fit(NoisyRegression data, boolean adamW, double lr, double lambda, int steps) {
+        float[] start = new float[NoisyRegression.FEATURES];
+        List<float[]> path = adamW ? handAdam(data.trainingLoss(), start, lr, lambda, true, steps)
+                : handSgd(data.trainingLoss(), start, lr, lambda, steps);
+        float[] w = path.get(path.size() - 1);
+        return new Fit(lambda, data.trainingLoss(w), data.validationLoss(w), norm(w));
+    }
+
+    static final long REGRESSION_SEED = 10;
+    static final int REGRESSION_STEPS = 2000;
+    static final double REGRESSION_SGD_LR = 0.1;
+    static final double REGRESSION_ADAMW_LR = 0.01;
 
     static List<float[]> optimSgd(double lr, double lambda, int steps) {
         return LOSS.descend(START, groups -> new SGD(groups, lr, 0, 0, false, lambda), steps);
@@ -163,6 +226,11 @@ public final class Main {
             out[t] = norm(path.get(t));
         }
         return out;
+    }
+
+    private static void printFit(String name, Fit fit) {
+        System.out.printf(Locale.ROOT, "  %-18s %6.1f %9.4f %11.4f %7.4f %7.3f%n", name, fit.lambda(), fit.training(),
+                fit.validation(), fit.gap(), fit.norm());
     }
 
     private static void row(String name, List<float[]> path) {
@@ -205,6 +273,39 @@ public final class Main {
                 Objective.maxDifference(handSgd(START, LR, LAMBDA, compared), optimSgd(LR, LAMBDA, compared)),
                 Objective.maxDifference(handAdam(START, LR, LAMBDA, false, compared), optimAdam(LR, LAMBDA, compared)),
                 Objective.maxDifference(handAdam(START, LR, LAMBDA, true, compared), optimAdamW(LR, LAMBDA, compared)));
+
+        float[][] longRun = adamWLongRun(LAMBDA);
+        System.out.printf(Locale.ROOT, "AdamW, lambda %.1f, run on: the used weights keep moving towards 1%n", LAMBDA);
+        System.out.printf(Locale.ROOT, "  %-10s", "step");
+        for (int t : LONG_RUN) {
+            System.out.printf(Locale.ROOT, " %9d", t);
+        }
+        System.out.println();
+        for (int i = 0; i < 2; i++) {
+            System.out.printf(Locale.ROOT, "  %-10s", i == 0 ? "steep" : "shallow");
+            for (float[] w : longRun) {
+                System.out.printf(Locale.ROOT, " %9.5f", w[i]);
+            }
+            System.out.println();
+        }
+        AdamState atEnd = adamAfter(STEPS, LAMBDA, true);
+        System.out.printf(Locale.ROOT, "  at step %d the steep weight's |m_hat|/sqrt(v_hat) is %.4f, about "
+                        + "lambda*w = %.4f: Adam's pull equals the decay only while v_hat remembers the first "
+                        + "gradients%n", STEPS,
+                normalisedStep(atEnd, 0), LAMBDA * atEnd.w().toArray()[0]);
+
+        NoisyRegression data = NoisyRegression.draw(REGRESSION_SEED);
+        System.out.printf(Locale.ROOT, "what decay is for: y = x.w* + noise (sd 1), %d features, %d training and %d "
+                        + "validation points, %d full-batch steps from w = 0%n", NoisyRegression.FEATURES,
+                NoisyRegression.TRAINING, NoisyRegression.VALIDATION, REGRESSION_STEPS);
+        System.out.printf(Locale.ROOT, "  %-18s %6s %9s %11s %7s %7s%n", "optimizer", "lambda", "training", "validation",
+                "gap", "|w|");
+        for (double lambda : new double[] {0, 0.1, 0.3, 1, 3}) {
+            printFit("SGD + L2, lr 0.1", fit(data, false, REGRESSION_SGD_LR, lambda, REGRESSION_STEPS));
+        }
+        for (double lambda : new double[] {0, 0.1, 1, 3}) {
+            printFit("AdamW, lr 0.01", fit(data, true, REGRESSION_ADAMW_LR, lambda, REGRESSION_STEPS));
+        }
 
         Path folder = LessonFolder.of("10-weight-decay");
         List<float[]> adamWBig = handAdam(START, LR, 0.1, true, compared);

@@ -91,6 +91,41 @@ class WeightDecayTest {
     }
 
     @Test
+    void adamWDoesNotHoldUsedWeightsAtABalance() {
+        // At step 2000 both used weights stand at 0.9919, but that is no equilibrium: they keep rising towards 1.
+        float[][] run = Main.adamWLongRun(Main.LAMBDA);
+        for (int i = 0; i < 2; i++) {
+            for (int k = 1; k < run.length; k++) {
+                assertThat(run[k][i]).as("weight %d at step %d", i, Main.LONG_RUN[k]).isGreaterThan(run[k - 1][i]);
+            }
+            assertThat(run[0][i]).isLessThan(0.995f);
+            assertThat(run[run.length - 1][i]).isGreaterThan(0.9999f);
+        }
+    }
+
+    @Test
+    void decayClosesTheGapBetweenTrainingAndValidation() {
+        NoisyRegression data = NoisyRegression.draw(Main.REGRESSION_SEED);
+        Main.Fit sgd = Main.fit(data, false, Main.REGRESSION_SGD_LR, 0, Main.REGRESSION_STEPS);
+        Main.Fit sgdDecayed = Main.fit(data, false, Main.REGRESSION_SGD_LR, 0.3, Main.REGRESSION_STEPS);
+        Main.Fit sgdStrong = Main.fit(data, false, Main.REGRESSION_SGD_LR, 3, Main.REGRESSION_STEPS);
+        // Without decay the fit follows the training noise: training far below the noise variance 1, validation far above.
+        assertThat(sgd.training()).isLessThan(0.5);
+        assertThat(sgd.validation()).isGreaterThan(2);
+        assertThat(sgdDecayed.gap()).isLessThan(sgd.gap() * 0.7);
+        assertThat(sgdStrong.gap()).isLessThan(sgdDecayed.gap());
+        assertThat(sgdDecayed.validation()).isLessThan(sgd.validation() - 0.5);
+        assertThat(sgdDecayed.training()).isGreaterThan(sgd.training());
+        // AdamW closes it too, but λ = 0.1 barely moves it here and λ = 3 is needed.
+        Main.Fit adamW = Main.fit(data, true, Main.REGRESSION_ADAMW_LR, 0, Main.REGRESSION_STEPS);
+        Main.Fit adamWUsual = Main.fit(data, true, Main.REGRESSION_ADAMW_LR, 0.1, Main.REGRESSION_STEPS);
+        Main.Fit adamWStrong = Main.fit(data, true, Main.REGRESSION_ADAMW_LR, 3, Main.REGRESSION_STEPS);
+        assertThat(adamWUsual.validation()).isCloseTo(adamW.validation(), within(0.1));
+        assertThat(adamWStrong.gap()).isLessThan(adamW.gap() * 0.6);
+        assertThat(adamWStrong.validation()).isLessThan(adamW.validation() - 0.5);
+    }
+
+    @Test
     void handWrittenDecayMatchesOptim() {
         int steps = 200;
         assertThat(Objective.maxDifference(Main.handSgd(Main.START, Main.LR, Main.LAMBDA, steps),

@@ -52,6 +52,25 @@ public final class Main {
         double loss(double n) {
             return Math.pow(nc / n, alpha);
         }
+
+        /** ln L_i − ln L(N_i): how far each measured point lies above (+) or below (−) the fitted line. */
+        double[] residuals(double[] n, double[] losses) {
+            double[] out = new double[n.length];
+            for (int i = 0; i < n.length; i++) {
+                out[i] = Math.log(losses[i]) - Math.log(loss(n[i]));
+            }
+            return out;
+        }
+    }
+
+    /** Whether consecutive residuals change sign every time: scatter around the line, not a bend away from it. */
+    static boolean signsAlternate(double[] residuals) {
+        for (int i = 1; i < residuals.length; i++) {
+            if (Math.signum(residuals[i]) == Math.signum(residuals[i - 1])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -253,6 +272,13 @@ public final class Main {
                 + "R^2 = %.4f%n", law.alpha(), law.nc(), law.rSquared());
         System.out.printf(Locale.ROOT, "the same fit by autograd + SGD:             alpha = %.4f, N_c = %.3g%n",
                 descended[0], descended[1]);
+        double[] residuals = law.residuals(n, losses);
+        StringBuilder listed = new StringBuilder();
+        for (double r : residuals) {
+            listed.append(String.format(Locale.ROOT, " %+.3f", r));
+        }
+        System.out.printf(Locale.ROOT, "residuals ln L - ln L_fit, smallest model first:%s (signs %s)%n", listed,
+                signsAlternate(residuals) ? "alternate" : "do not alternate");
         System.out.printf(Locale.ROOT, "doubling N multiplies the loss by 2^-alpha = %.4f; Kaplan et al. (2020) "
                 + "measured alpha_N = 0.076 for transformers on web text%n", Math.pow(2, -law.alpha()));
         System.out.printf(Locale.ROOT, "sweep took %.1f s%n", (System.nanoTime() - start) / 1e9);

@@ -29,6 +29,31 @@ class ScalingLawsTest {
     }
 
     @Test
+    void theMainSweepScattersAroundItsLineWithoutBending() {
+        Corpus corpus = Main.mobyDick(250_000, 25_000);
+        List<Run> runs = Main.sweep(corpus, Main.MAIN_SWEEP);
+        double[] n = runs.stream().mapToDouble(Run::parameters).toArray();
+        double[] loss = runs.stream().mapToDouble(Run::validationLoss).toArray();
+        for (int i = 1; i < loss.length; i++) {
+            assertThat(loss[i]).as("width %d", runs.get(i).width()).isLessThan(loss[i - 1]);
+        }
+        PowerLaw law = Main.fit(n, loss);
+        double[] residuals = law.residuals(n, loss);
+        // Above, below, above, below, above: scatter of a few hundredths of a nat, no systematic bend.
+        assertThat(Main.signsAlternate(residuals)).as("residuals %s", java.util.Arrays.toString(residuals)).isTrue();
+        for (double r : residuals) {
+            assertThat(Math.abs(r)).isLessThan(0.05);
+        }
+        assertThat(law.nc()).isBetween(1e7, 1e9);
+    }
+
+    @Test
+    void residualSignsAlternateOnlyWhenEveryNeighbourDiffers() {
+        assertThat(Main.signsAlternate(new double[] {0.02, -0.03, 0.01, -0.01, 0.01})).isTrue();
+        assertThat(Main.signsAlternate(new double[] {0.02, -0.03, -0.01, 0.01})).isFalse();
+    }
+
+    @Test
     void leastSquaresRecoversAnExactPowerLaw() {
         double[] n = {1e3, 3e3, 1e4, 3e4, 1e5};
         double[] loss = new double[n.length];

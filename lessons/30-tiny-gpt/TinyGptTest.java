@@ -1,6 +1,7 @@
 package dev.descent.lessons.tinygpt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.descent.core.Backends;
 import dev.descent.nn.gpt.GPT;
@@ -14,6 +15,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,18 +24,45 @@ class TinyGptTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aFewStepsOnMobyDickLowerTheValidationLossFromUniform() throws IOException {
-        Path data = dir.resolve("data");
+    private Path data;
+    private TrainConfig config;
+    private Trainer trainer;
+
+    /** A tiny GPT on a slice of Moby-Dick, ready to train for eight steps. */
+    @BeforeEach
+    void tinyRun() throws IOException {
+        data = dir.resolve("data");
         Dataset.write(data, Corpora.mobyDickChapters().subList(0, 12), 0.1, 1 << 14, new GptTokenizer());
         TrainConfig c = new TrainConfig("lesson", 50257, 32, 1, 2, 32, 0f, 4, 32, 256, 8, 1e-2, 1e-3, 2, 0.1, 0.9,
                 0.95, 1e-8, 1.0, 0, 4, 0, 1337, data, dir.resolve("run"), "cpu", "");
-        Trainer t = new Trainer(c, Backends.cpu(), "cpu", new PrintStream(new ByteArrayOutputStream()));
-        double before = t.validationLoss();
-        t.run(Integer.MAX_VALUE);
-        double after = t.validationLoss();
+        config = c;
+        trainer = new Trainer(c, Backends.cpu(), "cpu", new PrintStream(new ByteArrayOutputStream()));
+    }
+
+    @Test
+    void aFewStepsOnMobyDickLowerTheValidationLossFromUniform() throws IOException {
+        double before = trainer.validationLoss();
+        trainer.run(Integer.MAX_VALUE);
+        double after = trainer.validationLoss();
         assertThat(before).isBetween(Math.log(50257) - 0.3, Math.log(50257) + 0.3);
         assertThat(after).isLessThan(before - 1.0);
+    }
+
+    @Test
+    void theLossGapToTheUnigramModelIsARatioOfGeometricMeansNotAPerTokenFactor() throws IOException {
+        trainer.run(Integer.MAX_VALUE);
+        Dataset dataset = Dataset.open(data);
+        double[] model = Main.modelLogProbabilities(trainer.model(), dataset, config);
+        double[] unigram = Main.unigramLogProbabilities(dataset, Main.validationTargets(dataset, config), 50257);
+        // The same tokens the trainer's validation loss scores: −mean ln p is that loss.
+        assertThat(Main.crossEntropy(model)).isCloseTo(trainer.validationLoss(), within(1e-4));
+        // e^(unigram − loss) is exp(mean of ln(p_model / p_unigram)): a ratio of geometric means ...
+        double[] ratio = Main.logRatios(model, unigram);
+        double meanLog = Arrays.stream(ratio).average().orElseThrow();
+        assertThat(meanLog).isCloseTo(Main.crossEntropy(unigram) - Main.crossEntropy(model), within(1e-9));
+        // ... while token by token the ratio spreads over orders of magnitude, on both sides of 1.
+        assertThat(Arrays.stream(ratio).max().orElseThrow()).isGreaterThan(meanLog + 2);
+        assertThat(Arrays.stream(ratio).min().orElseThrow()).isLessThan(meanLog - 2);
     }
 
     @Test
