@@ -1,29 +1,22 @@
-package dev.descent.lessons.gpuandvram;
+package dev.descent.lessons.gpumemory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.descent.core.Rng;
-import dev.descent.core.Tensor;
-import dev.descent.lessons.gpuandvram.Main.Bill;
-import dev.descent.lessons.gpuandvram.Main.Kernel;
+import dev.descent.lessons.gpumemory.Main.Bill;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.nn.gpt.GPTConfig;
-import dev.descent.train.loop.Mfu;
 import dev.descent.train.plan.VramPlan;
 import dev.descent.train.plan.VramPlan.Layout;
 import dev.descent.train.plan.VramPlan.Phase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class GpuAndVramTest {
+class GpuMemoryTest {
     private static final double GIB = 1L << 30;
 
     @Test
@@ -112,66 +105,5 @@ class GpuAndVramTest {
         long bt = Main.TINY_BATCH * Main.TINY_SEQ;
         assertThat(13 * bt * c - bt * 64).isGreaterThan(64 * c + 2 * bt * c);
         assertThat(13 * bt * c - bt * 2048).isLessThan(2048 * c + 2 * bt * c);
-    }
-
-    @Test
-    void flopsPerTokenByHandAgreeWithSixNPlusSixLct() {
-        double byHand = Main.flopsPerTokenByHand(Main.GPT2, Main.SEQ);
-        double estimate = Mfu.flopsPerToken(GPT.parameterCount(Main.GPT2), 12, 768, 1024);
-        assertThat(byHand / estimate).isCloseTo(1.0, within(0.01));
-        assertThat(estimate).isCloseTo(8.035e8, within(1e5));
-        // 2^19 tokens at the 1070 Ti's full 8.19 TFLOP/s: 51 s per optimizer step; at 40 % MFU 129 s.
-        assertThat(Main.secondsPerStep(Main.TOKENS_PER_STEP, estimate, Main.PEAK_FLOPS, 1.0))
-                .isCloseTo(51.4, within(0.1));
-        assertThat(Main.secondsPerStep(Main.TOKENS_PER_STEP, estimate, Main.PEAK_FLOPS, 0.4))
-                .isCloseTo(128.6, within(0.1));
-    }
-
-    @Test
-    void elementwiseOpsAreMemoryBoundOnA1070Ti() {
-        assertThat(Main.PEAK_FLOPS / Main.BANDWIDTH).isCloseTo(32.0, within(0.01));
-        Map<String, Kernel> kernels = Stream.concat(
-                Main.blockKernels(Main.GPT2, Main.BATCH, Main.SEQ).stream(),
-                Main.headKernels(Main.GPT2, Main.BATCH, Main.SEQ).stream())
-                .collect(Collectors.toMap(Kernel::name, Function.identity()));
-        for (String name : List.of("LayerNorm x2", "attention softmax", "residual add x2", "GELU",
-                "softmax + cross-entropy", "AdamW update")) {
-            assertThat(kernels.get(name).intensity()).as(name).isLessThan(2);
-            assertThat(kernels.get(name).memoryBound(Main.PEAK_FLOPS, Main.BANDWIDTH)).as(name).isTrue();
-        }
-        for (String name : List.of("qkv matmul", "attention projection", "MLP fc matmul", "MLP projection",
-                "classifier matmul")) {
-            assertThat(kernels.get(name).intensity()).as(name).isGreaterThan(100);
-        }
-        // Attention's matmuls with head size 64 sit just below the ridge, because of the T×T matrix they write.
-        assertThat(kernels.get("attention q·kᵀ").intensity()).isCloseTo(28.4, within(0.1));
-    }
-
-    @Test
-    void evenPerfectKernelsLoseAQuarterOfThePeakToMemoryBoundOps() {
-        double[] bound = Main.rooflineMicroStepSeconds(Main.GPT2, Main.BATCH, Main.SEQ, Main.PEAK_FLOPS,
-                Main.BANDWIDTH);
-        double atPeak = Main.BATCH * Main.SEQ * Mfu.flopsPerToken(GPT.parameterCount(Main.GPT2), 12, 768, 1024)
-                / Main.PEAK_FLOPS;
-        assertThat(bound[1] / bound[0]).isBetween(0.3, 0.35);
-        assertThat(atPeak / bound[0]).isBetween(0.72, 0.76);
-    }
-
-    @Test
-    void tilingRaisesTheMatmulsArithmeticIntensity() {
-        int n = 32;
-        Rng rng = new Rng(61);
-        Tensor a = Tensor.randn(rng, n, n);
-        Tensor b = Tensor.randn(rng, n, n);
-        float[] expected = a.matmul(b).toArray();
-        for (int tile : new int[] {1, 4, 16}) {
-            float[] c = new float[n * n];
-            long reads = Main.tiledMatmul(a.toArray(), b.toArray(), c, n, tile);
-            assertThat(reads).isEqualTo(2L * n * n * n / tile);
-            assertThat(Main.tiledIntensity(n, reads)).isEqualTo(tile / 4.0);
-            for (int i = 0; i < c.length; i++) {
-                assertThat(c[i]).as("tile %d, index %d", tile, i).isCloseTo(expected[i], within(1e-4f));
-            }
-        }
     }
 }

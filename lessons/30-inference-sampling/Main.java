@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Lesson 28: sampling from a language model. The model gives logits for the next token; temperature and top-k
+ * Lesson 30: sampling from a language model. The model gives logits for the next token; temperature and top-k
  * reshape the distribution before one token is drawn. Written from primitives, checked against the formula by
  * drawing many times, and against descent's own Sampler.
  */
@@ -130,7 +130,7 @@ public final class Main {
         double[] max3 = new double[n];
         Arrays.fill(maxAll, Math.log(8));
         Arrays.fill(max3, Math.log(3));
-        Path folder = LessonFolder.of("28-inference-sampling");
+        Path folder = LessonFolder.of("30-inference-sampling");
         Plot.lines("Entropy of the sampling distribution", "temperature T", "entropy (nats)")
                 .series("all 8 tokens", ts, all).series("top-3", ts, top3).series("top-1 (greedy)", ts, top1)
                 .series("log 8 (uniform)", ts, maxAll).series("log 3", ts, max3).save(folder.resolve("entropy.png"));

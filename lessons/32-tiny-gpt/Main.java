@@ -26,7 +26,7 @@ import java.util.Locale;
 import picocli.CommandLine;
 
 /**
- * Lesson 30, the capstone: the tiny GPT on Moby-Dick with descent's own {@link Trainer}, the program behind
+ * Lesson 32, the capstone: the tiny GPT on Moby-Dick with descent's own {@link Trainer}, the program behind
  * {@code ./descent train}, cut to about a minute on two cores ({@link #SHORT_RUN}). It prints the validation loss
  * against the two reference points, ln V (a uniform guess) and the unigram model (token frequencies) on the same
  * tokens, samples, and draws {@code loss.png}. The full run is {@code ./descent train}.
@@ -151,7 +151,7 @@ public final class Main {
         System.out.printf(Locale.ROOT, "sample (temperature 0.8, top-k 40): %s%n",
                 tokenizer.decode(Arrays.copyOfRange(sample, 1, sample.length)).strip().replaceAll("\\s+", " "));
 
-        Path png = LessonFolder.of("30-tiny-gpt").resolve("loss.png");
+        Path png = LessonFolder.of("32-tiny-gpt").resolve("loss.png");
         picture(trainer.history(), before, uniform, unigram).save(png);
         System.out.println("wrote " + png + "; the full run is ./descent train");
     }

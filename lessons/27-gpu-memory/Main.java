@@ -1,17 +1,13 @@
-package dev.descent.lessons.gpuandvram;
+package dev.descent.lessons.gpumemory;
 
-import dev.descent.core.Autograd;
 import dev.descent.core.Backends;
 import dev.descent.core.Rng;
-import dev.descent.core.Tensor;
-import dev.descent.lessons.LessonFolder;
-import dev.descent.lessons.LogLogPlot;
+import dev.descent.lessons.Gtx1070Ti;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.nn.gpt.GPTConfig;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.data.Dataset;
 import dev.descent.train.data.Shard;
-import dev.descent.train.loop.Mfu;
 import dev.descent.train.loop.Trainer;
 import dev.descent.train.plan.VramPlan;
 import dev.descent.train.plan.VramPlan.Layout;
@@ -29,29 +25,20 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Lesson 27: what training GPT-2 124M costs a GPU. Count every byte the card must hold (parameters, gradients,
- * AdamW moments, activations, attention matrices, logits, backward's and the optimizer's temporaries) from the
- * tensor shapes, phase by phase; check the count against the VRAM planner and against the peak a real (tiny)
- * training run measures; see why keeping everything overflows an 8 GiB GTX 1070 Ti and what descent's fitted
- * layout changes; then count the FLOPs per token, turn them into time per step, and use the roofline model to see
- * which of the GPT's operations are limited by arithmetic and which by memory bandwidth.
+ * Lesson 27: the memory training GPT-2 124M needs on a GPU. Count every byte the card must hold (parameters,
+ * gradients, AdamW moments, activations, attention matrices, logits, backward's and the optimizer's temporaries)
+ * from the tensor shapes, phase by phase; check the count against the VRAM planner and against the peak a real
+ * (tiny) training run measures; see why keeping everything overflows an 8 GiB GTX 1070 Ti and what descent's
+ * fitted layout changes.
  */
 public final class Main {
     static final long FLOAT_BYTES = 4;
     static final long MIB = 1L << 20;
     static final long GIB = 1L << 30;
-    /** The GTX 1070 Ti: 8 GiB of GDDR5. */
-    static final long CARD_BYTES = 8 * GIB;
-    /** Its fp32 peak, 2,432 cores × 2 FLOPs (one fused multiply-add) × 1.683 GHz boost. */
-    static final double PEAK_FLOPS = Mfu.peakFlops("GeForce GTX 1070 Ti");
-    /** Its memory bandwidth: a 256-bit bus at 8 Gbit/s per pin. */
-    static final double BANDWIDTH = 256 * 8e9 / 8;
-    /** GPT-2 small with the vocabulary padded to 50,304, as the 1070 Ti preset trains it. */
-    static final GPTConfig GPT2 = GPTConfig.gpt2Small().withVocabPaddedTo(64);
-    static final int BATCH = 2;
-    static final int SEQ = 1024;
-    /** Tokens per optimizer step: 2^19, reached by accumulating 256 micro-batches of 2 × 1024. */
-    static final long TOKENS_PER_STEP = 1L << 19;
+    static final long CARD_BYTES = Gtx1070Ti.MEMORY_BYTES;
+    static final GPTConfig GPT2 = Gtx1070Ti.GPT2;
+    static final int BATCH = Gtx1070Ti.MICRO_BATCH;
+    static final int SEQ = Gtx1070Ti.SEQ_LEN;
     /** Two tiny GPTs trained for real on the CPU: a 2048-token vocabulary, and a 64-token one. */
     static final GPTConfig TINY_LARGE_VOCAB = new GPTConfig(2048, 64, 2, 2, 32, 0f, false);
     static final GPTConfig TINY_SMALL_VOCAB = new GPTConfig(64, 64, 2, 2, 32, 0f, false);
@@ -270,215 +257,11 @@ public final class Main {
         return trainer.peakMemoryBytes();
     }
 
-    // ------------------------------------------------------------------ FLOPs, MFU and time
-
-    /**
-     * Training FLOPs per token, from the matmul shapes. Forward, per token: 2 FLOPs (a multiply and an add) per
-     * weight of every matmul — per block qkv 3C², projection C², MLP 4C² + 4C², plus the head C·V — and the
-     * attention matmuls q·kᵀ and p·v, 2·T·C each, of which the causal mask makes half useful. Backward costs
-     * twice the forward (a gradient for the input and one for the weight), so training is 3 × forward.
-     */
-    static double flopsPerTokenByHand(GPTConfig m, int t) {
-        double c = m.width();
-        double matmulWeights = m.layers() * 12 * c * c + c * m.vocabSize();
-        double attention = m.layers() * (2 * t * c + 2 * t * c) / 2;
-        return 3 * (2 * matmulWeights + attention);
-    }
-
-    /** Seconds for an optimizer step of {@code tokens} tokens at a given MFU on a card of {@code peak} FLOP/s. */
-    static double secondsPerStep(long tokens, double flopsPerToken, double peak, double mfu) {
-        return tokens * flopsPerToken / (peak * mfu);
-    }
-
-    // ------------------------------------------------------------------ the roofline
-
-    /** What a kernel is, for the chart. */
-    enum Kind {
-        WEIGHT_MATMUL, ATTENTION_MATMUL, ELEMENTWISE
-    }
-
-    /** One kernel launch: how much arithmetic it does and how many bytes it must move to and from memory. */
-    record Kernel(String name, Kind kind, double flops, double bytes) {
-        /** Arithmetic intensity, FLOPs per byte moved. */
-        double intensity() {
-            return flops / bytes;
-        }
-
-        /** Below the ridge point peak/bandwidth the memory cannot feed the cores fast enough. */
-        boolean memoryBound(double peak, double bandwidth) {
-            return intensity() < peak / bandwidth;
-        }
-
-        /** The roofline's lower bound on its time: it cannot finish before its FLOPs nor before its bytes. */
-        double seconds(double peak, double bandwidth) {
-            return Math.max(flops / peak, bytes / bandwidth);
-        }
-    }
-
-    /** An (m×k)·(k×n) matmul, repeated {@code count} times: 2mkn FLOPs, reads A and B, writes C, once each. */
-    static Kernel matmul(String name, Kind kind, double count, double m, double k, double n) {
-        return new Kernel(name, kind, count * 2 * m * k * n, count * FLOAT_BYTES * (m * k + k * n + m * n));
-    }
-
-    /** An elementwise op over {@code elements}, {@code flopsEach} FLOPs and {@code floatsMoved} reads+writes each. */
-    static Kernel elementwise(String name, double elements, double flopsEach, double floatsMoved) {
-        return new Kernel(name, Kind.ELEMENTWISE, elements * flopsEach, elements * floatsMoved * FLOAT_BYTES);
-    }
-
-    /**
-     * The forward kernels of one transformer block at micro-batch b × t, each moving its data exactly once
-     * (biases are added inside the matmuls). A block runs two LayerNorms and two residual adds, listed as one.
-     */
-    static List<Kernel> blockKernels(GPTConfig m, int b, int t) {
-        double bt = (double) b * t;
-        double c = m.width();
-        double heads = m.heads();
-        double hs = c / heads;
-        return List.of(
-                // mean (1) + variance (3) + normalise, scale, shift (4) per element; read x, write y
-                elementwise("LayerNorm x2", 2 * bt * c, 8, 2),
-                matmul("qkv matmul", Kind.WEIGHT_MATMUL, 1, bt, c, 3 * c),
-                matmul("attention q·kᵀ", Kind.ATTENTION_MATMUL, b * heads, t, hs, t),
-                // max, subtract, exp, sum, divide; read the score, write the probability
-                elementwise("attention softmax", b * heads * t * t, 5, 2),
-                matmul("attention p·v", Kind.ATTENTION_MATMUL, b * heads, t, t, hs),
-                matmul("attention projection", Kind.WEIGHT_MATMUL, 1, bt, c, c),
-                // one add; read two, write one
-                elementwise("residual add x2", 2 * bt * c, 1, 3),
-                matmul("MLP fc matmul", Kind.WEIGHT_MATMUL, 1, bt, c, 4 * c),
-                // x³ (2), ·0.044715 (1), +x (1), ·√(2/π) (1), tanh (1), +1 (1), ·x (1), ·0.5 (1); read, write
-                elementwise("GELU", bt * 4 * c, 9, 2),
-                matmul("MLP projection", Kind.WEIGHT_MATMUL, 1, bt, 4 * c, c));
-    }
-
-    /** The classifier's kernels (once per micro-batch) and the AdamW update (once per optimizer step). */
-    static List<Kernel> headKernels(GPTConfig m, int b, int t) {
-        double bt = (double) b * t;
-        return List.of(
-                matmul("classifier matmul", Kind.WEIGHT_MATMUL, 1, bt, m.width(), m.vocabSize()),
-                elementwise("softmax + cross-entropy", bt * m.vocabSize(), 5, 2),
-                // m (3), v (4), bias corrections (2), √ (1), +ε (1), ÷ (1), ·lr (1), decay (2), subtract (1);
-                // reads θ, g, m, v and writes θ, m, v
-                elementwise("AdamW update", parametersByHand(m), 16, 7));
-    }
-
-    /**
-     * The roofline's lower bound on one micro-step's time (forward + backward ≈ 3 × forward for every kernel),
-     * {seconds, of which in memory-bound kernels}. The AdamW update runs once per optimizer step, so only
-     * its share per micro-step counts.
-     */
-    static double[] rooflineMicroStepSeconds(GPTConfig m, int b, int t, double peak, double bandwidth) {
-        double total = 0;
-        double memoryBound = 0;
-        List<Kernel> kernels = new ArrayList<>();
-        for (int layer = 0; layer < m.layers(); layer++) {
-            kernels.addAll(blockKernels(m, b, t));
-        }
-        kernels.addAll(headKernels(m, b, t));
-        double microSteps = (double) TOKENS_PER_STEP / (b * t);
-        for (Kernel k : kernels) {
-            double s = k.name().equals("AdamW update") ? k.seconds(peak, bandwidth) / microSteps
-                    : 3 * k.seconds(peak, bandwidth);
-            total += s;
-            if (k.memoryBound(peak, bandwidth)) {
-                memoryBound += s;
-            }
-        }
-        return new double[] {total, memoryBound};
-    }
-
-    // ------------------------------------------------------------------ how a GPU matmul earns its intensity
-
-    /**
-     * C = A·B for n×n matrices, the way a GPU kernel computes it: C is cut into tile×tile blocks, one per
-     * thread block; for each block, matching tile×tile pieces of A and B are copied from global memory (the
-     * GDDR5) into the block's small, fast shared memory, and every multiply-add reads from there. Returns how
-     * many floats were read from global memory: 2n³/tile, so each loaded float is used tile times.
-     * Tile 1 is the naive kernel, one thread per output reading a whole row of A and column of B.
-     */
-    static long tiledMatmul(float[] a, float[] b, float[] c, int n, int tile) {
-        if (n % tile != 0) {
-            throw new IllegalArgumentException("tiledMatmul: tile " + tile + " does not divide n = " + n);
-        }
-        long globalReads = 0;
-        float[] aShared = new float[tile * tile];
-        float[] bShared = new float[tile * tile];
-        for (int i0 = 0; i0 < n; i0 += tile) {
-            for (int j0 = 0; j0 < n; j0 += tile) {
-                float[] acc = new float[tile * tile];
-                for (int k0 = 0; k0 < n; k0 += tile) {
-                    for (int i = 0; i < tile; i++) {
-                        for (int k = 0; k < tile; k++) {
-                            aShared[i * tile + k] = a[(i0 + i) * n + k0 + k];
-                            bShared[i * tile + k] = b[(k0 + i) * n + j0 + k];
-                        }
-                    }
-                    globalReads += 2L * tile * tile;
-                    // acc[i][j] += Σ_k A[i][k]·B[k][j], all from shared memory
-                    for (int i = 0; i < tile; i++) {
-                        for (int k = 0; k < tile; k++) {
-                            float aik = aShared[i * tile + k];
-                            for (int j = 0; j < tile; j++) {
-                                acc[i * tile + j] += aik * bShared[k * tile + j];
-                            }
-                        }
-                    }
-                }
-                for (int i = 0; i < tile; i++) {
-                    System.arraycopy(acc, i * tile, c, (i0 + i) * n + j0, tile);
-                }
-            }
-        }
-        return globalReads;
-    }
-
-    /** FLOPs per byte read from global memory by {@link #tiledMatmul}: 2n³ / (4 · 2n³/tile) = tile/4. */
-    static double tiledIntensity(int n, long globalReads) {
-        return 2.0 * n * n * n / (FLOAT_BYTES * globalReads);
-    }
-
-    // ------------------------------------------------------------------ the same effect on this CPU
-
-    /**
-     * Measured on this machine's CPU with descent's own ops, best of {@code repeats} runs: {matmul GFLOP/s,
-     * elementwise-add GFLOP/s, add GB/s moved, GELU GB/s moved}. A benchmark, so only printed, never asserted.
-     */
-    static double[] cpuRates(int matmulSize, int elements, int repeats) {
-        Rng rng = new Rng(27);
-        Tensor a = Tensor.randn(rng, matmulSize, matmulSize);
-        Tensor b = Tensor.randn(rng, matmulSize, matmulSize);
-        Tensor x = Tensor.randn(rng, elements);
-        Tensor y = Tensor.randn(rng, elements);
-        double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
-        try (var off = Autograd.noGrad()) {
-            for (int r = 0; r < repeats; r++) {
-                long t0 = System.nanoTime();
-                a.matmul(b);
-                long t1 = System.nanoTime();
-                x.add(y);
-                long t2 = System.nanoTime();
-                x.gelu();
-                long t3 = System.nanoTime();
-                best[0] = Math.min(best[0], (t1 - t0) / 1e9);
-                best[1] = Math.min(best[1], (t2 - t1) / 1e9);
-                best[2] = Math.min(best[2], (t3 - t2) / 1e9);
-            }
-        }
-        double matmulFlops = 2.0 * matmulSize * matmulSize * matmulSize;
-        return new double[] {matmulFlops / best[0] / 1e9, elements / best[1] / 1e9,
-                3.0 * FLOAT_BYTES * elements / best[1] / 1e9, 2.0 * FLOAT_BYTES * elements / best[2] / 1e9};
-    }
-
     // ------------------------------------------------------------------ the lesson
 
     public static void main(String[] args) throws IOException {
         printMemoryBills();
         printMeasuredPeaks();
-        printFlopsAndTime();
-        List<Kernel> kernels = printRoofline();
-        printTiling();
-        printCpuRates();
-        writeRooflineChart(kernels);
     }
 
     private static String mib(long bytes) {
@@ -572,88 +355,5 @@ public final class Main {
                     (double) measured / planned, classifier >= gelu ? "the classifier" : "a GELU");
         }
         System.out.println();
-    }
-
-    private static void printFlopsAndTime() {
-        long n = parametersByHand(GPT2);
-        double byHand = flopsPerTokenByHand(GPT2, SEQ);
-        double estimate = Mfu.flopsPerToken(n, GPT2.layers(), GPT2.width(), SEQ);
-        System.out.printf(Locale.ROOT, "FLOPs per token: %.4g from the matmul shapes, %.4g from 6N + 6LCT "
-                + "(Mfu.flopsPerToken), ratio %.4f%n", byHand, estimate, byHand / estimate);
-        System.out.printf(Locale.ROOT, "GTX 1070 Ti: %.2f TFLOP/s fp32 peak, %.0f GB/s; one optimizer step = "
-                + "%,d tokens = %d micro-batches%n", PEAK_FLOPS / 1e12, BANDWIDTH / 1e9, TOKENS_PER_STEP,
-                TOKENS_PER_STEP / (BATCH * SEQ));
-        for (double mfu : new double[] {1.0, 0.5, 0.4, 0.25}) {
-            double s = secondsPerStep(TOKENS_PER_STEP, estimate, PEAK_FLOPS, mfu);
-            System.out.printf(Locale.ROOT, "  MFU %3.0f%%: %6.0f tokens/s, %5.0f s per optimizer step, "
-                    + "%4.1f days per billion tokens%n", 100 * mfu, PEAK_FLOPS * mfu / estimate, s,
-                    1e9 / (PEAK_FLOPS * mfu / estimate) / 86400);
-        }
-    }
-
-    private static List<Kernel> printRoofline() {
-        double ridge = PEAK_FLOPS / BANDWIDTH;
-        System.out.printf(Locale.ROOT, "%nroofline on the 1070 Ti: ridge point %.1f FLOP/byte; below it an op waits "
-                + "for memory%n", ridge);
-        List<Kernel> kernels = new ArrayList<>(blockKernels(GPT2, BATCH, SEQ));
-        kernels.addAll(headKernels(GPT2, BATCH, SEQ));
-        for (Kernel k : kernels) {
-            System.out.printf(Locale.ROOT, "  %-24s %9.2f GFLOP %8.1f MB %8.1f FLOP/B  %-13s %7.3f ms%n", k.name(),
-                    k.flops() / 1e9, k.bytes() / 1e6, k.intensity(),
-                    k.memoryBound(PEAK_FLOPS, BANDWIDTH) ? "memory-bound" : "compute-bound",
-                    1e3 * k.seconds(PEAK_FLOPS, BANDWIDTH));
-        }
-        double[] bound = rooflineMicroStepSeconds(GPT2, BATCH, SEQ, PEAK_FLOPS, BANDWIDTH);
-        double ideal = BATCH * SEQ * Mfu.flopsPerToken(parametersByHand(GPT2), GPT2.layers(), GPT2.width(), SEQ)
-                / PEAK_FLOPS;
-        System.out.printf(Locale.ROOT, "one micro-step (fwd + bwd = 3 x fwd): at least %.0f ms by the roofline, "
-                + "%.0f%% of it in memory-bound ops; %.0f ms at peak -> MFU at most %.0f%% even with perfect "
-                + "kernels%n", 1e3 * bound[0], 100 * bound[1] / bound[0], 1e3 * ideal, 100 * ideal / bound[0]);
-        return kernels;
-    }
-
-    private static void printTiling() {
-        int n = 256;
-        Rng rng = new Rng(1070);
-        float[] a = Tensor.randn(rng, n, n).toArray();
-        float[] b = Tensor.randn(rng, n, n).toArray();
-        System.out.printf(Locale.ROOT, "%nsimulated GPU matmul %dx%d: floats read from global memory, and FLOPs per "
-                + "byte read%n", n, n);
-        for (int tile : new int[] {1, 8, 16, 32, 64}) {
-            long reads = tiledMatmul(a, b, new float[n * n], n, tile);
-            System.out.printf(Locale.ROOT, "  tile %2d: %,11d reads, %5.2f FLOP/byte -> %s on a 1070 Ti%n", tile,
-                    reads, tiledIntensity(n, reads),
-                    tiledIntensity(n, reads) < PEAK_FLOPS / BANDWIDTH ? "memory-bound" : "compute-bound");
-        }
-    }
-
-    private static void printCpuRates() {
-        double[] cpu = cpuRates(256, 1 << 22, 10);
-        System.out.printf(Locale.ROOT, "%nthis CPU, descent's own ops: 256x256 matmul %.1f GFLOP/s; "
-                + "add of 4M floats %.2f GFLOP/s (%.1f GB/s moved) -> the matmul does %.0fx more arithmetic "
-                + "per second%n", cpu[0], cpu[1], cpu[2], cpu[0] / cpu[1]);
-        System.out.printf(Locale.ROOT, "  GELU of 4M floats moves only %.2f GB/s: on this CPU its tanh, not memory, "
-                + "is the limit%n", cpu[3]);
-    }
-
-    private static void writeRooflineChart(List<Kernel> kernels) {
-        Path folder = LessonFolder.of("27-gpu-and-vram");
-        LogLogPlot chart = LogLogPlot.of("Roofline of a GTX 1070 Ti (fp32) and the GPT-2 124M kernels",
-                "arithmetic intensity, FLOP/byte (log scale)", "attainable GFLOP/s (log scale)");
-        String[] labels = {"weight matmuls (qkv, projections, MLP, classifier)", "attention q.k^T and p.v",
-            "elementwise (LayerNorm, softmax, residual, GELU, AdamW)"};
-        for (Kind kind : Kind.values()) {
-            List<Kernel> group = kernels.stream().filter(k -> k.kind() == kind).toList();
-            double[] x = group.stream().mapToDouble(Kernel::intensity).toArray();
-            double[] y = group.stream().mapToDouble(k -> Math.min(PEAK_FLOPS, BANDWIDTH * k.intensity()) / 1e9)
-                    .toArray();
-            chart.points(labels[kind.ordinal()], x, y);
-        }
-        // The roof: min(peak, bandwidth × intensity), bending at the ridge point peak / bandwidth.
-        double ridge = PEAK_FLOPS / BANDWIDTH;
-        chart.line("roof: min(peak, bandwidth x intensity)", new double[] {0.05, ridge, 1000},
-                new double[] {BANDWIDTH * 0.05 / 1e9, PEAK_FLOPS / 1e9, PEAK_FLOPS / 1e9});
-        chart.save(folder.resolve("roofline.png"));
-        System.out.println("wrote roofline.png in " + folder);
     }
 }

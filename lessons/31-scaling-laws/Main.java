@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Lesson 29: scaling laws. Train a family of character-level language models that differ only in width, for
+ * Lesson 31: scaling laws. Train a family of character-level language models that differ only in width, for
  * the same token budget on the same slice of Moby-Dick, and fit Kaplan et al.'s L(N) = (N_c / N)^α to their
  * validation losses by least squares on log L = α·log N_c − α·log N.
  */
@@ -286,7 +286,7 @@ public final class Main {
     }
 
     private static void writeCharts(List<Run> runs, PowerLaw law, Sweep sweep) {
-        Path folder = LessonFolder.of("29-scaling-laws");
+        Path folder = LessonFolder.of("31-scaling-laws");
         double[] n = runs.stream().mapToDouble(Run::parameters).toArray();
         double[] measured = runs.stream().mapToDouble(Run::validationLoss).toArray();
         double[] fitted = new double[n.length];
