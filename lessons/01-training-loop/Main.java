@@ -144,8 +144,8 @@ public final class Main {
         Path folder = LessonFolder.of("01-training-loop");
         Plot.lines("Training loss of y = w*x + b, lr " + LR, "update", "mean squared error").series("loss", curve)
                 .logY().save(folder.resolve("loss.png"));
-        Plot.lines("The data and the fitted line", "x", "y").series("data", xs, toDoubles(data.y().toArray()))
-                .series("fitted line", xs, fitted).points().save(folder.resolve("fit.png"));
+        Plot.lines("The data and the fitted line", "x", "y").markers("data", xs, toDoubles(data.y().toArray()))
+                .series("fitted line", xs, fitted).save(folder.resolve("fit.png"));
         System.out.println("wrote loss.png and fit.png in " + folder);
     }
 

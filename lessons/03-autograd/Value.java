@@ -18,16 +18,19 @@ import java.util.Set;
 final class Value {
     private final double data;
     private final List<Value> inputs;
+    /** The operation that made this value ("+", "*", "tanh", …), empty for a leaf. */
+    private final String op;
     private double grad;
     private Runnable backwardStep = () -> { };
 
     Value(double data) {
-        this(data, List.of());
+        this(data, List.of(), "");
     }
 
-    private Value(double data, List<Value> inputs) {
+    private Value(double data, List<Value> inputs, String op) {
         this.data = data;
         this.inputs = inputs;
+        this.op = op;
     }
 
     double data() {
@@ -44,9 +47,14 @@ final class Value {
         return inputs;
     }
 
+    /** The operation that computed this value, empty for a leaf. */
+    String op() {
+        return op;
+    }
+
     /** out = a + b.  ∂out/∂a = 1, ∂out/∂b = 1. */
     Value add(Value other) {
-        Value out = new Value(data + other.data, List.of(this, other));
+        Value out = new Value(data + other.data, List.of(this, other), "+");
         out.backwardStep = () -> {
             this.grad += out.grad;
             other.grad += out.grad;
@@ -60,7 +68,7 @@ final class Value {
 
     /** out = a·b.  ∂out/∂a = b, ∂out/∂b = a: backward needs both forward values. */
     Value mul(Value other) {
-        Value out = new Value(data * other.data, List.of(this, other));
+        Value out = new Value(data * other.data, List.of(this, other), "×");
         out.backwardStep = () -> {
             this.grad += other.data * out.grad;
             other.grad += this.data * out.grad;
@@ -74,21 +82,22 @@ final class Value {
 
     /** out = aᵖ for a constant p.  ∂out/∂a = p·aᵖ⁻¹. */
     Value pow(double p) {
-        Value out = new Value(Math.pow(data, p), List.of(this));
+        String exponent = p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
+        Value out = new Value(Math.pow(data, p), List.of(this), "^" + exponent);
         out.backwardStep = () -> this.grad += p * Math.pow(data, p - 1) * out.grad;
         return out;
     }
 
     /** out = tanh a.  ∂out/∂a = 1 − out²: backward needs the forward output. */
     Value tanh() {
-        Value out = new Value(Math.tanh(data), List.of(this));
+        Value out = new Value(Math.tanh(data), List.of(this), "tanh");
         out.backwardStep = () -> this.grad += (1 - out.data * out.data) * out.grad;
         return out;
     }
 
     /** out = eᵃ.  ∂out/∂a = eᵃ = out. */
     Value exp() {
-        Value out = new Value(Math.exp(data), List.of(this));
+        Value out = new Value(Math.exp(data), List.of(this), "exp");
         out.backwardStep = () -> this.grad += out.data * out.grad;
         return out;
     }
@@ -137,7 +146,7 @@ final class Value {
     }
 
     /** Every value this one depends on, each listed after all of its inputs (depth-first post-order). */
-    private List<Value> topologicalOrder() {
+    List<Value> topologicalOrder() {
         List<Value> order = new ArrayList<>();
         visit(this, Collections.newSetFromMap(new IdentityHashMap<>()), order);
         return order;

@@ -245,24 +245,24 @@ public final class Main {
                 + "longest) gets test %.4f%n", bestTest, longest.lr(), longest.epochs(), longest.testLoss());
 
         Path folder = LessonFolder.of("06-epochs-and-hyperparameters");
-        double[] logEpoch = new double[MAX_EPOCHS];
+        double[] epochs = new double[MAX_EPOCHS];
         double[] trainCurve = new double[MAX_EPOCHS];
         double[] validationCurve = new double[MAX_EPOCHS];
         for (int e = 1; e <= MAX_EPOCHS; e++) {
-            logEpoch[e - 1] = Math.log10(e);
+            epochs[e - 1] = e;
             trainCurve[e - 1] = run.trainLoss()[e];
             validationCurve[e - 1] = run.validationLoss()[e];
         }
-        Plot.lines("Train vs validation loss, degree-9 polynomial on 20 points, lr " + LRS[PICTURE], "log10(epoch)",
-                "mean squared error").series("train", logEpoch, trainCurve)
-                .series("validation", logEpoch, validationCurve).logY().save(folder.resolve("overfitting.png"));
+        Plot.lines("Train vs validation loss, degree-9 polynomial on 20 points, lr " + LRS[PICTURE], "epoch",
+                "mean squared error").series("train", epochs, trainCurve)
+                .series("validation", epochs, validationCurve).logX().logY().save(folder.resolve("overfitting.png"));
         plotFits(data, run, best, folder.resolve("fits.png"));
-        Plot sweepPlot = Plot.lines("Validation loss during training, per learning rate", "log10(epoch)",
-                "validation loss").logY();
+        Plot sweepPlot = Plot.lines("Validation loss during training, per learning rate", "epoch",
+                "validation loss").logX().logY();
         for (int l = 0; l < LRS.length; l++) {
             double[] curve = new double[MAX_EPOCHS];
             System.arraycopy(runs.get(l).validationLoss(), 1, curve, 0, MAX_EPOCHS);
-            sweepPlot.series("lr " + LRS[l], logEpoch, curve);
+            sweepPlot.series("lr " + LRS[l], epochs, curve);
         }
         sweepPlot.save(folder.resolve("sweep.png"));
         System.out.println("wrote overfitting.png, fits.png and sweep.png in " + folder);
@@ -284,11 +284,11 @@ public final class Main {
         }
         Split train = data.train();
         Plot.lines("Fits: best validation epoch vs the last epoch", "x", "y")
-                .series("training points", toDoubles(train.x().toArray()), toDoubles(train.y().toArray()))
+                .markers("training points", toDoubles(train.x().toArray()), toDoubles(train.y().toArray()))
                 .series("sin(pi x)", xs, truth)
                 .series("epoch " + best, xs, predict(phi, run.weights()[best]))
                 .series("epoch " + MAX_EPOCHS, xs, predict(phi, run.weights()[MAX_EPOCHS]))
-                .points().save(png);
+                .save(png);
     }
 
     /** ŷ = Φ·w as doubles, for plotting. */

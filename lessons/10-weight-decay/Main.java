@@ -38,7 +38,10 @@ public final class Main {
     static final double EPS = 1e-8;
     static final int STEPS = 2000;
     /** Where AdamW's used weights are read, to show that they keep moving towards 1 after step 2000. */
-    static final int[] LONG_RUN = {2000, 5000, 10000, 20000};
+    static final int[] LONG_RUN = {2000, 5000, 10000};
+    /** AdamW runs on to this step; from {@link #SETTLED} on, the used weights are measured by their distance to 1. */
+    static final int LONG_RUN_END = 20000;
+    static final int SETTLED = 15000;
 
     /**
      * SGD on the loss plus the L2 penalty λ/2·Σw²:
@@ -148,16 +151,26 @@ public final class Main {
     }
 
     /** The used weights (steep, shallow) of AdamW with decay λ after each step count of {@link #LONG_RUN}. */
-    static float[][] adamWLongRun(double lambda) {
+    static float[][] adamWLongRun(List<float[]> path) {
         float[][] out = new float[LONG_RUN.length][];
-        AdamState s = AdamState.at(START);
         for (int i = 0; i < LONG_RUN.length; i++) {
-            while (s.t() < LONG_RUN[i]) {
-                s = adamStep(s, LR, lambda, true);
-            }
-            out[i] = s.w().toArray();
+            out[i] = path.get(LONG_RUN[i]);
         }
         return out;
+    }
+
+    /** AdamW with decay λ from {@link #START} to step {@link #LONG_RUN_END}. */
+    static List<float[]> adamWLongPath(double lambda) {
+        return handAdam(START, LR, lambda, true, LONG_RUN_END);
+    }
+
+    /** The largest |1 − w| of the steep and the shallow weight from step {@code from} to the end of the path. */
+    static double largestDistanceToOne(List<float[]> path, int from) {
+        double max = 0;
+        for (int t = from; t < path.size(); t++) {
+            max = Math.max(max, Math.max(Math.abs(1 - path.get(t)[0]), Math.abs(1 - path.get(t)[1])));
+        }
+        return max;
     }
 
     /** The state Adam has at step t: |m̂|/√v̂ of weight i, the size of its normalised step in units of lr. */
@@ -228,6 +241,29 @@ public final class Main {
         return out;
     }
 
+    /**
+     * Training and validation loss against λ (log scale) for SGD + L2 and AdamW; λ = 0 cannot stand on a log axis,
+     * so the undecayed losses (the same for both: full-batch descent from 0 reaches the same fit) are lines.
+     */
+    private static Plot gapPicture(List<Fit> sgd, List<Fit> adamW) {
+        Plot plot = Plot.lines("What decay is for: 20 weights fitted to 30 noisy points", "lambda (log scale)",
+                "mean squared error");
+        for (List<Fit> fits : List.of(sgd, adamW)) {
+            String name = fits == sgd ? "SGD + L2" : "AdamW";
+            List<Fit> decayed = fits.subList(1, fits.size());
+            double[] lambdas = decayed.stream().mapToDouble(Fit::lambda).toArray();
+            plot.series(name + ", validation", lambdas, decayed.stream().mapToDouble(Fit::validation).toArray());
+            plot.series(name + ", training", lambdas, decayed.stream().mapToDouble(Fit::training).toArray());
+        }
+        double[] ends = {0.1, 3};
+        Fit none = sgd.get(0);
+        plot.series(String.format(Locale.ROOT, "no decay, validation %.2f", none.validation()), ends,
+                new double[] {none.validation(), none.validation()});
+        plot.series(String.format(Locale.ROOT, "no decay, training %.2f", none.training()), ends,
+                new double[] {none.training(), none.training()});
+        return plot.logX();
+    }
+
     private static void printFit(String name, Fit fit) {
         System.out.printf(Locale.ROOT, "  %-18s %6.1f %9.4f %11.4f %7.4f %7.3f%n", name, fit.lambda(), fit.training(),
                 fit.validation(), fit.gap(), fit.norm());
@@ -274,7 +310,8 @@ public final class Main {
                 Objective.maxDifference(handAdam(START, LR, LAMBDA, false, compared), optimAdam(LR, LAMBDA, compared)),
                 Objective.maxDifference(handAdam(START, LR, LAMBDA, true, compared), optimAdamW(LR, LAMBDA, compared)));
 
-        float[][] longRun = adamWLongRun(LAMBDA);
+        List<float[]> longPath = adamWLongPath(LAMBDA);
+        float[][] longRun = adamWLongRun(longPath);
         System.out.printf(Locale.ROOT, "AdamW, lambda %.1f, run on: the used weights keep moving towards 1%n", LAMBDA);
         System.out.printf(Locale.ROOT, "  %-10s", "step");
         for (int t : LONG_RUN) {
@@ -288,6 +325,8 @@ public final class Main {
             }
             System.out.println();
         }
+        System.out.printf(Locale.ROOT, "  steps %d-%d: both within %.4f of 1, swung around it by Adam's steps of up "
+                + "to lr%n", SETTLED, LONG_RUN_END, largestDistanceToOne(longPath, SETTLED));
         AdamState atEnd = adamAfter(STEPS, LAMBDA, true);
         System.out.printf(Locale.ROOT, "  at step %d the steep weight's |m_hat|/sqrt(v_hat) is %.4f, about "
                         + "lambda*w = %.4f: Adam's pull equals the decay only while v_hat remembers the first "
@@ -300,11 +339,15 @@ public final class Main {
                 NoisyRegression.TRAINING, NoisyRegression.VALIDATION, REGRESSION_STEPS);
         System.out.printf(Locale.ROOT, "  %-18s %6s %9s %11s %7s %7s%n", "optimizer", "lambda", "training", "validation",
                 "gap", "|w|");
+        List<Fit> sgdFits = new ArrayList<>();
         for (double lambda : new double[] {0, 0.1, 0.3, 1, 3}) {
-            printFit("SGD + L2, lr 0.1", fit(data, false, REGRESSION_SGD_LR, lambda, REGRESSION_STEPS));
+            sgdFits.add(fit(data, false, REGRESSION_SGD_LR, lambda, REGRESSION_STEPS));
+            printFit("SGD + L2, lr 0.1", sgdFits.get(sgdFits.size() - 1));
         }
+        List<Fit> adamWFits = new ArrayList<>();
         for (double lambda : new double[] {0, 0.1, 1, 3}) {
-            printFit("AdamW, lr 0.01", fit(data, true, REGRESSION_ADAMW_LR, lambda, REGRESSION_STEPS));
+            adamWFits.add(fit(data, true, REGRESSION_ADAMW_LR, lambda, REGRESSION_STEPS));
+            printFit("AdamW, lr 0.01", adamWFits.get(adamWFits.size() - 1));
         }
 
         Path folder = LessonFolder.of("10-weight-decay");
@@ -320,6 +363,18 @@ public final class Main {
                 .series("Adam + L2", norms(handAdam(START, LR, LAMBDA, false, STEPS)))
                 .series("AdamW", norms(handAdam(START, LR, LAMBDA, true, STEPS)))
                 .save(folder.resolve("norm.png"));
-        System.out.println("wrote unused-weight.png and norm.png in " + folder);
+        double[] steps = new double[longPath.size() - 1];
+        double[] steepGap = new double[steps.length];
+        double[] shallowGap = new double[steps.length];
+        for (int t = 1; t < longPath.size(); t++) {
+            steps[t - 1] = t;
+            steepGap[t - 1] = Math.abs(1 - longPath.get(t)[0]);
+            shallowGap[t - 1] = Math.abs(1 - longPath.get(t)[1]);
+        }
+        Plot.lines("AdamW, lambda 0.1: the used weights keep closing in on 1", "step", "|1 - w| (log scale)")
+                .series("steep weight", steps, steepGap).series("shallow weight", steps, shallowGap).logY()
+                .save(folder.resolve("adamw-long-run.png"));
+        gapPicture(sgdFits, adamWFits).save(folder.resolve("gap.png"));
+        System.out.println("wrote unused-weight.png, norm.png, adamw-long-run.png and gap.png in " + folder);
     }
 }

@@ -98,11 +98,11 @@ public final class Main {
             float[] p = softmaxAtTemperature(vector(LOGITS), t).toArray();
             System.out.printf(Locale.ROOT, "  T = %-5s p = %s  entropy %.4f%n", t, show(p), entropy(p));
         }
-        double[] logT = new double[31];
-        double[] entropies = new double[logT.length];
-        for (int i = 0; i < logT.length; i++) {
-            logT[i] = -1 + 0.1 * i;
-            entropies[i] = entropy(softmaxAtTemperature(vector(LOGITS), (float) Math.pow(10, logT[i])).toArray());
+        double[] temperatures = new double[31];
+        double[] entropies = new double[temperatures.length];
+        for (int i = 0; i < temperatures.length; i++) {
+            temperatures[i] = Math.pow(10, -1 + 0.1 * i);
+            entropies[i] = entropy(softmaxAtTemperature(vector(LOGITS), (float) temperatures[i]).toArray());
         }
 
         Path folder = LessonFolder.of("12-softmax");
@@ -115,9 +115,9 @@ public final class Main {
             }
             byClass.series("T = " + t, p);
         }
-        byClass.save(folder.resolve("temperature.png"));
-        Plot.lines("Entropy of softmax(z / T): 0 is one-hot, ln 5 = 1.61 is uniform", "log10 T", "entropy (nats)")
-                .series("entropy", logT, entropies).save(folder.resolve("entropy.png"));
+        byClass.integerX().save(folder.resolve("temperature.png"));
+        Plot.lines("Entropy of softmax(z / T): 0 is one-hot, ln 5 = 1.61 is uniform", "temperature T",
+                "entropy (nats)").series("entropy", temperatures, entropies).logX().save(folder.resolve("entropy.png"));
         System.out.println("wrote temperature.png and entropy.png in " + folder);
     }
 }

@@ -124,7 +124,7 @@ public final class Main {
         System.out.printf(Locale.ROOT, "eval-mode output: linear read-out %.5f, tanh before the read-out %.5f%n",
                 linearEval, nonlinearEval);
         int[] ks = {10, 30, 100, 300, 1000, 3000, 10000};
-        double[] logK = new double[ks.length];
+        double[] masks = new double[ks.length];
         double[] linearGap = new double[ks.length];
         double[] nonlinearGap = new double[ks.length];
         double[] linearError = new double[ks.length];
@@ -132,7 +132,7 @@ public final class Main {
         for (int i = 0; i < ks.length; i++) {
             Average a = averageOverMasks(linear, in, ks[i]);
             Average b = averageOverMasks(nonlinear, in, ks[i]);
-            logK[i] = Math.log10(ks[i]);
+            masks[i] = ks[i];
             linearGap[i] = Math.abs(a.mean() - linearEval);
             nonlinearGap[i] = Math.abs(b.mean() - nonlinearEval);
             linearError[i] = a.standardError();
@@ -141,10 +141,10 @@ public final class Main {
         }
 
         Path folder = LessonFolder.of("14-dropout");
-        Plot.lines("|average over K masks - eval output|", "log10 K", "gap").logY()
-                .series("linear read-out after dropout", logK, linearGap)
-                .series("standard error of the linear net's average", logK, linearError)
-                .series("tanh between dropout and read-out", logK, nonlinearGap)
+        Plot.lines("|average over K masks - eval output|", "masks averaged K", "gap").logX().logY()
+                .series("linear read-out after dropout", masks, linearGap)
+                .series("standard error of the linear net's average", masks, linearError)
+                .series("tanh between dropout and read-out", masks, nonlinearGap)
                 .save(folder.resolve("ensemble.png"));
         System.out.println("wrote ensemble.png in " + folder);
     }

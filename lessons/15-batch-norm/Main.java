@@ -175,7 +175,7 @@ public final class Main {
 
         double[] lrs = {0.01, 0.03, 0.1, 0.3, 1};
         int steps = 150;
-        double[] logLr = new double[lrs.length];
+        double[] learningRates = new double[lrs.length];
         double[] finalPlain = new double[lrs.length];
         double[] finalBn = new double[lrs.length];
         double[] curvePlain = null;
@@ -185,7 +185,7 @@ public final class Main {
         for (int i = 0; i < lrs.length; i++) {
             double[] plain = train(false, lrs[i], steps, 1);
             double[] withBn = train(true, lrs[i], steps, 1);
-            logLr[i] = Math.log10(lrs[i]);
+            learningRates[i] = lrs[i];
             finalPlain[i] = plain[steps - 1];
             finalBn[i] = withBn[steps - 1];
             System.out.printf(Locale.ROOT, "  lr %-5s plain %.4f / %.4f   batch norm %.4f / %.4f%n", lrs[i],
@@ -197,8 +197,9 @@ public final class Main {
         }
 
         Path folder = LessonFolder.of("15-batch-norm");
-        Plot.lines("Loss after " + steps + " steps against the learning rate", "log10 lr", "cross-entropy").logY()
-                .series("plain", logLr, finalPlain).series("batch norm", logLr, finalBn)
+        Plot.lines("Loss after " + steps + " steps against the learning rate", "learning rate",
+                        "cross-entropy").logX().logY()
+                .series("plain", learningRates, finalPlain).series("batch norm", learningRates, finalBn)
                 .save(folder.resolve("learning-rates.png"));
         Plot.lines("Training loss at lr 0.1", "step", "cross-entropy").logY()
                 .series("plain", curvePlain).series("batch norm", curveBn)

@@ -162,6 +162,14 @@ public final class Main {
         return max;
     }
 
+    private static String[] scientific(double[] values) {
+        String[] out = new String[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = String.format(Locale.ROOT, "%.1e", values[i]);
+        }
+        return out;
+    }
+
     public static void main(String[] args) {
         int steps = GradAccumulation.accumulationSteps(TOTAL_TOKENS, MICRO_BATCH, SEQ_LEN);
         System.out.printf(Locale.ROOT, "total batch 2^19 = %d tokens; micro-batch %d x %d = %d tokens; "
@@ -198,8 +206,11 @@ public final class Main {
         }
 
         Path folder = LessonFolder.of("19-gradient-accumulation");
-        Plot.lines("Accumulated gradient vs one big batch", "micro-batches N", "max |difference|").logY()
-                .series("tiny GPT (LayerNorm)", xs, gptDiff).series("MLP with BatchNorm1d", xs, bnDiff)
+        Plot.lines("Accumulated gradient vs one big batch", "micro-batches N",
+                        "max |difference| from the big batch's gradient")
+                .labelled("tiny GPT (LayerNorm)", xs, gptDiff, scientific(gptDiff))
+                .labelled("MLP with BatchNorm1d", xs, bnDiff, scientific(bnDiff))
+                .logX().logY()
                 .save(folder.resolve("difference.png"));
         System.out.println("wrote difference.png in " + folder);
     }

@@ -5,7 +5,7 @@ import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.Gtx1070Ti;
 import dev.descent.lessons.LessonFolder;
-import dev.descent.lessons.LogLogPlot;
+import dev.descent.lessons.Plot;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.nn.gpt.GPTConfig;
 import dev.descent.train.loop.Mfu;
@@ -263,22 +263,53 @@ public final class Main {
 
     private static void writeRooflineChart(List<Kernel> kernels) {
         Path folder = LessonFolder.of("29-roofline");
-        LogLogPlot chart = LogLogPlot.of("Roofline of a GTX 1070 Ti (fp32) and the GPT-2 124M kernels",
-                "arithmetic intensity, FLOP/byte (log scale)", "attainable GFLOP/s (log scale)");
-        String[] labels = {"weight matmuls (qkv, projections, MLP, classifier)", "attention q.k^T and p.v",
-            "elementwise (LayerNorm, softmax, residual, GELU, AdamW)"};
+        Plot chart = Plot.lines("Roofline of a GTX 1070 Ti (fp32) and the GPT-2 124M kernels",
+                "arithmetic intensity, FLOP per byte moved", "attainable GFLOP/s").logX().logY();
+        String[] groups = {"weight matmuls", "attention matmuls", "elementwise and reductions"};
         for (Kind kind : Kind.values()) {
-            List<Kernel> group = kernels.stream().filter(k -> k.kind() == kind).toList();
-            double[] x = group.stream().mapToDouble(Kernel::intensity).toArray();
-            double[] y = group.stream().mapToDouble(k -> Math.min(PEAK_FLOPS, BANDWIDTH * k.intensity()) / 1e9)
+            // One label per cluster of nearby points, on its first point, so that labels are not written over
+            // each other.
+            List<Kernel> sorted = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (List<Kernel> cluster : clusters(kernels.stream().filter(k -> k.kind() == kind).toList())) {
+                for (Kernel k : cluster) {
+                    names.add(k == cluster.get(0) ? String.join(", ", cluster.stream().map(Main::shortName).toList())
+                            : "");
+                    sorted.add(k);
+                }
+            }
+            double[] x = sorted.stream().mapToDouble(Kernel::intensity).toArray();
+            double[] y = sorted.stream().mapToDouble(k -> Math.min(PEAK_FLOPS, BANDWIDTH * k.intensity()) / 1e9)
                     .toArray();
-            chart.points(labels[kind.ordinal()], x, y);
+            chart.labelled(groups[kind.ordinal()], x, y, names.toArray(String[]::new));
         }
         // The roof: min(peak, bandwidth × intensity), bending at the ridge point peak / bandwidth.
         double ridge = PEAK_FLOPS / BANDWIDTH;
-        chart.line("roof: min(peak, bandwidth x intensity)", new double[] {0.05, ridge, 1000},
-                new double[] {BANDWIDTH * 0.05 / 1e9, PEAK_FLOPS / 1e9, PEAK_FLOPS / 1e9});
+        chart.series(String.format(Locale.ROOT, "roof: min(peak, bandwidth x intensity), ridge at %.0f FLOP/B", ridge),
+                new double[] {0.05, ridge, 1000}, new double[] {BANDWIDTH * 0.05 / 1e9, PEAK_FLOPS / 1e9,
+                    PEAK_FLOPS / 1e9});
         chart.save(folder.resolve("roofline.png"));
         System.out.println("wrote roofline.png in " + folder);
+    }
+
+    /** The kernels sorted by intensity, with neighbours less than 25 % apart in one cluster. */
+    private static List<List<Kernel>> clusters(List<Kernel> kernels) {
+        List<Kernel> sorted = kernels.stream().sorted(java.util.Comparator.comparingDouble(Kernel::intensity)).toList();
+        List<List<Kernel>> out = new ArrayList<>();
+        for (Kernel k : sorted) {
+            List<Kernel> last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && k.intensity() < 1.25 * last.get(last.size() - 1).intensity()) {
+                last.add(k);
+            } else {
+                out.add(new ArrayList<>(List.of(k)));
+            }
+        }
+        return out;
+    }
+
+    /** A kernel's name short enough to write beside its point. */
+    private static String shortName(Kernel k) {
+        return k.name().replace(" matmul", "").replace("attention ", "").replace(" x2", "")
+                .replace("softmax + cross-entropy", "cross-entropy");
     }
 }

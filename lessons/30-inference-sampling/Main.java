@@ -139,7 +139,7 @@ public final class Main {
         for (double t : new double[] {0.25, 0.5, 1, 2, 5}) {
             plot.series("T = " + t, tokens, toDouble(probabilities(t, 0)));
         }
-        plot.save(folder.resolve("probabilities.png"));
+        plot.integerX().save(folder.resolve("probabilities.png"));
         System.out.println("wrote entropy.png and probabilities.png in " + folder);
     }
 

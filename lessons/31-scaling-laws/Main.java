@@ -5,7 +5,6 @@ import dev.descent.core.Functional;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.LessonFolder;
-import dev.descent.lessons.LogLogPlot;
 import dev.descent.lessons.Plot;
 import dev.descent.optim.Adam;
 import dev.descent.optim.LrSchedule;
@@ -295,10 +294,19 @@ public final class Main {
         }
         String title = String.format(Locale.ROOT, "Validation loss vs size: L(N) = (%.3g / N)^%.3f", law.nc(),
                 law.alpha());
-        LogLogPlot.of(title, "N, non-embedding parameters (log scale)", "validation loss, nats/char (log scale)")
-                .points("trained models", n, measured)
-                .line("fitted power law", n, fitted)
+        String[] widths = runs.stream().map(r -> "H = " + r.width()).toArray(String[]::new);
+        Plot.lines(title, "N, non-embedding parameters", "validation loss, nats per character")
+                .labelled("trained models", n, measured, widths)
+                .series("fitted power law", n, fitted)
+                .logX().logY()
                 .save(folder.resolve("loss-vs-size.png"));
+        double[] residuals = law.residuals(n, measured);
+        Plot.lines("Residuals of the fit: ln L - ln L_fit", "N, non-embedding parameters",
+                        "residual, nats (ln L - ln L_fit)")
+                .labelled("trained models", n, residuals, widths)
+                .series("the fitted line", new double[] {n[0], n[n.length - 1]}, new double[] {0, 0})
+                .logX()
+                .save(folder.resolve("residuals.png"));
 
         Plot curves = Plot.lines("Training loss (moving average) vs characters seen", "characters seen",
                 "training loss (nats/char)");
@@ -314,6 +322,6 @@ public final class Main {
             curves.series("H = " + r.width() + ", N = " + r.parameters(), tokens, smooth);
         }
         curves.save(folder.resolve("training-curves.png"));
-        System.out.println("wrote loss-vs-size.png and training-curves.png in " + folder);
+        System.out.println("wrote loss-vs-size.png, residuals.png and training-curves.png in " + folder);
     }
 }

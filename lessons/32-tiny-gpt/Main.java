@@ -152,7 +152,7 @@ public final class Main {
                 tokenizer.decode(Arrays.copyOfRange(sample, 1, sample.length)).strip().replaceAll("\\s+", " "));
 
         Path png = LessonFolder.of("32-tiny-gpt").resolve("loss.png");
-        picture(trainer.history(), before, uniform, unigram).save(png);
+        picture(trainer.history(), targets.length, before, uniform, unigram).save(png);
         System.out.println("wrote " + png + "; the full run is ./descent train");
     }
 
@@ -166,7 +166,7 @@ public final class Main {
     }
 
     /** Training loss per step, validation loss where measured, and the two reference lines. */
-    static Plot picture(List<StepLog> history, double before, double uniform, double unigram) {
+    static Plot picture(List<StepLog> history, int validationTokens, double before, double uniform, double unigram) {
         int steps = history.size();
         double[] step = new double[steps];
         double[] loss = new double[steps];
@@ -182,13 +182,17 @@ public final class Main {
             valStep[i + 1] = measured.get(i).step() + 1;
             val[i + 1] = measured.get(i).valLoss();
         }
+        String[] valLabels = Arrays.stream(val).mapToObj(v -> String.format(Locale.ROOT, "%.2f", v))
+                .toArray(String[]::new);
         double[] ends = {0, steps};
         return Plot.lines("The tiny GPT on Moby-Dick, " + steps + " steps", "optimizer step", "loss (nats per token)")
-                .series("training loss", step, loss)
-                .series("validation loss", valStep, val)
+                .series("training loss (one step's batch)", step, loss)
+                .labelled(String.format(Locale.ROOT, "validation loss (%,d tokens)", validationTokens), valStep, val,
+                        valLabels)
                 .series(String.format(Locale.ROOT, "uniform guess, ln V = %.2f", uniform), ends,
                         new double[] {uniform, uniform})
                 .series(String.format(Locale.ROOT, "unigram model = %.2f", unigram), ends,
-                        new double[] {unigram, unigram});
+                        new double[] {unigram, unigram})
+                .yRange(Math.floor(unigram) - 1, Math.ceil(uniform) + 0.5);
     }
 }
