@@ -1,6 +1,5 @@
 package dev.descent.lessons.trainingloop;
 
-import dev.descent.core.Autograd;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.LessonFolder;
@@ -49,14 +48,7 @@ public final class Main {
 
     /** θ ← θ − η·∇θ for every parameter, written out; then the gradients are dropped for the next backward. */
     static Function<List<Tensor>, Runnable> handWrittenUpdate(float lr) {
-        return params -> () -> {
-            try (var noGrad = Autograd.noGrad()) {
-                for (Tensor p : params) {
-                    p.copyFrom(p.sub(p.grad().mul(lr)));
-                    p.zeroGrad();
-                }
-            }
-        };
+        return params -> () -> UpdateStep.apply(params, lr);
     }
 
     /** The same update, done by the framework's optimizer: plain SGD, no momentum, no weight decay. */

@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.within;
 import dev.descent.core.Autograd;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class AutogradTest {
     @Test
+    @Tag("exercise")
     void gradientsAccumulateWhenAValueIsUsedTwice() {
         // y = x·x: each use of x contributes x, so dy/dx = 2x, not x.
         Value x = new Value(3);
@@ -23,6 +25,7 @@ class AutogradTest {
     }
 
     @Test
+    @Tag("exercise")
     void leafGradientsAccumulateAcrossBackwardPassesLikeDescentsTensor() {
         // Two forward + backward passes without zeroGrad in between: the leaves hold the sum of both gradients,
         // as a Tensor parameter does (and as PyTorch's .grad does). Lesson 19's gradient accumulation relies on it.
@@ -50,6 +53,7 @@ class AutogradTest {
     }
 
     @Test
+    @Tag("exercise")
     void scalarEngineMatchesCentralDifferences() {
         double[] analytic = Main.scalarEngine(Main.A, Main.B, Main.C);
         double[] numeric = Main.centralDifferences(Main.A, Main.B, Main.C, 1e-6);
@@ -59,6 +63,7 @@ class AutogradTest {
     }
 
     @Test
+    @Tag("exercise")
     void tensorEngineAgreesWithTheScalarEngine() {
         double[] scalar = Main.scalarEngine(Main.A, Main.B, Main.C);
         double[] tensor = Main.tensorEngine(Main.A, Main.B, Main.C);

@@ -70,8 +70,8 @@ final class Value {
     Value mul(Value other) {
         Value out = new Value(data * other.data, List.of(this, other), "×");
         out.backwardStep = () -> {
-            this.grad += other.data * out.grad;
-            other.grad += this.data * out.grad;
+            this.grad += LocalDerivatives.mul(other.data) * out.grad;
+            other.grad += LocalDerivatives.mul(this.data) * out.grad;
         };
         return out;
     }
@@ -84,21 +84,21 @@ final class Value {
     Value pow(double p) {
         String exponent = p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
         Value out = new Value(Math.pow(data, p), List.of(this), "^" + exponent);
-        out.backwardStep = () -> this.grad += p * Math.pow(data, p - 1) * out.grad;
+        out.backwardStep = () -> this.grad += LocalDerivatives.pow(data, p) * out.grad;
         return out;
     }
 
     /** out = tanh a.  ∂out/∂a = 1 − out²: backward needs the forward output. */
     Value tanh() {
         Value out = new Value(Math.tanh(data), List.of(this), "tanh");
-        out.backwardStep = () -> this.grad += (1 - out.data * out.data) * out.grad;
+        out.backwardStep = () -> this.grad += LocalDerivatives.tanh(out.data) * out.grad;
         return out;
     }
 
     /** out = eᵃ.  ∂out/∂a = eᵃ = out. */
     Value exp() {
         Value out = new Value(Math.exp(data), List.of(this), "exp");
-        out.backwardStep = () -> this.grad += out.data * out.grad;
+        out.backwardStep = () -> this.grad += LocalDerivatives.exp(out.data) * out.grad;
         return out;
     }
 

@@ -53,13 +53,9 @@ public final class Main {
         return deviation.pow(2).sum().item() / data.examples();
     }
 
-    /**
-     * E‖g_B − g‖² for a batch of B distinct examples drawn at random from N: the mean of B draws has
-     * variance σ²/B, times (N − B)/(N − 1) because drawing without replacement from a finite set
-     * (B = N leaves no noise at all).
-     */
+    /** E‖g_B − g‖² for a batch of B distinct examples drawn at random from N ({@link BatchNoise}). */
     static double predictedNoise(double sigma2, int examples, int batchSize) {
-        return sigma2 / batchSize * (examples - batchSize) / (examples - 1.0);
+        return BatchNoise.expected(sigma2, examples, batchSize);
     }
 
     /** The mean of ‖g_B − g‖² over {@code draws} random batches of B distinct examples. */

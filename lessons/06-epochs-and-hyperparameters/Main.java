@@ -88,21 +88,6 @@ public final class Main {
         }
     }
 
-    /** A random order of 0..n−1 (Fisher–Yates): one epoch's visiting order. */
-    static int[] shuffle(Rng rng, int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int swap = order[i];
-            order[i] = order[j];
-            order[j] = swap;
-        }
-        return order;
-    }
-
     /** What a run recorded after every epoch 0..epochs: both losses and the weights themselves. */
     record Run(double[] trainLoss, double[] validationLoss, float[][] weights) {
     }
@@ -126,7 +111,7 @@ public final class Main {
             if (epoch == epochs) {
                 return new Run(trainLoss, validationLoss, weights);
             }
-            int[] order = shuffle(shuffles, train.size());
+            int[] order = EpochOrder.shuffle(shuffles, train.size());
             for (int start = 0; start < order.length; start += BATCH) {
                 Tensor ids = rowIds(order, start, Math.min(start + BATCH, order.length));
                 // The batch's rows of Φ and y: an embedding lookup is exactly "row ids[i] of the table".

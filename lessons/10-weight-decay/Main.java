@@ -60,7 +60,7 @@ public final class Main {
         List<float[]> path = new ArrayList<>(List.of(w.toArray()));
         for (int t = 0; t < steps; t++) {
             // g ← ∇f(w) + λ·w
-            Tensor g = loss.gradient(w).add(w.mul((float) lambda));
+            Tensor g = Decay.coupled(loss.gradient(w), w, lambda);
             // w ← w − lr·g
             w = w.sub(g.mul((float) lr));
             path.add(w.toArray());
@@ -93,10 +93,10 @@ public final class Main {
         Tensor w = s.w();
         if (decoupled) {
             // w ← w·(1 − lr·λ)
-            w = w.mul((float) (1 - lr * lambda));
+            w = Decay.decoupled(w, lr, lambda);
         } else {
             // g ← g + λ·w
-            g = g.add(w.mul((float) lambda));
+            g = Decay.coupled(g, w, lambda);
         }
         int t = s.t() + 1;
         // m ← β1·m + (1 − β1)·g ;  v ← β2·v + (1 − β2)·g²

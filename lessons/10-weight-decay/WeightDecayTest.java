@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.Objective;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class WeightDecayTest {
@@ -22,6 +23,7 @@ class WeightDecayTest {
     }
 
     @Test
+    @Tag("exercise")
     void weightDecayShrinksTheNorm() {
         double sgd = Main.norm(last(SGD));
         double sgdL2 = Main.norm(last(SGD_L2));
@@ -48,6 +50,7 @@ class WeightDecayTest {
     }
 
     @Test
+    @Tag("exercise")
     void forSgdTheL2PenaltyIsTheSameAsShrinkingTheWeights() {
         // w − lr·(∇f + λw) = w·(1 − lr·λ) − lr·∇f, checked on one step from an arbitrary point.
         float[] point = {0.3f, -2f, 5f};
@@ -61,6 +64,7 @@ class WeightDecayTest {
     }
 
     @Test
+    @Tag("exercise")
     void adamWDecaysEveryWeightAtTheSameRate() {
         float[] rate = Main.decayThisStepOverLrLambda(Main.adamAfter(50, Main.LAMBDA, true), Main.LR, Main.LAMBDA,
                 true);
@@ -91,6 +95,7 @@ class WeightDecayTest {
     }
 
     @Test
+    @Tag("exercise")
     void adamWDoesNotHoldUsedWeightsAtABalance() {
         // At step 2000 both used weights stand at 0.9919, but that is no equilibrium: they keep rising towards 1
         // and end up swinging within a few thousandths of it.
@@ -129,6 +134,7 @@ class WeightDecayTest {
     }
 
     @Test
+    @Tag("exercise")
     void handWrittenDecayMatchesOptim() {
         int steps = 200;
         assertThat(Objective.maxDifference(Main.handSgd(Main.START, Main.LR, Main.LAMBDA, steps),

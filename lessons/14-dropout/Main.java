@@ -22,23 +22,9 @@ public final class Main {
     static final int INPUTS = 8;
     static final int HIDDEN = 16;
 
-    /** A mask drawn from {@code rng}: each entry is 1/(1 − p) with probability 1 − p (kept), else 0 (dropped). */
-    static Tensor mask(Rng rng, float p, int... dims) {
-        int n = 1;
-        for (int d : dims) {
-            n *= d;
-        }
-        float[] m = new float[n];
-        for (int i = 0; i < m.length; i++) {
-            // keep when u < 1 − p, u uniform in [0, 1)
-            m[i] = rng.nextFloat() < 1 - p ? 1 / (1 - p) : 0;
-        }
-        return Tensor.fromArray(m, dims);
-    }
-
     /** Dropout from primitives: y = x ⊙ mask in training, y = x at inference. */
     static Tensor dropout(Tensor x, float p, boolean training, Rng rng) {
-        return training ? x.mul(mask(rng, p, x.shape().dims())) : x;
+        return training ? x.mul(DropoutMask.draw(rng, p, x.shape().dims())) : x;
     }
 
     /** x → Linear → ReLU → Dropout(p) → Linear(·, 1): the dropped units feed a linear read-out. */

@@ -133,6 +133,15 @@ public final class Main {
         return losses;
     }
 
+    /** The largest |difference| between {@link BatchNormBackward}'s dL/dx and autograd's, on a seeded batch. */
+    static double backwardByHandVsAutograd(int n, int c) {
+        ByHand byHand = new ByHand(Tensor.randn(new Rng(3), c).add(1), Tensor.randn(new Rng(4), c));
+        Tensor x = batch(30, n, c).requiresGrad(true);
+        Tensor upstream = Tensor.randn(new Rng(5), n, c);
+        byHand.forward(x, true).mul(upstream).sum().backward();
+        return maxAbsDiff(BatchNormBackward.dx(x.detach(), byHand.gamma.detach(), upstream, EPS), x.grad());
+    }
+
     static double maxAbsDiff(Tensor a, Tensor b) {
         float[] x = a.toArray();
         float[] y = b.toArray();
@@ -159,6 +168,8 @@ public final class Main {
                         + "running mean %.1e, running var %.1e, eval outputs %.1e (max abs differences)%n", n, c, outputs,
                 maxAbsDiff(byHand.runningMean, bn.runningMean()), maxAbsDiff(byHand.runningVar, bn.runningVar()),
                 maxAbsDiff(byHand.forward(test, false), bn.forward(test)));
+        System.out.printf(Locale.ROOT, "backward derived by hand vs autograd, dL/dx of a (%d, %d) batch: max |difference| "
+                + "%.1e%n", n, c, backwardByHandVsAutograd(n, c));
 
         ByHand fresh = new ByHand(Tensor.ones(c), Tensor.zeros(c));
         Tensor x = batch(20, 4, c);

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class TransformersTest {
+    @Tag("exercise")
     @Test
     void attentionFromTensorsAgreesWithCausalSelfAttentionToFloatRounding() {
         // nn runs the fused online-softmax attention: the same function, summed in another order, so the two agree
@@ -20,11 +22,13 @@ class TransformersTest {
         }
     }
 
+    @Tag("exercise")
     @Test
     void headsByReshapeAndPermuteEqualHeadsOneAtATime() {
         assertThat(Main.compareWithNn(4)[1]).isLessThan(1e-6);
     }
 
+    @Tag("exercise")
     @Test
     void attentionWeightsAreDistributionsOverThePast() {
         int t = 6;

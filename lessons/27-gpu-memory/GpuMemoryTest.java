@@ -13,19 +13,22 @@ import dev.descent.train.plan.VramPlan.Phase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GpuMemoryTest {
     private static final double GIB = 1L << 30;
 
+    @Tag("exercise")
     @Test
     void handParameterCountMatchesTheModel() {
         GPTConfig tiny = new GPTConfig(37, 12, 2, 2, 8, 0f, false);
-        assertThat(Main.parametersByHand(tiny)).isEqualTo(new GPT(tiny, new Rng(27)).parameterCount());
-        assertThat(Main.parametersByHand(Main.GPT2)).isEqualTo(GPT.parameterCount(Main.GPT2)).isEqualTo(124_475_904L);
+        assertThat(ParameterCount.of(tiny)).isEqualTo(new GPT(tiny, new Rng(27)).parameterCount());
+        assertThat(ParameterCount.of(Main.GPT2)).isEqualTo(GPT.parameterCount(Main.GPT2)).isEqualTo(124_475_904L);
     }
 
+    @Tag("exercise")
     @Test
     void handCountMatchesThePlanner() {
         for (GPTConfig model : List.of(Main.GPT2, new GPTConfig(37, 12, 2, 2, 8, 0f, false))) {
@@ -42,6 +45,7 @@ class GpuMemoryTest {
         }
     }
 
+    @Tag("exercise")
     @Test
     void keepingEveryActivationDoesNotFitEightGigabytes() {
         Bill keepAll = Main.byHand(Main.GPT2, Main.BATCH, Main.SEQ, Layout.KEEP_ALL);
@@ -63,6 +67,7 @@ class GpuMemoryTest {
         assertThat(keepAll.bytes(Phase.ALWAYS)).isLessThan(Main.CARD_BYTES / 4);
     }
 
+    @Tag("exercise")
     @Test
     void fittedLayoutFits() {
         Bill keepAll = Main.byHand(Main.GPT2, Main.BATCH, Main.SEQ, Layout.KEEP_ALL);

@@ -90,19 +90,6 @@ public final class Main {
         return lines.stream().mapToLong(Line::floats).sum();
     }
 
-    /** The parameters, counted from the weight shapes. The head reuses wte (weight tying), so adds nothing. */
-    static long parametersByHand(GPTConfig m) {
-        long c = m.width();
-        long embeddings = (long) m.vocabSize() * c + (long) m.contextLength() * c;   // wte (V, C), wpe (T, C)
-        long block = 2 * c                   // ln1 γ, β
-                + c * 3 * c + 3 * c          // qkv: W (3C, C), b (3C)
-                + c * c + c                  // attention projection: W (C, C), b (C)
-                + 2 * c                      // ln2 γ, β
-                + c * 4 * c + 4 * c          // MLP fc: W (4C, C), b (4C)
-                + 4 * c * c + c;             // MLP projection: W (C, 4C), b (C)
-        return embeddings + m.layers() * block + 2 * c;                           // + final LayerNorm γ, β
-    }
-
     /** The number of elements of the largest parameter: wte (V, C), wpe (T, C), the MLP's (4C, C) or (C, 4C). */
     static long largestParameter(GPTConfig m) {
         long c = m.width();
@@ -189,7 +176,7 @@ public final class Main {
         boolean keepAll = layout == Layout.KEEP_ALL;
         long c = m.width();
         long v = m.vocabSize();
-        long n = parametersByHand(m);
+        long n = ParameterCount.of(m);
         List<Line> block = blockActivations(b, t, c, m.heads(), keepAll);
         long blockMatrices = floats(block.stream().filter(l -> isAttentionMatrix(l.name())).toList());
         long blockRest = floats(block) - blockMatrices;
@@ -276,7 +263,7 @@ public final class Main {
     }
 
     private static void printMemoryBills() {
-        long n = parametersByHand(GPT2);
+        long n = ParameterCount.of(GPT2);
         System.out.printf(Locale.ROOT, "GPT-2 124M (vocab %d), micro-batch %d x %d, fp32, AdamW: %,d parameters "
                 + "(GPT.parameterCount says %,d)%n%n", GPT2.vocabSize(), BATCH, SEQ, n, GPT.parameterCount(GPT2));
 

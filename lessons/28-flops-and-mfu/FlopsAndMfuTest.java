@@ -7,17 +7,23 @@ import dev.descent.lessons.Gtx1070Ti;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.nn.gpt.GPTConfig;
 import dev.descent.train.loop.Mfu;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class FlopsAndMfuTest {
+    @Tag("exercise")
     @Test
     void flopsPerTokenByHandAgreeWithSixNPlusSixLct() {
-        double byHand = Main.flopsPerTokenByHand(Main.GPT2, Main.SEQ);
+        double byHand = TrainingFlops.perToken(Main.GPT2, Main.SEQ);
         double estimate = Mfu.flopsPerToken(GPT.parameterCount(Main.GPT2), 12, 768, 1024);
         assertThat(byHand / estimate).isCloseTo(1.0, within(0.01));
+        // The table Main prints, matmul by matmul, adds up to the same count: training is 3 × forward.
+        assertThat(3 * Main.forwardFlopsPerToken(Main.GPT2, Main.SEQ).stream().mapToDouble(Main.Term::flops).sum())
+                .isCloseTo(byHand, within(1.0));
         assertThat(estimate).isCloseTo(8.035e8, within(1e5));
     }
 
+    @Tag("exercise")
     @Test
     void theMatmulWeightsAreTheParametersLessTheNonMatmulOnes() {
         // 6N counts every parameter; the hand count only matmul weights. The difference is exactly the position
@@ -26,7 +32,7 @@ class FlopsAndMfuTest {
         long c = m.width();
         long notMatmul = m.contextLength() * c + m.layers() * (3 * c + c + 4 * c + c + 4 * c) + 2 * c;
         double attention = 3 * 2 * 2 * 1024 * c / 2.0 * m.layers();
-        assertThat(Main.flopsPerTokenByHand(m, 1024) - attention)
+        assertThat(TrainingFlops.perToken(m, 1024) - attention)
                 .isCloseTo(6.0 * (GPT.parameterCount(m) - notMatmul), within(1.0));
     }
 

@@ -39,14 +39,6 @@ public final class Main {
                 new Term("attention q·kᵀ and p·v", "(2·2·T·C)/2·L", 2 * 2 * t * c / 2 * layers));
     }
 
-    /**
-     * Training FLOPs per token: backward costs twice the forward (for y = x·W it computes dx = dy·Wᵀ and
-     * dW = xᵀ·dy, two matmuls the size of the forward one), so a training step is 3 × forward.
-     */
-    static double flopsPerTokenByHand(GPTConfig m, int t) {
-        return 3 * forwardFlopsPerToken(m, t).stream().mapToDouble(Term::flops).sum();
-    }
-
     /** Seconds for an optimizer step of {@code tokens} tokens at a given MFU on a card of {@code peak} FLOP/s. */
     static double secondsPerStep(long tokens, double flopsPerToken, double peak, double mfu) {
         return tokens * flopsPerToken / (peak * mfu);
@@ -62,7 +54,7 @@ public final class Main {
             System.out.printf(Locale.ROOT, "  %-26s %-15s %7.1f MFLOP%n", term.name(), term.formula(),
                     term.flops() / 1e6);
         }
-        double byHand = flopsPerTokenByHand(GPT2, SEQ);
+        double byHand = TrainingFlops.perToken(GPT2, SEQ);
         double estimate = Mfu.flopsPerToken(n, GPT2.layers(), GPT2.width(), SEQ);
         System.out.printf(Locale.ROOT, "  forward                                    %7.1f MFLOP%n", forward / 1e6);
         System.out.printf(Locale.ROOT, "training = 3 x forward: %.4g FLOPs per token; 6N + 6LCT with N = %,d "

@@ -46,12 +46,12 @@ public final class Main {
 
         /** Below the ridge point peak/bandwidth the memory cannot feed the cores fast enough. */
         boolean memoryBound(double peak, double bandwidth) {
-            return intensity() < peak / bandwidth;
+            return Roofline.memoryBound(flops, bytes, peak, bandwidth);
         }
 
         /** The roofline's lower bound on its time: it cannot finish before its FLOPs nor before its bytes. */
         double seconds(double peak, double bandwidth) {
-            return Math.max(flops / peak, bytes / bandwidth);
+            return Roofline.seconds(flops, bytes, peak, bandwidth);
         }
     }
 

@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class RooflineTest {
+    @Tag("exercise")
     @Test
     void elementwiseOpsAreMemoryBoundOnA1070Ti() {
         assertThat(Main.PEAK_FLOPS / Main.BANDWIDTH).isCloseTo(32.0, within(0.01));
@@ -36,6 +38,7 @@ class RooflineTest {
         assertThat(kernels.get("attention q·kᵀ").intensity()).isCloseTo(28.4, within(0.1));
     }
 
+    @Tag("exercise")
     @Test
     void evenPerfectKernelsLoseAQuarterOfThePeakToMemoryBoundOps() {
         double[] bound = Main.rooflineMicroStepSeconds(Main.GPT2, Main.BATCH, Main.SEQ, Main.PEAK_FLOPS,

@@ -7,6 +7,7 @@ import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.train.loop.Sampler;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class InferenceSamplingTest {
@@ -18,6 +19,7 @@ class InferenceSamplingTest {
         }
     }
 
+    @Tag("exercise")
     @Test
     void temperatureAndTopKByHand() {
         // logits log(1, 2, 3, 4): at T = 1, p = (1, 2, 3, 4)/10; at T = 1/2, p ∝ (1, 4, 9, 16); top-2 keeps (3, 4)/7.
@@ -30,6 +32,7 @@ class InferenceSamplingTest {
                 within(1e-6f));
     }
 
+    @Tag("exercise")
     @Test
     void drawnFrequenciesMatchTheFormula() {
         for (double[] s : new double[][] {{1, 0}, {0.7, 3}, {2, 5}}) {
@@ -38,6 +41,7 @@ class InferenceSamplingTest {
         }
     }
 
+    @Tag("exercise")
     @Test
     void descentsSamplerDrawsFromTheSameDistribution() {
         GPT model = Main.tinyGpt();
@@ -48,6 +52,7 @@ class InferenceSamplingTest {
         }
     }
 
+    @Tag("exercise")
     @Test
     void entropyFallsWithTemperatureFromLogVToZero() {
         double previous = -1;
@@ -60,6 +65,7 @@ class InferenceSamplingTest {
         assertThat(Sampling.entropy(Main.probabilities(1000, 0))).isCloseTo(Math.log(8), within(1e-3));
     }
 
+    @Tag("exercise")
     @Test
     void greedyIsTheLimitOfLowTemperatureAndTopKOfOne() {
         assertThat(Main.probabilities(0.01, 0)[0]).isGreaterThan(0.9999f);

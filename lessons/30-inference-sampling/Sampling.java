@@ -1,10 +1,7 @@
 package dev.descent.lessons.inferencesampling;
 
-import dev.descent.core.BinaryOp;
-import dev.descent.core.Functional;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
-import java.util.Arrays;
 
 /**
  * Turning a model's next-token logits into a choice, step by step:
@@ -19,19 +16,9 @@ final class Sampling {
     private Sampling() {
     }
 
-    /** The distribution sampled from: softmax(logits/T) over the k largest logits, zero elsewhere. (V) -> (V) */
+    /** The distribution sampled from: softmax(logits/T) over the k largest logits ({@link NextTokenDistribution}). */
     static Tensor probabilities(Tensor logits, double temperature, int topK) {
-        if (!(temperature > 0)) {
-            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
-        }
-        Tensor z = logits.div((float) temperature);
-        int v = logits.dim(0);
-        int k = topK <= 0 ? v : Math.min(topK, v);
-        float[] sorted = z.toArray();
-        Arrays.sort(sorted);
-        float kthLargest = sorted[v - k];
-        Tensor dropped = z.backend().binaryScalar(BinaryOp.LT, z, kthLargest);
-        return Functional.maskedFill(z, dropped, Float.NEGATIVE_INFINITY).softmax();
+        return NextTokenDistribution.of(logits, temperature, topK);
     }
 
     /** One draw from p by inverting the cumulative distribution at a uniform u. */

@@ -174,46 +174,6 @@ public final class Main {
     }
 
     /**
-     * Least squares for y = a + b·x with x = ln N, y = ln L:
-     * b = Σ(x − x̄)(y − ȳ) / Σ(x − x̄)², a = ȳ − b·x̄; then α = −b, N_c = e^(a/α),
-     * R² = 1 − SS_res / SS_tot.
-     */
-    static PowerLaw fit(double[] parameters, double[] losses) {
-        int n = parameters.length;
-        double[] x = new double[n];
-        double[] y = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = Math.log(parameters[i]);
-            y[i] = Math.log(losses[i]);
-        }
-        double xMean = mean(x);
-        double yMean = mean(y);
-        double sxy = 0;
-        double sxx = 0;
-        for (int i = 0; i < n; i++) {
-            sxy += (x[i] - xMean) * (y[i] - yMean);
-            sxx += (x[i] - xMean) * (x[i] - xMean);
-        }
-        double b = sxy / sxx;
-        double a = yMean - b * xMean;
-        double ssRes = 0;
-        double ssTot = 0;
-        for (int i = 0; i < n; i++) {
-            ssRes += Math.pow(y[i] - (a + b * x[i]), 2);
-            ssTot += Math.pow(y[i] - yMean, 2);
-        }
-        return new PowerLaw(-b, Math.exp(a / -b), 1 - ssRes / ssTot);
-    }
-
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double e : v) {
-            s += e;
-        }
-        return s / v.length;
-    }
-
-    /**
      * The same line found the other way: descent's autograd and SGD minimise the mean squared error
      * mean((a + b·(x − x̄) − y)²) over (a, b). Centring x decouples a from b, so plain gradient descent
      * converges quickly. Returns {α = −b, N_c}.
@@ -265,7 +225,7 @@ public final class Main {
             System.out.printf(Locale.ROOT, "  H = %3d: N = %,7d non-embedding parameters, validation loss %.4f "
                     + "nats/char%n", r.width(), r.parameters(), r.validationLoss());
         }
-        PowerLaw law = fit(n, losses);
+        PowerLaw law = PowerLawFit.of(n, losses);
         double[] descended = fitByGradientDescent(n, losses, 300);
         System.out.printf(Locale.ROOT, "least squares on log L = a - alpha log N: alpha = %.4f, N_c = %.3g, "
                 + "R^2 = %.4f%n", law.alpha(), law.nc(), law.rSquared());

@@ -9,6 +9,7 @@ import dev.descent.lessons.scalinglaws.Main.PowerLaw;
 import dev.descent.lessons.scalinglaws.Main.Run;
 import dev.descent.lessons.scalinglaws.Main.Sweep;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class ScalingLawsTest {
@@ -23,7 +24,7 @@ class ScalingLawsTest {
         assertThat(loss[2]).isLessThan(loss[1] - 0.1);
         // Every model beats a uniform guess over the characters, ln V nats.
         assertThat(loss[0]).isLessThan(Math.log(corpus.vocab()));
-        PowerLaw law = Main.fit(n, loss);
+        PowerLaw law = PowerLawFit.of(n, loss);
         assertThat(law.alpha()).isBetween(0.03, 0.2);
         assertThat(law.rSquared()).isGreaterThan(0.9);
     }
@@ -37,7 +38,7 @@ class ScalingLawsTest {
         for (int i = 1; i < loss.length; i++) {
             assertThat(loss[i]).as("width %d", runs.get(i).width()).isLessThan(loss[i - 1]);
         }
-        PowerLaw law = Main.fit(n, loss);
+        PowerLaw law = PowerLawFit.of(n, loss);
         double[] residuals = law.residuals(n, loss);
         // Above, below, above, below, above: scatter of a few hundredths of a nat, no systematic bend.
         assertThat(Main.signsAlternate(residuals)).as("residuals %s", java.util.Arrays.toString(residuals)).isTrue();
@@ -53,6 +54,7 @@ class ScalingLawsTest {
         assertThat(Main.signsAlternate(new double[] {0.02, -0.03, -0.01, 0.01})).isFalse();
     }
 
+    @Tag("exercise")
     @Test
     void leastSquaresRecoversAnExactPowerLaw() {
         double[] n = {1e3, 3e3, 1e4, 3e4, 1e5};
@@ -60,12 +62,13 @@ class ScalingLawsTest {
         for (int i = 0; i < n.length; i++) {
             loss[i] = Math.pow(8.8e13 / n[i], 0.076);
         }
-        PowerLaw law = Main.fit(n, loss);
+        PowerLaw law = PowerLawFit.of(n, loss);
         assertThat(law.alpha()).isCloseTo(0.076, within(1e-12));
         assertThat(law.nc() / 8.8e13).isCloseTo(1.0, within(1e-9));
         assertThat(law.rSquared()).isCloseTo(1.0, within(1e-12));
     }
 
+    @Tag("exercise")
     @Test
     void closedFormFitAgreesWithAutogradAndSgd() {
         Rng rng = new Rng(7);
@@ -74,7 +77,7 @@ class ScalingLawsTest {
         for (int i = 0; i < n.length; i++) {
             loss[i] = Math.pow(2e8 / n[i], 0.08) * (1 + 0.02 * (rng.nextDouble() - 0.5));
         }
-        PowerLaw law = Main.fit(n, loss);
+        PowerLaw law = PowerLawFit.of(n, loss);
         double[] descended = Main.fitByGradientDescent(n, loss, 300);
         assertThat(descended[0]).isCloseTo(law.alpha(), within(1e-4));
         assertThat(Math.log(descended[1])).isCloseTo(Math.log(law.nc()), within(1e-2));

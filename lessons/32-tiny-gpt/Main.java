@@ -5,9 +5,9 @@ import dev.descent.core.Backends;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
-import dev.descent.nn.gpt.GPT;
 import dev.descent.lessons.LessonFolder;
 import dev.descent.lessons.Plot;
+import dev.descent.nn.gpt.GPT;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.cli.TrainOptions;
 import dev.descent.train.data.Corpora;
@@ -62,26 +62,6 @@ public final class Main {
     }
 
     /**
-     * ln p(token) for each of {@code tokens} under the unigram model: it predicts every token with its frequency
-     * in the training shards, add-one smoothed, p(v) = (count(v) + 1) / (N + V), whatever came before.
-     */
-    static double[] unigramLogProbabilities(Dataset data, int[] tokens, int vocab) throws IOException {
-        long[] counts = new long[vocab];
-        long total = 0;
-        for (Path shard : data.trainingShards()) {
-            for (int t : Shard.read(shard)) {
-                counts[t]++;
-                total++;
-            }
-        }
-        double[] out = new double[tokens.length];
-        for (int i = 0; i < tokens.length; i++) {
-            out[i] = Math.log((counts[tokens[i]] + 1.0) / (total + vocab));
-        }
-        return out;
-    }
-
-    /**
      * ln p(true next token) under the model, for each target of {@link #validationTargets}: the same windows of
      * B × T tokens the trainer's validation loss reads, so that −mean is that loss.
      */
@@ -118,7 +98,7 @@ public final class Main {
         Dataset data = mobyDick(c.data());
         int[] targets = validationTargets(data, c);
         double uniform = Math.log(GptTokenizer.VOCAB_SIZE);
-        double[] unigramLogP = unigramLogProbabilities(data, targets, GptTokenizer.VOCAB_SIZE);
+        double[] unigramLogP = Unigram.logProbabilities(data, targets, GptTokenizer.VOCAB_SIZE);
         double unigram = crossEntropy(unigramLogP);
         System.out.printf(Locale.ROOT, "./descent train %s%n", String.join(" ", SHORT_RUN));
 

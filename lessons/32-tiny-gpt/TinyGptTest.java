@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,12 +49,13 @@ class TinyGptTest {
         assertThat(after).isLessThan(before - 1.0);
     }
 
+    @Tag("exercise")
     @Test
     void theLossGapToTheUnigramModelIsARatioOfGeometricMeansNotAPerTokenFactor() throws IOException {
         trainer.run(Integer.MAX_VALUE);
         Dataset dataset = Dataset.open(data);
         double[] model = Main.modelLogProbabilities(trainer.model(), dataset, config);
-        double[] unigram = Main.unigramLogProbabilities(dataset, Main.validationTargets(dataset, config), 50257);
+        double[] unigram = Unigram.logProbabilities(dataset, Main.validationTargets(dataset, config), 50257);
         // The same tokens the trainer's validation loss scores: −mean ln p is that loss.
         assertThat(Main.crossEntropy(model)).isCloseTo(trainer.validationLoss(), within(1e-4));
         // e^(unigram − loss) is exp(mean of ln(p_model / p_unigram)): a ratio of geometric means ...

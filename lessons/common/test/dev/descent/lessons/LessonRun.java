@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -15,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * A lesson's Main run as {@code ./lesson NN} runs it: a fresh JVM with the same flags and this class path, no
  * arguments. Its working directory is a scratch folder, so the pictures and runs it writes land there and not in
- * the repository.
+ * the repository. (The exercise grader runs the same way, with the learner's classes first.)
  */
 final class LessonRun {
     private static final Pattern PACKAGE = Pattern.compile("(?m)^package ([\\w.]+);");
@@ -41,6 +42,10 @@ final class LessonRun {
         return m.group(1) + ".Main";
     }
 
+    /** What a child JVM printed on standard output, line by line, and its exit status. */
+    record Printed(List<String> lines, int exitValue) {
+    }
+
     /**
      * Runs the lesson's Main in {@code workDir} and returns what it printed on standard output, line by line.
      *
@@ -48,22 +53,35 @@ final class LessonRun {
      */
     static List<String> printedLines(Path lessonFolder, Path workDir, Duration timeout) throws IOException,
             InterruptedException {
+        Printed run = java(mainClass(lessonFolder), List.of(), "", workDir, timeout);
+        if (run.exitValue() != 0) {
+            throw new AssertionError(lessonFolder.getFileName() + ": Main exited with " + run.exitValue()
+                    + tail(workDir.resolve("stderr.txt")));
+        }
+        return run.lines();
+    }
+
+    /**
+     * Runs {@code mainClass} with {@code args} in a fresh JVM in {@code workDir}, on this class path with
+     * {@code classPathFirst} (empty, or entries ending in the path separator) ahead of it.
+     *
+     * @throws AssertionError if it runs longer than {@code timeout}
+     */
+    static Printed java(String mainClass, List<String> args, String classPathFirst, Path workDir, Duration timeout)
+            throws IOException, InterruptedException {
         Path out = workDir.resolve("stdout.txt");
         Path err = workDir.resolve("stderr.txt");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), mainClass(lessonFolder))
-                .directory(workDir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-Djava.awt.headless=true", "-cp", classPathFirst + System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
-            throw new AssertionError(lessonFolder.getFileName() + ": Main ran longer than " + timeout.toSeconds()
-                    + " s" + tail(err));
+            throw new AssertionError(mainClass + " ran longer than " + timeout.toSeconds() + " s" + tail(err));
         }
-        if (process.exitValue() != 0) {
-            throw new AssertionError(lessonFolder.getFileName() + ": Main exited with " + process.exitValue()
-                    + tail(err));
-        }
-        return Files.readAllLines(out, StandardCharsets.UTF_8);
+        return new Printed(Files.readAllLines(out, StandardCharsets.UTF_8), process.exitValue());
     }
 
     private static String tail(Path err) {
