@@ -20,7 +20,7 @@ import java.util.List;
  *
  * <p>Inputs are contiguous row-major tensors on this backend; every method returns a new tensor (no autograd
  * fields) except the in-place ones ({@link #copyInto}, {@link #addInto}, {@link #scaleInPlace},
- * {@link #crossEntropyInPlace}), which write into an existing one. Shapes are checked by the callers (the ops), so a
+ * {@link #crossEntropyInPlace}, {@link #layerNormBackwardInto}), which write into an existing one. Shapes are checked by the callers (the ops), so a
  * backend may assume they are valid.
  *
  * <p>Memory: every tensor a backend makes belongs to the innermost open {@link MemoryScope} ({@link #scope()})
