@@ -94,15 +94,17 @@ public final class Main {
 
     /**
      * Everything one transformer block keeps from its forward pass for the backward pass, micro-batch (B, T),
-     * width C, H heads. With {@code attentionMatrices} it keeps the (B, H, T, T) scores and probabilities;
-     * without, one log-sum-exp per attention row, from which backward recomputes the probabilities.
+     * width C, H heads. With {@code keepAll} it keeps the (B, H, T, T) scores and probabilities and the MLP's hidden
+     * layer before and after GELU; without (the fitted layout), one log-sum-exp per attention row, from which
+     * backward recomputes the probabilities, and the hidden layer before GELU only, from which backward recomputes
+     * GELU's output (the fused MLP).
      */
-    static List<Line> blockActivations(long b, long t, long c, long h, boolean attentionMatrices) {
+    static List<Line> blockActivations(long b, long t, long c, long h, boolean keepAll) {
         List<Line> lines = new ArrayList<>();
         lines.add(activation("ln1 output", b, t, c));
         lines.add(activation("ln1 mean and 1/std", 2, b, t));
         lines.add(activation("q, k, v", b, t, 3 * c));
-        if (attentionMatrices) {
+        if (keepAll) {
             lines.add(activation("attention scores", b, h, t, t));
             lines.add(activation("attention probabilities", b, h, t, t));
         } else {
@@ -114,7 +116,9 @@ public final class Main {
         lines.add(activation("ln2 output", b, t, c));
         lines.add(activation("ln2 mean and 1/std", 2, b, t));
         lines.add(activation("MLP fc", b, t, 4 * c));
-        lines.add(activation("GELU", b, t, 4 * c));
+        if (keepAll) {
+            lines.add(activation("GELU", b, t, 4 * c));
+        }
         lines.add(activation("MLP projection", b, t, c));
         lines.add(activation("residual after MLP", b, t, c));
         return lines;
@@ -132,14 +136,25 @@ public final class Main {
     }
 
     /**
-     * What backward holds besides the activations when it reaches a block's GELU: the residual stream's gradient
-     * (C per token), the gradient arriving from the MLP projection (4C), GELU's derivative at its input (4C) and
-     * their product, handed on to the fc layer (4C). By then the classifier has freed the logits.
+     * What backward holds besides the activations inside a block's fused MLP, at the larger of its two busiest
+     * moments: the residual stream's gradient and the MLP output's (C per token each) throughout; then either the
+     * gradient da = g·W2 arriving at GELU (4C) and du = da ⊙ gelu'(h + b1) (4C) beside the (C, 4C) temporary dW2 and
+     * db2, or, later, du, the input gradient dx (C) and both weight gradients' temporaries with their biases'. By then
+     * the classifier has freed the logits.
      */
-    static List<Line> geluBackward(long b, long t, long c) {
-        return List.of(activation("residual-stream gradient", b, t, c),
-                activation("gradient from the MLP projection", b, t, 4 * c),
-                activation("GELU's derivative", b, t, 4 * c), activation("their product", b, t, 4 * c));
+    static List<Line> mlpBackward(long b, long t, long c) {
+        List<Line> common = List.of(activation("residual-stream gradient", b, t, c),
+                activation("gradient of the MLP output", b, t, c), activation("dW2, (C, 4C) temporary", c, 4 * c),
+                activation("db2", c));
+        List<Line> atGelu = new ArrayList<>(common);
+        atGelu.add(activation("da = g·W2", b, t, 4 * c));
+        atGelu.add(activation("du = da ⊙ gelu'(h + b1)", b, t, 4 * c));
+        List<Line> atInput = new ArrayList<>(common);
+        atInput.add(activation("du = da ⊙ gelu'(h + b1)", b, t, 4 * c));
+        atInput.add(activation("db1", 4 * c));
+        atInput.add(activation("dW1, (4C, C) temporary", 4 * c, c));
+        atInput.add(activation("dx = du·W1", b, t, c));
+        return floats(atGelu) >= floats(atInput) ? atGelu : atInput;
     }
 
     /**
@@ -163,8 +178,8 @@ public final class Main {
      * integer token ids and targets have none). FITTED is what descent's step allocates: fused attention keeps one log-sum-exp
      * per row, the fused classifier turns the logits into dlogits in the same buffer, and backward releases each
      * activation gradient as soon as it has been used, so only a few are alive at once. The most are alive at the
-     * classifier (a V×C weight-gradient temporary, dx and s·x) or, if the vocabulary is tiny, at a GELU (13·B·T·C,
-     * after the logits were freed): the bill takes the larger.
+     * classifier (a V×C weight-gradient temporary, dx and s·x) or, if the vocabulary is tiny, in an MLP (about
+     * 10·B·T·C, after the logits were freed): the bill takes the larger.
      */
     static Bill byHand(GPTConfig m, int b, int t, Layout layout) {
         boolean keepAll = layout == Layout.KEEP_ALL;
@@ -201,9 +216,9 @@ public final class Main {
                     floats(activations) + (long) b * t * v));
         } else {
             lines.add(activation("logits, overwritten by dlogits", b, t, v));
-            long atGelu = floats(geluBackward(b, t, c)) - (long) b * t * v;
+            long inMlp = floats(mlpBackward(b, t, c)) - (long) b * t * v;
             lines.add(new Line("backward's transient peak", Phase.MICRO_STEP,
-                    Math.max(floats(classifierBackward(b, t, c, v)), atGelu)));
+                    Math.max(floats(classifierBackward(b, t, c, v)), inMlp)));
         }
         lines.addAll(optimizerStep(n));
         return new Bill(lines);
@@ -270,11 +285,11 @@ public final class Main {
         long v = GPT2.vocabSize();
         long logits = BATCH * SEQ * v * FLOAT_BYTES;
         List<Line> classifier = classifierBackward(BATCH, SEQ, c, v);
-        List<Line> gelu = geluBackward(BATCH, SEQ, c);
+        List<Line> mlp = mlpBackward(BATCH, SEQ, c);
         System.out.printf(Locale.ROOT, "%nbackward's transient peak (fitted layout) is the larger of%n");
         printGroup("at the classifier", floats(classifier) * FLOAT_BYTES, classifier);
-        printGroup("at a GELU, less the freed logits (" + mib(logits) + ")", floats(gelu) * FLOAT_BYTES - logits,
-                gelu);
+        printGroup("in an MLP, less the freed logits (" + mib(logits) + ")", floats(mlp) * FLOAT_BYTES - logits,
+                mlp);
         List<Line> optimizer = optimizerStep(n);
         System.out.printf(Locale.ROOT, "the optimizer step: fused AdamW updates θ, m, v in place (no temporaries); "
                 + "the gradient norm and the finite check keep%n  %s = %s%n%n", optimizer.get(0).name(),
@@ -308,6 +323,9 @@ public final class Main {
         System.out.printf(Locale.ROOT, "  T x T attention matrices -> one log-sum-exp per row: %.2f -> %.4f%n",
                 keepAll.bytesOf("attention scores + probabilities, all blocks") / (double) GIB,
                 fitted.bytesOf("attention log-sum-exp, all blocks") / (double) GIB);
+        System.out.printf(Locale.ROOT, "  MLP hidden layer before and after GELU -> before only, GELU recomputed: "
+                + "%.2f -> %.2f%n", keepAll.bytesOf("12 blocks, without attention matrices") / (double) GIB,
+                fitted.bytesOf("12 blocks, without attention matrices") / (double) GIB);
         System.out.printf(Locale.ROOT, "  fused classifier, logits + probabilities -> logits only: %.2f -> %.2f%n",
                 (keepAll.bytesOf("logits") + keepAll.bytesOf("probabilities")) / (double) GIB,
                 fitted.bytesOf("logits, overwritten by dlogits") / (double) GIB);
@@ -329,12 +347,12 @@ public final class Main {
             }
             long planned = VramPlan.of(m, TINY_BATCH, TINY_SEQ, Layout.FITTED).totalBytes();
             long classifier = floats(classifierBackward(TINY_BATCH, TINY_SEQ, m.width(), m.vocabSize()));
-            long gelu = floats(geluBackward(TINY_BATCH, TINY_SEQ, m.width())) - (long) TINY_BATCH * TINY_SEQ
+            long mlp = floats(mlpBackward(TINY_BATCH, TINY_SEQ, m.width())) - (long) TINY_BATCH * TINY_SEQ
                     * m.vocabSize();
             System.out.printf(Locale.ROOT, "  vocab %4d, width %d, %d blocks: measured %,d bytes, VramPlan FITTED %,d, "
-                    + "by hand %,d; measured/planned %.4f (backward peaks at %s)%n", m.vocabSize(), m.width(),
+                    + "by hand %,d; measured/planned %.4f (backward peaks %s)%n", m.vocabSize(), m.width(),
                     m.layers(), measured, planned, byHand(m, TINY_BATCH, TINY_SEQ, Layout.FITTED).totalBytes(),
-                    (double) measured / planned, classifier >= gelu ? "the classifier" : "a GELU");
+                    (double) measured / planned, classifier >= mlp ? "at the classifier" : "in an MLP");
         }
         System.out.println();
     }

@@ -183,6 +183,25 @@ static void test_elementwise() {
     check("fill", Vec(out.begin(), out.begin() + 100), Ref(100, 2.5), 0, 0);
 }
 
+// bias + GELU and its backward on rows of odd width, 2 blocks so the grid-stride loop wraps.
+static void test_bias_gelu() {
+    for (int n : {1, 7, 333}) {
+        int rows = 5;
+        Vec h = normal(rows * n, 3), bias = normal(n), y(rows * n), dy = normal(rows * n), du(rows * n);
+        emu::launch(bias_gelu_f32, d3(2), d3(256), rows, n, h.data(), bias.data(), y.data());
+        emu::launch(bias_gelu_backward_f32, d3(2), d3(256), rows, n, dy.data(), h.data(), bias.data(), du.data());
+        Ref wy(rows * n), wd(rows * n);
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < n; j++) {
+                double u = h[r * n + j] + bias[j];
+                wy[r * n + j] = unary_ref(U_GELU_TANH, u);
+                wd[r * n + j] = dy[r * n + j] * unary_ref(U_GELU_TANH_GRAD, u);
+            }
+        check("bias_gelu n " + std::to_string(n), y, wy, 1e-6, 1e-5);
+        check("bias_gelu_backward n " + std::to_string(n), du, wd, 1e-6, 1e-5);
+    }
+}
+
 static void test_layout() {
     std::vector<int> in = {2, 3, 4, 5};
     int axes[4] = {3, 1, 0, 2};
@@ -312,7 +331,7 @@ static void test_layernorm() {
     check("layernorm rstd", rstd, wr, 1e-6, 1e-5);
     Vec dy = normal(rows * c), dx(rows * c);
     emu::launch(layernorm_backward_dx, d3(cdiv(rows, 8)), d3(256), rows, c, dy.data(), x.data(), gamma.data(),
-                mean.data(), rstd.data(), dx.data());
+                mean.data(), rstd.data(), dx.data(), 0);
     Ref wdx(rows * c), wdg(c, 0), wdb(c, 0);
     for (int r = 0; r < rows; r++) {
         double mg = 0, mgx = 0;
@@ -339,6 +358,49 @@ static void test_layernorm() {
                 db.data());
     check("layernorm dgamma", dg, wdg, 1e-4, 1e-4);
     check("layernorm dbeta", db, wdb, 1e-4, 1e-4);
+}
+
+// The residual add fused with the layer norm: h = x + a exactly, y, mean and rstd as layernorm_forward gives for h;
+// and the dx kernel adding into an existing gradient: dx_after = dx_before + (its result without accumulate).
+static void test_residual_layernorm(int rows, int c) {
+    float eps = 1e-5f;
+    Vec x = normal(rows * c, 2), a = normal(rows * c), gamma = normal(c), beta = normal(c);
+    Vec h(rows * c), y(rows * c), mean(rows), rstd(rows);
+    emu::launch(residual_layernorm_forward, d3(cdiv(rows, 8)), d3(256), rows, c, eps, x.data(), a.data(), gamma.data(),
+                beta.data(), h.data(), y.data(), mean.data(), rstd.data());
+    std::string tag = " rows " + std::to_string(rows) + " c " + std::to_string(c);
+    Ref wh(rows * c), wy(rows * c), wm(rows), wr(rows);
+    for (int r = 0; r < rows; r++) {
+        double mu = 0, sq = 0;
+        for (int j = 0; j < c; j++) {
+            wh[r * c + j] = x[r * c + j] + a[r * c + j];
+            mu += (float)wh[r * c + j];
+        }
+        mu /= c;
+        for (int j = 0; j < c; j++) sq += ((float)wh[r * c + j] - mu) * ((float)wh[r * c + j] - mu);
+        double rs = 1 / std::sqrt(sq / c + eps);
+        for (int j = 0; j < c; j++) wy[r * c + j] = ((float)wh[r * c + j] - mu) * rs * gamma[j] + beta[j];
+        wm[r] = mu;
+        wr[r] = rs;
+    }
+    check("residual_layernorm h" + tag, h, wh, 0, 1e-7);
+    check("residual_layernorm y" + tag, y, wy, 1e-5, 1e-4);
+    check("residual_layernorm mean" + tag, mean, wm, 1e-6, 1e-5);
+    check("residual_layernorm rstd" + tag, rstd, wr, 1e-6, 1e-5);
+    Vec dy = normal(rows * c), plain(rows * c), residual = normal(rows * c), into = residual;
+    emu::launch(layernorm_backward_dx, d3(cdiv(rows, 8)), d3(256), rows, c, dy.data(), h.data(), gamma.data(),
+                mean.data(), rstd.data(), plain.data(), 0);
+    emu::launch(layernorm_backward_dx, d3(cdiv(rows, 8)), d3(256), rows, c, dy.data(), h.data(), gamma.data(),
+                mean.data(), rstd.data(), into.data(), 1);
+    Ref sum(rows * c);
+    for (int i = 0; i < rows * c; i++) sum[i] = residual[i] + plain[i];
+    check("layernorm_backward_dx accumulate" + tag, into, sum, 0, 1e-7);
+}
+
+static void test_layernorm_fusions() {
+    test_residual_layernorm(37, 100);
+    test_residual_layernorm(9, 33);
+    test_residual_layernorm(1, 7);
 }
 
 static void test_embedding() {
@@ -725,8 +787,9 @@ int main(int argc, char** argv) {
     struct {
         const char* name;
         void (*run)();
-    } tests[] = {{"elementwise", test_elementwise}, {"layout", test_layout}, {"reduce", test_reduce},
-                 {"softmax", test_softmax}, {"layernorm", test_layernorm}, {"embedding", test_embedding},
+    } tests[] = {{"elementwise", test_elementwise}, {"bias_gelu", test_bias_gelu}, {"layout", test_layout},
+                 {"reduce", test_reduce}, {"softmax", test_softmax}, {"layernorm", test_layernorm},
+                 {"layernorm_fusions", test_layernorm_fusions}, {"embedding", test_embedding},
                  {"crossentropy", test_crossentropy}, {"attention", test_attention}, {"optim", test_optim}, {"matmul", test_matmul},
                  {"matmul_v7", test_matmul_v7}};
     for (auto& t : tests)

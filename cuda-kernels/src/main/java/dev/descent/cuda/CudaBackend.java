@@ -298,6 +298,27 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public ResidualLayerNormResult residualLayerNorm(Tensor x, Tensor a, Tensor gamma, Tensor beta, float eps) {
+        return layerNorm.residualForward(x, a, gamma, beta, eps);
+    }
+
+    @Override
+    public LayerNormGrads layerNormBackwardInto(Tensor dx, Tensor dy, Tensor x, Tensor gamma, Tensor mean,
+                                                Tensor rstd) {
+        return layerNorm.backwardInto(dx, dy, x, gamma, mean, rstd);
+    }
+
+    @Override
+    public Tensor biasGelu(Tensor h, Tensor bias) {
+        return elementwise.biasGelu(h, bias);
+    }
+
+    @Override
+    public Tensor biasGeluBackward(Tensor dy, Tensor h, Tensor bias) {
+        return elementwise.biasGeluBackward(dy, h, bias);
+    }
+
+    @Override
     public AttentionResult attention(Tensor qkv, int heads) {
         return attention.forward(qkv, heads);
     }

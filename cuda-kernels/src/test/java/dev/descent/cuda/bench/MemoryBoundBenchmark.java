@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The benchmark for the memory-bound families (elementwise, layout, reduce, embedding, crossentropy, optim) at
- * GPT-2 124M sizes (B·T = 2048, C = 768, 12 heads, vocabulary 50257): GB/s of the minimum traffic each op must
- * move, and its percentage of the measured device-to-device copy bandwidth. Correctness of these kernels is the GPU
+ * The benchmark for the memory-bound families (elementwise, the MLP's bias + GELU fusion beside the two kernels it
+ * replaces, layout, reduce, embedding, crossentropy, optim) at GPT-2 124M sizes (B·T = 2048, C = 768, 12 heads,
+ * vocabulary 50257): GB/s of the minimum traffic each op must move, and its percentage of the measured
+ * device-to-device copy bandwidth. Correctness of these kernels is the GPU
  * test suite's job (CudaBackendDifferentialTest, OptimKernelsTest); this main only times. Exits 1 without a GPU.
  */
 public final class MemoryBoundBenchmark {
@@ -75,6 +76,19 @@ public final class MemoryBoundBenchmark {
                 () -> gpu.binary(BinaryOp.ADD, x, bias)));
         ops.add(new Op("elementwise", "mul by scalar (2048, 768)", 2 * act,
                 () -> gpu.binaryScalar(BinaryOp.MUL, x, 0.5f)));
+        Tensor hidden = gpu.randn(Shape.of(BT, 4 * C), rng);
+        Tensor hiddenBias = gpu.randn(Shape.of(4 * C), rng);
+        Tensor dHidden = gpu.randn(Shape.of(BT, 4 * C), rng);
+        double act4 = 4 * act;
+        ops.add(new Op("fused", "bias + gelu (2048, 3072), one kernel", 2 * act4,
+                () -> gpu.biasGelu(hidden, hiddenBias)));
+        ops.add(new Op("fused", "bias + gelu (2048, 3072), add then gelu", 2 * act4,
+                () -> gpu.unary(UnaryOp.GELU_TANH, gpu.binary(BinaryOp.ADD, hidden, hiddenBias))));
+        ops.add(new Op("fused", "bias + gelu backward, one kernel", 3 * act4,
+                () -> gpu.biasGeluBackward(dHidden, hidden, hiddenBias)));
+        ops.add(new Op("fused", "bias + gelu backward, add, gelu', mul", 3 * act4,
+                () -> gpu.binary(BinaryOp.MUL, dHidden,
+                        gpu.unary(UnaryOp.GELU_TANH_GRAD, gpu.binary(BinaryOp.ADD, hidden, hiddenBias)))));
         ops.add(new Op("layout", "heads (B, T, H, D) -> (B, H, T, D)", 2 * act,
                 () -> gpu.permute(heads, new int[] {0, 2, 1, 3})));
         ops.add(new Op("layout", "transpose (2048, 768)", 2 * act, () -> gpu.permute(x, new int[] {1, 0})));

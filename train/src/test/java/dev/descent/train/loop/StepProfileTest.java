@@ -3,6 +3,7 @@ package dev.descent.train.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.descent.core.Backends;
+import dev.descent.core.profile.Counter;
 import dev.descent.core.profile.EventKind;
 import dev.descent.core.profile.Profile;
 import dev.descent.core.profile.ProfileRow;
@@ -47,6 +48,27 @@ class StepProfileTest {
         assertThat(self).isEqualTo(steady.wallNanos());
         assertThat(steps.report()).startsWith("warm-up (1 step, not in the table below)")
                 .contains("profile of " + steadySteps + " step", "Self host time total");
+    }
+
+    /**
+     * A step reads three numbers back whatever its micro-batches and parameters (what would make the host wait for a
+     * GPU; the CPU backend counts its reads as syncs): the mean loss, the gradient norm, and whether the update left
+     * every parameter and AdamW buffer finite. No op, forward or backward, reads any.
+     */
+    @Test
+    void aStepReadsThreeNumbersBackAndNoOpReadsAny() throws IOException {
+        TrainConfig c = TrainFixtures.memoryCheck(TrainFixtures.learnableShards(dir, 2048), dir.resolve("run"), "cpu");
+        Trainer trainer = new Trainer(c, Backends.cpu(), "cpu", new PrintStream(new ByteArrayOutputStream()));
+        StepProfile steps = StepProfile.afterWarmup(1);
+        trainer.profile(steps);
+        trainer.run(Integer.MAX_VALUE);
+
+        Profile steady = steps.steady();
+        int steadySteps = c.optimization().steps() - 1;
+        assertThat(steady.microSteps()).isGreaterThan(steadySteps);
+        assertThat(steady.total(Counter.SYNCS)).isEqualTo(3L * steadySteps);
+        assertThat(steady.rows()).filteredOn(r -> r.kind() == EventKind.OP || r.kind() == EventKind.BACKWARD)
+                .allSatisfy(r -> assertThat(r.count(Counter.SYNCS)).as(r.name() + " in " + r.phase()).isZero());
     }
 
     private static long allocatedBytes(Profile profile, String phase) {
