@@ -10,7 +10,9 @@ unused="$root/lessons"   # no module below the lessons uses them
 [ "$module" = lessons ] && unused="$root/target"
 stale=""
 if [ -f "$cp_file" ]; then
-  stale="$(find "$root" \( -path "$root/*/target" -o -path "$root/.git" -o -path "$unused" \) -prune -o \
+  # A learner's edits in lessons/NN-*/exercise/ are not part of the build (./lesson NN --check compiles them).
+  stale="$(find "$root" \( -path "$root/*/target" -o -path "$root/.git" -o -path "$unused" \
+                         -o -path "$root/lessons/*/exercise" \) -prune -o \
            \( -name '*.java' -o -name 'pom.xml' -o -name '*.cu' \) -newer "$cp_file" -print -quit)"
 fi
 if [ ! -f "$cp_file" ] || [ -n "$stale" ]; then

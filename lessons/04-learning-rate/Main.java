@@ -68,13 +68,13 @@ public final class Main {
 
         /** The critical learning rate 2/λ_max: above it the steepest direction overshoots further each step. */
         double criticalLr() {
-            return 2 / eigenvalues()[1];
+            return LearningRates.critical(eigenvalues()[1]);
         }
 
         /** 2/(λ_min + λ_max): the fixed rate whose slowest direction shrinks fastest. */
         double bestLr() {
             double[] lambda = eigenvalues();
-            return 2 / (lambda[0] + lambda[1]);
+            return LearningRates.best(lambda[0], lambda[1]);
         }
 
         /** L(w) − L(w*) = ½ (w − w*)ᵀ H (w − w*), exact for a quadratic, in double. */

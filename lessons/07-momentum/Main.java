@@ -44,9 +44,9 @@ public final class Main {
         for (int t = 0; t < steps; t++) {
             Tensor g = f.gradient(theta);
             // v ← μ·v + g
-            v = v.mul(mu).add(g);
+            v = MomentumStep.velocity(v, g, mu);
             // θ ← θ − lr·v   or, Nesterov, θ ← θ − lr·(g + μ·v)
-            Tensor direction = nesterov ? g.add(v.mul(mu)) : v;
+            Tensor direction = MomentumStep.direction(v, g, mu, nesterov);
             theta = theta.sub(direction.mul(lr));
             path.add(theta.toArray());
         }

@@ -67,8 +67,8 @@ public final class Main {
             m = m.mul((float) beta1).add(g.mul((float) (1 - beta1)));
             v = v.mul((float) beta2).add(g.mul(g).mul((float) (1 - beta2)));
             // m̂ = m/(1 − β1^t) ;  v̂ = v/(1 − β2^t)
-            Tensor mHat = biasCorrection ? m.div((float) (1 - Math.pow(beta1, t))) : m;
-            Tensor vHat = biasCorrection ? v.div((float) (1 - Math.pow(beta2, t))) : v;
+            Tensor mHat = biasCorrection ? BiasCorrection.correct(m, beta1, t) : m;
+            Tensor vHat = biasCorrection ? BiasCorrection.correct(v, beta2, t) : v;
             // θ ← θ − lr·m̂/(√v̂ + ε)
             theta = theta.sub(mHat.div(vHat.sqrt().add((float) eps)).mul((float) lr));
             path.add(theta.toArray());

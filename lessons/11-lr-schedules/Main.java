@@ -27,25 +27,6 @@ public final class Main {
     static final long GPT2_STEPS = 19073;
 
     /**
-     * The schedule, written out (t counts steps from 0, w = warmup steps, T = maxSteps):
-     * <pre>
-     * lr(t) = maxLr·(t + 1)/w                                       t &lt; w     linear warmup; (t + 1) so lr(0) ≠ 0
-     * lr(t) = minLr + ½(maxLr − minLr)·(1 + cos(π·(t − w)/(T − w)))  w ≤ t ≤ T  half a cosine, maxLr down to minLr
-     * lr(t) = minLr                                                 t &gt; T     held at the floor
-     * </pre>
-     */
-    static double warmupCosine(long t, double maxLr, double minLr, long warmup, long maxSteps) {
-        if (t < warmup) {
-            return maxLr * (t + 1) / warmup;
-        }
-        if (t > maxSteps) {
-            return minLr;
-        }
-        double progress = (double) (t - warmup) / (maxSteps - warmup);
-        return minLr + 0.5 * (maxLr - minLr) * (1 + Math.cos(Math.PI * progress));
-    }
-
-    /**
      * The regression the warmup is tested on: 64 examples with 100 features uniform in [0, 1) (all positive, as
      * after a ReLU), targets 0.1 + 0.05·z with z standard normal. 64 equations in 100 unknowns: the loss can
      * reach 0.
@@ -135,12 +116,12 @@ public final class Main {
         System.out.println("       t   by hand      WarmupCosineLr");
         for (long t : new long[] {0, 1, 357, 714, 715, 9894, 19073, 19074, 25000}) {
             System.out.printf(Locale.ROOT, "  %6d   %.5e  %.5e%n", t,
-                    warmupCosine(t, GPT2_MAX_LR, GPT2_MIN_LR, GPT2_WARMUP, GPT2_STEPS), gpt2.lr(t));
+                    Schedule.warmupCosine(t, GPT2_MAX_LR, GPT2_MIN_LR, GPT2_WARMUP, GPT2_STEPS), gpt2.lr(t));
         }
         double maxDifference = 0;
         for (long t = 0; t <= 25000; t++) {
             maxDifference = Math.max(maxDifference, Math.abs(gpt2.lr(t)
-                    - warmupCosine(t, GPT2_MAX_LR, GPT2_MIN_LR, GPT2_WARMUP, GPT2_STEPS)));
+                    - Schedule.warmupCosine(t, GPT2_MAX_LR, GPT2_MIN_LR, GPT2_WARMUP, GPT2_STEPS)));
         }
         System.out.printf(Locale.ROOT, "  max |difference| over t = 0..25000: %s%n", maxDifference);
 
@@ -201,8 +182,8 @@ public final class Main {
         double[] lrNone = new double[STEPS];
         double[] lrWarm = new double[STEPS];
         for (int t = 0; t < STEPS; t++) {
-            lrNone[t] = warmupCosine(t, MAX_LR, MIN_LR, 1, STEPS);
-            lrWarm[t] = warmupCosine(t, MAX_LR, MIN_LR, WARMUP, STEPS);
+            lrNone[t] = Schedule.warmupCosine(t, MAX_LR, MIN_LR, 1, STEPS);
+            lrWarm[t] = Schedule.warmupCosine(t, MAX_LR, MIN_LR, WARMUP, STEPS);
         }
         Plot.lines("The two schedules", "step", "learning rate")
                 .series("no warmup", lrNone)

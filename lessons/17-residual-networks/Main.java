@@ -45,7 +45,8 @@ public final class Main {
 
     /**
      * Linear(2, W) → DEPTH blocks → Linear(W, 1), each block f(h) = Linear(relu(h)), used as h ← f(h) (plain) or
-     * h ← h + f(h) (nn {@link Residual}). PyTorch's default initialisation, or Kaiming normal inside the blocks.
+     * h ← h + f(h) ({@link SkipConnection}, which computes what nn's {@link Residual} does). PyTorch's default
+     * initialisation, or Kaiming normal inside the blocks.
      */
     static Net build(Kind kind, long seed) {
         Rng rng = new Rng(seed);
@@ -58,7 +59,7 @@ public final class Main {
                     : new Linear(WIDTH, WIDTH, rng);
             blocks.add(linear);
             Module f = new Sequential(new ReLU(), linear);
-            layers.add(kind == Kind.RESIDUAL ? new Residual(f) : f);
+            layers.add(kind == Kind.RESIDUAL ? new SkipConnection(f) : f);
         }
         layers.add(new Linear(WIDTH, 1, rng));
         return new Net(new Sequential(layers), blocks);

@@ -26,7 +26,7 @@ import java.util.Set;
  *   <li>the data position: where the next batch starts in the byte stream;</li>
  *   <li>the step number, which the learning-rate schedule reads.</li>
  * </ol>
- * A checkpoint holds all five: the weights in {@code model.safetensors} with the three counters as metadata,
+ * A checkpoint holds all five: the weights in {@code model.safetensors} with the three {@link Counters} as metadata,
  * the optimizer's buffers in {@code optimizer.safetensors} with its step counts as metadata.
  */
 final class TrainingRun {
@@ -90,11 +90,7 @@ final class TrainingRun {
 
     /** Writes the complete state into {@code dir} (which must exist). Reads the run, changes nothing. */
     void save(Path dir) throws IOException {
-        Map<String, String> counters = Map.of(
-                "step", Long.toString(step),
-                "cursor", Integer.toString(cursor),
-                "rng", Long.toString(rng.state()));
-        StateDict.save(model, dir.resolve(MODEL_FILE), counters);
+        StateDict.save(model, dir.resolve(MODEL_FILE), new Counters(step, cursor, rng.state()).toMetadata());
         OptimizerState state = optimizer.exportState();
         Map<String, String> steps = new HashMap<>();
         state.steps().forEach((index, t) -> steps.put(index, Long.toString(t)));
@@ -106,13 +102,13 @@ final class TrainingRun {
      * parts left out stay as this run has them (a fresh optimizer, this run's generator, position 0).
      */
     void load(Path dir, Set<Part> parts) throws IOException {
-        Map<String, String> counters = StateDict.load(model, dir.resolve(MODEL_FILE));
-        step = Long.parseLong(counters.get("step"));
+        Counters counters = Counters.fromMetadata(StateDict.load(model, dir.resolve(MODEL_FILE)));
+        step = counters.step();
         if (parts.contains(Part.DATA_POSITION)) {
-            cursor = Integer.parseInt(counters.get("cursor"));
+            cursor = counters.cursor();
         }
         if (parts.contains(Part.RNG)) {
-            rng.setState(Long.parseLong(counters.get("rng")));
+            rng.setState(counters.rngState());
         }
         if (parts.contains(Part.OPTIMIZER)) {
             SafeTensors.Contents saved = SafeTensors.read(dir.resolve(OPTIMIZER_FILE));

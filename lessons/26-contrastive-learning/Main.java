@@ -75,7 +75,7 @@ public final class Main {
         float[] x = points(128, rng);
         float[] s;
         try (Autograd.Scope ignored = Autograd.noGrad()) {
-            s = Contrastive.cosine(encoder.forward(view(x, rng)), encoder.forward(view(x, rng))).toArray();
+            s = Cosine.matrix(encoder.forward(view(x, rng)), encoder.forward(view(x, rng))).toArray();
         }
         int n = 128;
         double pos = 0;
@@ -165,7 +165,7 @@ public final class Main {
         Module encoder = encoder(26);
         float[] s;
         try (Autograd.Scope ignored = Autograd.noGrad()) {
-            s = Contrastive.cosine(encoder.forward(view(x, rng)), encoder.forward(view(x, rng))).toArray();
+            s = Cosine.matrix(encoder.forward(view(x, rng)), encoder.forward(view(x, rng))).toArray();
         }
         double total = 0;
         for (int i = 0; i < BATCH; i++) {

@@ -45,6 +45,13 @@ inline unsigned __float_as_uint(float f) {
     return u;
 }
 
+// IEEE round-to-nearest arithmetic, never contracted (x86-64 without -mfma has no fused multiply-add).
+inline float __fadd_rn(float a, float b) { return a + b; }
+inline float __fsub_rn(float a, float b) { return a - b; }
+inline float __fmul_rn(float a, float b) { return a * b; }
+inline float __fdiv_rn(float a, float b) { return a / b; }
+inline float __fsqrt_rn(float a) { return std::sqrt(a); }
+
 inline int min(int a, int b) { return a < b ? a : b; }
 inline int max(int a, int b) { return a > b ? a : b; }
 

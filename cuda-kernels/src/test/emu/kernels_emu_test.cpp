@@ -183,6 +183,25 @@ static void test_elementwise() {
     check("fill", Vec(out.begin(), out.begin() + 100), Ref(100, 2.5), 0, 0);
 }
 
+// bias + GELU and its backward on rows of odd width, 2 blocks so the grid-stride loop wraps.
+static void test_bias_gelu() {
+    for (int n : {1, 7, 333}) {
+        int rows = 5;
+        Vec h = normal(rows * n, 3), bias = normal(n), y(rows * n), dy = normal(rows * n), du(rows * n);
+        emu::launch(bias_gelu_f32, d3(2), d3(256), rows, n, h.data(), bias.data(), y.data());
+        emu::launch(bias_gelu_backward_f32, d3(2), d3(256), rows, n, dy.data(), h.data(), bias.data(), du.data());
+        Ref wy(rows * n), wd(rows * n);
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < n; j++) {
+                double u = h[r * n + j] + bias[j];
+                wy[r * n + j] = unary_ref(U_GELU_TANH, u);
+                wd[r * n + j] = dy[r * n + j] * unary_ref(U_GELU_TANH_GRAD, u);
+            }
+        check("bias_gelu n " + std::to_string(n), y, wy, 1e-6, 1e-5);
+        check("bias_gelu_backward n " + std::to_string(n), du, wd, 1e-6, 1e-5);
+    }
+}
+
 static void test_layout() {
     std::vector<int> in = {2, 3, 4, 5};
     int axes[4] = {3, 1, 0, 2};
@@ -312,7 +331,7 @@ static void test_layernorm() {
     check("layernorm rstd", rstd, wr, 1e-6, 1e-5);
     Vec dy = normal(rows * c), dx(rows * c);
     emu::launch(layernorm_backward_dx, d3(cdiv(rows, 8)), d3(256), rows, c, dy.data(), x.data(), gamma.data(),
-                mean.data(), rstd.data(), dx.data());
+                mean.data(), rstd.data(), dx.data(), 0);
     Ref wdx(rows * c), wdg(c, 0), wdb(c, 0);
     for (int r = 0; r < rows; r++) {
         double mg = 0, mgx = 0;
@@ -339,6 +358,49 @@ static void test_layernorm() {
                 db.data());
     check("layernorm dgamma", dg, wdg, 1e-4, 1e-4);
     check("layernorm dbeta", db, wdb, 1e-4, 1e-4);
+}
+
+// The residual add fused with the layer norm: h = x + a exactly, y, mean and rstd as layernorm_forward gives for h;
+// and the dx kernel adding into an existing gradient: dx_after = dx_before + (its result without accumulate).
+static void test_residual_layernorm(int rows, int c) {
+    float eps = 1e-5f;
+    Vec x = normal(rows * c, 2), a = normal(rows * c), gamma = normal(c), beta = normal(c);
+    Vec h(rows * c), y(rows * c), mean(rows), rstd(rows);
+    emu::launch(residual_layernorm_forward, d3(cdiv(rows, 8)), d3(256), rows, c, eps, x.data(), a.data(), gamma.data(),
+                beta.data(), h.data(), y.data(), mean.data(), rstd.data());
+    std::string tag = " rows " + std::to_string(rows) + " c " + std::to_string(c);
+    Ref wh(rows * c), wy(rows * c), wm(rows), wr(rows);
+    for (int r = 0; r < rows; r++) {
+        double mu = 0, sq = 0;
+        for (int j = 0; j < c; j++) {
+            wh[r * c + j] = x[r * c + j] + a[r * c + j];
+            mu += (float)wh[r * c + j];
+        }
+        mu /= c;
+        for (int j = 0; j < c; j++) sq += ((float)wh[r * c + j] - mu) * ((float)wh[r * c + j] - mu);
+        double rs = 1 / std::sqrt(sq / c + eps);
+        for (int j = 0; j < c; j++) wy[r * c + j] = ((float)wh[r * c + j] - mu) * rs * gamma[j] + beta[j];
+        wm[r] = mu;
+        wr[r] = rs;
+    }
+    check("residual_layernorm h" + tag, h, wh, 0, 1e-7);
+    check("residual_layernorm y" + tag, y, wy, 1e-5, 1e-4);
+    check("residual_layernorm mean" + tag, mean, wm, 1e-6, 1e-5);
+    check("residual_layernorm rstd" + tag, rstd, wr, 1e-6, 1e-5);
+    Vec dy = normal(rows * c), plain(rows * c), residual = normal(rows * c), into = residual;
+    emu::launch(layernorm_backward_dx, d3(cdiv(rows, 8)), d3(256), rows, c, dy.data(), h.data(), gamma.data(),
+                mean.data(), rstd.data(), plain.data(), 0);
+    emu::launch(layernorm_backward_dx, d3(cdiv(rows, 8)), d3(256), rows, c, dy.data(), h.data(), gamma.data(),
+                mean.data(), rstd.data(), into.data(), 1);
+    Ref sum(rows * c);
+    for (int i = 0; i < rows * c; i++) sum[i] = residual[i] + plain[i];
+    check("layernorm_backward_dx accumulate" + tag, into, sum, 0, 1e-7);
+}
+
+static void test_layernorm_fusions() {
+    test_residual_layernorm(37, 100);
+    test_residual_layernorm(9, 33);
+    test_residual_layernorm(1, 7);
 }
 
 static void test_embedding() {
@@ -448,26 +510,80 @@ static void test_crossentropy() {
     for (int width : {c, 600}) test_crossentropy_inplace(rows, width, ignore);
 }
 
+// A multi-tensor table as MultiTensorTable.java builds it: one entry per non-empty tensor, blocks of MULTI_CHUNK
+// elements numbered across the entries. `tensors[k]` are the up to five arrays of tensor k. Returns the block count.
+static int multi_table(std::vector<TensorEntry>& table, const std::vector<std::vector<float*>>& tensors,
+                       const std::vector<int>& sizes, const std::vector<std::vector<float>>& scalars) {
+    int blocks = 0;
+    for (size_t k = 0; k < sizes.size(); k++) {
+        if (sizes[k] == 0) continue;
+        TensorEntry e{};
+        for (size_t j = 0; j < tensors[k].size(); j++) e.t[j] = tensors[k][j];
+        e.n = sizes[k];
+        e.firstBlock = blocks;
+        for (size_t j = 0; j < scalars[k].size(); j++) e.s[j] = scalars[k][j];
+        table.push_back(e);
+        blocks += (int)cdiv(sizes[k], MULTI_CHUNK);
+    }
+    return blocks;
+}
+
+// adam_multi over tensors of sizes that end inside, at and past a chunk boundary (and an empty one), each with its
+// own step, rate and decay: bitwise the CPU loop's float arithmetic, and close to PyTorch's formula in double.
+static void test_adam_multi(int amsgrad, int decoupled) {
+    std::vector<int> sizes = {300, 0, 4096, 4097, 9000, 1};
+    float b1 = 0.9f, c1 = (float)(1 - 0.9), b2 = 0.95f, c2 = (float)(1 - 0.95), eps = 1e-8f;
+    std::vector<Vec> p(sizes.size()), g(sizes.size()), m(sizes.size()), v(sizes.size()), vmax(sizes.size());
+    std::vector<std::vector<float*>> tensors;
+    std::vector<std::vector<float>> scalars;
+    std::vector<double> lr, wd;
+    std::vector<int> step;
+    for (size_t k = 0; k < sizes.size(); k++) {
+        int n = sizes[k];
+        p[k] = normal(n), g[k] = normal(n), m[k] = normal(n, 0.1), v[k] = Vec(n), vmax[k] = Vec(n);
+        for (int i = 0; i < n; i++) v[k][i] = vmax[k][i] = std::fabs(m[k][i]);
+        tensors.push_back({p[k].data(), g[k].data(), m[k].data(), v[k].data(), amsgrad ? vmax[k].data() : nullptr});
+        lr.push_back(0.01 * (k + 1));
+        wd.push_back(k % 2 ? 0.0 : 0.1);
+        step.push_back((int)k + 2);
+        double bc1 = 1 - std::pow(0.9, step[k]), bc2 = 1 - std::pow(0.95, step[k]);
+        scalars.push_back({(float)(lr[k] / bc1), (float)(1 / std::sqrt(bc2)),
+                           decoupled && wd[k] != 0 ? (float)(1 - lr[k] * wd[k]) : 1.0f,
+                           !decoupled && wd[k] != 0 ? (float)wd[k] : 0.0f});
+    }
+    std::vector<Vec> p0 = p, m0 = m, v0 = v, vmax0 = vmax;
+    std::vector<TensorEntry> table;
+    int blocks = multi_table(table, tensors, sizes, scalars);
+    emu::launch(adam_multi, d3(blocks), d3(256), (int)table.size(), table.data(), b1, c1, b2, c2, eps, amsgrad);
+    for (size_t k = 0; k < sizes.size(); k++) {
+        int n = sizes[k];
+        const std::vector<float>& s = scalars[k];
+        Ref same(n), near(n);
+        for (int i = 0; i < n; i++) {
+            float gi = s[3] != 0.0f ? g[k][i] + p0[k][i] * s[3] : g[k][i];
+            float mi = m0[k][i] * b1 + gi * c1, vi = v0[k][i] * b2 + gi * gi * c2;
+            if (amsgrad) vi = std::max(vmax0[k][i], vi);
+            same[i] = p0[k][i] * s[2] - mi / (std::sqrt(vi) * s[1] + eps) * s[0];
+            double th = p0[k][i], d = g[k][i];
+            if (decoupled) th *= 1 - lr[k] * wd[k];
+            else d += wd[k] * th;
+            double md = 0.9 * m0[k][i] + 0.1 * d, vd = 0.95 * v0[k][i] + 0.05 * d * d;
+            if (amsgrad) vd = std::max((double)vmax0[k][i], vd);
+            near[i] = th - lr[k] * (md / (1 - std::pow(0.9, step[k]))) /
+                               (std::sqrt(vd / (1 - std::pow(0.95, step[k]))) + 1e-8);
+        }
+        std::string what = "adam_multi amsgrad " + std::to_string(amsgrad) + " decoupled " + std::to_string(decoupled) +
+                           " tensor " + std::to_string(k);
+        check(what + ", as the CPU rounds", p[k], same, 0, 0);
+        check(what + ", PyTorch's formula in double", p[k], near, 1e-6, 1e-5);
+    }
+}
+
 static void test_optim() {
     int n = 300;
     Vec p0 = normal(n), g = normal(n);
-    for (int decoupled = 0; decoupled <= 1; decoupled++) {
-        Vec p = p0, m = normal(n, 0.1), v(n);
-        for (int i = 0; i < n; i++) v[i] = std::fabs(m[i]);
-        Vec m0 = m, v0 = v;
-        double lr = 1e-2, b1 = 0.9, b2 = 0.95, eps = 1e-8, wd = 0.1, bc1 = 1 - std::pow(b1, 3), bc2 = 1 - std::pow(b2, 3);
-        emu::launch(adam_step, d3(1), d3(128), n, p.data(), g.data(), m.data(), v.data(), (float)lr, (float)b1, (float)b2,
-                    (float)eps, (float)wd, decoupled, (float)bc1, (float)bc2);
-        Ref wp(n);
-        for (int i = 0; i < n; i++) {
-            double th = p0[i], d = g[i];
-            if (decoupled) th *= 1 - lr * wd;
-            else d += wd * th;
-            double mi = b1 * m0[i] + (1 - b1) * d, vi = b2 * v0[i] + (1 - b2) * d * d;
-            wp[i] = th - lr / bc1 * mi / (std::sqrt(vi) / std::sqrt(bc2) + eps);
-        }
-        check("adam_step decoupled " + std::to_string(decoupled), p, wp, 1e-6, 1e-5);
-    }
+    for (int amsgrad = 0; amsgrad <= 1; amsgrad++)
+        for (int decoupled = 0; decoupled <= 1; decoupled++) test_adam_multi(amsgrad, decoupled);
     Vec p = p0, buf = normal(n);
     Vec buf0 = buf;
     emu::launch(sgd_step, d3(1), d3(128), n, p.data(), g.data(), buf.data(), 0.1f, 0.9f, 0.1f, 0.01f, 1, 0);
@@ -488,13 +604,21 @@ static void test_optim() {
         wp[i] = p0[i] - 0.01 * (d / (std::sqrt(v - a * a) + 1e-8));
     }
     check("rmsprop_step centered", p, wp, 1e-6, 1e-4);
-    int big = 5000;
-    Vec x = normal(big), partials(8), total = {3.0f};
-    emu::launch(sumsq_partial, d3(8), d3(256), big, x.data(), partials.data());
-    emu::launch(sum_partials, d3(1), d3(1024), 8, partials.data(), total.data(), 1);
+    std::vector<int> sizes = {5000, 0, 1, 4096, 12289};
+    std::vector<Vec> xs;
+    std::vector<std::vector<float*>> tensors;
     double want = 3;
-    for (float v : x) want += (double)v * v;
-    check("sumsq + sum_partials (accumulate)", total, Ref{want}, 1e-3, 1e-5);
+    for (int size : sizes) {
+        xs.push_back(normal(size));
+        for (float x : xs.back()) want += (double)x * x;
+    }
+    for (Vec& x : xs) tensors.push_back({x.data()});
+    std::vector<TensorEntry> table;
+    int blocks = multi_table(table, tensors, sizes, std::vector<std::vector<float>>(sizes.size()));
+    Vec partials(blocks), total = {3.0f};
+    emu::launch(sumsq_multi, d3(blocks), d3(256), (int)table.size(), table.data(), partials.data());
+    emu::launch(sum_partials, d3(1), d3(1024), blocks, partials.data(), total.data(), 1);
+    check("sumsq_multi + sum_partials (accumulate)", total, Ref{want}, 1e-3, 1e-5);
 }
 
 // Causal attention per (b, h) in double: p_ts = softmax_s(q_t·k_s/√hs) over s ≤ t, out_t = Σ p_ts·v_s, and the
@@ -663,8 +787,9 @@ int main(int argc, char** argv) {
     struct {
         const char* name;
         void (*run)();
-    } tests[] = {{"elementwise", test_elementwise}, {"layout", test_layout}, {"reduce", test_reduce},
-                 {"softmax", test_softmax}, {"layernorm", test_layernorm}, {"embedding", test_embedding},
+    } tests[] = {{"elementwise", test_elementwise}, {"bias_gelu", test_bias_gelu}, {"layout", test_layout},
+                 {"reduce", test_reduce}, {"softmax", test_softmax}, {"layernorm", test_layernorm},
+                 {"layernorm_fusions", test_layernorm_fusions}, {"embedding", test_embedding},
                  {"crossentropy", test_crossentropy}, {"attention", test_attention}, {"optim", test_optim}, {"matmul", test_matmul},
                  {"matmul_v7", test_matmul_v7}};
     for (auto& t : tests)

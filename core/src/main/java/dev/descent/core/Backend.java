@@ -20,8 +20,8 @@ import java.util.List;
  *
  * <p>Inputs are contiguous row-major tensors on this backend; every method returns a new tensor (no autograd
  * fields) except the in-place ones ({@link #copyInto}, {@link #addInto}, {@link #scaleInPlace},
- * {@link #crossEntropyInPlace}), which write into an existing one. Shapes are checked by the callers (the ops), so a
- * backend may assume they are valid.
+ * {@link #crossEntropyInPlace}, {@link #layerNormBackwardInto}, {@link #adamStep}), which write into existing ones.
+ * Shapes are checked by the callers (the ops, the optimizers), so a backend may assume they are valid.
  *
  * <p>Memory: every tensor a backend makes belongs to the innermost open {@link MemoryScope} ({@link #scope()})
  * and is released when that scope closes, unless kept; {@link #memory()} reports what is held. The defaults free
@@ -212,6 +212,65 @@ public interface Backend {
      */
     default Tensor crossEntropyInPlace(Tensor logits, Tensor targets, int ignoreIndex) {
         return ComposedCrossEntropy.inPlace(this, logits, targets, ignoreIndex);
+    }
+
+    // ---------------------------------------------------------------- optimizer: in place, many tensors per call
+
+    /**
+     * One Adam or AdamW step ({@link AdamStep} has the formula) of every parameter in {@code params}, in place: θ, m,
+     * v and vmax are written, g only read; every tensor is on this backend. A backend may do the whole list in one
+     * pass (one kernel launch); the default updates one parameter after the other with primitives.
+     */
+    default void adamStep(AdamStep step, List<AdamStep.Param> params) {
+        ComposedOptim.adamStep(this, step, params);
+    }
+
+    /**
+     * Σ over {@code xs} of Σ x², as a rank-0 tensor (0 for an empty list): the square of the global gradient norm,
+     * without a squared copy of any tensor in a fused version.
+     */
+    default Tensor sumOfSquares(List<Tensor> xs) {
+        return ComposedOptim.sumOfSquares(this, xs);
+    }
+
+    // ---------------------------------------------------------------- composed: the GPT block's fusions
+
+    /**
+     * y = gelu(h + b) with GPT-2's tanh GELU, {@code h (.., N)} and {@code bias (N)} broadcast over the rows: a
+     * Linear's bias and the activation after it in one pass over h. {@code (.., N)}.
+     */
+    default Tensor biasGelu(Tensor h, Tensor bias) {
+        return ComposedBiasGelu.forward(this, h, bias);
+    }
+
+    /**
+     * Backward of {@link #biasGelu} to its pre-activation: du = dy ⊙ gelu'(h + b), {@code (.., N)}, computing
+     * h + b again rather than reading a saved copy (dL/db is Σ_rows du).
+     */
+    default Tensor biasGeluBackward(Tensor dy, Tensor h, Tensor bias) {
+        return ComposedBiasGelu.backward(this, dy, h, bias);
+    }
+
+    /**
+     * A residual add and the layer norm after it, in one pass: for {@code x, a (.., C)}, h = x + a (the new
+     * residual stream) and y = layerNorm(h) as {@link #layerNorm} computes it, with its mean and rstd {@code (..)}.
+     */
+    default ResidualLayerNormResult residualLayerNorm(Tensor x, Tensor a, Tensor gamma, Tensor beta, float eps) {
+        return ComposedLayerNorm.residualForward(this, x, a, gamma, beta, eps);
+    }
+
+    /**
+     * {@link #layerNormBackward} that adds its input gradient in place into {@code dx (.., C)}, the gradient already
+     * accumulating for the layer norm's input (the residual stream's): dx ← dx + LN'(dy). Returns {@code dx} (the
+     * same tensor), dγ and dβ. It saves the (.., C) temporary and the pass that would add it.
+     */
+    default LayerNormGrads layerNormBackwardInto(Tensor dx, Tensor dy, Tensor x, Tensor gamma, Tensor mean,
+                                                 Tensor rstd) {
+        return ComposedLayerNorm.backwardInto(this, dx, dy, x, gamma, mean, rstd);
+    }
+
+    /** Forward results of the residual add and layer norm: the sum h, the output y and y's statistics. */
+    record ResidualLayerNormResult(Tensor sum, Tensor y, Tensor mean, Tensor rstd) {
     }
 
     /** Forward results of layer norm: the output and the per-row statistics saved for backward. */

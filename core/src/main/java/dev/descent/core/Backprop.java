@@ -62,6 +62,15 @@ final class Backprop implements AutoCloseable {
         t.grad = pass == null ? new Gradient(sum, false) : new Gradient(pass.claim(sum, t), true);
     }
 
+    /**
+     * t's gradient when backward made it (OWNED), else null. An op may add its contribution to t into it in place,
+     * as {@link #accumulate} would, and so fuse that addition into its own kernel.
+     */
+    static Tensor ownedGradient(Tensor t) {
+        Gradient current = t.grad;
+        return current != null && current.owned() ? current.value() : null;
+    }
+
     /** Sets t's gradient to {@code value}, GIVEN: the caller keeps owning it (null removes the gradient). */
     static void give(Tensor t, Tensor value) {
         t.grad = value == null ? null : new Gradient(value, false);

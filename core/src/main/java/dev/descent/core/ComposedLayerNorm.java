@@ -53,6 +53,23 @@ final class ComposedLayerNorm {
         }
     }
 
+    /** h = x + a, then {@link #forward} of h. */
+    static Backend.ResidualLayerNormResult residualForward(Backend b, Tensor x, Tensor a, Tensor gamma, Tensor beta,
+                                                           float eps) {
+        Tensor sum = b.binary(ADD, x, a);
+        Backend.LayerNormResult r = forward(b, sum, gamma, beta, eps);
+        return new Backend.ResidualLayerNormResult(sum, r.y(), r.mean(), r.rstd());
+    }
+
+    /** {@link #backward}, its dx added into {@code dx} in place. */
+    static Backend.LayerNormGrads backwardInto(Backend b, Tensor dx, Tensor dy, Tensor x, Tensor gamma, Tensor mean,
+                                              Tensor rstd) {
+        Backend.LayerNormGrads grads = backward(b, dy, x, gamma, mean, rstd);
+        b.addInto(dx, grads.dx());
+        grads.dx().storage().release();
+        return new Backend.LayerNormGrads(dx, grads.dgamma(), grads.dbeta());
+    }
+
     /** Σ over every row of {@code t (.., C)}: {@code (C)}. */
     private static Tensor sumOverRows(Backend b, Tensor t, int c) {
         Tensor rows = t.view(Shape.of(c == 0 ? 0 : t.numel() / c, c));

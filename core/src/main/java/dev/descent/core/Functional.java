@@ -17,6 +17,29 @@ public final class Functional {
     }
 
     /**
+     * A residual add and the layer norm after it, as one kernel: h = x + a and y = layerNorm(h), for
+     * {@code x, a (.., C)} and {@code gamma, beta (C)}. Equal to {@code h = x.add(a)} then
+     * {@code layerNorm(h, gamma, beta, eps)}, outputs and gradients alike (see {@link ResidualLayerNorm}).
+     */
+    public static ResidualNorm residualLayerNorm(Tensor x, Tensor a, Tensor gamma, Tensor beta, float eps) {
+        return ResidualLayerNorm.apply(x, a, gamma, beta, eps);
+    }
+
+    /** The two outputs of {@link #residualLayerNorm}: the new residual stream h and its normalisation y. */
+    public record ResidualNorm(Tensor sum, Tensor normalized) {
+    }
+
+    /**
+     * A transformer MLP with GPT-2's tanh GELU, y = gelu(x·W1ᵀ + b1)·W2ᵀ + b2, for {@code x (.., C)},
+     * {@code fcWeight (H, C)}, {@code fcBias (H)}, {@code projWeight (C', H)}, {@code projBias (C')} ->
+     * {@code (.., C')}. Equal to {@code linear(linear(x, W1, b1).gelu(), W2, b2)}, but one op that keeps the
+     * pre-activation only: the (.., H) GELU output is recomputed in backward instead of held (see {@link GeluMlp}).
+     */
+    public static Tensor geluMlp(Tensor x, Tensor fcWeight, Tensor fcBias, Tensor projWeight, Tensor projBias) {
+        return Autograd.record(new GeluMlp(x, fcWeight, fcBias, projWeight, projBias));
+    }
+
+    /**
      * y = x·Wᵀ + b: {@code x (.., in)}, {@code weight (out, in)}, {@code bias (out)} or null -> {@code (.., out)},
      * without a transposed copy of W (see {@link Affine}).
      */

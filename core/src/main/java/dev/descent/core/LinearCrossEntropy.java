@@ -11,7 +11,8 @@ import java.util.List;
  *
  * <p>The logits are never a graph tensor: forward computes them with a transposed-operand matmul (no copy of W),
  * then {@link Backend#crossEntropyInPlace} turns them into D in the same buffer. When every target is ignored, K = 0
- * and the loss is 0/0 = NaN, as in PyTorch. K is read to the host in forward and g in backward (one value each).
+ * and the loss is 0/0 = NaN, as in PyTorch. K and the scale g/K stay on the device as one-element tensors, so
+ * neither pass waits for the device to hand a number back.
  */
 final class LinearCrossEntropy implements Op {
     private final Tensor x;
@@ -19,7 +20,7 @@ final class LinearCrossEntropy implements Op {
     private final Tensor targets;
     private final int ignoreIndex;
     private Tensor dlogits;
-    private float count;
+    private Tensor count;
 
     LinearCrossEntropy(Tensor x, Tensor weight, Tensor targets, int ignoreIndex) {
         if (x.rank() != 2 || weight.rank() != 2 || x.dim(1) != weight.dim(1) || targets.rank() != 1
@@ -42,12 +43,12 @@ final class LinearCrossEntropy implements Op {
         dlogits = b.matmul(x, weight, false, true);
         // lₙ = −log softmax(zₙ)[yₙ];  Z <- P − Y in place
         Tensor rows = b.crossEntropyInPlace(dlogits, targets, ignoreIndex);
-        // K = N − #{n : yₙ = ignoreIndex}
-        count = x.dim(0) - b.reduce(ReduceOp.SUM,
-                b.binaryScalar(BinaryOp.EQ, targets, ignoreIndex), 0).item();
+        // K = N − #{n : yₙ = ignoreIndex}, a scalar on the device
+        Tensor ignored = b.reduce(ReduceOp.SUM, b.binaryScalar(BinaryOp.EQ, targets, ignoreIndex), 0).reshape();
+        count = b.binary(BinaryOp.SUB, b.full(Shape.scalar(), x.dim(0)), ignored);
         // L = Σ lₙ / K
         Tensor total = b.reduce(ReduceOp.SUM, rows, 0).reshape();
-        return b.binaryScalar(BinaryOp.DIV, total, count);
+        return b.binary(BinaryOp.DIV, total, count);
     }
 
     @Override
@@ -58,17 +59,18 @@ final class LinearCrossEntropy implements Op {
     @Override
     public void backward(Tensor g) {
         Backend b = g.backend();
-        // s = g/K
-        float s = g.item() / count;
+        // s = g/K, on the device
+        Tensor s = b.binary(BinaryOp.DIV, g, count);
         if (x.requiresGrad()) {
-            // dx = s·(D·W), (N, V) x (V, C), scaled in place
-            Tensor dx = b.matmul(dlogits, weight, false, false);
-            b.scaleInPlace(dx, s);
+            // dx = s·(D·W), (N, V) x (V, C); the unscaled product is released at once
+            Tensor product = b.matmul(dlogits, weight, false, false);
+            Tensor dx = b.binary(BinaryOp.MUL, product, s);
+            product.storage().release();
             x.accumulateGrad(dx);
         }
         if (weight.requiresGrad()) {
             // dW = Dᵀ·(s·x), (N, V)ᵀ x (N, C): scaling x costs (N, C), not (V, C)
-            weight.accumulateGrad(b.matmul(dlogits, b.binaryScalar(BinaryOp.MUL, x, s), true, false));
+            weight.accumulateGrad(b.matmul(dlogits, b.binary(BinaryOp.MUL, x, s), true, false));
         }
         // the (N, V) buffer is this op's alone: free it now rather than when the step ends
         dlogits.storage().release();

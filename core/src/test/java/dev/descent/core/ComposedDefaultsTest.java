@@ -3,8 +3,6 @@ package dev.descent.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,17 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ComposedDefaultsTest {
     private static final Backend CPU = Backends.cpu();
-    private static final Backend DEFAULTS = primitivesOnly(CPU);
+    private static final Backend DEFAULTS = Backends.primitivesOnly(CPU);
     /** Float rounding apart: the fused loops sum in double, the compositions in float. */
     private static final double TOLERANCE = 2e-5;
-
-    /** {@code backend}'s primitives, with every default method of {@link Backend} running as written. */
-    static Backend primitivesOnly(Backend backend) {
-        InvocationHandler handler = (proxy, method, args) -> method.isDefault()
-                ? InvocationHandler.invokeDefault(proxy, method, args)
-                : method.invoke(backend, args);
-        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, handler);
-    }
 
     private static void assertSame(String what, Tensor composed, Tensor fused) {
         assertThat(composed.shape()).as(what).isEqualTo(fused.shape());
@@ -69,6 +59,54 @@ class ComposedDefaultsTest {
         assertSame("layerNorm dx", composedGrads.dx(), fusedGrads.dx());
         assertSame("layerNorm dgamma", composedGrads.dgamma(), fusedGrads.dgamma());
         assertSame("layerNorm dbeta", composedGrads.dbeta(), fusedGrads.dbeta());
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("dev.descent.core.Seeds#fifty")
+    void biasGeluAndItsBackward(long seed) {
+        Rng rng = new Rng(seed);
+        RandomTensors random = new RandomTensors(rng);
+        int[] dims = new RandomShapes(rng).shape(1, 3);
+        Tensor h = random.normal(3f, dims);
+        Tensor bias = random.normal(1f, dims[dims.length - 1]);
+        Tensor dy = random.normal(1f, dims);
+        assertSame("biasGelu", DEFAULTS.biasGelu(h, bias), CPU.biasGelu(h, bias));
+        assertSame("biasGeluBackward", DEFAULTS.biasGeluBackward(dy, h, bias), CPU.biasGeluBackward(dy, h, bias));
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("dev.descent.core.Seeds#fifty")
+    void residualLayerNormAndTheBackwardIntoTheResidualGradient(long seed) {
+        Rng rng = new Rng(seed);
+        RandomTensors random = new RandomTensors(rng);
+        int[] dims = new RandomShapes(rng).shape(1, 3);
+        int c = dims[dims.length - 1];
+        Tensor x = random.normal(2f, dims).add(1f);
+        Tensor a = random.normal(1f, dims);
+        Tensor gamma = random.normal(1f, c);
+        Tensor beta = random.normal(1f, c);
+        Backend.ResidualLayerNormResult fused = CPU.residualLayerNorm(x, a, gamma, beta, 1e-5f);
+        Backend.ResidualLayerNormResult composed = DEFAULTS.residualLayerNorm(x, a, gamma, beta, 1e-5f);
+        assertThat(composed.sum().toArray()).as("h = x + a is exact").containsExactly(fused.sum().toArray());
+        assertSame("residualLayerNorm y", composed.y(), fused.y());
+        assertSame("residualLayerNorm mean", composed.mean(), fused.mean());
+        assertSame("residualLayerNorm rstd", composed.rstd(), fused.rstd());
+        Tensor dy = random.normal(1f, dims);
+        Tensor residual = random.normal(1f, dims);
+        Tensor composedInto = residual.copy();
+        Tensor fusedInto = residual.copy();
+        Backend.LayerNormGrads composedGrads = DEFAULTS.layerNormBackwardInto(composedInto, dy, fused.sum(), gamma,
+                fused.mean(), fused.rstd());
+        Backend.LayerNormGrads fusedGrads = CPU.layerNormBackwardInto(fusedInto, dy, fused.sum(), gamma, fused.mean(),
+                fused.rstd());
+        assertThat(fusedGrads.dx()).as("dx is the tensor added into").isSameAs(fusedInto);
+        assertThat(composedGrads.dx()).isSameAs(composedInto);
+        assertSame("layerNormBackwardInto dx", composedInto, fusedInto);
+        assertSame("layerNormBackwardInto dgamma", composedGrads.dgamma(), fusedGrads.dgamma());
+        assertSame("layerNormBackwardInto dbeta", composedGrads.dbeta(), fusedGrads.dbeta());
+        Tensor plainDx = CPU.layerNormBackward(dy, fused.sum(), gamma, fused.mean(), fused.rstd()).dx();
+        assertThat(fusedInto.toArray()).as("residual + LN'(dy), rounded as a separate addition would")
+                .containsExactly(residual.add(plainDx).toArray());
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -167,6 +205,18 @@ class ComposedDefaultsTest {
         long before = CPU.memory().liveBytes();
         Backend.AttentionResult r = DEFAULTS.attention(qkv, 2);
         assertThat(CPU.memory().liveBytes() - before).isEqualTo(4L * (r.out().numel() + r.lse().numel()));
+        Tensor bias = new RandomTensors(rng).normal(1f, 6);
+        before = CPU.memory().liveBytes();
+        DEFAULTS.biasGelu(qkv, bias);
+        DEFAULTS.biasGeluBackward(qkv, qkv, bias);
+        assertThat(CPU.memory().liveBytes() - before).isEqualTo(2 * 4L * qkv.numel());
+        Tensor into = qkv.copy();
+        Tensor gamma = Tensor.ones(6);
+        before = CPU.memory().liveBytes();
+        Backend.ResidualLayerNormResult n = DEFAULTS.residualLayerNorm(qkv, qkv, gamma, gamma, 1e-5f);
+        Backend.LayerNormGrads g = DEFAULTS.layerNormBackwardInto(into, qkv, n.sum(), gamma, n.mean(), n.rstd());
+        assertThat(CPU.memory().liveBytes() - before).as("h, y, mean, rstd, then dγ and dβ")
+                .isEqualTo(4L * (2 * qkv.numel() + 2 * n.mean().numel() + g.dgamma().numel() + g.dbeta().numel()));
     }
 
     @org.junit.jupiter.api.Test

@@ -1,5 +1,6 @@
 package dev.descent.cuda;
 
+import dev.descent.core.AdamStep;
 import dev.descent.core.Backend;
 import dev.descent.core.Backends;
 import dev.descent.core.BinaryOp;
@@ -164,7 +165,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return attention;
     }
 
-    /** The fused optimizer updates and the gradient-norm reduction on this device. */
+    /** The fused optimizer updates and the gradient-norm reduction on this device (also behind {@link #adamStep}). */
     public CudaOptimKernels optimKernels() {
         return optimKernels;
     }
@@ -297,6 +298,27 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public ResidualLayerNormResult residualLayerNorm(Tensor x, Tensor a, Tensor gamma, Tensor beta, float eps) {
+        return layerNorm.residualForward(x, a, gamma, beta, eps);
+    }
+
+    @Override
+    public LayerNormGrads layerNormBackwardInto(Tensor dx, Tensor dy, Tensor x, Tensor gamma, Tensor mean,
+                                                Tensor rstd) {
+        return layerNorm.backwardInto(dx, dy, x, gamma, mean, rstd);
+    }
+
+    @Override
+    public Tensor biasGelu(Tensor h, Tensor bias) {
+        return elementwise.biasGelu(h, bias);
+    }
+
+    @Override
+    public Tensor biasGeluBackward(Tensor dy, Tensor h, Tensor bias) {
+        return elementwise.biasGeluBackward(dy, h, bias);
+    }
+
+    @Override
     public AttentionResult attention(Tensor qkv, int heads) {
         return attention.forward(qkv, heads);
     }
@@ -330,6 +352,16 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public Tensor crossEntropyInPlace(Tensor logits, Tensor targets, int ignoreIndex) {
         return crossEntropy.inPlace(logits, targets, ignoreIndex);
+    }
+
+    @Override
+    public void adamStep(AdamStep step, List<AdamStep.Param> params) {
+        optimKernels.adamStep(step, params);
+    }
+
+    @Override
+    public Tensor sumOfSquares(List<Tensor> xs) {
+        return optimKernels.sumOfSquares(xs);
     }
 
     /** Matrix product with a chosen engine (for tests and benchmarks); otherwise like {@link #matmul}. */

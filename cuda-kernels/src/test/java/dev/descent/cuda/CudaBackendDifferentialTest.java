@@ -4,6 +4,7 @@ import dev.descent.core.Backend;
 import dev.descent.core.Backend.AttentionResult;
 import dev.descent.core.Backend.LayerNormGrads;
 import dev.descent.core.Backend.LayerNormResult;
+import dev.descent.core.Backend.ResidualLayerNormResult;
 import dev.descent.core.Backends;
 import dev.descent.core.BinaryOp;
 import dev.descent.core.MemoryScope;
@@ -199,6 +200,7 @@ class CudaBackendDifferentialTest {
                 return List.of(g.dx(), g.dgamma(), g.dbeta());
             }));
         }
+        blockFusions(all);
         for (int[] ids : new int[][] {{2, 7}, {1, 1}, {64}}) {
             all.add(one("embedding (50257, 33) ids " + Shape.of(ids), Close.EXACT,
                     b -> b.embedding(Inputs.randn(b, 40, 50257, 33), Inputs.ids(b, 41, 50257, 0, 0, ids))));
@@ -228,6 +230,35 @@ class CudaBackendDifferentialTest {
                     return logits;
                 }));
             }
+        }
+    }
+
+    /** The GPT block's fusions: bias + GELU and its backward, residual add + layer norm and the dx added into a residual. */
+    private static void blockFusions(List<Case> all) {
+        for (int[] dims : new int[][] {{1, 1}, {7, 33}, {2048, 3072}, {4, 3, 1000}}) {
+            int n = dims[dims.length - 1];
+            all.add(one("biasGelu " + Shape.of(dims), TRANSCENDENTAL, b -> b.biasGelu(
+                    b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 37, dims), 3f), Inputs.randn(b, 38, n))));
+            all.add(one("biasGeluBackward " + Shape.of(dims), TRANSCENDENTAL, b -> b.biasGeluBackward(
+                    Inputs.randn(b, 39, dims), b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 37, dims), 3f),
+                    Inputs.randn(b, 38, n))));
+        }
+        for (int[] dims : new int[][] {{1, 1}, {7, 33}, {2048, 768}, {4, 3, 1000}}) {
+            int c = dims[dims.length - 1];
+            all.add(new Case("residualLayerNorm " + Shape.of(dims), new Close(1e-5, 1e-4), b -> {
+                ResidualLayerNormResult r = b.residualLayerNorm(Inputs.randn(b, 33, dims), Inputs.randn(b, 47, dims),
+                        Inputs.randn(b, 34, c), Inputs.randn(b, 35, c), 1e-5f);
+                return List.of(r.sum(), r.y(), r.mean(), r.rstd());
+            }));
+            all.add(new Case("layerNormBackwardInto " + Shape.of(dims), new Close(1e-4, 1e-4), b -> {
+                Tensor x = Inputs.randn(b, 33, dims);
+                Tensor gamma = Inputs.randn(b, 34, c);
+                LayerNormResult r = b.layerNorm(x, gamma, Inputs.randn(b, 35, c), 1e-5f);
+                Tensor residual = Inputs.randn(b, 48, dims);
+                LayerNormGrads g = b.layerNormBackwardInto(residual, Inputs.randn(b, 36, dims), x, gamma, r.mean(),
+                        r.rstd());
+                return List.of(residual, g.dgamma(), g.dbeta());
+            }));
         }
     }
 

@@ -15,7 +15,8 @@ import java.util.List;
  * d = √v_t / √bc2 + ε                          ε added after bias-correcting √v
  * θ ← θ − (γ/bc1)·m_t/d                        ≡ θ − γ·m̂/(√v̂ + ε)
  * </pre>
- * The step is {@link AbstractAdam#update}; {@link AdamW} differs in exactly the two methods below.
+ * The step is one fused {@link dev.descent.core.Backend#adamStep} over every parameter ({@link AbstractAdam});
+ * {@link AdamW} differs only in the flag it passes, {@code decoupled}.
  */
 public final class Adam extends AbstractAdam<Adam> {
 
@@ -29,18 +30,6 @@ public final class Adam extends AbstractAdam<Adam> {
 
     /** Adam over parameter groups, each with its own learning rate or weight decay if it sets one. */
     public Adam(ParamGroup... groups) {
-        super("Adam", groups, 1e-3, 0);
-    }
-
-    /** Adam's weight decay is coupled: g ← g + λ·θ (the gradient the moments see). */
-    @Override
-    protected Tensor decayGradient(Tensor param, Tensor grad, double weightDecay) {
-        return weightDecay == 0 ? grad : grad.add(param.mul((float) weightDecay));
-    }
-
-    /** The θ the Adam step starts from: Adam leaves it as it is. */
-    @Override
-    protected Tensor decayParam(Tensor param, double lr, double weightDecay) {
-        return param;
+        super("Adam", groups, 1e-3, 0, false);
     }
 }

@@ -11,8 +11,9 @@ import java.util.List;
  * m_t, v_t, bc1, bc2, amsgrad, d               exactly as {@link Adam}, with g NOT modified by λ
  * θ ← θ − (γ/bc1)·m_t/d
  * </pre>
- * Diff this class against {@link Adam}: the two overridden methods are the whole difference. llm.c writes the
- * same math as one expression, {@code θ −= γ·(m̂/(√v̂+ε) + λ·θ)}, which rounds in a different order.
+ * Diff this class against {@link Adam}: the {@code decoupled} flag passed to {@link AbstractAdam} is the whole
+ * difference. llm.c writes the same math as one expression, {@code θ −= γ·(m̂/(√v̂+ε) + λ·θ)}, which rounds in a
+ * different order.
  */
 public final class AdamW extends AbstractAdam<AdamW> {
 
@@ -27,18 +28,6 @@ public final class AdamW extends AbstractAdam<AdamW> {
 
     /** AdamW over parameter groups, each with its own learning rate or weight decay if it sets one. */
     public AdamW(ParamGroup... groups) {
-        super("AdamW", groups, 1e-3, 1e-2);
-    }
-
-    /** AdamW's moments see the raw gradient. */
-    @Override
-    protected Tensor decayGradient(Tensor param, Tensor grad, double weightDecay) {
-        return grad;
-    }
-
-    /** θ·(1 − γ·λ): the decoupled decay. */
-    @Override
-    protected Tensor decayParam(Tensor param, double lr, double weightDecay) {
-        return weightDecay == 0 ? param : param.mul((float) (1 - lr * weightDecay));
+        super("AdamW", groups, 1e-3, 1e-2, true);
     }
 }

@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  * <p>A subclass writes one method, {@link #update}, the formula for one parameter, in Tensor ops. It runs under
  * {@link Autograd#noGrad()} and writes the new value with {@code param.copyFrom(..)}; its state tensors live on
  * the parameter's backend. So every optimizer runs unchanged on any backend: no loop here touches tensor data.
- * Host-side scalars (bias corrections, 1 − β) are computed in double and handed to the ops as floats.
+ * Host-side scalars (bias corrections, 1 − β) are computed in double and handed to the ops as floats. An optimizer
+ * whose backend has a fused step for many tensors at once overrides {@link #updateAll} instead (Adam and AdamW:
+ * {@link dev.descent.core.Backend#adamStep}).
  */
 public abstract class Optimizer<O extends Optimizer<O>> {
     private final String name;
@@ -116,6 +118,29 @@ public abstract class Optimizer<O extends Optimizer<O>> {
     protected abstract void update(Tensor param, Tensor grad, ParamState state, double lr, double weightDecay);
 
     /**
+     * One parameter's part of a step: θ, its gradient, its state (the counter already advanced to t) and its
+     * group's γ and λ, as {@link #update} receives them.
+     */
+    protected record ParamUpdate(Tensor param, Tensor grad, ParamState state, double lr, double weightDecay) {
+    }
+
+    /**
+     * Applies the update rule to every parameter of a step that has a gradient, groups in order. By default one
+     * parameter at a time through {@link #update}, each in a memory scope of its own (its temporaries released
+     * before the next, so the step's extra memory is a few copies of the largest parameter, not of all of them).
+     * An optimizer with a fused step over many tensors (Adam, AdamW) overrides this.
+     */
+    @SuppressWarnings("try")
+    protected void updateAll(List<ParamUpdate> updates) {
+        for (ParamUpdate u : updates) {
+            try (MemoryScope temps = u.param().backend().scope()) {
+                update(u.param(), u.grad(), u.state(), u.lr(), u.weightDecay());
+                u.state().buffers().values().forEach(temps::keep);
+            }
+        }
+    }
+
+    /**
      * target ← value, in place, with the temporaries that computing value made released at once: an update written
      * as a few assignments holds a few parameter-sized temporaries at a time, not one per operation of the step.
      */
@@ -140,24 +165,20 @@ public abstract class Optimizer<O extends Optimizer<O>> {
     /** One update of every parameter that has a gradient (parameters without one are skipped, as in PyTorch). */
     @SuppressWarnings("try")
     public void step() {
-        try (Autograd.Scope ignored = Autograd.noGrad()) {
-            for (int i = 0; i < groups.size(); i++) {
-                Group group = groups.get(i);
-                for (Tensor p : group.own.params()) {
-                    Tensor g = p.grad();
-                    if (g == null) {
-                        continue;
-                    }
+        List<ParamUpdate> updates = new ArrayList<>(params.size());
+        for (int i = 0; i < groups.size(); i++) {
+            Group group = groups.get(i);
+            for (Tensor p : group.own.params()) {
+                Tensor g = p.grad();
+                if (g != null) {
                     ParamState s = state.computeIfAbsent(p, k -> new ParamState(0));
                     s.advance();
-                    // one parameter at a time, its temporaries released before the next: the step's extra memory
-                    // is a few copies of the largest parameter, not of all of them
-                    try (MemoryScope temps = p.backend().scope()) {
-                        update(p, g, s, group.lr, groupWeightDecay(i));
-                        s.buffers().values().forEach(temps::keep);
-                    }
+                    updates.add(new ParamUpdate(p, g, s, group.lr, groupWeightDecay(i)));
                 }
             }
+        }
+        try (Autograd.Scope ignored = Autograd.noGrad()) {
+            updateAll(updates);
         }
     }
 

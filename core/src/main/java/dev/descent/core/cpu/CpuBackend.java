@@ -1,5 +1,6 @@
 package dev.descent.core.cpu;
 
+import dev.descent.core.AdamStep;
 import dev.descent.core.Backend;
 import dev.descent.core.BinaryOp;
 import dev.descent.core.Indices;
@@ -9,14 +10,16 @@ import dev.descent.core.ReduceOp;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
+import dev.descent.core.profile.Counter;
+import dev.descent.core.profile.Profiler;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The CPU reference backend: plain Java loops over {@code float[]}, double accumulators in reductions, and the
  * oracle that every faster path is tested against. Large loops are split across cores. Besides the primitives it
- * overrides every fused op of {@link Backend} with a fused loop ({@link CpuFused}, {@link CpuAttention}), tested
- * against the composed defaults.
+ * overrides every fused op of {@link Backend} with a fused loop ({@link CpuFused}, {@link CpuAttention},
+ * {@link CpuOptim}), tested against the composed defaults.
  */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
@@ -57,8 +60,10 @@ public final class CpuBackend implements Backend {
         return wrap(data.clone(), shape);
     }
 
+    /** A copy of the values; counted as a {@link Counter#SYNCS sync}, the read that would wait for a device. */
     @Override
     public float[] toArray(Tensor x) {
+        Profiler.count(Counter.SYNCS, 1);
         return data(x).clone();
     }
 
@@ -397,8 +402,49 @@ public final class CpuBackend implements Backend {
         float[] dgamma = new float[c];
         float[] dbeta = new float[c];
         CpuFused.layerNormBackward(data(dy), data(x), data(gamma), data(mean), data(rstd), dx, dgamma, dbeta,
-                rowsOf(x), c);
+                rowsOf(x), c, false);
         return new LayerNormGrads(wrap(dx, x.shape()), wrap(dgamma, gamma.shape()), wrap(dbeta, gamma.shape()));
+    }
+
+    @Override
+    public LayerNormGrads layerNormBackwardInto(Tensor dx, Tensor dy, Tensor x, Tensor gamma, Tensor mean,
+                                                Tensor rstd) {
+        int c = x.dim(-1);
+        float[] dgamma = new float[c];
+        float[] dbeta = new float[c];
+        CpuFused.layerNormBackward(data(dy), data(x), data(gamma), data(mean), data(rstd), data(dx), dgamma, dbeta,
+                rowsOf(x), c, true);
+        return new LayerNormGrads(dx, wrap(dgamma, gamma.shape()), wrap(dbeta, gamma.shape()));
+    }
+
+    @Override
+    public ResidualLayerNormResult residualLayerNorm(Tensor x, Tensor a, Tensor gamma, Tensor beta, float eps) {
+        // h = x + a, as binary ADD rounds it, then the layer norm of h
+        float[] xs = data(x);
+        float[] as = data(a);
+        float[] h = new float[xs.length];
+        Parallel.forRange(h.length, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                h[i] = xs[i] + as[i];
+            }
+        });
+        Tensor sum = wrap(h, x.shape());
+        LayerNormResult r = layerNorm(sum, gamma, beta, eps);
+        return new ResidualLayerNormResult(sum, r.y(), r.mean(), r.rstd());
+    }
+
+    @Override
+    public Tensor biasGelu(Tensor h, Tensor bias) {
+        float[] y = new float[h.numel()];
+        CpuFused.biasGelu(data(h), data(bias), y, rowsOf(h), h.dim(-1));
+        return wrap(y, h.shape());
+    }
+
+    @Override
+    public Tensor biasGeluBackward(Tensor dy, Tensor h, Tensor bias) {
+        float[] du = new float[h.numel()];
+        CpuFused.biasGeluBackward(data(dy), data(h), data(bias), du, rowsOf(h), h.dim(-1));
+        return wrap(du, h.shape());
     }
 
     @Override
@@ -476,6 +522,18 @@ public final class CpuBackend implements Backend {
         float[] loss = new float[t.length];
         CpuFused.crossEntropyInPlace(data(logits), t, loss, t.length, c, ignoreIndex);
         return wrap(loss, targets.shape());
+    }
+
+    // ---------------------------------------------------------------- optimizer
+
+    @Override
+    public void adamStep(AdamStep step, List<AdamStep.Param> params) {
+        CpuOptim.adamStep(step, params);
+    }
+
+    @Override
+    public Tensor sumOfSquares(List<Tensor> xs) {
+        return wrap(new float[] {(float) CpuOptim.sumOfSquares(xs)}, Shape.scalar());
     }
 
     private static int rowsOf(Tensor x) {

@@ -4,7 +4,10 @@ package dev.descent.core.profile;
 public enum Counter {
     /** Kernels launched on a device. */
     LAUNCHES("Launches"),
-    /** Waits of the host for the device: a device-to-host copy, a synchronise, a synchronous upload. */
+    /**
+     * Waits of the host for the device: a device-to-host copy, a synchronise, a synchronous upload. The CPU backend
+     * counts its reads of tensor data ({@code toArray}, {@code item}), the reads that would wait on a device.
+     */
     SYNCS("Syncs"),
     /** Allocations the caching allocator could not serve from its cache (it asked the device). */
     ALLOCATOR_MISSES("Alloc misses"),

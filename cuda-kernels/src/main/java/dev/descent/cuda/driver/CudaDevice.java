@@ -167,16 +167,30 @@ public final class CudaDevice implements KernelStream {
      * page-locked memory); larger arrays with a synchronous copy, which waits for the stream first.
      */
     public void upload(DeviceBuffer dst, float[] src) {
-        if (src.length == 0) {
+        upload(dst, 4L * src.length, Pointer.to(src), () -> uploads.upload(dst.address(), src));
+    }
+
+    /** {@link #upload(DeviceBuffer, float[])} for 32-bit integers. */
+    @Override
+    public void uploadInts(DeviceBuffer dst, int[] src) {
+        upload(dst, 4L * src.length, Pointer.to(src), () -> uploads.upload(dst.address(), src));
+    }
+
+    /**
+     * {@code bytes} from the host: through the staging ring ({@code staged}) when they fit a slot, else with a
+     * synchronous copy from {@code host}, pageable memory, for which the driver waits for the stream first.
+     */
+    private void upload(DeviceBuffer dst, long bytes, Pointer host, Runnable staged) {
+        if (bytes == 0) {
             return;
         }
         bind();
-        if (UploadRing.fits(4L * src.length)) {
-            uploads.upload(dst.address(), src);
+        if (UploadRing.fits(bytes)) {
+            staged.run();
         } else {
             countSynchronization();
-            CudaErrors.check(cuMemcpyHtoD(DriverMemory.pointer(dst.address()), Pointer.to(src), 4L * src.length),
-                    "cuMemcpyHtoD", afterLaunch());
+            CudaErrors.check(cuMemcpyHtoD(DriverMemory.pointer(dst.address()), host, bytes), "cuMemcpyHtoD",
+                    afterLaunch());
         }
     }
 

@@ -9,8 +9,10 @@ import static jcuda.driver.JCudaDriver.cuMemAllocHost;
 import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import jcuda.Pointer;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
@@ -33,6 +35,7 @@ final class UploadRing {
     private final Pointer memory;
     private final Pointer[] slots = new Pointer[SLOTS];
     private final FloatBuffer[] floats = new FloatBuffer[SLOTS];
+    private final IntBuffer[] ints = new IntBuffer[SLOTS];
     private final CUevent[] copied = new CUevent[SLOTS];
     private int next;
     private long stalls;
@@ -43,8 +46,9 @@ final class UploadRing {
         CudaErrors.check(cuMemAllocHost(memory, (long) SLOTS * SLOT_BYTES), "cuMemAllocHost(upload ring)", "");
         for (int s = 0; s < SLOTS; s++) {
             slots[s] = memory.withByteOffset((long) s * SLOT_BYTES);
-            floats[s] = memory.getByteBuffer((long) s * SLOT_BYTES, SLOT_BYTES).order(ByteOrder.nativeOrder())
-                    .asFloatBuffer();
+            ByteBuffer bytes = memory.getByteBuffer((long) s * SLOT_BYTES, SLOT_BYTES).order(ByteOrder.nativeOrder());
+            floats[s] = bytes.asFloatBuffer();
+            ints[s] = bytes.asIntBuffer();
             copied[s] = new CUevent();
             CudaErrors.check(cuEventCreate(copied[s], CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate", "");
         }
@@ -57,16 +61,34 @@ final class UploadRing {
 
     /** Queues the copy of {@code src} to device address {@code dst}; returns without waiting for the GPU. */
     synchronized void upload(long dst, float[] src) {
+        int s = freeSlot();
+        floats[s].clear();
+        floats[s].put(src);
+        copy(s, dst, 4L * src.length);
+    }
+
+    /** {@link #upload(long, float[])} for 32-bit integers. */
+    synchronized void upload(long dst, int[] src) {
+        int s = freeSlot();
+        ints[s].clear();
+        ints[s].put(src);
+        copy(s, dst, 4L * src.length);
+    }
+
+    /** The next slot of the ring, once the GPU has copied what it last held (waiting for that is a stall). */
+    private int freeSlot() {
         int s = next;
         next = (next + 1) % SLOTS;
         if (cuEventQuery(copied[s]) == CUresult.CUDA_ERROR_NOT_READY) {
             stalls++;
             CudaErrors.check(cuEventSynchronize(copied[s]), "cuEventSynchronize (upload ring)", "");
         }
-        floats[s].clear();
-        floats[s].put(src);
-        CudaErrors.check(cuMemcpyHtoDAsync(DriverMemory.pointer(dst), slots[s], 4L * src.length, stream),
-                "cuMemcpyHtoDAsync", "");
+        return s;
+    }
+
+    /** Queues the copy of slot {@code s}'s first {@code bytes} to {@code dst} and the event that marks it done. */
+    private void copy(int s, long dst, long bytes) {
+        CudaErrors.check(cuMemcpyHtoDAsync(DriverMemory.pointer(dst), slots[s], bytes, stream), "cuMemcpyHtoDAsync", "");
         CudaErrors.check(cuEventRecord(copied[s], stream), "cuEventRecord", "");
     }
 

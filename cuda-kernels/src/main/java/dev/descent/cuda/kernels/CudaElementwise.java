@@ -116,6 +116,28 @@ public final class CudaElementwise {
         }
     }
 
+    /** y = gelu(h + b), {@code h (.., n)}, {@code bias (n)}: one pass over h. */
+    public Tensor biasGelu(Tensor h, Tensor bias) {
+        Tensor y = tensors.empty(h.shape());
+        int n = h.numel();
+        if (n > 0) {
+            stream.launch(Kernels.BIAS_GELU, LaunchShape.strided(n, THREADS), n / h.dim(-1), h.dim(-1),
+                    tensors.checked(h), tensors.checked(bias), y);
+        }
+        return y;
+    }
+
+    /** du = dy ⊙ gelu'(h + b), recomputing h + b. */
+    public Tensor biasGeluBackward(Tensor dy, Tensor h, Tensor bias) {
+        Tensor du = tensors.empty(h.shape());
+        int n = h.numel();
+        if (n > 0) {
+            stream.launch(Kernels.BIAS_GELU_BACKWARD, LaunchShape.strided(n, THREADS), n / h.dim(-1), h.dim(-1),
+                    tensors.checked(dy), tensors.checked(h), tensors.checked(bias), du);
+        }
+        return du;
+    }
+
     public Tensor where(Tensor cond, Tensor a, Tensor b) {
         Shape shape = Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
         Tensor out = tensors.empty(shape);

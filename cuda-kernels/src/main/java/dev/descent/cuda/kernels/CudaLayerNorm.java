@@ -2,13 +2,15 @@ package dev.descent.cuda.kernels;
 
 import dev.descent.core.Backend.LayerNormGrads;
 import dev.descent.core.Backend.LayerNormResult;
+import dev.descent.core.Backend.ResidualLayerNormResult;
 import dev.descent.core.Tensor;
 import dev.descent.cuda.memory.CudaTensors;
 import dev.descent.cuda.memory.DeviceBuffer;
 
 /**
- * Layer norm forward (warp per row) and backward (dx warp per row; dγ, dβ as per-chunk column sums then a second
- * kernel adding the chunks in order: deterministic, no atomics), on {@code layernorm.cu}.
+ * Layer norm forward (warp per row; also fused with the residual add before it) and backward (dx warp per row,
+ * optionally added into the residual stream's gradient; dγ, dβ as per-chunk column sums then a second kernel adding
+ * the chunks in order: deterministic, no atomics), on {@code layernorm.cu}.
  */
 public final class CudaLayerNorm {
     private static final int WARPS_PER_BLOCK = 8;
@@ -39,10 +41,35 @@ public final class CudaLayerNorm {
         return new LayerNormResult(y, mean, rstd);
     }
 
-    public LayerNormGrads backward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
+    /** h = x + a and y = layerNorm(h) in one kernel. */
+    public ResidualLayerNormResult residualForward(Tensor x, Tensor a, Tensor gamma, Tensor beta, float eps) {
         int rows = Rows.count(x);
         int c = x.dim(-1);
-        Tensor dx = tensors.empty(x.shape());
+        Tensor h = tensors.empty(x.shape());
+        Tensor y = tensors.empty(x.shape());
+        Tensor mean = tensors.empty(Rows.shape(x));
+        Tensor rstd = tensors.empty(Rows.shape(x));
+        if (rows > 0 && c > 0) {
+            stream.launch(Kernels.RESIDUAL_LAYERNORM_FORWARD, warpPerRow(rows), rows, c, eps, tensors.checked(x),
+                    tensors.checked(a), tensors.checked(gamma), tensors.checked(beta), h, y, mean, rstd);
+        }
+        return new ResidualLayerNormResult(h, y, mean, rstd);
+    }
+
+    /** dx, dγ and dβ, into a new dx. */
+    public LayerNormGrads backward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
+        return backward(tensors.empty(x.shape()), false, dy, x, gamma, mean, rstd);
+    }
+
+    /** dx ← dx + LN'(dy) in the dx kernel itself; dγ and dβ as {@link #backward}. */
+    public LayerNormGrads backwardInto(Tensor dx, Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
+        return backward(tensors.checked(dx), true, dy, x, gamma, mean, rstd);
+    }
+
+    private LayerNormGrads backward(Tensor dx, boolean accumulate, Tensor dy, Tensor x, Tensor gamma, Tensor mean,
+                                    Tensor rstd) {
+        int rows = Rows.count(x);
+        int c = x.dim(-1);
         Tensor dgamma = tensors.empty(gamma.shape());
         Tensor dbeta = tensors.empty(gamma.shape());
         if (c == 0) {
@@ -50,7 +77,8 @@ public final class CudaLayerNorm {
         }
         if (rows > 0) {
             stream.launch(Kernels.LAYERNORM_BACKWARD_DX, warpPerRow(rows), rows, c, tensors.checked(dy),
-                    tensors.checked(x), tensors.checked(gamma), tensors.checked(mean), tensors.checked(rstd), dx);
+                    tensors.checked(x), tensors.checked(gamma), tensors.checked(mean), tensors.checked(rstd), dx,
+                    accumulate ? 1 : 0);
         }
         int rowsPerChunk = Math.max(ROWS_PER_CHUNK, LaunchShape.ceilDiv(rows, 65_535));
         int chunks = LaunchShape.ceilDiv(rows, rowsPerChunk);

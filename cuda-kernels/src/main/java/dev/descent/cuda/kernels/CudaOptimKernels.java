@@ -1,5 +1,6 @@
 package dev.descent.cuda.kernels;
 
+import dev.descent.core.AdamStep;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.cuda.memory.CudaTensors;
@@ -7,15 +8,15 @@ import dev.descent.cuda.memory.DeviceBuffer;
 import java.util.List;
 
 /**
- * Fused optimizer updates and the gradient-norm reduction on {@code optim.cu}, for a trainer that keeps its
- * parameters on a CUDA backend ({@code CudaBackend.optimKernels()}; the optim module cannot depend on this one).
- * Each update rewrites the parameter and its state tensors in place in one kernel; the gradient is only read.
- * Formulas: PyTorch's single-tensor code paths in torch.optim (step t counted from 1; ε added after the bias
- * correction of √v), written out on each method.
+ * Fused optimizer updates and the gradient-norm reduction on {@code optim.cu}. {@link #adamStep} and
+ * {@link #sumOfSquares} are the CUDA backend's {@code Backend.adamStep} and {@code Backend.sumOfSquares}, which optim's
+ * Adam, AdamW and clipGradNorm call: each takes every tensor of a model in one launch (a {@link MultiTensorTable}).
+ * SGD and RMSprop are single-tensor kernels for benchmarks and tests (optim composes their updates from Tensor ops).
+ * Each update rewrites the parameter and its state tensors in place; the gradient is only read. Formulas: PyTorch's
+ * torch.optim (step t counted from 1; ε added after the bias correction of √v), written out on each method.
  */
 public final class CudaOptimKernels {
     private static final int THREADS = 256;
-    private static final int MAX_PARTIALS = 1024;
 
     private final CudaTensors tensors;
     private final KernelStream stream;
@@ -26,28 +27,26 @@ public final class CudaOptimKernels {
     }
 
     /**
-     * AdamW step: θ ← θ(1 − γλ); m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − (γ/bc1)·m / (√v/√bc2 + ε),
-     * with bc1 = 1 − β1^t and bc2 = 1 − β2^t for step t (counted from 1).
+     * One Adam or AdamW step of every parameter in {@code params} ({@link AdamStep} has the formula) in one launch of
+     * {@code adam_multi}: θ, m, v and vmax written in place, g only read. Each tensor's step, rate and decay travel
+     * in the launch's table, so parameter groups and step counters may differ. Rounds as the CPU backend does.
      */
-    public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
-                             float eps, float weightDecay, float bc1, float bc2) {
-        adamStep("adamw", param, grad, m, v, lr, beta1, beta2, eps, weightDecay, true, bc1, bc2);
-    }
-
-    /** Adam step with coupled L2 decay: g ← g + λθ, then the moments and update as in {@link #adamw} without decay. */
-    public void adam(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
-                            float eps, float weightDecay, float bc1, float bc2) {
-        adamStep("adam", param, grad, m, v, lr, beta1, beta2, eps, weightDecay, false, bc1, bc2);
-    }
-
-    private void adamStep(String op, Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1,
-                                 float beta2, float eps, float wd, boolean decoupled, float bc1, float bc2) {
-        sameShape(op, param, grad, m, v);
-        int n = param.numel();
-        if (n > 0) {
-            stream.launch(Kernels.ADAM_STEP, LaunchShape.strided(n, THREADS), n, param, grad, m, v, lr, beta1, beta2,
-                    eps, wd, decoupled ? 1 : 0, bc1, bc2);
+    public void adamStep(AdamStep step, List<AdamStep.Param> params) {
+        if (params.isEmpty()) {
+            return;
         }
+        MultiTensorTable table = new MultiTensorTable(params.size());
+        for (AdamStep.Param p : params) {
+            Tensor vmax = step.amsgrad() ? required("adam", "maxExpAvgSq", p.maxExpAvgSq()) : null;
+            sameShape("adam", p.param(), vmax == null ? new Tensor[] {p.grad(), p.expAvg(), p.expAvgSq()}
+                    : new Tensor[] {p.grad(), p.expAvg(), p.expAvgSq(), vmax});
+            AdamStep.Coefficients c = step.coefficients(p);
+            table.add(p.param().numel(), addresses(p.param(), p.grad(), p.expAvg(), p.expAvgSq(), vmax),
+                    c.stepSize(), c.rootBc2Inverse(), c.paramScale(), c.gradDecay());
+        }
+        AdamStep.Coefficients shared = step.coefficients(params.get(0));
+        launchOver(table, Kernels.ADAM_MULTI, shared.beta1(), shared.oneMinusBeta1(), shared.beta2(),
+                shared.oneMinusBeta2(), shared.eps(), step.amsgrad() ? 1 : 0);
     }
 
     /**
@@ -93,30 +92,55 @@ public final class CudaOptimKernels {
 
     /**
      * Σ over all tensors of Σ x², as a scalar tensor on the device (no host round trip), for the global gradient
-     * norm √(Σ‖g‖²). Summed in a fixed order, so the result is the same on every run.
+     * norm √(Σ‖g‖²): {@code sumsq_multi} writes one partial per block of every tensor, {@code sum_partials} adds them
+     * in a fixed order, so the result is the same on every run. Two launches, whatever the number of tensors; 0 for
+     * none.
      */
     public Tensor sumOfSquares(List<Tensor> values) {
-        if (values.isEmpty()) {
-            throw new IllegalArgumentException("sumOfSquares: no tensors given");
-        }
         Tensor out = tensors.empty(Shape.scalar());
-        stream.fillWords(CudaTensors.bufferOf(out), 0, 1);
-        DeviceBuffer partials = tensors.scratch(4L * MAX_PARTIALS);
+        MultiTensorTable table = new MultiTensorTable(values.size());
+        for (Tensor t : values) {
+            table.add(tensors.checked(t).numel(), addresses(t));
+        }
+        if (table.blocks() == 0) {
+            stream.fillWords(CudaTensors.bufferOf(out), 0, 1);
+            return out;
+        }
+        DeviceBuffer partials = tensors.scratch(4L * table.blocks());
         try {
-            for (Tensor t : values) {
-                int n = tensors.checked(t).numel();
-                if (n == 0) {
-                    continue;
-                }
-                LaunchShape shape = LaunchShape.strided(n, THREADS);
-                int blocks = Math.min(MAX_PARTIALS, shape.gridX());
-                stream.launch(Kernels.SUMSQ_PARTIAL, new LaunchShape(blocks, 1, 1, THREADS, 1, 1), n, t, partials);
-                stream.launch(Kernels.SUM_PARTIALS, LaunchShape.perItem(1, 1024), blocks, partials, out, 1);
-            }
+            launchOver(table, Kernels.SUMSQ_MULTI, partials);
+            stream.launch(Kernels.SUM_PARTIALS, LaunchShape.perItem(1, 1024), table.blocks(), partials, out, 0);
         } finally {
             partials.release();
         }
         return out;
+    }
+
+    /**
+     * Uploads {@code table} and launches {@code spec} over it, one block per chunk, with the arguments (entries,
+     * table, {@code rest}..). The table's device copy is released once the launch is queued (one stream).
+     */
+    private void launchOver(MultiTensorTable table, KernelSpec spec, Object... rest) {
+        DeviceBuffer entries = tensors.scratch(4L * MultiTensorTable.WORDS * table.count());
+        try {
+            stream.uploadInts(entries, table.words());
+            Object[] args = new Object[2 + rest.length];
+            args[0] = table.count();
+            args[1] = entries;
+            System.arraycopy(rest, 0, args, 2, rest.length);
+            stream.launch(spec, LaunchShape.perItem(table.blocks(), THREADS), args);
+        } finally {
+            entries.release();
+        }
+    }
+
+    /** The device addresses of CUDA tensors (0 for null). */
+    private static long[] addresses(Tensor... ts) {
+        long[] a = new long[ts.length];
+        for (int i = 0; i < ts.length; i++) {
+            a[i] = CudaTensors.address(ts[i]);
+        }
+        return a;
     }
 
     private static Tensor required(String op, String name, Tensor t) {

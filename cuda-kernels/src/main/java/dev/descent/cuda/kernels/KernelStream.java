@@ -4,8 +4,8 @@ import dev.descent.cuda.memory.DeviceBuffer;
 import java.util.List;
 
 /**
- * The queue a kernel family puts its work on: kernel launches (checked against their {@link KernelSpec}) and word
- * fills, run on the device in the order they were queued. This, and {@link dev.descent.cuda.memory.CudaTensors}
+ * The queue a kernel family puts its work on: kernel launches (checked against their {@link KernelSpec}), word
+ * fills and small uploads, run on the device in the order they were queued. This, and {@link dev.descent.cuda.memory.CudaTensors}
  * for memory, is all a family needs from the backend.
  */
 public interface KernelStream {
@@ -16,6 +16,12 @@ public interface KernelStream {
     default void launch(KernelSpec spec, LaunchShape shape, Object... args) {
         launch(spec, List.of(), shape, args);
     }
+
+    /**
+     * Queues copying {@code src} from the host to the start of {@code dst}: a table a kernel reads. The host waits
+     * for the GPU only when it is too large for a page-locked staging slot (256 KiB).
+     */
+    void uploadInts(DeviceBuffer dst, int[] src);
 
     /** Queues setting {@code count} 32-bit words of {@code dst} to {@code value}. */
     void fillWords(DeviceBuffer dst, int value, long count);

@@ -27,6 +27,8 @@ public final class Kernels {
     public static final KernelSpec SCALE = new KernelSpec(ELEMENTWISE, "scale_f32", "ifp");
     public static final KernelSpec BINARY_BCAST = new KernelSpec(ELEMENTWISE, "binary_bcast_f32", "iisppp");
     public static final KernelSpec WHERE = new KernelSpec(ELEMENTWISE, "where_f32", "ispppp");
+    public static final KernelSpec BIAS_GELU = new KernelSpec(ELEMENTWISE, "bias_gelu_f32", "iippp");
+    public static final KernelSpec BIAS_GELU_BACKWARD = new KernelSpec(ELEMENTWISE, "bias_gelu_backward_f32", "iipppp");
 
     public static final KernelSpec GATHER = new KernelSpec(LAYOUT, "gather_f32", "ispp");
     public static final KernelSpec COPY_ROWS = new KernelSpec(LAYOUT, "copy_rows_f32", "iiiiiipp");
@@ -41,7 +43,9 @@ public final class Kernels {
     public static final KernelSpec SOFTMAX_BACKWARD = new KernelSpec(SOFTMAX, "softmax_backward", "iiippp");
 
     public static final KernelSpec LAYERNORM_FORWARD = new KernelSpec(LAYERNORM, "layernorm_forward", "iifpppppp");
-    public static final KernelSpec LAYERNORM_BACKWARD_DX = new KernelSpec(LAYERNORM, "layernorm_backward_dx", "iipppppp");
+    public static final KernelSpec RESIDUAL_LAYERNORM_FORWARD =
+            new KernelSpec(LAYERNORM, "residual_layernorm_forward", "iifpppppppp");
+    public static final KernelSpec LAYERNORM_BACKWARD_DX = new KernelSpec(LAYERNORM, "layernorm_backward_dx", "iippppppi");
     public static final KernelSpec LAYERNORM_BACKWARD_PARAMS_PARTIAL =
             new KernelSpec(LAYERNORM, "layernorm_backward_params_partial", "iiipppppp");
     public static final KernelSpec LAYERNORM_BACKWARD_PARAMS_FINAL =
@@ -61,8 +65,8 @@ public final class Kernels {
 
     public static final KernelSpec SGD_STEP = new KernelSpec(OPTIM, "sgd_step", "ipppffffii");
     public static final KernelSpec RMSPROP_STEP = new KernelSpec(OPTIM, "rmsprop_step", "ipppppfffffi");
-    public static final KernelSpec ADAM_STEP = new KernelSpec(OPTIM, "adam_step", "ippppfffffiff");
-    public static final KernelSpec SUMSQ_PARTIAL = new KernelSpec(OPTIM, "sumsq_partial", "ipp");
+    public static final KernelSpec ADAM_MULTI = new KernelSpec(OPTIM, "adam_multi", "ipfffffi");
+    public static final KernelSpec SUMSQ_MULTI = new KernelSpec(OPTIM, "sumsq_multi", "ipp");
     public static final KernelSpec SUM_PARTIALS = new KernelSpec(OPTIM, "sum_partials", "ippi");
 
     public static final KernelSpec MATMUL_V1 = matmul("matmul_v1");
@@ -90,12 +94,12 @@ public final class Kernels {
 
     /** Every kernel above, in file order. */
     public static final List<KernelSpec> ALL = List.of(FILL, UNARY, BINARY, BINARY_SCALAR, ADD_INTO, SCALE,
-            BINARY_BCAST, WHERE,
+            BINARY_BCAST, WHERE, BIAS_GELU, BIAS_GELU_BACKWARD,
             GATHER, COPY_ROWS, TRANSPOSE, REDUCE_ROWS, REDUCE_COLS, SOFTMAX_V1, SOFTMAX_V2, SOFTMAX_V3,
-            SOFTMAX_BACKWARD, LAYERNORM_FORWARD, LAYERNORM_BACKWARD_DX, LAYERNORM_BACKWARD_PARAMS_PARTIAL,
+            SOFTMAX_BACKWARD, LAYERNORM_FORWARD, RESIDUAL_LAYERNORM_FORWARD, LAYERNORM_BACKWARD_DX, LAYERNORM_BACKWARD_PARAMS_PARTIAL,
             LAYERNORM_BACKWARD_PARAMS_FINAL, INDEX_CHECK, EMBEDDING_FORWARD, EMBEDDING_COUNT, SCAN_EXCLUSIVE_INT,
             EMBEDDING_SCATTER, EMBEDDING_SORT_BUCKETS, EMBEDDING_ACCUMULATE, CROSSENTROPY_FORWARD,
-            CROSSENTROPY_BACKWARD, CROSSENTROPY_INPLACE, SGD_STEP, RMSPROP_STEP, ADAM_STEP, SUMSQ_PARTIAL, SUM_PARTIALS,
+            CROSSENTROPY_BACKWARD, CROSSENTROPY_INPLACE, SGD_STEP, RMSPROP_STEP, ADAM_MULTI, SUMSQ_MULTI, SUM_PARTIALS,
             MATMUL_V1, MATMUL_V2, MATMUL_V3, MATMUL_V4, MATMUL_V5, MATMUL_V6, ATTENTION_FORWARD, ATTENTION_BACKWARD_DQ,
             ATTENTION_BACKWARD_DKV, ATTENTION_FORWARD_V2_HS64, ATTENTION_BACKWARD_DQ_V2_HS64,
             ATTENTION_BACKWARD_DKV_V2_HS64, ATTENTION_FORWARD_V2_HS128, ATTENTION_BACKWARD_DQ_V2_HS128,

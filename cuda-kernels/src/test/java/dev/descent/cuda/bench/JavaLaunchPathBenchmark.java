@@ -46,6 +46,11 @@ public final class JavaLaunchPathBenchmark {
         }
 
         @Override
+        public void uploadInts(DeviceBuffer dst, int[] src) {
+            throw new UnsupportedOperationException("no uploads here");
+        }
+
+        @Override
         public void fillWords(DeviceBuffer dst, int value, long count) {
         }
 

@@ -2,6 +2,7 @@ package dev.descent.cuda.bench;
 
 import dev.descent.core.Backend.LayerNormResult;
 import dev.descent.core.Backends;
+import dev.descent.core.BinaryOp;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
@@ -13,8 +14,10 @@ import java.util.Locale;
 /**
  * Times layer norm forward and backward on GPT-2-sized activations, after checking both against the CPU reference,
  * and prints effective bandwidth (forward: read x, write y; backward: read dy and x, write dx; the small per-row and
- * per-column vectors are left out) in GB/s and as a percentage of the measured device-to-device copy bandwidth.
- * Exits 1 without a GPU.
+ * per-column vectors are left out) in GB/s and as a percentage of the measured device-to-device copy bandwidth. Then
+ * the residual fusion beside what it replaces: h = x + a with y = layerNorm(h) in one kernel (read x, a; write h, y)
+ * against an add and a layer norm, and the backward adding dx into the residual gradient (read dy, x, dh; write dh)
+ * against a backward and an add. Exits 1 without a GPU.
  */
 public final class LayernormBenchmark {
     private record Problem(String name, int rows, int cols) {
@@ -57,6 +60,28 @@ public final class LayernormBenchmark {
                     g.dbeta().storage().release();
                 });
                 row(p.name(), "backward", bwd, 3 * bytes, copy);
+                Tensor a = gpu.randn(Shape.of(p.rows(), p.cols()), new Rng(5));
+                Tensor dh = gpu.randn(Shape.of(p.rows(), p.cols()), new Rng(6));
+                row(p.name(), "res+fwd", timer.millisPerRun(() -> {
+                    try (MemoryScope run = gpu.scope()) {
+                        gpu.residualLayerNorm(x, a, gamma, beta, 1e-5f);
+                    }
+                }), 4 * bytes, copy);
+                row(p.name(), "add, fwd", timer.millisPerRun(() -> {
+                    try (MemoryScope run = gpu.scope()) {
+                        gpu.layerNorm(gpu.binary(BinaryOp.ADD, x, a), gamma, beta, 1e-5f);
+                    }
+                }), 4 * bytes, copy);
+                row(p.name(), "bwd into", timer.millisPerRun(() -> {
+                    try (MemoryScope run = gpu.scope()) {
+                        gpu.layerNormBackwardInto(dh, dy, x, gamma, r.mean(), r.rstd());
+                    }
+                }), 4 * bytes, copy);
+                row(p.name(), "bwd, add", timer.millisPerRun(() -> {
+                    try (MemoryScope run = gpu.scope()) {
+                        gpu.addInto(dh, gpu.layerNormBackward(dy, x, gamma, r.mean(), r.rstd()).dx());
+                    }
+                }), 4 * bytes, copy);
             }
         }
         if (!correct) {
@@ -82,9 +107,19 @@ public final class LayernormBenchmark {
             double e2 = Compare.maxAbsError(wantGrads.dx(), gotGrads.dx());
             double e3 = Math.max(Compare.maxAbsError(wantGrads.dgamma(), gotGrads.dgamma()),
                     Compare.maxAbsError(wantGrads.dbeta(), gotGrads.dbeta()));
-            boolean ok = e1 <= 1e-4 && e2 <= 1e-4 && e3 <= 1e-2;
-            System.out.printf(Locale.ROOT, "check (%d, %d): max |error| y %.3g, dx %.3g, dgamma/dbeta %.3g %s%n", rows, c,
-                    e1, e2, e3, ok ? "ok" : "WRONG");
+            Tensor a = Backends.cpu().randn(Shape.of(rows, c), new Rng(9));
+            var wantResidual = Backends.cpu().residualLayerNorm(x, a, gamma, beta, 1e-5f);
+            var gotResidual = gpu.residualLayerNorm(x.to(gpu), a.to(gpu), gamma.to(gpu), beta.to(gpu), 1e-5f);
+            Tensor gotInto = a.to(gpu);
+            gpu.layerNormBackwardInto(gotInto, dy.to(gpu), x.to(gpu), gamma.to(gpu), got.mean(), got.rstd());
+            Tensor wantInto = a.copy();
+            Backends.cpu().layerNormBackwardInto(wantInto, dy, x, gamma, want.mean(), want.rstd());
+            double e4 = Math.max(Compare.maxAbsError(wantResidual.sum(), gotResidual.sum()),
+                    Compare.maxAbsError(wantResidual.y(), gotResidual.y()));
+            double e5 = Compare.maxAbsError(wantInto, gotInto);
+            boolean ok = e1 <= 1e-4 && e2 <= 1e-4 && e3 <= 1e-2 && e4 <= 1e-4 && e5 <= 1e-4;
+            System.out.printf(Locale.ROOT, "check (%d, %d): max |error| y %.3g, dx %.3g, dgamma/dbeta %.3g, residual h "
+                    + "and y %.3g, dx added into a residual %.3g %s%n", rows, c, e1, e2, e3, e4, e5, ok ? "ok" : "WRONG");
             return ok;
         }
     }

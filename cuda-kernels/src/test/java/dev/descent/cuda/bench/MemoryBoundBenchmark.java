@@ -1,5 +1,6 @@
 package dev.descent.cuda.bench;
 
+import dev.descent.core.AdamStep;
 import dev.descent.core.BinaryOp;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.ReduceOp;
@@ -13,9 +14,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The benchmark for the memory-bound families (elementwise, layout, reduce, embedding, crossentropy, optim) at
- * GPT-2 124M sizes (B·T = 2048, C = 768, 12 heads, vocabulary 50257): GB/s of the minimum traffic each op must
- * move, and its percentage of the measured device-to-device copy bandwidth. Correctness of these kernels is the GPU
+ * The benchmark for the memory-bound families (elementwise, the MLP's bias + GELU fusion beside the two kernels it
+ * replaces, layout, reduce, embedding, crossentropy, optim) at GPT-2 124M sizes (B·T = 2048, C = 768, 12 heads,
+ * vocabulary 50257): GB/s of the minimum traffic each op must move, and its percentage of the measured
+ * device-to-device copy bandwidth. Correctness of these kernels is the GPU
  * test suite's job (CudaBackendDifferentialTest, OptimKernelsTest); this main only times. Exits 1 without a GPU.
  */
 public final class MemoryBoundBenchmark {
@@ -24,6 +26,7 @@ public final class MemoryBoundBenchmark {
     private static final int HEADS = 12;
     private static final int VOCAB = 50257;
     private static final int PARAMS = 16 << 20;
+    private static final AdamStep ADAMW = new AdamStep(0.9, 0.95, 1e-8, true, false);
 
     private record Op(String family, String name, double bytes, Runnable run) {
     }
@@ -73,6 +76,19 @@ public final class MemoryBoundBenchmark {
                 () -> gpu.binary(BinaryOp.ADD, x, bias)));
         ops.add(new Op("elementwise", "mul by scalar (2048, 768)", 2 * act,
                 () -> gpu.binaryScalar(BinaryOp.MUL, x, 0.5f)));
+        Tensor hidden = gpu.randn(Shape.of(BT, 4 * C), rng);
+        Tensor hiddenBias = gpu.randn(Shape.of(4 * C), rng);
+        Tensor dHidden = gpu.randn(Shape.of(BT, 4 * C), rng);
+        double act4 = 4 * act;
+        ops.add(new Op("fused", "bias + gelu (2048, 3072), one kernel", 2 * act4,
+                () -> gpu.biasGelu(hidden, hiddenBias)));
+        ops.add(new Op("fused", "bias + gelu (2048, 3072), add then gelu", 2 * act4,
+                () -> gpu.unary(UnaryOp.GELU_TANH, gpu.binary(BinaryOp.ADD, hidden, hiddenBias))));
+        ops.add(new Op("fused", "bias + gelu backward, one kernel", 3 * act4,
+                () -> gpu.biasGeluBackward(dHidden, hidden, hiddenBias)));
+        ops.add(new Op("fused", "bias + gelu backward, add, gelu', mul", 3 * act4,
+                () -> gpu.binary(BinaryOp.MUL, dHidden,
+                        gpu.unary(UnaryOp.GELU_TANH_GRAD, gpu.binary(BinaryOp.ADD, hidden, hiddenBias)))));
         ops.add(new Op("layout", "heads (B, T, H, D) -> (B, H, T, D)", 2 * act,
                 () -> gpu.permute(heads, new int[] {0, 2, 1, 3})));
         ops.add(new Op("layout", "transpose (2048, 768)", 2 * act, () -> gpu.permute(x, new int[] {1, 0})));
@@ -87,10 +103,37 @@ public final class MemoryBoundBenchmark {
         ops.add(new Op("crossentropy", "backward (2048, 50257)", 2 * logitBytes,
                 () -> gpu.crossEntropyBackward(logits, ids, gpu.full(Shape.of(BT), 1f / BT), -100, 0f)));
         ops.add(new Op("optim", "adamw step, 16M parameters", 7 * 4.0 * PARAMS,
-                () -> gpu.optimKernels().adamw(p, g, m, v, 1e-4f, 0.9f, 0.95f, 1e-8f, 0.1f, 0.1f, 0.05f)));
-        ops.add(new Op("optim", "sum of squares, 16M values", 4.0 * PARAMS,
-                () -> gpu.optimKernels().sumOfSquares(List.of(g))));
+                () -> gpu.adamStep(ADAMW, List.of(new AdamStep.Param(p, g, m, v, null, 1e-4, 0.1, 10)))));
+        ops.add(new Op("optim", "sum of squares, 16M values", 4.0 * PARAMS, () -> gpu.sumOfSquares(List.of(g))));
+        List<AdamStep.Param> gpt2 = gpt2Parameters(gpu);
+        double gpt2Params = gpt2.stream().mapToDouble(q -> q.param().numel()).sum();
+        ops.add(new Op("optim", "adamw, GPT-2's 148 tensors, one launch", 7 * 4.0 * gpt2Params,
+                () -> gpu.adamStep(ADAMW, gpt2)));
+        ops.add(new Op("optim", "adamw, GPT-2's 148 tensors, 148 launches", 7 * 4.0 * gpt2Params,
+                () -> gpt2.forEach(q -> gpu.adamStep(ADAMW, List.of(q)))));
+        ops.add(new Op("optim", "sum of squares, GPT-2's 148 gradients", 4.0 * gpt2Params,
+                () -> gpu.sumOfSquares(gpt2.stream().map(AdamStep.Param::grad).toList())));
         return ops;
+    }
+
+    /**
+     * θ, g, m and v of every parameter of GPT-2 124M (vocabulary 50304, context 1024): wte, wpe, 12 blocks of
+     * ln1, qkv, attention projection, ln2, fc and its projection (weights and biases), the final layer norm.
+     */
+    private static List<AdamStep.Param> gpt2Parameters(CudaBackend gpu) {
+        List<Shape> shapes = new ArrayList<>(List.of(Shape.of(50304, C), Shape.of(1024, C)));
+        for (int layer = 0; layer < 12; layer++) {
+            shapes.addAll(List.of(Shape.of(C), Shape.of(C), Shape.of(3 * C, C), Shape.of(3 * C), Shape.of(C, C),
+                    Shape.of(C), Shape.of(C), Shape.of(C), Shape.of(4 * C, C), Shape.of(4 * C), Shape.of(C, 4 * C),
+                    Shape.of(C)));
+        }
+        shapes.addAll(List.of(Shape.of(C), Shape.of(C)));
+        List<AdamStep.Param> params = new ArrayList<>();
+        for (Shape shape : shapes) {
+            params.add(new AdamStep.Param(gpu.full(shape, 0.5f), gpu.full(shape, 0.01f), gpu.full(shape, 0f),
+                    gpu.full(shape, 0f), null, 1e-4, 0.1, 10));
+        }
+        return params;
     }
 
     private static float[] randomIds(int n) {

@@ -53,6 +53,11 @@ class IdChecksTest {
         }
 
         @Override
+        public void uploadInts(DeviceBuffer dst, int[] src) {
+            throw new UnsupportedOperationException("no uploads here");
+        }
+
+        @Override
         public void fillWords(DeviceBuffer dst, int value, long count) {
             int[] w = words.computeIfAbsent(dst.address(), a -> new int[(int) (dst.bytes() / 4)]);
             Arrays.fill(w, 0, (int) count, value);

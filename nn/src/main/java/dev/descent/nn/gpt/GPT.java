@@ -123,6 +123,11 @@ public final class GPT extends Module {
 
     /** idx (B, T) -> the final hidden states h = lnf(blocks(x)) (B, T, C), which the tied head maps to logits. */
     public Tensor hidden(Tensor idx) {
+        return hidden(idx, true);
+    }
+
+    /** {@link #hidden(Tensor)} with the blocks' fusions, or with every block as the plain composition of its layers. */
+    private Tensor hidden(Tensor idx, boolean fusedBlocks) {
         if (idx.rank() != 2) {
             throw new IllegalArgumentException("GPT: needs token ids (B, T), got " + idx.shape());
         }
@@ -134,7 +139,13 @@ public final class GPT extends Module {
         Tensor positions = Tensor.arange(t).to(idx.backend());
         // x = wte[idx] + wpe[0..T−1], (B, T, C) + (T, C)
         Tensor x = drop.forward(wte.forward(idx).add(wpe.forward(positions)));
-        return lnf.forward(blocks.forward(x));
+        if (fusedBlocks) {
+            return lnf.forward(blocks.forward(x));
+        }
+        for (int i = 0; i < blocks.size(); i++) {
+            x = ((Block) blocks.get(i)).forward(x, false);
+        }
+        return lnf.forward(x);
     }
 
     /**
@@ -143,12 +154,21 @@ public final class GPT extends Module {
      * the head and the loss are fused: the (B·T, V) logits are never kept, one buffer of that size is.
      */
     public Tensor loss(Tensor idx, Tensor targets) {
+        return loss(idx, targets, true);
+    }
+
+    /**
+     * {@link #loss(Tensor, Tensor)}, or with {@code fusedBlocks = false} the same loss through the plain composition
+     * of every block's layers (no residual + layer norm kernel, MLP as Linear, GELU, Linear): the reference the
+     * fusions are tested against. Not for a model with gradient checkpointing.
+     */
+    Tensor loss(Tensor idx, Tensor targets, boolean fusedBlocks) {
         if (!targets.shape().equals(idx.shape())) {
             throw new IllegalArgumentException("GPT: targets must have the shape of the token ids " + idx.shape()
                     + ", got " + targets.shape());
         }
         // L = mean over kept (b, t) of −log softmax(h_bt · wteᵀ)[y_bt], h flattened to (B·T, C)
-        Tensor h = hidden(idx).reshape(-1, config.width());
+        Tensor h = hidden(idx, fusedBlocks).reshape(-1, config.width());
         return Functional.linearCrossEntropy(h, wte.weight(), targets.reshape(-1), Functional.DEFAULT_IGNORE_INDEX);
     }
 

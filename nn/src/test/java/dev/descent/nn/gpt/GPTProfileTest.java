@@ -11,11 +11,12 @@ import dev.descent.core.profile.Profile;
 import dev.descent.core.profile.ProfileRow;
 import dev.descent.core.profile.Profiler;
 import dev.descent.nn.Module;
+import dev.descent.nn.layers.Block;
 import dev.descent.nn.layers.CausalSelfAttention;
 import dev.descent.nn.layers.Embedding;
-import dev.descent.nn.layers.GELU;
 import dev.descent.nn.layers.LayerNorm;
 import dev.descent.nn.layers.Linear;
+import dev.descent.nn.layers.MLP;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -67,14 +68,20 @@ class GPTProfileTest {
         Profile p = profileOneMicroStep(gpt);
 
         long linears = count(gpt, Linear.class);
+        long mlps = count(gpt, MLP.class);
         assertThat(linears).as("qkv, attention projection, MLP fc and projection per block").isEqualTo(4 * 3);
-        assertThat(forward(p, "linear", Profiler.FORWARD)).isEqualTo(linears);
-        assertThat(backward(p, "linear")).isEqualTo(linears);
+        assertThat(forward(p, "linear", Profiler.FORWARD)).as("the Linears outside the fused MLPs")
+                .isEqualTo(linears - 2 * mlps);
+        assertThat(backward(p, "linear")).isEqualTo(linears - 2 * mlps);
+        assertThat(forward(p, "geluMlp", Profiler.FORWARD)).isEqualTo(mlps);
+        assertThat(backward(p, "geluMlp")).isEqualTo(mlps);
+        assertThat(forward(p, "gelu(tanh)", Profiler.FORWARD)).as("inside the fused MLP").isZero();
         assertThat(forward(p, "layerNorm", Profiler.FORWARD)).isEqualTo(count(gpt, LayerNorm.class));
         assertThat(backward(p, "layerNorm")).isEqualTo(count(gpt, LayerNorm.class));
+        assertThat(forward(p, "residualLayerNorm", Profiler.FORWARD)).as("x + attn and ln2, one kernel per block")
+                .isEqualTo(count(gpt, Block.class));
         assertThat(forward(p, "causalAttention", Profiler.FORWARD)).isEqualTo(count(gpt, CausalSelfAttention.class));
         assertThat(backward(p, "causalAttention")).isEqualTo(count(gpt, CausalSelfAttention.class));
-        assertThat(forward(p, "gelu(tanh)", Profiler.FORWARD)).isEqualTo(count(gpt, GELU.class));
         assertThat(forward(p, "embedding", Profiler.FORWARD)).isEqualTo(count(gpt, Embedding.class));
         // the tied head and the loss: one fused op, one (B·T, V) logits buffer
         assertThat(forward(p, "linearCrossEntropy", Profiler.FORWARD)).isEqualTo(1);
@@ -86,18 +93,43 @@ class GPTProfileTest {
         selfTimesAddUpToTheWallTime(p);
     }
 
+    /**
+     * A micro-step, forward and backward, reads nothing back from the backend: no op waits for a device (the CPU
+     * backend counts each read of tensor data as the sync it would be on a GPU). The loss is read once, after it.
+     */
+    @Test
+    void aMicroStepReadsNothingBackAndTheLossIsReadOnceAfterIt() {
+        GPT gpt = new GPT(TINY, new Rng(1));
+        Rng rng = new Rng(7);
+        Tensor idx = tokens(rng);
+        Tensor targets = tokens(rng);
+        Profile step = Profiler.start();
+        Tensor loss;
+        try (step) {
+            loss = gpt.loss(idx, targets);
+            loss.backward();
+        }
+        assertThat(step.total(Counter.SYNCS)).as("reads of tensor data in forward and backward").isZero();
+        Profile read = Profiler.start();
+        try (read) {
+            assertThat(loss.item()).isFinite();
+        }
+        assertThat(read.total(Counter.SYNCS)).as("the trainer's one read of the loss").isEqualTo(1);
+    }
+
     @Test
     void aCheckpointedBlockIsRecomputedInBackwardAndCountedOnce() {
         GPT gpt = new GPT(TINY.withGradientCheckpointing(true), new Rng(1));
         Profile p = profileOneMicroStep(gpt);
 
-        long linears = count(gpt, Linear.class);
+        long linears = count(gpt, Linear.class) - 2 * count(gpt, MLP.class);
         long blocks = TINY.layers();
         assertThat(forward(p, "gradientCheckpoint", Profiler.FORWARD)).isEqualTo(blocks);
         assertThat(backward(p, "gradientCheckpoint")).isEqualTo(blocks);
         assertThat(forward(p, "linear", Profiler.FORWARD)).as("inside the checkpointed forward").isEqualTo(linears);
         assertThat(forward(p, "linear", Profiler.BACKWARD)).as("recomputed in backward").isEqualTo(linears);
         assertThat(backward(p, "linear")).isEqualTo(linears);
+        assertThat(forward(p, "geluMlp", Profiler.BACKWARD)).as("recomputed in backward").isEqualTo(blocks);
         assertThat(p.microSteps()).as("the blocks' inner backward passes are not micro-steps").isEqualTo(1);
 
         ProfileRow checkpoint = p.row(EventKind.BACKWARD, "gradientCheckpoint.backward", Profiler.BACKWARD)

@@ -4,7 +4,7 @@ import dev.descent.core.Rng;
 import java.util.Arrays;
 
 /**
- * How the next token is chosen from the model's logits z (lesson 28):
+ * How the next token is chosen from the model's logits z (lesson 30):
  * <pre>
  * keep the k largest z_i                               top-k (k = 0 keeps all; ties with the k-th are kept)
  * w_i = exp((z_i − max z)/T)                           temperature T &gt; 0 (T = 0: the likeliest token, greedy)
