@@ -35,10 +35,14 @@ public final class PlanCommand implements Callable<Integer> {
     String card;
 
     /**
-     * The JVM heap a run on the CPU needs per byte of the plan, for its garbage collector: GPT-2 124M at 1 × 256
-     * (plan 2.9 GiB) ran out of a 5.9 GiB heap and trained in a 12 GiB one (docs/PERFORMANCE.md).
+     * The JVM heap a run on the CPU needs per byte of its plan: the tensors are Java arrays, most of them "humongous"
+     * to the G1 collector (at least half a heap region), which it does not move, so free heap splits into gaps too
+     * small for the next large array. Measured on this project's 2-core machine, JDK 17, 2026-12-06 (2 training steps
+     * each, docs/PERFORMANCE.md): GPT-2 124M at 1 × 256 (planned 2226.5 MiB) ran out of a 3 GiB heap (1.38 × the plan)
+     * and trained in 3.5 GiB (1.57 ×); tiny-cpu (114.1 MiB) ran out of 140 MiB (1.23 ×) and trained in 160 MiB
+     * (1.40 ×).
      */
-    private static final int HEAP_PER_PLANNED_BYTE = 4;
+    static final double HEAP_PER_PLANNED_BYTE = 1.6;
 
     /**
      * What the plan is made for: the memory the plan must fit, what holds it, a line describing the device, the
@@ -74,10 +78,14 @@ public final class PlanCommand implements Callable<Integer> {
         }
         System.out.print("FITTED is what descent's training step allocates (fused attention and classifier, backward "
                 + "freeing each gradient once used); `train` prints the measured peak beside it.");
+        VramPlan fitted = VramPlan.of(m.gpt(), b.microBatch(), b.seqLen(), VramPlan.Layout.FITTED);
         if (onThisCpu(c)) {
-            System.out.printf(Locale.ROOT, " On the CPU the tensors live in the JVM's heap.%n%n");
+            long heapMib = (long) Math.ceil(fitted.totalBytes() * HEAP_PER_PLANNED_BYTE / 1048576.0);
+            System.out.printf(Locale.ROOT, " On the CPU the tensors live in the JVM's heap, which needs %.1f times the "
+                    + "plan: JAVA_TOOL_OPTIONS=-Xmx%dm or more (%.2f GiB).%n%n", HEAP_PER_PLANNED_BYTE, heapMib,
+                    heapMib / 1024.0);
         } else {
-            long device = VramPlan.of(m.gpt(), b.microBatch(), b.seqLen(), VramPlan.Layout.FITTED).deviceBytes();
+            long device = fitted.deviceBytes();
             System.out.printf(Locale.ROOT, " On a GPU add at most the caching allocator's rounding (each block up to its "
                     + "size class, 1/8 more) and, with the default hand-written matmul kernels (v1 to v6), a transposed "
                     + "copy of the B·T·V dlogits in the classifier's backward (DESCENT_MATMUL=v7 and cublas read it in "
@@ -104,10 +112,11 @@ public final class PlanCommand implements Callable<Integer> {
             CpuCalibration calibration = CpuCalibration.measure(Backends.cpu(), c.model().gpt(), b.seqLen(),
                     b.microBatch() * b.seqLen());
             long heap = Runtime.getRuntime().maxMemory();
-            String holder = String.format(Locale.ROOT, "1/%d of the JVM's heap of %.1f GiB (the garbage collector "
-                    + "needs the rest; JAVA_TOOL_OPTIONS=-Xmx sets the heap)", HEAP_PER_PLANNED_BYTE, heap / 1073741824.0);
-            return new Target(heap / HEAP_PER_PLANNED_BYTE, holder, String.format(Locale.ROOT, "this CPU (%d cores): %s",
-                    Runtime.getRuntime().availableProcessors(), calibration.describe()),
+            String holder = String.format(Locale.ROOT, "%.2f GiB, the JVM's heap of %.1f GiB / %.1f (the garbage collector "
+                    + "needs the rest; JAVA_TOOL_OPTIONS=-Xmx sets the heap)", heap / HEAP_PER_PLANNED_BYTE / 1073741824.0,
+                    heap / 1073741824.0, HEAP_PER_PLANNED_BYTE);
+            return new Target((long) (heap / HEAP_PER_PLANNED_BYTE), holder, String.format(Locale.ROOT,
+                    "this CPU (%d cores): %s", Runtime.getRuntime().availableProcessors(), calibration.describe()),
                     List.of(TimePlan.cpuRate(calibration)), "");
         }
         Card fallback = Card.named("1070ti").orElseThrow();

@@ -7,7 +7,9 @@ import java.util.Locale;
 /**
  * A training throughput measured on a GPU, turned into an efficiency: MFU = tokens/s × FLOPs per token
  * ({@link Flops}) / the card's fp32 peak. The planner multiplies another card's peak by it, which assumes the
- * efficiency carries over; where no measurement on that card exists, the plan says so.
+ * efficiency carries over; where no measurement on that card exists, the plan says so. The runs below were made at
+ * commit ecff219, before the block fusions and the fused optimizer step, which wait for a GPU to be timed: until
+ * then the plan prices descent at that speed.
  *
  * @param label           whose training: descent with which matmul, or PyTorch
  * @param card            the card it ran on
@@ -20,7 +22,7 @@ public record Measurement(String label, Card card, String date, double tokensPer
     public static final GPTConfig GPT2 = GPTConfig.gpt2Small().withVocabPaddedTo(64);
     public static final int SEQ_LEN = 1024;
     private static final Card H100 = Card.named("h100").orElseThrow();
-    private static final String HOW = "GPT-2 124M, micro-batch 2 x 1024, fp32, scripts/gpu/run.sh";
+    private static final String HOW = "GPT-2 124M, micro-batch 2 x 1024, fp32, commit ecff219, scripts/gpu/run.sh";
 
     /** descent as it trains by default (the hand-written matmul kernels, v6). */
     public static final Measurement DESCENT = new Measurement("descent, default matmul", H100, "2026-12-06", 5882,

@@ -2,7 +2,9 @@ package dev.descent.train.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.descent.train.TrainConfig;
 import dev.descent.train.loop.TrainFixtures;
+import dev.descent.train.plan.VramPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,13 +130,22 @@ class CliTest {
         failsWithOneLine(Cli.descent("plan", "--card", "1080"), "--card 1080: neither a card (1070ti, h100");
     }
 
-    /** plan --device cpu: a calibration of this CPU's matmuls, and the efficiency that turns it into steps. */
+    /**
+     * plan --device cpu: a calibration of this CPU's matmuls, and the efficiency that turns it into steps; the heap
+     * the run needs, 1.6 times the plan.
+     */
     @Test
-    void planOnTheCpuCalibratesIt() {
+    void planOnTheCpuCalibratesItAndNamesTheHeapTheRunNeeds() {
         Cli.Run r = Cli.descent("plan", "--device", "cpu", "--vocab", "2048", "--width", "64", "--steps", "100");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("time on this CPU (", "GFLOP/s just now", "descent on this CPU", "25.0%",
-                "100 steps", "descent on the CPU reaches 25% of the calibrated matmul rate");
+        TrainConfig c = TrainConfig.tinyCpu().with("vocab", 2048).with("width", 64);
+        long heapMib = (long) Math.ceil(1.6 * VramPlan.of(c.model().gpt(), c.batch().microBatch(), c.batch().seqLen(),
+                VramPlan.Layout.FITTED).totalBytes() / 1048576.0);
+        assertThat(r.out()).contains("/ 1.6 (the garbage collector needs the rest",
+                "which needs 1.6 times the plan: JAVA_TOOL_OPTIONS=-Xmx" + heapMib + "m or more")
+                .doesNotContain("On a GPU add");
+        assertThat(r.out()).contains("time on this CPU (", "GFLOP/s just now", "descent on this CPU", "50.0%",
+                "100 steps", "descent on the CPU reaches 50% of the calibrated matmul rate");
     }
 
     @Test

@@ -9,9 +9,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Where {@link CpuCalibration#EFFICIENCY} comes from: six GPTs, from a width of 32 to a slice of GPT-2 124M (one
- * block, its width, heads and vocabulary), trained on the CPU between calibrations ({@link CpuStepTiming}); prints
- * the calibrated rate, the mean step, the planner's estimate and the share of the calibration the steps reached.
+ * Where {@link CpuCalibration#EFFICIENCY} comes from: seven GPTs, from a width of 32 to a slice of GPT-2 124M (one
+ * block, its width, heads and vocabulary) and GPT-2 124M itself at 1 × 256, trained on the CPU between calibrations
+ * ({@link CpuStepTiming}); prints the calibrated rate, the mean step, the planner's estimate and the share of the
+ * calibration the steps reached (about 4 minutes on 2 cores).
  * <pre>
  * java -cp "train/target/test-classes:$(scripts/classpath.sh train)" dev.descent.train.plan.CpuEfficiencyBenchmark
  * </pre>
@@ -20,7 +21,7 @@ public final class CpuEfficiencyBenchmark {
     /** vocab, context, layers, heads, width, micro-batch, sequence length. */
     private static final int[][] MODELS = {{50257, 64, 2, 2, 64, 4, 64}, {4096, 64, 2, 2, 64, 8, 64},
         {2048, 64, 2, 2, 128, 4, 64}, {4096, 128, 4, 4, 256, 4, 128}, {4096, 32, 2, 2, 32, 4, 32},
-        {50257, 256, 1, 12, 768, 1, 256}};
+        {50257, 256, 1, 12, 768, 1, 256}, {50257, 256, 12, 12, 768, 1, 256}};
 
     private CpuEfficiencyBenchmark() {
     }

@@ -70,7 +70,7 @@ class TimePlanTest {
     /**
      * The CPU estimate against measured steps of a small GPT on this machine: calibrations and steps alternate;
      * the estimate (calibrated rate x {@link CpuCalibration#EFFICIENCY}) is within a factor of 3 of the mean step
-     * (1.5 in the measurements behind the efficiency; 3 because this machine may be shared).
+     * (2 in the measurements behind the efficiency; 3 because this machine may be shared).
      */
     @Test
     void theCpuEstimateIsWithinAFactorOf3OfAMeasuredStep() throws IOException {
