@@ -7,6 +7,7 @@ import dev.descent.train.loop.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,10 +16,12 @@ import java.util.List;
  *
  * @param calibratedRate the mean of the calibrations' rates, FLOP/s
  * @param stepSeconds    the mean measured step, after one step of warm-up
+ * @param medianSeconds  the median step: one that met a burst of other work or a garbage collection counts once
  * @param estimate       the planner's step at that rate ({@link TimePlan#cpuRate})
- * @param efficiency     the share of the calibrated rate the steps reached
+ * @param efficiency     the share of the calibrated rate the steps reached (by their mean)
  */
-record CpuStepTiming(double calibratedRate, double stepSeconds, double estimate, double efficiency) {
+record CpuStepTiming(double calibratedRate, double stepSeconds, double medianSeconds, double estimate,
+                     double efficiency) {
 
     /** {@code rounds} times: a calibration, then {@code steps} steps of {@code config} (which must have enough). */
     static CpuStepTiming measure(TrainConfig config, int rounds, int steps) throws IOException {
@@ -32,10 +35,12 @@ record CpuStepTiming(double calibratedRate, double stepSeconds, double estimate,
             trainer.run(steps);
         }
         List<StepLog> timed = trainer.history().subList(1, trainer.history().size());
-        double seconds = timed.stream().mapToDouble(s -> s.millis() / 1000).average().orElseThrow();
+        double[] seconds = timed.stream().mapToDouble(s -> s.millis() / 1000).sorted().toArray();
+        double mean = Arrays.stream(seconds).average().orElseThrow();
+        double median = (seconds[(seconds.length - 1) / 2] + seconds[seconds.length / 2]) / 2;
         TimePlan plan = TimePlan.of(config.model().gpt(), b.microBatch(), b.seqLen(), b.totalBatchTokens(),
                 config.optimization().steps(), 0, 1);
         double estimate = plan.stepSeconds(new TimePlan.Rate("", rates, CpuCalibration.EFFICIENCY, ""));
-        return new CpuStepTiming(rates, seconds, estimate, plan.stepFlops() / seconds / rates);
+        return new CpuStepTiming(rates, mean, median, estimate, plan.stepFlops() / mean / rates);
     }
 }

@@ -69,16 +69,16 @@ class TimePlanTest {
 
     /**
      * The CPU estimate against measured steps of a small GPT on this machine: calibrations and steps alternate;
-     * the estimate (calibrated rate x {@link CpuCalibration#EFFICIENCY}) is within a factor of 3 of the mean step
-     * (2 in the measurements behind the efficiency; 3 because this machine may be shared).
+     * the estimate (calibrated rate x {@link CpuCalibration#EFFICIENCY}) is within a factor of 3 of the median step
+     * (1.9 in the measurements behind the efficiency; 3, and the median, because this machine may be shared).
      */
     @Test
     void theCpuEstimateIsWithinAFactorOf3OfAMeasuredStep() throws IOException {
         TrainConfig c = TrainFixtures.tiny(2048, TrainFixtures.learnableShards(dir, 2048), dir.resolve("run"))
                 .with(new TrainConfig.Model(2048, 64, 2, 2, 128, 0f)).with(new TrainConfig.Batch(4, 64, 256))
-                .with("steps", 10).with("warmupSteps", 1);
-        CpuStepTiming t = CpuStepTiming.measure(c, 2, 2);
-        assertThat(t.stepSeconds() / t.estimate()).as("measured %.3f s, estimated %.3f s", t.stepSeconds(),
+                .with("steps", 20).with("warmupSteps", 1);
+        CpuStepTiming t = CpuStepTiming.measure(c, 3, 3);
+        assertThat(t.medianSeconds() / t.estimate()).as("measured %.3f s, estimated %.3f s", t.medianSeconds(),
                 t.estimate()).isBetween(1 / 3.0, 3.0);
     }
 
