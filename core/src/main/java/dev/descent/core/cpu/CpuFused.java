@@ -2,14 +2,17 @@ package dev.descent.core.cpu;
 
 /**
  * The fused row kernels of the CPU reference: softmax, layer norm, cross-entropy. Each works on rows of length
- * {@code c} and accumulates sums in double.
+ * {@code c} and accumulates sums in double; {@link VectorFused} is the fast path tested against them.
  */
-final class CpuFused {
+final class CpuFused implements FusedKernels {
+    static final CpuFused INSTANCE = new CpuFused();
+
     private CpuFused() {
     }
 
     /** y = softmax(x) or log-softmax(x) per row, max-subtracted: log Σ e^(x−m) never overflows. */
-    static void softmax(float[] x, float[] y, int rows, int c, boolean log) {
+    @Override
+    public void softmax(float[] x, float[] y, int rows, int c, boolean log) {
         Parallel.forRange(rows, 3L * c, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * c;
@@ -33,7 +36,8 @@ final class CpuFused {
     }
 
     /** Softmax: dx = y⊙(g − Σ g⊙y).  Log-softmax: dx = g − e^y·Σ g. */
-    static void softmaxBackward(float[] y, float[] g, float[] dx, int rows, int c, boolean log) {
+    @Override
+    public void softmaxBackward(float[] y, float[] g, float[] dx, int rows, int c, boolean log) {
         Parallel.forRange(rows, 3L * c, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * c;
@@ -50,7 +54,8 @@ final class CpuFused {
     }
 
     /** Two-pass layer norm per row: μ, then σ² = mean((x−μ)²), rstd = 1/√(σ²+ε), y = γ(x−μ)rstd + β. */
-    static void layerNorm(float[] x, float[] gamma, float[] beta, float eps, float[] y, float[] mean, float[] rstd,
+    @Override
+    public void layerNorm(float[] x, float[] gamma, float[] beta, float eps, float[] y, float[] mean, float[] rstd,
                           int rows, int c) {
         Parallel.forRange(rows, 4L * c, (from, to) -> {
             for (int r = from; r < to; r++) {
@@ -78,7 +83,8 @@ final class CpuFused {
     /**
      * dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ⊙x̂)) with ĝ = g⊙γ and x̂ = (x−μ)·rstd;  dγ = Σ_rows g⊙x̂;  dβ = Σ_rows g.
      */
-    static void layerNormBackward(float[] g, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dx,
+    @Override
+    public void layerNormBackward(float[] g, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dx,
                                   float[] dgamma, float[] dbeta, int rows, int c) {
         Parallel.forRange(rows, 6L * c, (from, to) -> {
             for (int r = from; r < to; r++) {
@@ -114,7 +120,8 @@ final class CpuFused {
     }
 
     /** lₙ = (1−ε)(lse − x_y) + (ε/C)·Σ_c(lse − x_c), lse = m + log Σ e^(x−m); 0 for ignored rows. */
-    static void crossEntropy(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex,
+    @Override
+    public void crossEntropy(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex,
                              float smoothing) {
         Parallel.forRange(rows, 2L * c, (from, to) -> {
             for (int r = from; r < to; r++) {
@@ -137,7 +144,8 @@ final class CpuFused {
     }
 
     /** dlogits = gₙ·(p − (1−ε)·onehot(y) − ε/C), zero rows where ignored. */
-    static void crossEntropyBackward(float[] logits, int[] targets, float[] rowGrad, float[] dlogits, int rows,
+    @Override
+    public void crossEntropyBackward(float[] logits, int[] targets, float[] rowGrad, float[] dlogits, int rows,
                                      int c, int ignoreIndex, float smoothing) {
         Parallel.forRange(rows, 2L * c, (from, to) -> {
             for (int r = from; r < to; r++) {
@@ -155,7 +163,8 @@ final class CpuFused {
      * lₙ = lse − x_y and, over the same row, logits ← p − onehot(y); an ignored row gets loss 0 and zeros. In
      * place: the target logit is read before {@link #gradientRow} overwrites the row.
      */
-    static void crossEntropyInPlace(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex) {
+    @Override
+    public void crossEntropyInPlace(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex) {
         Parallel.forRange(rows, 2L * c, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * c;

@@ -1,0 +1,249 @@
+package dev.descent.core.cpu;
+
+import static dev.descent.core.cpu.VectorMath.L;
+import static dev.descent.core.cpu.VectorMath.SPECIES;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The fused row kernels of {@link CpuFused} on the Vector API, same equations, same arguments: softmax,
+ * cross-entropy, layer norm, and GPT-2's tanh GELU. Each row is read from memory once and written once; the
+ * passes after the first run on the row while it is still in cache (a row of 50,304 logits is 197 KiB, inside
+ * L2). Sums are float, per lane, instead of the reference's double.
+ */
+final class VectorFused implements FusedKernels {
+    static final VectorFused INSTANCE = new VectorFused();
+
+    /** Row blocks of the layer-norm backward, each with its own dγ, dβ partial sums, added in block order. */
+    private static final int GRADIENT_BLOCKS = 16;
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
+    private static final float GELU_CUBIC = 0.044715f;
+
+    private VectorFused() {
+    }
+
+    /** y = softmax(x) = e^(x−m)/Σe^(x−m), or log-softmax y = x − m − log Σe^(x−m), per row; m the row's max. */
+    @Override
+    public void softmax(float[] x, float[] y, int rows, int c, boolean log) {
+        Parallel.forRange(rows, 3L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                float max = VectorRows.max(x, off, c);
+                float sum = VectorRows.exp(x, y, off, c, max);
+                if (log) {
+                    VectorRows.affine(x, y, off, c, 1f, -(max + (float) Math.log(sum)));
+                } else {
+                    VectorRows.affine(y, y, off, c, 1f / sum, 0f);
+                }
+            }
+        });
+    }
+
+    /** Softmax: dx = y⊙(g − Σ g⊙y).  Log-softmax: dx = g − e^y·Σ g. */
+    @Override
+    public void softmaxBackward(float[] y, float[] g, float[] dx, int rows, int c, boolean log) {
+        Parallel.forRange(rows, 3L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                float dot = log ? VectorRows.sum(g, off, c, 0f) : VectorRows.dot(g, off, y, off, c);
+                for (int j = 0; j < c; j += L) {
+                    VectorMask<Float> m = VectorMath.tail(j, c);
+                    FloatVector yv = FloatVector.fromArray(SPECIES, y, off + j, m);
+                    FloatVector gv = FloatVector.fromArray(SPECIES, g, off + j, m);
+                    FloatVector d = log ? VectorMath.exp(yv).fma(VectorMath.constant(-dot), gv) : yv.mul(gv.sub(dot));
+                    d.intoArray(dx, off + j, m);
+                }
+            }
+        });
+    }
+
+    /**
+     * μ = mean(x), σ² = mean((x−μ)²), rstd = 1/√(σ²+ε), y = γ(x−μ)rstd + β, per row. The sums run on x − x₀
+     * (x₀ the row's first element, so the differences are exact): μ = x₀ + mean(x − x₀) and x − μ = (x − x₀) − μ'
+     * keep the precision a float μ would lose when |μ| is large next to σ.
+     */
+    @Override
+    public void layerNorm(float[] x, float[] gamma, float[] beta, float eps, float[] y, float[] mean,
+                          float[] rstd, int rows, int c) {
+        Parallel.forRange(rows, 4L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                float shift = x[off];
+                float mu = VectorRows.sum(x, off, c, shift) / c;
+                float rs = (float) (1 / Math.sqrt(VectorRows.squaredDeviations(x, off, c, shift, mu) / c + eps));
+                for (int j = 0; j < c; j += L) {
+                    VectorMask<Float> m = VectorMath.tail(j, c);
+                    FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j, m).sub(shift).sub(mu).mul(rs);
+                    xh.fma(FloatVector.fromArray(SPECIES, gamma, j, m), FloatVector.fromArray(SPECIES, beta, j, m))
+                            .intoArray(y, off + j, m);
+                }
+                mean[r] = shift + mu;
+                rstd[r] = rs;
+            }
+        });
+    }
+
+    /**
+     * dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ⊙x̂)) with ĝ = g⊙γ and x̂ = (x−μ)·rstd;  dγ = Σ_rows g⊙x̂;  dβ = Σ_rows g.
+     * The row sums for dγ and dβ are kept per block of rows and added in block order, so the result does not
+     * depend on how many cores ran.
+     */
+    @Override
+    public void layerNormBackward(float[] g, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dx,
+                                  float[] dgamma, float[] dbeta, int rows, int c) {
+        int blocks = Math.min(rows, GRADIENT_BLOCKS);
+        float[] partial = new float[blocks * 2 * c];
+        Parallel.forRange(blocks, 8L * c * rows / Math.max(blocks, 1), (from, to) -> {
+            for (int block = from; block < to; block++) {
+                int dg = block * 2 * c;
+                int db = dg + c;
+                for (int r = rows * block / blocks; r < rows * (block + 1) / blocks; r++) {
+                    layerNormBackwardRow(g, x, gamma, mean[r], rstd[r], dx, r * c, c, partial, dg, db);
+                }
+            }
+        });
+        Arrays.fill(dgamma, 0f);
+        Arrays.fill(dbeta, 0f);
+        for (int block = 0; block < blocks; block++) {
+            for (int j = 0; j < c; j++) {
+                dgamma[j] += partial[block * 2 * c + j];
+                dbeta[j] += partial[block * 2 * c + c + j];
+            }
+        }
+    }
+
+    /** One row of {@link #layerNormBackward}: dx, and g⊙x̂ and g added to the partial sums at dg and db. */
+    private static void layerNormBackwardRow(float[] g, float[] x, float[] gamma, float mu, float rs, float[] dx,
+                                             int off, int c, float[] partial, int dg, int db) {
+        FloatVector sumG = FloatVector.zero(SPECIES);
+        FloatVector sumGx = sumG;
+        for (int j = 0; j < c; j += L) {
+            VectorMask<Float> m = VectorMath.tail(j, c);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, off + j, m);
+            FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j, m).sub(mu).mul(rs);
+            FloatVector gh = gv.mul(FloatVector.fromArray(SPECIES, gamma, j, m));
+            sumG = sumG.add(gh);
+            sumGx = gh.fma(xh, sumGx);
+            gv.fma(xh, FloatVector.fromArray(SPECIES, partial, dg + j, m)).intoArray(partial, dg + j, m);
+            gv.add(FloatVector.fromArray(SPECIES, partial, db + j, m)).intoArray(partial, db + j, m);
+        }
+        float meanG = sumG.reduceLanes(VectorOperators.ADD) / c;
+        float meanGx = sumGx.reduceLanes(VectorOperators.ADD) / c;
+        for (int j = 0; j < c; j += L) {
+            VectorMask<Float> m = VectorMath.tail(j, c);
+            FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j, m).sub(mu).mul(rs);
+            FloatVector gh = FloatVector.fromArray(SPECIES, g, off + j, m).mul(FloatVector.fromArray(SPECIES, gamma,
+                    j, m));
+            gh.sub(meanG).sub(xh.mul(meanGx)).mul(rs).intoArray(dx, off + j, m);
+        }
+    }
+
+    /** lₙ = (1−ε)(lse − x_y) + (ε/C)·Σ_c(lse − x_c), lse = m + log Σ e^(x−m); 0 for ignored rows. */
+    @Override
+    public void crossEntropy(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex,
+                             float smoothing) {
+        Parallel.forRange(rows, 2L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                if (targets[r] == ignoreIndex) {
+                    loss[r] = 0f;
+                    continue;
+                }
+                int off = r * c;
+                float max = VectorRows.max(logits, off, c);
+                double lse = max + Math.log(VectorRows.expSum(logits, off, c, max));
+                double nll = lse - logits[off + targets[r]];
+                double sumAll = smoothing == 0 ? 0 : c * lse - VectorRows.sum(logits, off, c, 0f);
+                loss[r] = (float) ((1 - smoothing) * nll + smoothing / c * sumAll);
+            }
+        });
+    }
+
+    /** dlogits = gₙ·(p − (1−ε)·onehot(y) − ε/C), zero rows where ignored. */
+    @Override
+    public void crossEntropyBackward(float[] logits, int[] targets, float[] rowGrad, float[] dlogits, int rows,
+                                     int c, int ignoreIndex, float smoothing) {
+        Parallel.forRange(rows, 2L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                if (targets[r] == ignoreIndex) {
+                    Arrays.fill(dlogits, off, off + c, 0f);
+                    continue;
+                }
+                gradientRow(logits, dlogits, off, c, targets[r], rowGrad[r], smoothing);
+            }
+        });
+    }
+
+    /** lₙ = lse − x_y and, over the same row, logits ← p − onehot(y); an ignored row gets loss 0 and zeros. */
+    @Override
+    public void crossEntropyInPlace(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex) {
+        Parallel.forRange(rows, 2L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                if (targets[r] == ignoreIndex) {
+                    Arrays.fill(logits, off, off + c, 0f);
+                    loss[r] = 0f;
+                    continue;
+                }
+                float picked = logits[off + targets[r]];
+                loss[r] = (float) (gradientRow(logits, logits, off, c, targets[r], 1f, 0f) - picked);
+            }
+        });
+    }
+
+    /**
+     * Writes d = g·(p − (1−ε)·onehot(t) − ε/C) for the row at {@code off} and returns its lse = m + log Σ e^(x−m):
+     * e^(x−m) is written to d and summed in one pass, then scaled in place, so d may be x itself.
+     */
+    private static double gradientRow(float[] x, float[] d, int off, int c, int target, float g, float smoothing) {
+        float max = VectorRows.max(x, off, c);
+        float sum = VectorRows.exp(x, d, off, c, max);
+        VectorRows.affine(d, d, off, c, g / sum, -g * smoothing / c);
+        d[off + target] -= g * (1 - smoothing);
+        return max + Math.log(sum);
+    }
+
+    /**
+     * GELU, tanh form: y = ½x(1 + tanh u) = x·σ(2u), u = √(2/π)(x + 0.044715x³). σ(2u) comes from
+     * q = e^(−2|u|) ≤ 1: σ(2u) = 1/(1 + q) for u ≥ 0 and q/(1 + q) below, which neither overflows nor cancels.
+     */
+    static void geluTanh(float[] x, float[] y) {
+        Parallel.forRange((x.length + L - 1) / L, 24L * L, (from, to) -> {
+            for (int j = from * L; j < Math.min(x.length, to * L); j += L) {
+                VectorMask<Float> m = VectorMath.tail(j, x.length);
+                FloatVector v = FloatVector.fromArray(SPECIES, x, j, m);
+                FloatVector u = geluArgument(v);
+                FloatVector q = VectorMath.exp(u.abs().mul(-2f));
+                FloatVector r = VectorMath.constant(1f).div(q.add(1f));
+                v.mul(r.blend(q.mul(r), u.lt(0f))).intoArray(y, j, m);
+            }
+        });
+    }
+
+    /**
+     * dGELU/dx = ½(1 + t) + ½x(1 − t²)·u', t = tanh u, u' = √(2/π)(1 + 3·0.044715x²); with s = σ(2u) as in
+     * {@link #geluTanh}: ½(1 + t) = s and ¼(1 − t²) = s(1 − s) = q/(1 + q)², so dGELU/dx = s + 2x·u'·q/(1 + q)².
+     */
+    static void geluTanhGrad(float[] x, float[] y) {
+        Parallel.forRange((x.length + L - 1) / L, 30L * L, (from, to) -> {
+            for (int j = from * L; j < Math.min(x.length, to * L); j += L) {
+                VectorMask<Float> m = VectorMath.tail(j, x.length);
+                FloatVector v = FloatVector.fromArray(SPECIES, x, j, m);
+                FloatVector u = geluArgument(v);
+                FloatVector q = VectorMath.exp(u.abs().mul(-2f));
+                FloatVector r = VectorMath.constant(1f).div(q.add(1f));
+                FloatVector s = r.blend(q.mul(r), u.lt(0f));
+                FloatVector du = v.mul(v).fma(3 * GELU_CUBIC * SQRT_2_OVER_PI, SQRT_2_OVER_PI);
+                v.mul(du).mul(q).mul(r).mul(r).fma(VectorMath.constant(2f), s).intoArray(y, j, m);
+            }
+        });
+    }
+
+    /** u = √(2/π)(x + 0.044715x³). */
+    private static FloatVector geluArgument(FloatVector x) {
+        return x.mul(x).fma(GELU_CUBIC, 1f).mul(x).mul(SQRT_2_OVER_PI);
+    }
+}
