@@ -435,15 +435,24 @@ public final class CpuBackend implements Backend {
         int c = qkv.dim(2) / 3;
         float[] out = new float[b * t * c];
         float[] lse = new float[b * heads * t];
-        new CpuAttention(data(qkv), t, heads, c / heads).forward(out, lse, b);
+        if (VectorApi.available()) {
+            new VectorAttention(data(qkv), t, heads, c / heads).forward(out, lse, b);
+        } else {
+            new CpuAttention(data(qkv), t, heads, c / heads).forward(out, lse, b);
+        }
         return new AttentionResult(wrap(out, Shape.of(b, t, c)), wrap(lse, Shape.of(b, heads, t)));
     }
 
     @Override
     public Tensor attentionBackward(Tensor dout, Tensor qkv, Tensor out, Tensor lse, int heads) {
         float[] dqkv = new float[qkv.numel()];
-        new CpuAttention(data(qkv), qkv.dim(1), heads, qkv.dim(2) / 3 / heads)
-                .backward(data(dout), data(out), data(lse), dqkv, qkv.dim(0));
+        int t = qkv.dim(1);
+        int hs = qkv.dim(2) / 3 / heads;
+        if (VectorApi.available()) {
+            new VectorAttention(data(qkv), t, heads, hs).backward(data(dout), data(out), data(lse), dqkv, qkv.dim(0));
+        } else {
+            new CpuAttention(data(qkv), t, heads, hs).backward(data(dout), data(out), data(lse), dqkv, qkv.dim(0));
+        }
         return wrap(dqkv, qkv.shape());
     }
 

@@ -5,7 +5,6 @@ import static dev.descent.core.cpu.VectorMath.SPECIES;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -34,9 +33,9 @@ final class VectorFused implements FusedKernels {
                 float max = VectorRows.max(x, off, c);
                 float sum = VectorRows.exp(x, y, off, c, max);
                 if (log) {
-                    VectorRows.affine(x, y, off, c, 1f, -(max + (float) Math.log(sum)));
+                    VectorRows.affine(x, off, y, off, c, 1f, -(max + (float) Math.log(sum)));
                 } else {
-                    VectorRows.affine(y, y, off, c, 1f / sum, 0f);
+                    VectorRows.affine(y, off, y, off, c, 1f / sum, 0f);
                 }
             }
         });
@@ -49,12 +48,16 @@ final class VectorFused implements FusedKernels {
             for (int r = from; r < to; r++) {
                 int off = r * c;
                 float dot = log ? VectorRows.sum(g, off, c, 0f) : VectorRows.dot(g, off, y, off, c);
-                for (int j = 0; j < c; j += L) {
-                    VectorMask<Float> m = VectorMath.tail(j, c);
-                    FloatVector yv = FloatVector.fromArray(SPECIES, y, off + j, m);
-                    FloatVector gv = FloatVector.fromArray(SPECIES, g, off + j, m);
+                int j = 0;
+                for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
+                    FloatVector yv = FloatVector.fromArray(SPECIES, y, off + j);
+                    FloatVector gv = FloatVector.fromArray(SPECIES, g, off + j);
                     FloatVector d = log ? VectorMath.exp(yv).fma(VectorMath.constant(-dot), gv) : yv.mul(gv.sub(dot));
-                    d.intoArray(dx, off + j, m);
+                    d.intoArray(dx, off + j);
+                }
+                for (; j < c; j++) {
+                    float yj = y[off + j];
+                    dx[off + j] = log ? g[off + j] - (float) Math.exp(yj) * dot : yj * (g[off + j] - dot);
                 }
             }
         });
@@ -74,11 +77,14 @@ final class VectorFused implements FusedKernels {
                 float shift = x[off];
                 float mu = VectorRows.sum(x, off, c, shift) / c;
                 float rs = (float) (1 / Math.sqrt(VectorRows.squaredDeviations(x, off, c, shift, mu) / c + eps));
-                for (int j = 0; j < c; j += L) {
-                    VectorMask<Float> m = VectorMath.tail(j, c);
-                    FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j, m).sub(shift).sub(mu).mul(rs);
-                    xh.fma(FloatVector.fromArray(SPECIES, gamma, j, m), FloatVector.fromArray(SPECIES, beta, j, m))
-                            .intoArray(y, off + j, m);
+                int j = 0;
+                for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
+                    FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j).sub(shift).sub(mu).mul(rs);
+                    xh.fma(FloatVector.fromArray(SPECIES, gamma, j), FloatVector.fromArray(SPECIES, beta, j))
+                            .intoArray(y, off + j);
+                }
+                for (; j < c; j++) {
+                    y[off + j] = (x[off + j] - shift - mu) * rs * gamma[j] + beta[j];
                 }
                 mean[r] = shift + mu;
                 rstd[r] = rs;
@@ -120,24 +126,36 @@ final class VectorFused implements FusedKernels {
                                              int off, int c, float[] partial, int dg, int db) {
         FloatVector sumG = FloatVector.zero(SPECIES);
         FloatVector sumGx = sumG;
-        for (int j = 0; j < c; j += L) {
-            VectorMask<Float> m = VectorMath.tail(j, c);
-            FloatVector gv = FloatVector.fromArray(SPECIES, g, off + j, m);
-            FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j, m).sub(mu).mul(rs);
-            FloatVector gh = gv.mul(FloatVector.fromArray(SPECIES, gamma, j, m));
+        int bound = SPECIES.loopBound(c);
+        for (int j = 0; j < bound; j += L) {
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, off + j);
+            FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j).sub(mu).mul(rs);
+            FloatVector gh = gv.mul(FloatVector.fromArray(SPECIES, gamma, j));
             sumG = sumG.add(gh);
             sumGx = gh.fma(xh, sumGx);
-            gv.fma(xh, FloatVector.fromArray(SPECIES, partial, dg + j, m)).intoArray(partial, dg + j, m);
-            gv.add(FloatVector.fromArray(SPECIES, partial, db + j, m)).intoArray(partial, db + j, m);
+            gv.fma(xh, FloatVector.fromArray(SPECIES, partial, dg + j)).intoArray(partial, dg + j);
+            gv.add(FloatVector.fromArray(SPECIES, partial, db + j)).intoArray(partial, db + j);
         }
-        float meanG = sumG.reduceLanes(VectorOperators.ADD) / c;
-        float meanGx = sumGx.reduceLanes(VectorOperators.ADD) / c;
-        for (int j = 0; j < c; j += L) {
-            VectorMask<Float> m = VectorMath.tail(j, c);
-            FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j, m).sub(mu).mul(rs);
-            FloatVector gh = FloatVector.fromArray(SPECIES, g, off + j, m).mul(FloatVector.fromArray(SPECIES, gamma,
-                    j, m));
-            gh.sub(meanG).sub(xh.mul(meanGx)).mul(rs).intoArray(dx, off + j, m);
+        float meanG = sumG.reduceLanes(VectorOperators.ADD);
+        float meanGx = sumGx.reduceLanes(VectorOperators.ADD);
+        for (int j = bound; j < c; j++) {
+            float xh = (x[off + j] - mu) * rs;
+            float gh = g[off + j] * gamma[j];
+            meanG += gh;
+            meanGx += gh * xh;
+            partial[dg + j] += g[off + j] * xh;
+            partial[db + j] += g[off + j];
+        }
+        meanG /= c;
+        meanGx /= c;
+        for (int j = 0; j < bound; j += L) {
+            FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j).sub(mu).mul(rs);
+            FloatVector gh = FloatVector.fromArray(SPECIES, g, off + j).mul(FloatVector.fromArray(SPECIES, gamma, j));
+            gh.sub(meanG).sub(xh.mul(meanGx)).mul(rs).intoArray(dx, off + j);
+        }
+        for (int j = bound; j < c; j++) {
+            float xh = (x[off + j] - mu) * rs;
+            dx[off + j] = (g[off + j] * gamma[j] - meanG - xh * meanGx) * rs;
         }
     }
 
@@ -201,7 +219,7 @@ final class VectorFused implements FusedKernels {
     private static double gradientRow(float[] x, float[] d, int off, int c, int target, float g, float smoothing) {
         float max = VectorRows.max(x, off, c);
         float sum = VectorRows.exp(x, d, off, c, max);
-        VectorRows.affine(d, d, off, c, g / sum, -g * smoothing / c);
+        VectorRows.affine(d, off, d, off, c, g / sum, -g * smoothing / c);
         d[off + target] -= g * (1 - smoothing);
         return max + Math.log(sum);
     }
@@ -211,16 +229,19 @@ final class VectorFused implements FusedKernels {
      * q = e^(−2|u|) ≤ 1: σ(2u) = 1/(1 + q) for u ≥ 0 and q/(1 + q) below, which neither overflows nor cancels.
      */
     static void geluTanh(float[] x, float[] y) {
-        Parallel.forRange((x.length + L - 1) / L, 24L * L, (from, to) -> {
-            for (int j = from * L; j < Math.min(x.length, to * L); j += L) {
-                VectorMask<Float> m = VectorMath.tail(j, x.length);
-                FloatVector v = FloatVector.fromArray(SPECIES, x, j, m);
+        int vectors = x.length / L;
+        Parallel.forRange(vectors, 24L * L, (from, to) -> {
+            for (int j = from * L; j < to * L; j += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, x, j);
                 FloatVector u = geluArgument(v);
                 FloatVector q = VectorMath.exp(u.abs().mul(-2f));
                 FloatVector r = VectorMath.constant(1f).div(q.add(1f));
-                v.mul(r.blend(q.mul(r), u.lt(0f))).intoArray(y, j, m);
+                v.mul(r.blend(q.mul(r), u.lt(0f))).intoArray(y, j);
             }
         });
+        for (int j = vectors * L; j < x.length; j++) {
+            y[j] = (float) ScalarMath.geluTanh(x[j]);
+        }
     }
 
     /**
@@ -228,18 +249,21 @@ final class VectorFused implements FusedKernels {
      * {@link #geluTanh}: ½(1 + t) = s and ¼(1 − t²) = s(1 − s) = q/(1 + q)², so dGELU/dx = s + 2x·u'·q/(1 + q)².
      */
     static void geluTanhGrad(float[] x, float[] y) {
-        Parallel.forRange((x.length + L - 1) / L, 30L * L, (from, to) -> {
-            for (int j = from * L; j < Math.min(x.length, to * L); j += L) {
-                VectorMask<Float> m = VectorMath.tail(j, x.length);
-                FloatVector v = FloatVector.fromArray(SPECIES, x, j, m);
+        int vectors = x.length / L;
+        Parallel.forRange(vectors, 30L * L, (from, to) -> {
+            for (int j = from * L; j < to * L; j += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, x, j);
                 FloatVector u = geluArgument(v);
                 FloatVector q = VectorMath.exp(u.abs().mul(-2f));
                 FloatVector r = VectorMath.constant(1f).div(q.add(1f));
                 FloatVector s = r.blend(q.mul(r), u.lt(0f));
                 FloatVector du = v.mul(v).fma(3 * GELU_CUBIC * SQRT_2_OVER_PI, SQRT_2_OVER_PI);
-                v.mul(du).mul(q).mul(r).mul(r).fma(VectorMath.constant(2f), s).intoArray(y, j, m);
+                v.mul(du).mul(q).mul(r).mul(r).fma(VectorMath.constant(2f), s).intoArray(y, j);
             }
         });
+        for (int j = vectors * L; j < x.length; j++) {
+            y[j] = (float) ScalarMath.geluTanhGrad(x[j]);
+        }
     }
 
     /** u = √(2/π)(x + 0.044715x³). */

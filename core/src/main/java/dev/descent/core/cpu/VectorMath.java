@@ -2,7 +2,6 @@ package dev.descent.core.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -54,10 +53,5 @@ final class VectorMath {
     /** v in every lane. */
     static FloatVector constant(float v) {
         return FloatVector.broadcast(SPECIES, v);
-    }
-
-    /** The lanes {@code [j, j + L)} that lie below {@code end}. */
-    static VectorMask<Float> tail(int j, int end) {
-        return SPECIES.indexInRange(j, end);
     }
 }

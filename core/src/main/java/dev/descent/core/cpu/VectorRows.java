@@ -4,13 +4,13 @@ import static dev.descent.core.cpu.VectorMath.L;
 import static dev.descent.core.cpu.VectorMath.SPECIES;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * One pass over one row {@code [off, off + c)} of a float array, on vectors: the building blocks of the fused
- * row kernels. Each loop runs whole vectors, then the last partial vector under a mask. Sums are kept per lane
- * in float and added across lanes at the end.
+ * row kernels. Each loop runs whole vectors, then the last {@code c mod L} elements one at a time in plain Java
+ * (JDK 17 runs masked vector loads and stores on a slow path, about 200 times slower). Sums are kept per lane in
+ * float and added across lanes at the end.
  */
 final class VectorRows {
     private VectorRows() {
@@ -23,11 +23,11 @@ final class VectorRows {
         for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
             acc = acc.max(FloatVector.fromArray(SPECIES, x, off + j));
         }
-        if (j < c) {
-            VectorMask<Float> m = VectorMath.tail(j, c);
-            acc = acc.lanewise(VectorOperators.MAX, FloatVector.fromArray(SPECIES, x, off + j, m), m);
+        float max = acc.reduceLanes(VectorOperators.MAX);
+        for (; j < c; j++) {
+            max = Math.max(max, x[off + j]);
         }
-        return acc.reduceLanes(VectorOperators.MAX);
+        return max;
     }
 
     /** Σ_j (x[j] − shift). */
@@ -37,26 +37,25 @@ final class VectorRows {
         for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
             acc = acc.add(FloatVector.fromArray(SPECIES, x, off + j).sub(shift));
         }
-        if (j < c) {
-            VectorMask<Float> m = VectorMath.tail(j, c);
-            acc = acc.add(FloatVector.fromArray(SPECIES, x, off + j, m).sub(shift), m);
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < c; j++) {
+            sum += x[off + j] - shift;
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum;
     }
 
-    /** Σ_j x[j]·y[yOff + j]. */
+    /** Σ_j x[off + j]·y[yOff + j]. */
     static float dot(float[] x, int off, float[] y, int yOff, int c) {
         FloatVector acc = FloatVector.zero(SPECIES);
         int j = 0;
         for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
             acc = FloatVector.fromArray(SPECIES, x, off + j).fma(FloatVector.fromArray(SPECIES, y, yOff + j), acc);
         }
-        if (j < c) {
-            VectorMask<Float> m = VectorMath.tail(j, c);
-            acc = FloatVector.fromArray(SPECIES, x, off + j, m).fma(FloatVector.fromArray(SPECIES, y, yOff + j, m),
-                    acc);
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < c; j++) {
+            sum += x[off + j] * y[yOff + j];
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum;
     }
 
     /** Σ_j ((x[j] − shift) − μ)². */
@@ -67,12 +66,12 @@ final class VectorRows {
             FloatVector d = FloatVector.fromArray(SPECIES, x, off + j).sub(shift).sub(mu);
             acc = d.fma(d, acc);
         }
-        if (j < c) {
-            VectorMask<Float> m = VectorMath.tail(j, c);
-            FloatVector d = FloatVector.fromArray(SPECIES, x, off + j, m).sub(shift).sub(mu);
-            acc = acc.add(d.mul(d), m);
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < c; j++) {
+            float d = x[off + j] - shift - mu;
+            sum += d * d;
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum;
     }
 
     /** y[j] = e^(x[j] − shift) (y may be x), returning Σ_j y[j]. */
@@ -84,13 +83,12 @@ final class VectorRows {
             e.intoArray(y, off + j);
             acc = acc.add(e);
         }
-        if (j < c) {
-            VectorMask<Float> m = VectorMath.tail(j, c);
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, off + j, m).sub(shift));
-            e.intoArray(y, off + j, m);
-            acc = acc.add(e, m);
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < c; j++) {
+            y[off + j] = (float) Math.exp(x[off + j] - shift);
+            sum += y[off + j];
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum;
     }
 
     /** Σ_j e^(x[j] − shift), nothing written. */
@@ -100,22 +98,34 @@ final class VectorRows {
         for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
             acc = acc.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, off + j).sub(shift)));
         }
-        if (j < c) {
-            VectorMask<Float> m = VectorMath.tail(j, c);
-            acc = acc.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, off + j, m).sub(shift)), m);
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < c; j++) {
+            sum += (float) Math.exp(x[off + j] - shift);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum;
     }
 
-    /** y[j] = x[j]·scale + shift (y may be x). */
-    static void affine(float[] x, float[] y, int off, int c, float scale, float shift) {
+    /** y[yOff + j] = x[off + j]·scale + shift (y may be x). */
+    static void affine(float[] x, int off, float[] y, int yOff, int c, float scale, float shift) {
         int j = 0;
         for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
-            FloatVector.fromArray(SPECIES, x, off + j).fma(scale, shift).intoArray(y, off + j);
+            FloatVector.fromArray(SPECIES, x, off + j).fma(scale, shift).intoArray(y, yOff + j);
         }
-        if (j < c) {
-            VectorMask<Float> m = VectorMath.tail(j, c);
-            FloatVector.fromArray(SPECIES, x, off + j, m).fma(scale, shift).intoArray(y, off + j, m);
+        for (; j < c; j++) {
+            y[yOff + j] = x[off + j] * scale + shift;
+        }
+    }
+
+    /** y[yOff + j] += a·x[off + j]. */
+    static void axpy(float a, float[] x, int off, float[] y, int yOff, int c) {
+        FloatVector av = FloatVector.broadcast(SPECIES, a);
+        int j = 0;
+        for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
+            FloatVector.fromArray(SPECIES, x, off + j).fma(av, FloatVector.fromArray(SPECIES, y, yOff + j))
+                    .intoArray(y, yOff + j);
+        }
+        for (; j < c; j++) {
+            y[yOff + j] += a * x[off + j];
         }
     }
 }
