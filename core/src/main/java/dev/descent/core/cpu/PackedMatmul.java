@@ -11,17 +11,21 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Plan, with L the floats per vector of the machine's preferred species (8 with AVX2, 16 with AVX-512):
  * <ol>
- *   <li>C is cut into tiles (batch entry × rows × columns), as few as keep every core busy: B is packed once per
- *       row tile and A once per column tile, so big tiles pack least. The tiles go to {@link Parallel}.</li>
- *   <li>A tile walks K in blocks of {@link #KC}. For each, it packs its rows of A into slivers of {@link #MR}
- *       rows, k-major, then walks its columns in blocks of {@link #NB}, packing each {@code KC × NB} block of B
- *       into panels of {@link #NR} = 2L columns, k-major (it stays in L2 while every sliver of A passes over it).
- *       Packing reads both layouts of each operand with unit stride, so a transposed operand costs no copy.</li>
- *   <li>The micro-kernel holds an {@code MR × NR} block of C in 8 vector registers for a whole K block: per step
+ *   <li>B is packed once per call, in blocks of at most {@link #PACKED_B} floats (4 MiB, so a 50,304-row
+ *       embedding never needs a packed copy of its own size): each block of rows [k0, k0 + depth) × columns
+ *       [n0, n0 + width) is copied into panels of {@link #NR} = 2L columns, k-major, the panels split among the
+ *       cores. Both layouts of B are read with unit stride, so a transposed B costs no copy of its own.</li>
+ *   <li>Then the rows of C are split into tiles, as many as keep every core busy (columns too when there are
+ *       few rows). A tile walks the block's K in steps of {@link #KC}, packs its rows of A for that step into
+ *       slivers of {@link #MR} rows, k-major (again unit-stride reads for either layout of A), and runs the
+ *       micro-kernel over every sliver and panel, {@link #NB} columns at a time so the panels in use stay in L2.
+ *       </li>
+ *   <li>The micro-kernel holds an {@code MR × NR} block of C in 8 vector registers for a whole K step: per step
  *       of k, 2 vector loads of B, 4 broadcasts of A (one address register, constant offsets) and 8 fused
  *       multiply-adds. C2 issues the 4 broadcasts ahead of the multiply-adds, so 14 registers are live: within
  *       AVX2's 16 (a 6-row block spills there; measured) and enough independent sums to keep the FMA units
- *       busy. C is loaded and stored once per K block.</li>
+ *       busy. C is loaded and stored once per K step.</li>
+ *   <li>A batch with a B per entry runs its entries on different cores, each packing its own B.</li>
  * </ol>
  */
 final class PackedMatmul {
@@ -31,10 +35,12 @@ final class PackedMatmul {
     private static final int MR = 4;
     /** Columns of the C block the micro-kernel holds in registers: two vectors. */
     private static final int NR = 2 * L;
-    /** Steps of k per block: C is loaded and stored once per block. */
+    /** Steps of k per kernel call: C is loaded and stored once per step. */
     private static final int KC = 256;
-    /** Columns of B per packed block, a multiple of {@link #NR}: {@code KC × NB} floats (256 KiB) stay in L2. */
+    /** Columns of packed B the slivers of A pass over at a time: {@code KC × NB} floats (256 KiB) stay in L2. */
     private static final int NB = 256;
+    /** Most floats of packed B at a time. */
+    private static final int PACKED_B = 1 << 20;
     /** Most rows per tile, which bounds each thread's packed A ({@code MC × KC} floats, 1 MiB). */
     private static final int MC = 1024;
     /** Tiles wanted per core, so that a core slowed by other work hands its share to the others. */
@@ -48,15 +54,22 @@ final class PackedMatmul {
     }
 
     private static final class Scratch {
-        final float[] packedB = new float[KC * NB];
         final float[] edge = new float[MR * NR];
         float[] packedA = new float[0];
+        float[] packedB = new float[0];
 
         float[] packedA(int size) {
             if (packedA.length < size) {
                 packedA = new float[size];
             }
             return packedA;
+        }
+
+        float[] packedB(int size) {
+            if (packedB.length < size) {
+                packedB = new float[size];
+            }
+            return packedB;
         }
     }
 
@@ -65,23 +78,13 @@ final class PackedMatmul {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
-        int wanted = CORES * TILES_PER_CORE;
-        int colTiles = Math.max(1, Math.min((n + NB - 1) / NB, wanted));
-        int tileCols = roundUp((n + colTiles - 1) / colTiles, NR);
-        colTiles = (n + tileCols - 1) / tileCols;
-        int rowTiles = Math.max((m + MC - 1) / MC, (wanted + batch * colTiles - 1) / (batch * colTiles));
-        int tileRows = roundUp((m + Math.min(rowTiles, m) - 1) / Math.min(rowTiles, m), MR);
-        rowTiles = (m + tileRows - 1) / tileRows;
-        int tilesPerBatch = rowTiles * colTiles;
-        int tilesPerColumn = rowTiles;
-        Parallel.forRange(batch * tilesPerBatch, 2L * tileRows * tileCols * k, (from, to) -> {
-            Scratch scratch = SCRATCH.get();
-            for (int t = from; t < to; t++) {
-                int bi = t / tilesPerBatch;
-                int i0 = t % tilesPerBatch % tilesPerColumn * tileRows;
-                int j0 = t % tilesPerBatch / tilesPerColumn * tileCols;
-                new Tile(a, b, c, bi, m, k, n, i0, Math.min(m, i0 + tileRows), j0, Math.min(n, j0 + tileCols))
-                        .run(scratch);
+        if (batch == 1) {
+            new Product(a, b, c, 0, m, k, n).run(true);
+            return;
+        }
+        Parallel.forRange(batch, 2L * m * k * n, (from, to) -> {
+            for (int bi = from; bi < to; bi++) {
+                new Product(a, b, c, bi, m, k, n).run(false);
             }
         });
     }
@@ -90,102 +93,163 @@ final class PackedMatmul {
         return (x + multiple - 1) / multiple * multiple;
     }
 
-    /** Rows {@code [i0, i1)} × columns {@code [j0, j1)} of C[bi]. */
-    private record Tile(Operand a, Operand b, float[] c, int bi, int m, int k, int n, int i0, int i1, int j0,
-                        int j1) {
-        void run(Scratch s) {
-            float[] packedA = s.packedA(roundUp(i1 - i0, MR) * KC);
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                int kc = Math.min(KC, k - p0);
-                for (int i = i0; i < i1; i += MR) {
-                    packA(packedA, (i - i0) * kc, i, Math.min(MR, i1 - i), p0, kc);
-                }
-                for (int jb = j0; jb < j1; jb += NB) {
-                    int nb = Math.min(NB, j1 - jb);
-                    packB(s.packedB, p0, kc, jb, nb);
-                    for (int i = i0; i < i1; i += MR) {
-                        multiplySliver(s, packedA, (i - i0) * kc, i, Math.min(MR, i1 - i), kc, jb, nb);
-                    }
+    /** C[bi] = A[bi]·B[bi], on all cores or on the calling thread alone. */
+    private record Product(Operand a, Operand b, float[] c, int bi, int m, int k, int n) {
+        void run(boolean parallel) {
+            int width = roundUp(n, NR);
+            if ((long) width * KC > PACKED_B) {
+                width = PACKED_B / KC / NB * NB;
+            }
+            int depth = Math.min(k, Math.max(KC, PACKED_B / width / KC * KC));
+            float[] packedB = SCRATCH.get().packedB(width * depth);
+            for (int k0 = 0; k0 < k; k0 += depth) {
+                for (int n0 = 0; n0 < n; n0 += width) {
+                    Block block = new Block(this, packedB, k0, Math.min(depth, k - k0), n0, Math.min(width, n - n0));
+                    block.run(parallel);
                 }
             }
         }
+    }
 
-        /** C[i .. i+rows)[jb .. jb+nb) += the packed sliver of A at {@code aOff} · the packed block of B. */
-        private void multiplySliver(Scratch s, float[] packedA, int aOff, int i, int rows, int kc, int jb, int nb) {
-            int cRow = (bi * m + i) * n;
-            for (int jr = 0; jr < nb; jr += NR) {
-                int cols = Math.min(NR, nb - jr);
-                if (rows == MR && cols == NR) {
-                    kernel(packedA, aOff, s.packedB, jr * kc, kc, c, cRow + jb + jr, n);
-                    continue;
-                }
-                Arrays.fill(s.edge, 0f);
-                kernel(packedA, aOff, s.packedB, jr * kc, kc, s.edge, 0, NR);
-                for (int r = 0; r < rows; r++) {
-                    int o = cRow + r * n + jb + jr;
-                    for (int j = 0; j < cols; j++) {
-                        c[o + j] += s.edge[r * NR + j];
-                    }
-                }
-            }
-        }
-
-        /**
-         * Packs A[bi][i .. i+rows)[p0 .. p0+kc) k-major from {@code off}: element (r, p) at
-         * {@code off + p·MR + r}, rows past M zero.
-         */
-        private void packA(float[] packed, int off, int i, int rows, int p0, int kc) {
-            float[] src = a.data();
-            int base = bi * a.batchStride();
-            if (rows < MR) {
-                Arrays.fill(packed, off, off + kc * MR, 0f);
-            }
-            if (a.rowStride() == 1) {
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(src, base + (p0 + p) * a.colStride() + i, packed, off + p * MR, rows);
-                }
+    /** The part of a product that uses rows [k0, k0 + depth) × columns [n0, n0 + width) of B, packed. */
+    private record Block(Product p, float[] packedB, int k0, int depth, int n0, int width) {
+        void run(boolean parallel) {
+            int panels = (width + NR - 1) / NR;
+            int rowTiles = Math.max((p.m() + MC - 1) / MC, Math.min(CORES * TILES_PER_CORE, (p.m() + MR - 1) / MR));
+            int colTiles = Math.max(1, Math.min(panels, CORES * TILES_PER_CORE / rowTiles));
+            int tileRows = roundUp((p.m() + rowTiles - 1) / rowTiles, MR);
+            int tilePanels = (panels + colTiles - 1) / colTiles;
+            int rows = (p.m() + tileRows - 1) / tileRows;
+            int tiles = rows * ((panels + tilePanels - 1) / tilePanels);
+            if (!parallel) {
+                packPanels(0, panels);
+                runTiles(SCRATCH.get(), 0, tiles, rows, tileRows, tilePanels);
                 return;
             }
+            Parallel.forRange(panels, 2L * depth * NR, this::packPanels);
+            Parallel.forRange(tiles, 2L * tileRows * tilePanels * NR * depth,
+                    (from, to) -> runTiles(SCRATCH.get(), from, to, rows, tileRows, tilePanels));
+        }
+
+        /** Tiles {@code [from, to)}: tile t has rows (t mod rows)·tileRows .. and panels (t / rows)·tilePanels ... */
+        private void runTiles(Scratch s, int from, int to, int rows, int tileRows, int tilePanels) {
+            for (int t = from; t < to; t++) {
+                int i0 = t % rows * tileRows;
+                int q0 = t / rows * tilePanels;
+                int panels = (width + NR - 1) / NR;
+                tile(s, i0, Math.min(p.m(), i0 + tileRows), q0, Math.min(panels, q0 + tilePanels));
+            }
+        }
+
+        /** C[i0 .. i1) × the columns of panels [q0, q1), over the block's K. */
+        private void tile(Scratch s, int i0, int i1, int q0, int q1) {
+            float[] packedA = s.packedA(roundUp(i1 - i0, MR) * KC);
+            for (int pc = 0; pc < depth; pc += KC) {
+                int kc = Math.min(KC, depth - pc);
+                packA(packedA, i0, i1, k0 + pc, kc);
+                for (int qb = q0; qb < q1; qb += NB / NR) {
+                    int qe = Math.min(q1, qb + NB / NR);
+                    for (int i = i0; i < i1; i += MR) {
+                        for (int q = qb; q < qe; q++) {
+                            multiplySliver(s, packedA, (i - i0) * kc, i, Math.min(MR, i1 - i), q, pc, kc);
+                        }
+                    }
+                }
+            }
+        }
+
+        /** C[i .. i+rows) × panel q's columns += the packed sliver of A at {@code aOff} · panel q, steps pc ... */
+        private void multiplySliver(Scratch s, float[] packedA, int aOff, int i, int rows, int q, int pc, int kc) {
+            int n = p.n();
+            int j = n0 + q * NR;
+            int cols = Math.min(NR, n - j);
+            int cOff = (p.bi() * p.m() + i) * n + j;
+            int bOff = (q * depth + pc) * NR;
+            if (rows == MR && cols == NR) {
+                kernel(packedA, aOff, packedB, bOff, kc, p.c(), cOff, n);
+                return;
+            }
+            Arrays.fill(s.edge, 0f);
+            kernel(packedA, aOff, packedB, bOff, kc, s.edge, 0, NR);
             for (int r = 0; r < rows; r++) {
-                int from = base + (i + r) * a.rowStride() + p0;
-                for (int p = 0; p < kc; p++) {
-                    packed[off + p * MR + r] = src[from + p];
+                for (int jj = 0; jj < cols; jj++) {
+                    p.c()[cOff + r * n + jj] += s.edge[r * NR + jj];
                 }
             }
         }
 
         /**
-         * Packs B[bi][p0 .. p0+kc)[jb .. jb+nb) into panels of NR columns: element (p, q + jj) at
-         * {@code q·kc + p·NR + jj} for panels q = 0, NR, 2·NR ..; columns past N zero.
+         * Packs panels {@code [from, to)} of B: panel q holds columns n0 + q·NR .., element (kk, jj) at
+         * {@code (q·depth + kk)·NR + jj}, columns past N zero.
          */
-        private void packB(float[] packed, int p0, int kc, int jb, int nb) {
+        private void packPanels(int from, int to) {
+            Operand b = p.b();
             float[] src = b.data();
-            int base = bi * b.batchStride();
-            for (int q = 0; q < nb; q += NR) {
-                int cols = Math.min(NR, nb - q);
-                int dst = q * kc;
+            int base = p.bi() * b.batchStride();
+            for (int q = from; q < to; q++) {
+                int j = n0 + q * NR;
+                int cols = Math.min(NR, p.n() - j);
+                int dst = q * depth * NR;
                 if (b.colStride() == 1) {
-                    for (int p = 0; p < kc; p++) {
-                        int from = base + (p0 + p) * b.rowStride() + jb + q;
-                        int to = dst + p * NR;
+                    for (int kk = 0; kk < depth; kk++) {
+                        int at = base + (k0 + kk) * b.rowStride() + j;
+                        int into = dst + kk * NR;
                         if (cols == NR) {
-                            FloatVector.fromArray(SPECIES, src, from).intoArray(packed, to);
-                            FloatVector.fromArray(SPECIES, src, from + L).intoArray(packed, to + L);
+                            FloatVector.fromArray(SPECIES, src, at).intoArray(packedB, into);
+                            FloatVector.fromArray(SPECIES, src, at + L).intoArray(packedB, into + L);
                         } else {
-                            System.arraycopy(src, from, packed, to, cols);
-                            Arrays.fill(packed, to + cols, to + NR, 0f);
+                            System.arraycopy(src, at, packedB, into, cols);
+                            Arrays.fill(packedB, into + cols, into + NR, 0f);
                         }
                     }
                     continue;
                 }
                 if (cols < NR) {
-                    Arrays.fill(packed, dst, dst + kc * NR, 0f);
+                    Arrays.fill(packedB, dst, dst + depth * NR, 0f);
                 }
                 for (int jj = 0; jj < cols; jj++) {
-                    int from = base + (jb + q + jj) * b.colStride() + p0;
-                    for (int p = 0; p < kc; p++) {
-                        packed[dst + p * NR + jj] = src[from + p];
+                    int at = base + (j + jj) * b.colStride() + k0;
+                    for (int kk = 0; kk < depth; kk++) {
+                        packedB[dst + kk * NR + jj] = src[at + kk];
                     }
+                }
+            }
+        }
+
+        /**
+         * Packs A[bi][i0 .. i1)[kStart .. kStart+kc) into slivers of MR rows, k-major: element (i, kk) at
+         * {@code (i − i0 − r)·kc + kk·MR + r} with r = (i − i0) mod MR, rows past i1 zero. Both layouts of A are
+         * read with unit stride: a transposed A along its own rows (MR floats to each sliver), a row-major A
+         * row by row of the tile.
+         */
+        private void packA(float[] packed, int i0, int i1, int kStart, int kc) {
+            Operand a = p.a();
+            float[] src = a.data();
+            int base = p.bi() * a.batchStride();
+            int rows = i1 - i0;
+            int full = rows / MR * MR;
+            Arrays.fill(packed, full * kc, roundUp(rows, MR) * kc, 0f);
+            if (a.rowStride() == 1) {
+                for (int kk = 0; kk < kc; kk++) {
+                    int from = base + (kStart + kk) * a.colStride() + i0;
+                    int to = kk * MR;
+                    for (int r = 0; r < full; r += MR, to += MR * kc) {
+                        packed[to] = src[from + r];
+                        packed[to + 1] = src[from + r + 1];
+                        packed[to + 2] = src[from + r + 2];
+                        packed[to + 3] = src[from + r + 3];
+                    }
+                    for (int r = full; r < rows; r++) {
+                        packed[to + r - full] = src[from + r];
+                    }
+                }
+                return;
+            }
+            for (int r = 0; r < rows; r++) {
+                int from = base + (i0 + r) * a.rowStride() + kStart;
+                int to = (r - r % MR) * kc + r % MR;
+                for (int kk = 0; kk < kc; kk++) {
+                    packed[to + kk * MR] = src[from + kk];
                 }
             }
         }
