@@ -32,9 +32,9 @@ final class PackedMatmul {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
     /** Rows of the C block the micro-kernel holds in registers. */
-    private static final int MR = 4;
+    static final int MR = 4;
     /** Columns of the C block the micro-kernel holds in registers: two vectors. */
-    private static final int NR = 2 * L;
+    static final int NR = 2 * L;
     /** Steps of k per kernel call: C is loaded and stored once per step. */
     private static final int KC = 256;
     /** Columns of packed B the slivers of A pass over at a time: {@code KC × NB} floats (256 KiB) stay in L2. */
@@ -89,7 +89,7 @@ final class PackedMatmul {
         });
     }
 
-    private static int roundUp(int x, int multiple) {
+    static int roundUp(int x, int multiple) {
         return (x + multiple - 1) / multiple * multiple;
     }
 
@@ -122,11 +122,12 @@ final class PackedMatmul {
             int rows = (p.m() + tileRows - 1) / tileRows;
             int tiles = rows * ((panels + tilePanels - 1) / tilePanels);
             if (!parallel) {
-                packPanels(0, panels);
+                MatmulPacking.packPanels(p.b(), p.bi(), k0, depth, n0, p.n(), packedB, 0, panels);
                 runTiles(SCRATCH.get(), 0, tiles, rows, tileRows, tilePanels);
                 return;
             }
-            Parallel.forRange(panels, 2L * depth * NR, this::packPanels);
+            Parallel.forRange(panels, 2L * depth * NR,
+                    (from, to) -> MatmulPacking.packPanels(p.b(), p.bi(), k0, depth, n0, p.n(), packedB, from, to));
             Parallel.forRange(tiles, 2L * tileRows * tilePanels * NR * depth,
                     (from, to) -> runTiles(SCRATCH.get(), from, to, rows, tileRows, tilePanels));
         }
@@ -146,7 +147,7 @@ final class PackedMatmul {
             float[] packedA = s.packedA(roundUp(i1 - i0, MR) * KC);
             for (int pc = 0; pc < depth; pc += KC) {
                 int kc = Math.min(KC, depth - pc);
-                packA(packedA, i0, i1, k0 + pc, kc);
+                MatmulPacking.packA(p.a(), p.bi(), i0, i1, k0 + pc, kc, packedA);
                 for (int qb = q0; qb < q1; qb += NB / NR) {
                     int qe = Math.min(q1, qb + NB / NR);
                     for (int i = i0; i < i1; i += MR) {
@@ -174,82 +175,6 @@ final class PackedMatmul {
             for (int r = 0; r < rows; r++) {
                 for (int jj = 0; jj < cols; jj++) {
                     p.c()[cOff + r * n + jj] += s.edge[r * NR + jj];
-                }
-            }
-        }
-
-        /**
-         * Packs panels {@code [from, to)} of B: panel q holds columns n0 + q·NR .., element (kk, jj) at
-         * {@code (q·depth + kk)·NR + jj}, columns past N zero.
-         */
-        private void packPanels(int from, int to) {
-            Operand b = p.b();
-            float[] src = b.data();
-            int base = p.bi() * b.batchStride();
-            for (int q = from; q < to; q++) {
-                int j = n0 + q * NR;
-                int cols = Math.min(NR, p.n() - j);
-                int dst = q * depth * NR;
-                if (b.colStride() == 1) {
-                    for (int kk = 0; kk < depth; kk++) {
-                        int at = base + (k0 + kk) * b.rowStride() + j;
-                        int into = dst + kk * NR;
-                        if (cols == NR) {
-                            FloatVector.fromArray(SPECIES, src, at).intoArray(packedB, into);
-                            FloatVector.fromArray(SPECIES, src, at + L).intoArray(packedB, into + L);
-                        } else {
-                            System.arraycopy(src, at, packedB, into, cols);
-                            Arrays.fill(packedB, into + cols, into + NR, 0f);
-                        }
-                    }
-                    continue;
-                }
-                if (cols < NR) {
-                    Arrays.fill(packedB, dst, dst + depth * NR, 0f);
-                }
-                for (int jj = 0; jj < cols; jj++) {
-                    int at = base + (j + jj) * b.colStride() + k0;
-                    for (int kk = 0; kk < depth; kk++) {
-                        packedB[dst + kk * NR + jj] = src[at + kk];
-                    }
-                }
-            }
-        }
-
-        /**
-         * Packs A[bi][i0 .. i1)[kStart .. kStart+kc) into slivers of MR rows, k-major: element (i, kk) at
-         * {@code (i − i0 − r)·kc + kk·MR + r} with r = (i − i0) mod MR, rows past i1 zero. Both layouts of A are
-         * read with unit stride: a transposed A along its own rows (MR floats to each sliver), a row-major A
-         * row by row of the tile.
-         */
-        private void packA(float[] packed, int i0, int i1, int kStart, int kc) {
-            Operand a = p.a();
-            float[] src = a.data();
-            int base = p.bi() * a.batchStride();
-            int rows = i1 - i0;
-            int full = rows / MR * MR;
-            Arrays.fill(packed, full * kc, roundUp(rows, MR) * kc, 0f);
-            if (a.rowStride() == 1) {
-                for (int kk = 0; kk < kc; kk++) {
-                    int from = base + (kStart + kk) * a.colStride() + i0;
-                    int to = kk * MR;
-                    for (int r = 0; r < full; r += MR, to += MR * kc) {
-                        packed[to] = src[from + r];
-                        packed[to + 1] = src[from + r + 1];
-                        packed[to + 2] = src[from + r + 2];
-                        packed[to + 3] = src[from + r + 3];
-                    }
-                    for (int r = full; r < rows; r++) {
-                        packed[to + r - full] = src[from + r];
-                    }
-                }
-                return;
-            }
-            for (int r = 0; r < rows; r++) {
-                int from = base + (i0 + r) * a.rowStride() + kStart;
-                int to = (r - r % MR) * kc + r % MR;
-                for (int kk = 0; kk < kc; kk++) {
-                    packed[to + kk * MR] = src[from + kk];
                 }
             }
         }
