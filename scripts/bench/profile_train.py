@@ -7,8 +7,9 @@ e.g.
   python3 scripts/bench/profile_train.py -- --vocab 50304 --layers 4 --heads 4 --width 128 --context 128 \\
       --micro-batch 8 --seq-len 128 --total-batch 1024 --steps 20 --eval-every 0 --sample-tokens 0 --dropout 0
 
-Only CPU samples taken after the step line of step --skip-steps was printed count (the first steps include the
-JIT's warm-up). Three tables, each in percent of those samples:
+Only CPU samples taken between the step lines of step --skip-steps and of the last step count (the first steps
+include the JIT's warm-up; after the last come validation, the checkpoint and the report). Four tables, each in percent of those samples:
+  - phases: forward, backward, gradient clipping, AdamW update (main thread, see below);
   - methods: the top frame of each sample (where the CPU was);
   - ops: the autograd op or optimizer that the sample ran under (the innermost frame of dev.descent.core.ops or
     dev.descent.optim, else "other"), forward and backward apart; main thread only, since the pool's worker threads
@@ -55,6 +56,25 @@ def op_of(frames):
     return "other (train loop, data, autograd bookkeeping)"
 
 
+PHASES = [
+    ("AdamW update", ("dev.descent.optim.Optimizer.step",)),
+    ("gradient clipping (global norm)", ("dev.descent.optim.GradClip.",)),
+    ("backward", ("dev.descent.core.Backprop.",)),
+    ("forward", ("dev.descent.optim.GradAccumulation.accumulate",)),
+    ("validation, checkpoint, report", ("dev.descent.train.loop.Trainer.validationLoss", "dev.descent.train.loop.RunReport",
+                                        "dev.descent.train.loop.Checkpoint")),
+]
+
+
+def phase_of(frames):
+    """Which part of a training step the sample belongs to: the first phase whose frame is on the stack."""
+    names = [frame_name(f) for f in frames]
+    for phase, needles in PHASES:
+        if any(name.startswith(n) for name in names for n in needles):
+            return phase
+    return "other"
+
+
 def kernel_group(top):
     for group, needles in KERNEL_GROUPS:
         if any(n in top for n in needles):
@@ -74,12 +94,15 @@ def main():
     env = dict(os.environ)
     env["JAVA_TOOL_OPTIONS"] = (env.get("JAVA_TOOL_OPTIONS", "") + " -XX:FlightRecorderOptions=stackdepth=256"
                                 + f" -XX:StartFlightRecording=filename={jfr},settings=profile").strip()
-    start_of_window = None
+    start_of_window = end_of_window = None
     proc = subprocess.Popen(["./descent", "train"] + train_args, stdout=subprocess.PIPE, text=True, env=env)
     for line in proc.stdout:
         sys.stdout.write(line)
-        if start_of_window is None and line.startswith("step") and int(line.split()[1]) == args.skip_steps:
-            start_of_window = datetime.datetime.now(datetime.timezone.utc)
+        if line.startswith("step "):
+            now = datetime.datetime.now(datetime.timezone.utc)
+            if start_of_window is None and int(line.split()[1]) == args.skip_steps:
+                start_of_window = now
+            end_of_window = now
     if proc.wait() != 0:
         sys.exit(f"./descent train exited with {proc.returncode}")
     if start_of_window is None:
@@ -87,13 +110,13 @@ def main():
     dump = subprocess.run(["jfr", "print", "--json", "--stack-depth", "256", "--events", "jdk.ExecutionSample", jfr], capture_output=True,
                           text=True, check=True).stdout
     events = json.loads(dump)["recording"]["events"]
-    methods, ops, groups = collections.Counter(), collections.Counter(), collections.Counter()
+    methods, ops, groups, phases = (collections.Counter() for _ in range(4))
     counted = 0
     main_samples = 0
     for e in events:
         when = datetime.datetime.fromisoformat(e["values"]["startTime"].replace("Z", "+00:00")[:26] + "+00:00")
         frames = (e["values"].get("stackTrace") or {}).get("frames") or []
-        if when < start_of_window or not frames:
+        if when < start_of_window or when > end_of_window or not frames:
             continue
         counted += 1
         top = frame_name(frames[0])
@@ -102,8 +125,10 @@ def main():
         if e["values"]["sampledThread"].get("javaName") == "main":
             main_samples += 1
             ops[op_of(frames)] += 1
-    print(f"\n{counted} CPU samples after step {args.skip_steps} (recording: {jfr})")
-    tables = (("kernels, all threads", groups, counted, None), ("ops, main thread", ops, main_samples, args.top),
+            phases[phase_of(frames)] += 1
+    print(f"\n{counted} CPU samples from step {args.skip_steps + 1} to the last (recording: {jfr})")
+    tables = (("phases, main thread", phases, main_samples, None), ("kernels, all threads", groups, counted, None),
+              ("ops, main thread", ops, main_samples, args.top),
               ("methods, all threads", methods, counted, args.top))
     for title, counter, total, limit in tables:
         print(f"\n| {title} | share of samples |\n|---|---|")

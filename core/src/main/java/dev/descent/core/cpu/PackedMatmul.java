@@ -97,10 +97,15 @@ final class PackedMatmul {
     private record Product(Operand a, Operand b, float[] c, int bi, int m, int k, int n) {
         void run(boolean parallel) {
             int width = roundUp(n, NR);
-            if ((long) width * KC > PACKED_B) {
-                width = PACKED_B / KC / NB * NB;
+            int depth;
+            if ((long) k * NB <= PACKED_B) {
+                // all of K at once: a panel's columns of a transposed B are then one contiguous run of memory
+                depth = k;
+                width = Math.min(width, PACKED_B / k / NB * NB);
+            } else {
+                width = Math.min(width, PACKED_B / KC / NB * NB);
+                depth = Math.max(KC, PACKED_B / width / KC * KC);
             }
-            int depth = Math.min(k, Math.max(KC, PACKED_B / width / KC * KC));
             float[] packedB = SCRATCH.get().packedB(width * depth);
             for (int k0 = 0; k0 < k; k0 += depth) {
                 for (int n0 = 0; n0 < n; n0 += width) {
