@@ -5,7 +5,6 @@ import static dev.descent.core.cpu.VectorMath.SPECIES;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * The fused row kernels of {@link CpuFused} on the Vector API, same equations, same arguments: softmax,
@@ -136,8 +135,8 @@ final class VectorFused implements FusedKernels {
             gv.fma(xh, FloatVector.fromArray(SPECIES, partial, dg + j)).intoArray(partial, dg + j);
             gv.add(FloatVector.fromArray(SPECIES, partial, db + j)).intoArray(partial, db + j);
         }
-        float meanG = sumG.reduceLanes(VectorOperators.ADD);
-        float meanGx = sumGx.reduceLanes(VectorOperators.ADD);
+        float meanG = VectorMath.sum(sumG);
+        float meanGx = VectorMath.sum(sumGx);
         for (int j = bound; j < c; j++) {
             float xh = (x[off + j] - mu) * rs;
             float gh = g[off + j] * gamma[j];

@@ -25,6 +25,8 @@ final class VectorMath {
     /** Above this e^x overflows; inputs are clamped to it (e^88.72 = 3.4·10³⁸). */
     private static final float EXP_MAX = 88.72283f;
 
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
     private VectorMath() {
     }
 
@@ -48,6 +50,21 @@ final class VectorMath {
                 VectorOperators.LSHL, 23);
         FloatVector result = p.mul(bits.reinterpretAsFloats());
         return result.blend(0f, x.lt(EXP_MIN));
+    }
+
+    /**
+     * Σ lanes, added in lane order. Not {@code reduceLanes(ADD)}: the API leaves its order open, and on JDK 25 the
+     * JIT-compiled order differs from the interpreter's, so a result would depend on when the JIT got to the code
+     * (a resumed training run stopped being bitwise identical to an uninterrupted one).
+     */
+    static float sum(FloatVector v) {
+        float[] lanes = LANES.get();
+        v.intoArray(lanes, 0);
+        float sum = lanes[0];
+        for (int i = 1; i < L; i++) {
+            sum += lanes[i];
+        }
+        return sum;
     }
 
     /** v in every lane. */

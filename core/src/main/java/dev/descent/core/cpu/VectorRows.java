@@ -37,7 +37,7 @@ final class VectorRows {
         for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
             acc = acc.add(FloatVector.fromArray(SPECIES, x, off + j).sub(shift));
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; j < c; j++) {
             sum += x[off + j] - shift;
         }
@@ -51,7 +51,7 @@ final class VectorRows {
         for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
             acc = FloatVector.fromArray(SPECIES, x, off + j).fma(FloatVector.fromArray(SPECIES, y, yOff + j), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; j < c; j++) {
             sum += x[off + j] * y[yOff + j];
         }
@@ -66,7 +66,7 @@ final class VectorRows {
             FloatVector d = FloatVector.fromArray(SPECIES, x, off + j).sub(shift).sub(mu);
             acc = d.fma(d, acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; j < c; j++) {
             float d = x[off + j] - shift - mu;
             sum += d * d;
@@ -83,7 +83,7 @@ final class VectorRows {
             e.intoArray(y, off + j);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; j < c; j++) {
             y[off + j] = (float) Math.exp(x[off + j] - shift);
             sum += y[off + j];
@@ -98,7 +98,7 @@ final class VectorRows {
         for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
             acc = acc.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, off + j).sub(shift)));
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; j < c; j++) {
             sum += (float) Math.exp(x[off + j] - shift);
         }
