@@ -45,15 +45,15 @@ build_llmc() {
   local name="$1" b="$2" t="$3" src="$scratch/src-$1"
   rm -rf "$src" && mkdir -p "$src"
   cp -r "$llmc/train_gpt2.c" "$llmc/llmc" "$src/"
-  local edits=("s/int B = 4; /int B = $b; /" "s/int T = 64; /int T = $t; /"
-               "s/for (int step = 0; step <= 40; step++)/for (int step = 0; step < $steps; step++)/"
-               "s/if (step % 10 == 0) {/if (0) {/" "s/if (step > 0 \&\& step % 20 == 0) {/if (0) {/")
+  # "pattern|replacement": each pattern must be there once, so that a changed train_gpt2.c is noticed
+  local edits=("int B = 4; |int B = $b; " "int T = 64; |int T = $t; "
+               "for (int step = 0; step <= 40; step++)|for (int step = 0; step < $steps; step++)"
+               "if (step % 10 == 0) {|if (0) {" "if (step > 0 \&\& step % 20 == 0) {|if (0) {")
   for e in "${edits[@]}"; do
-    local before after
-    before="$(md5sum < "$src/train_gpt2.c")"
-    sed -i "$e" "$src/train_gpt2.c"
-    after="$(md5sum < "$src/train_gpt2.c")"
-    [ "$before" != "$after" ] || { echo "train_gpt2.c differs from the version this script knows ($e did nothing)" >&2; exit 1; }
+    local pattern="${e%%|*}" replacement="${e#*|}"
+    [ "$(grep -cF "${pattern//\\/}" "$src/train_gpt2.c")" = 1 ] \
+      || { echo "train_gpt2.c differs from the version this script knows: no single '${pattern//\\/}'" >&2; exit 1; }
+    sed -i "s/$pattern/$replacement/" "$src/train_gpt2.c"
   done
   (cd "$src" && gcc -Ofast -march=native -fopenmp -DOMP -Wno-unused-result -o "$scratch/train_gpt2_$name" train_gpt2.c -lm)
 }

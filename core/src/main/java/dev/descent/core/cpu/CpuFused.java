@@ -119,71 +119,9 @@ final class CpuFused implements FusedKernels {
         }
     }
 
-    /** lₙ = (1−ε)(lse − x_y) + (ε/C)·Σ_c(lse − x_c), lse = m + log Σ e^(x−m); 0 for ignored rows. */
+    /** One exp per element: e^(x−m) is stored in d, summed in double, then turned into p in place. */
     @Override
-    public void crossEntropy(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex,
-                             float smoothing) {
-        Parallel.forRange(rows, 2L * c, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                if (targets[r] == ignoreIndex) {
-                    loss[r] = 0f;
-                    continue;
-                }
-                int off = r * c;
-                double lse = logSumExp(logits, off, c);
-                double nll = lse - logits[off + targets[r]];
-                double sumAll = 0;
-                if (smoothing != 0) {
-                    for (int j = 0; j < c; j++) {
-                        sumAll += lse - logits[off + j];
-                    }
-                }
-                loss[r] = (float) ((1 - smoothing) * nll + smoothing / c * sumAll);
-            }
-        });
-    }
-
-    /** dlogits = gₙ·(p − (1−ε)·onehot(y) − ε/C), zero rows where ignored. */
-    @Override
-    public void crossEntropyBackward(float[] logits, int[] targets, float[] rowGrad, float[] dlogits, int rows,
-                                     int c, int ignoreIndex, float smoothing) {
-        Parallel.forRange(rows, 2L * c, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int off = r * c;
-                if (targets[r] == ignoreIndex) {
-                    java.util.Arrays.fill(dlogits, off, off + c, 0f);
-                    continue;
-                }
-                gradientRow(logits, dlogits, off, c, targets[r], rowGrad[r], smoothing);
-            }
-        });
-    }
-
-    /**
-     * lₙ = lse − x_y and, over the same row, logits ← p − onehot(y); an ignored row gets loss 0 and zeros. In
-     * place: the target logit is read before {@link #gradientRow} overwrites the row.
-     */
-    @Override
-    public void crossEntropyInPlace(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex) {
-        Parallel.forRange(rows, 2L * c, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int off = r * c;
-                if (targets[r] == ignoreIndex) {
-                    java.util.Arrays.fill(logits, off, off + c, 0f);
-                    loss[r] = 0f;
-                    continue;
-                }
-                float picked = logits[off + targets[r]];
-                loss[r] = (float) (gradientRow(logits, logits, off, c, targets[r], 1.0, 0f) - picked);
-            }
-        });
-    }
-
-    /**
-     * Writes d = g·(p − (1−ε)·onehot(t) − ε/C) for the row at {@code off} and returns its lse = m + log Σ e^(x−m).
-     * One exp per element: e^(x−m) is stored in d, summed, then turned into p in place, so d may be x itself.
-     */
-    private static double gradientRow(float[] x, float[] d, int off, int c, int target, double g, float smoothing) {
+    public double gradientRow(float[] x, float[] d, int off, int c, int target, double g, float smoothing) {
         float max = rowMax(x, off, c);
         double sum = 0;
         for (int j = 0; j < c; j++) {
@@ -200,13 +138,23 @@ final class CpuFused implements FusedKernels {
         return max + Math.log(sum);
     }
 
-    private static double logSumExp(float[] x, int off, int c) {
+    @Override
+    public double logSumExp(float[] x, int off, int c) {
         float max = rowMax(x, off, c);
         double sum = 0;
         for (int j = 0; j < c; j++) {
             sum += Math.exp(x[off + j] - max);
         }
         return max + Math.log(sum);
+    }
+
+    @Override
+    public double sum(float[] x, int off, int c) {
+        double sum = 0;
+        for (int j = 0; j < c; j++) {
+            sum += x[off + j];
+        }
+        return sum;
     }
 
     private static float rowMax(float[] x, int off, int c) {

@@ -25,13 +25,67 @@ interface FusedKernels {
     void layerNormBackward(float[] g, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dx,
                            float[] dgamma, float[] dbeta, int rows, int c);
 
-    /** The loss of each row, with label smoothing; 0 for rows whose target is ignoreIndex. */
-    void crossEntropy(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex, float smoothing);
+    /** lₙ = (1−ε)(lse − x_y) + (ε/C)·Σ_c(lse − x_c) = (1−ε)(lse − x_y) + ε·(lse − mean(x)); 0 for ignored rows. */
+    default void crossEntropy(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex,
+                              float smoothing) {
+        Parallel.forRange(rows, 2L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                if (targets[r] == ignoreIndex) {
+                    loss[r] = 0f;
+                    continue;
+                }
+                int off = r * c;
+                double lse = logSumExp(logits, off, c);
+                double nll = lse - logits[off + targets[r]];
+                double smoothed = smoothing == 0 ? 0 : lse - sum(logits, off, c) / c;
+                loss[r] = (float) ((1 - smoothing) * nll + smoothing * smoothed);
+            }
+        });
+    }
 
-    /** dlogits for per-row upstream gradients, with label smoothing; zero rows where ignored. */
-    void crossEntropyBackward(float[] logits, int[] targets, float[] rowGrad, float[] dlogits, int rows, int c,
-                              int ignoreIndex, float smoothing);
+    /** dlogits = gₙ·(p − (1−ε)·onehot(y) − ε/C), zero rows where ignored. */
+    default void crossEntropyBackward(float[] logits, int[] targets, float[] rowGrad, float[] dlogits, int rows,
+                                      int c, int ignoreIndex, float smoothing) {
+        Parallel.forRange(rows, 2L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                if (targets[r] == ignoreIndex) {
+                    java.util.Arrays.fill(dlogits, off, off + c, 0f);
+                    continue;
+                }
+                gradientRow(logits, dlogits, off, c, targets[r], rowGrad[r], smoothing);
+            }
+        });
+    }
 
-    /** The loss of each row, and the logits overwritten with softmax − one-hot (zeros where ignored). */
-    void crossEntropyInPlace(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex);
+    /**
+     * lₙ = lse − x_y and, over the same row, logits ← p − onehot(y); an ignored row gets loss 0 and zeros. In
+     * place: the target logit is read before {@link #gradientRow} overwrites the row.
+     */
+    default void crossEntropyInPlace(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex) {
+        Parallel.forRange(rows, 2L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                if (targets[r] == ignoreIndex) {
+                    java.util.Arrays.fill(logits, off, off + c, 0f);
+                    loss[r] = 0f;
+                    continue;
+                }
+                float picked = logits[off + targets[r]];
+                loss[r] = (float) (gradientRow(logits, logits, off, c, targets[r], 1.0, 0f) - picked);
+            }
+        });
+    }
+
+    /** lse = m + log Σ e^(x−m) of the row {@code [off, off + c)}, m its max. */
+    double logSumExp(float[] x, int off, int c);
+
+    /** Σ x of the row {@code [off, off + c)}. */
+    double sum(float[] x, int off, int c);
+
+    /**
+     * Writes d = g·(p − (1−ε)·onehot(t) − ε/C) for the row at {@code off} and returns its lse = m + log Σ e^(x−m).
+     * d may be x itself.
+     */
+    double gradientRow(float[] x, float[] d, int off, int c, int target, double g, float smoothing);
 }

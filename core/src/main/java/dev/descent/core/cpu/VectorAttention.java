@@ -15,32 +15,22 @@ import jdk.incubator.vector.FloatVector;
  */
 final class VectorAttention {
     private final float[] qkv;
+    private final AttentionLayout layout;
     private final int t;
     private final int heads;
     private final int hs;
-    private final int c;
     private final float scale;
     /** T rounded up to whole vectors: the row length of the transposed k and v, zero-padded. */
     private final int tPad;
 
     VectorAttention(float[] qkv, int t, int heads, int hs) {
         this.qkv = qkv;
+        this.layout = new AttentionLayout(t, heads, hs);
         this.t = t;
         this.heads = heads;
         this.hs = hs;
-        this.c = heads * hs;
         this.scale = (float) (1 / Math.sqrt(hs));
         this.tPad = (t + L - 1) / L * L;
-    }
-
-    /** Offset of head h of q (part 0), k (1) or v (2) at position (b, pos) in qkv. */
-    private int qkvOffset(int b, int pos, int h, int part) {
-        return (b * t + pos) * 3 * c + part * c + h * hs;
-    }
-
-    /** Offset of head h at position (b, pos) in a (B, T, C) tensor. */
-    private int rowOffset(int b, int pos, int h) {
-        return (b * t + pos) * c + h * hs;
     }
 
     /** Per-thread buffers of one (batch, head) pair. */
@@ -54,10 +44,26 @@ final class VectorAttention {
         final float[] dv = new float[t * hs];
     }
 
+    /** What runs for one (batch b, head h) pair, bh = b·heads + h, with its thread's buffers. */
+    @FunctionalInterface
+    private interface HeadWork {
+        void run(Scratch s, int b, int h, int bh);
+    }
+
+    /** Runs {@code work} for every (batch, head) pair, spread over the cores; {@code cost} per pair. */
+    private void forEachHead(int batch, long cost, HeadWork work) {
+        Parallel.forRange(batch * heads, cost, (from, to) -> {
+            Scratch s = new Scratch();
+            for (int bh = from; bh < to; bh++) {
+                work.run(s, bh / heads, bh % heads, bh);
+            }
+        });
+    }
+
     /** transposed[d·tPad + s] = part (1: k, 2: v) of head h at position s, channel d (zeros past T stay). */
     private void transpose(int b, int h, int part, float[] transposed) {
         for (int s = 0; s < t; s++) {
-            int o = qkvOffset(b, s, h, part);
+            int o = layout.qkvOffset(b, s, h, part);
             for (int d = 0; d < hs; d++) {
                 transposed[d * tPad + s] = qkv[o + d];
             }
@@ -69,24 +75,19 @@ final class VectorAttention {
      * out_t = Σ p_s·v_s / Σ p_s, lse_t = m + log Σ p_s.
      */
     void forward(float[] out, float[] lse, int batch) {
-        Parallel.forRange(batch * heads, 2L * t * t * hs, (from, to) -> {
-            Scratch s = new Scratch();
-            for (int bh = from; bh < to; bh++) {
-                int b = bh / heads;
-                int h = bh % heads;
-                transpose(b, h, 1, s.keysT);
-                for (int q = 0; q < t; q++) {
-                    int keys = q + 1;
-                    matVecTransposed(s.keysT, qkv, qkvOffset(b, q, h, 0), scale, s.p, keys);
-                    float max = VectorRows.max(s.p, 0, keys);
-                    float sum = VectorRows.exp(s.p, s.p, 0, keys, max);
-                    Arrays.fill(s.acc, 0f);
-                    for (int k = 0; k < keys; k++) {
-                        VectorRows.axpy(s.p[k], qkv, qkvOffset(b, k, h, 2), s.acc, 0, hs);
-                    }
-                    VectorRows.affine(s.acc, 0, out, rowOffset(b, q, h), hs, 1f / sum, 0f);
-                    lse[bh * t + q] = max + (float) Math.log(sum);
+        forEachHead(batch, 2L * t * t * hs, (s, b, h, bh) -> {
+            transpose(b, h, 1, s.keysT);
+            for (int q = 0; q < t; q++) {
+                int keys = q + 1;
+                matVecTransposed(s.keysT, qkv, layout.qkvOffset(b, q, h, 0), scale, s.p, keys);
+                float max = VectorRows.max(s.p, 0, keys);
+                float sum = VectorRows.exp(s.p, s.p, 0, keys, max);
+                Arrays.fill(s.acc, 0f);
+                for (int k = 0; k < keys; k++) {
+                    VectorRows.axpy(s.p[k], qkv, layout.qkvOffset(b, k, h, 2), s.acc, 0, hs);
                 }
+                VectorRows.affine(s.acc, 0, out, layout.rowOffset(b, q, h), hs, 1f / sum, 0f);
+                lse[bh * t + q] = max + (float) Math.log(sum);
             }
         });
     }
@@ -96,36 +97,31 @@ final class VectorAttention {
      * D_t = dout_t·out_t; dq_t = scale·Σ_s ds·k_s, dk_s += scale·ds·q_t, dv_s += p·dout_t.
      */
     void backward(float[] dout, float[] out, float[] lse, float[] dqkv, int batch) {
-        Parallel.forRange(batch * heads, 5L * t * t * hs, (from, to) -> {
-            Scratch s = new Scratch();
-            for (int bh = from; bh < to; bh++) {
-                int b = bh / heads;
-                int h = bh % heads;
-                transpose(b, h, 1, s.keysT);
-                transpose(b, h, 2, s.valuesT);
-                Arrays.fill(s.dk, 0f);
-                Arrays.fill(s.dv, 0f);
-                for (int q = 0; q < t; q++) {
-                    int keys = q + 1;
-                    int qo = qkvOffset(b, q, h, 0);
-                    int go = rowOffset(b, q, h);
-                    float delta = VectorRows.dot(dout, go, out, go, hs);
-                    matVecTransposed(s.keysT, qkv, qo, scale, s.p, keys);
-                    VectorRows.exp(s.p, s.p, 0, keys, lse[bh * t + q]);
-                    matVecTransposed(s.valuesT, dout, go, 1f, s.dp, keys);
-                    Arrays.fill(s.acc, 0f);
-                    for (int k = 0; k < keys; k++) {
-                        float ds = s.p[k] * (s.dp[k] - delta);
-                        VectorRows.axpy(ds, qkv, qkvOffset(b, k, h, 1), s.acc, 0, hs);
-                        VectorRows.axpy(scale * ds, qkv, qo, s.dk, k * hs, hs);
-                        VectorRows.axpy(s.p[k], dout, go, s.dv, k * hs, hs);
-                    }
-                    VectorRows.affine(s.acc, 0, dqkv, qo, hs, scale, 0f);
+        forEachHead(batch, 5L * t * t * hs, (s, b, h, bh) -> {
+            transpose(b, h, 1, s.keysT);
+            transpose(b, h, 2, s.valuesT);
+            Arrays.fill(s.dk, 0f);
+            Arrays.fill(s.dv, 0f);
+            for (int q = 0; q < t; q++) {
+                int keys = q + 1;
+                int qo = layout.qkvOffset(b, q, h, 0);
+                int go = layout.rowOffset(b, q, h);
+                float delta = VectorRows.dot(dout, go, out, go, hs);
+                matVecTransposed(s.keysT, qkv, qo, scale, s.p, keys);
+                VectorRows.exp(s.p, s.p, 0, keys, lse[bh * t + q]);
+                matVecTransposed(s.valuesT, dout, go, 1f, s.dp, keys);
+                Arrays.fill(s.acc, 0f);
+                for (int k = 0; k < keys; k++) {
+                    float ds = s.p[k] * (s.dp[k] - delta);
+                    VectorRows.axpy(ds, qkv, layout.qkvOffset(b, k, h, 1), s.acc, 0, hs);
+                    VectorRows.axpy(scale * ds, qkv, qo, s.dk, k * hs, hs);
+                    VectorRows.axpy(s.p[k], dout, go, s.dv, k * hs, hs);
                 }
-                for (int k = 0; k < t; k++) {
-                    System.arraycopy(s.dk, k * hs, dqkv, qkvOffset(b, k, h, 1), hs);
-                    System.arraycopy(s.dv, k * hs, dqkv, qkvOffset(b, k, h, 2), hs);
-                }
+                VectorRows.affine(s.acc, 0, dqkv, qo, hs, scale, 0f);
+            }
+            for (int k = 0; k < t; k++) {
+                System.arraycopy(s.dk, k * hs, dqkv, layout.qkvOffset(b, k, h, 1), hs);
+                System.arraycopy(s.dv, k * hs, dqkv, layout.qkvOffset(b, k, h, 2), hs);
             }
         });
     }

@@ -158,68 +158,24 @@ final class VectorFused implements FusedKernels {
         }
     }
 
-    /** lₙ = (1−ε)(lse − x_y) + (ε/C)·Σ_c(lse − x_c), lse = m + log Σ e^(x−m); 0 for ignored rows. */
     @Override
-    public void crossEntropy(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex,
-                             float smoothing) {
-        Parallel.forRange(rows, 2L * c, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                if (targets[r] == ignoreIndex) {
-                    loss[r] = 0f;
-                    continue;
-                }
-                int off = r * c;
-                float max = VectorRows.max(logits, off, c);
-                double lse = max + Math.log(VectorRows.expSum(logits, off, c, max));
-                double nll = lse - logits[off + targets[r]];
-                double sumAll = smoothing == 0 ? 0 : c * lse - VectorRows.sum(logits, off, c, 0f);
-                loss[r] = (float) ((1 - smoothing) * nll + smoothing / c * sumAll);
-            }
-        });
+    public double logSumExp(float[] x, int off, int c) {
+        float max = VectorRows.max(x, off, c);
+        return max + Math.log(VectorRows.expSum(x, off, c, max));
     }
 
-    /** dlogits = gₙ·(p − (1−ε)·onehot(y) − ε/C), zero rows where ignored. */
     @Override
-    public void crossEntropyBackward(float[] logits, int[] targets, float[] rowGrad, float[] dlogits, int rows,
-                                     int c, int ignoreIndex, float smoothing) {
-        Parallel.forRange(rows, 2L * c, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int off = r * c;
-                if (targets[r] == ignoreIndex) {
-                    Arrays.fill(dlogits, off, off + c, 0f);
-                    continue;
-                }
-                gradientRow(logits, dlogits, off, c, targets[r], rowGrad[r], smoothing);
-            }
-        });
+    public double sum(float[] x, int off, int c) {
+        return VectorRows.sum(x, off, c, 0f);
     }
 
-    /** lₙ = lse − x_y and, over the same row, logits ← p − onehot(y); an ignored row gets loss 0 and zeros. */
+    /** e^(x−m) is written to d and summed in one pass, then scaled in place. */
     @Override
-    public void crossEntropyInPlace(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex) {
-        Parallel.forRange(rows, 2L * c, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int off = r * c;
-                if (targets[r] == ignoreIndex) {
-                    Arrays.fill(logits, off, off + c, 0f);
-                    loss[r] = 0f;
-                    continue;
-                }
-                float picked = logits[off + targets[r]];
-                loss[r] = (float) (gradientRow(logits, logits, off, c, targets[r], 1f, 0f) - picked);
-            }
-        });
-    }
-
-    /**
-     * Writes d = g·(p − (1−ε)·onehot(t) − ε/C) for the row at {@code off} and returns its lse = m + log Σ e^(x−m):
-     * e^(x−m) is written to d and summed in one pass, then scaled in place, so d may be x itself.
-     */
-    private static double gradientRow(float[] x, float[] d, int off, int c, int target, float g, float smoothing) {
+    public double gradientRow(float[] x, float[] d, int off, int c, int target, double g, float smoothing) {
         float max = VectorRows.max(x, off, c);
         float sum = VectorRows.exp(x, d, off, c, max);
-        VectorRows.affine(d, off, d, off, c, g / sum, -g * smoothing / c);
-        d[off + target] -= g * (1 - smoothing);
+        VectorRows.affine(d, off, d, off, c, (float) (g / sum), (float) (-g * smoothing / c));
+        d[off + target] -= (float) (g * (1 - smoothing));
         return max + Math.log(sum);
     }
 
@@ -228,19 +184,7 @@ final class VectorFused implements FusedKernels {
      * q = e^(−2|u|) ≤ 1: σ(2u) = 1/(1 + q) for u ≥ 0 and q/(1 + q) below, which neither overflows nor cancels.
      */
     static void geluTanh(float[] x, float[] y) {
-        int vectors = x.length / L;
-        Parallel.forRange(vectors, 24L * L, (from, to) -> {
-            for (int j = from * L; j < to * L; j += L) {
-                FloatVector v = FloatVector.fromArray(SPECIES, x, j);
-                FloatVector u = geluArgument(v);
-                FloatVector q = VectorMath.exp(u.abs().mul(-2f));
-                FloatVector r = VectorMath.constant(1f).div(q.add(1f));
-                v.mul(r.blend(q.mul(r), u.lt(0f))).intoArray(y, j);
-            }
-        });
-        for (int j = vectors * L; j < x.length; j++) {
-            y[j] = (float) ScalarMath.geluTanh(x[j]);
-        }
+        gelu(x, y, false);
     }
 
     /**
@@ -248,6 +192,11 @@ final class VectorFused implements FusedKernels {
      * {@link #geluTanh}: ½(1 + t) = s and ¼(1 − t²) = s(1 − s) = q/(1 + q)², so dGELU/dx = s + 2x·u'·q/(1 + q)².
      */
     static void geluTanhGrad(float[] x, float[] y) {
+        gelu(x, y, true);
+    }
+
+    /** y = GELU(x), or its derivative, whole vectors on all cores, the last x.length mod L elements in double. */
+    private static void gelu(float[] x, float[] y, boolean gradient) {
         int vectors = x.length / L;
         Parallel.forRange(vectors, 30L * L, (from, to) -> {
             for (int j = from * L; j < to * L; j += L) {
@@ -256,12 +205,16 @@ final class VectorFused implements FusedKernels {
                 FloatVector q = VectorMath.exp(u.abs().mul(-2f));
                 FloatVector r = VectorMath.constant(1f).div(q.add(1f));
                 FloatVector s = r.blend(q.mul(r), u.lt(0f));
-                FloatVector du = v.mul(v).fma(3 * GELU_CUBIC * SQRT_2_OVER_PI, SQRT_2_OVER_PI);
-                v.mul(du).mul(q).mul(r).mul(r).fma(VectorMath.constant(2f), s).intoArray(y, j);
+                if (gradient) {
+                    FloatVector du = v.mul(v).fma(3 * GELU_CUBIC * SQRT_2_OVER_PI, SQRT_2_OVER_PI);
+                    v.mul(du).mul(q).mul(r).mul(r).fma(VectorMath.constant(2f), s).intoArray(y, j);
+                } else {
+                    v.mul(s).intoArray(y, j);
+                }
             }
         });
         for (int j = vectors * L; j < x.length; j++) {
-            y[j] = (float) ScalarMath.geluTanhGrad(x[j]);
+            y[j] = (float) (gradient ? ScalarMath.geluTanhGrad(x[j]) : ScalarMath.geluTanh(x[j]));
         }
     }
 
