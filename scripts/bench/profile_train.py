@@ -29,7 +29,7 @@ import time
 
 KERNEL_GROUPS = [
     ("matmul micro-kernel", ("PackedMatmul.kernel", "CpuMatmul.reference", "CpuMatmul.kernel")),
-    ("matmul packing", ("PackedMatmul$Block.pack", "CpuMatmul.pack")),
+    ("matmul packing", ("MatmulPacking.", "CpuMatmul.pack", "CpuMatmul.lambda$packB")),
     ("matmul other", ("Matmul",)),
     ("attention", ("Attention",)),
     ("row kernels (softmax, cross-entropy, layer norm, GELU)", ("VectorRows", "VectorFused", "VectorMath", "CpuFused")),
