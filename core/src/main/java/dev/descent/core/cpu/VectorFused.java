@@ -8,7 +8,8 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * The fused row kernels of {@link CpuFused} on the Vector API, same equations, same arguments: softmax,
- * cross-entropy, layer norm, and GPT-2's tanh GELU (alone, and after a bias in the MLP's bias + GELU). Each row is read from memory once and written once; the
+ * cross-entropy, layer norm, and GPT-2's tanh GELU (alone, and after a bias in the MLP's bias + GELU). Each row
+ * is read from memory once and written once; the
  * passes after the first run on the row while it is still in cache (a row of 50,304 logits is 197 KiB, inside
  * L2). Sums are float, per lane, instead of the reference's double.
  */
@@ -19,6 +20,8 @@ final class VectorFused implements FusedKernels {
     private static final int GRADIENT_BLOCKS = 16;
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
     private static final float GELU_CUBIC = 0.044715f;
+    /** Each thread's one vector of GELU inputs for the last elements of an array or row. */
+    private static final ThreadLocal<float[]> GELU_TAIL = ThreadLocal.withInitial(() -> new float[L]);
 
     private VectorFused() {
     }
@@ -197,7 +200,10 @@ final class VectorFused implements FusedKernels {
         gelu(x, y, true);
     }
 
-    /** y = GELU(x), or its derivative, whole vectors on all cores, the last x.length mod L elements in double. */
+    /**
+     * y = GELU(x), or its derivative, whole vectors on all cores, the last x.length mod L elements through one
+     * vector of {@link #geluTail}: every element gets the bits of its value, wherever it sits.
+     */
     private static void gelu(float[] x, float[] y, boolean gradient) {
         int vectors = x.length / L;
         Parallel.forRange(vectors, 30L * L, (from, to) -> {
@@ -205,9 +211,11 @@ final class VectorFused implements FusedKernels {
                 gelu(FloatVector.fromArray(SPECIES, x, j), gradient).intoArray(y, j);
             }
         });
-        for (int j = vectors * L; j < x.length; j++) {
-            y[j] = (float) (gradient ? ScalarMath.geluTanhGrad(x[j]) : ScalarMath.geluTanh(x[j]));
-        }
+        int start = vectors * L;
+        float[] tail = GELU_TAIL.get();
+        System.arraycopy(x, start, tail, 0, x.length - start);
+        geluTail(tail, gradient);
+        System.arraycopy(tail, 0, y, start, x.length - start);
     }
 
     /** y = gelu(h + b) per element, the GELU of {@link #geluTanh} on u = h + b rounded to float. */
@@ -224,7 +232,8 @@ final class VectorFused implements FusedKernels {
 
     /**
      * out = gelu(h + b) when dy is null, else dy ⊙ gelu'(h + b): whole vectors of each row, then its last
-     * n mod L elements in double.
+     * n mod L elements through one vector of {@link #geluTail}, so that GELU's bits do not depend on the row
+     * length (the composition, a bias add and the unary GELU, gives the same).
      */
     private static void biasGelu(float[] dy, float[] h, float[] bias, float[] out, int rows, int n) {
         boolean gradient = dy != null;
@@ -237,13 +246,24 @@ final class VectorFused implements FusedKernels {
                     FloatVector v = gelu(u, gradient);
                     (gradient ? v.mul(FloatVector.fromArray(SPECIES, dy, off + j)) : v).intoArray(out, off + j);
                 }
-                for (; j < n; j++) {
-                    float u = h[off + j] + bias[j];
-                    out[off + j] = gradient ? dy[off + j] * (float) ScalarMath.geluTanhGrad(u)
-                            : (float) ScalarMath.geluTanh(u);
+                if (j == n) {
+                    continue;
+                }
+                float[] tail = GELU_TAIL.get();
+                for (int t = 0; j + t < n; t++) {
+                    tail[t] = h[off + j + t] + bias[j + t];
+                }
+                geluTail(tail, gradient);
+                for (int t = 0; j + t < n; t++) {
+                    out[off + j + t] = gradient ? dy[off + j + t] * tail[t] : tail[t];
                 }
             }
         });
+    }
+
+    /** tail[0 .. L) ← GELU or its derivative of itself, as one vector (lanes past the inputs hold leftovers). */
+    private static void geluTail(float[] tail, boolean gradient) {
+        gelu(FloatVector.fromArray(SPECIES, tail, 0), gradient).intoArray(tail, 0);
     }
 
     /** GELU(v) as in {@link #geluTanh}, or its derivative as in {@link #geluTanhGrad}, lane by lane. */

@@ -69,6 +69,31 @@ class VectorFusedTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 33, 1000})
+    void biasGeluGivesTheBitsOfTheUnaryGeluWhateverTheRowLength(int n) {
+        int rows = 5;
+        Rng rng = new Rng(n + 4);
+        float[] h = gaussian(rng, rows * n, 3);
+        float[] bias = gaussian(rng, n, 1);
+        float[] dy = gaussian(rng, rows * n, 1);
+        float[] u = new float[h.length];
+        for (int i = 0; i < u.length; i++) {
+            u[i] = h[i] + bias[i % n];
+        }
+        float[] unary = new float[u.length];
+        float[] fused = new float[u.length];
+        VectorFused.geluTanh(u, unary);
+        FAST.biasGelu(h, bias, fused, rows, n);
+        assertThat(fused).containsExactly(unary);
+        VectorFused.geluTanhGrad(u, unary);
+        for (int i = 0; i < u.length; i++) {
+            unary[i] *= dy[i];
+        }
+        FAST.biasGeluBackward(dy, h, bias, fused, rows, n);
+        assertThat(fused).containsExactly(unary);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 1000})
     void softmaxAndItsBackwardMatchTheReference(int c) {
         int rows = 37;
         Rng rng = new Rng(c);
