@@ -8,10 +8,17 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Float functions on whole vectors for the fused CPU kernels, written with plain vector arithmetic so that every
  * JDK compiles them to the same few instructions (the Vector API's own {@code EXP} depends on the JDK's math
- * library stubs) and every machine computes the same bits.
+ * library stubs) and every machine computes the same bits; and the one species of the row kernels and attention.
  */
 final class VectorMath {
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /**
+     * 8 floats wherever the machine has 256-bit vectors (AVX2 and AVX-512 alike), else its preferred species. The
+     * row kernels sum per lane, so the lane count decides their rounding: one count for every AVX machine keeps a
+     * run's numbers the same on all of them. (Zen 4 runs a 512-bit instruction as two 256-bit halves anyway; the
+     * matmul, whose sums do not depend on the lane count, uses the preferred species.)
+     */
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.length() >= 8
+            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
     static final int L = SPECIES.length();
 
     private static final float LOG2_E = 1.44269504088896341f;
