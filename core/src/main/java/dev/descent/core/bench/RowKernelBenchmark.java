@@ -6,13 +6,10 @@ import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.IntStream;
 
 /**
  * The CPU backend's fused kernels at the sizes a GPT step runs them, next to the machine's copy bandwidth measured
@@ -74,15 +71,15 @@ public final class RowKernelBenchmark {
         kernels.add(new Kernel("attentionBackward", "B8 T128 H4 hs32", 0,
                 () -> cpu.attentionBackward(dout, qkv, att.out(), att.lse(), 4)));
 
-        System.out.println(String.format(Locale.ROOT, "cpu: %s, %d cores; jdk: %s; load average before: %s",
-                cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.version(), loadAverage()));
+        System.out.println(Machine.describe());
+        System.out.println("load average before: " + Machine.loadAverage());
         System.out.println("| kernel | shape | best ms (median) | GB/s best (median) | copy GB/s, same bytes | "
                 + "kernel / copy (best) |");
         System.out.println("|---|---|---|---|---|---|");
         for (Kernel k : kernels) {
             System.out.println(measure(k, reps));
         }
-        System.out.println("load average after: " + loadAverage());
+        System.out.println("load average after: " + Machine.loadAverage());
     }
 
     private static String measure(Kernel k, int reps) {
@@ -99,7 +96,7 @@ public final class RowKernelBenchmark {
             k.call.run();
             ours[i] = (System.nanoTime() - start) * 1e-9;
             start = System.nanoTime();
-            parallelCopy(src, dst);
+            Copy.onAllCores(src, dst);
             copies[i] = (System.nanoTime() - start) * 1e-9;
         }
         Arrays.sort(ours);
@@ -114,29 +111,5 @@ public final class RowKernelBenchmark {
         return String.format(Locale.ROOT, "| %s | %s | %.2f (%.2f) | %.1f (%.1f) | %.1f | %.2f |", k.name, k.shape,
                 best * 1e3, median * 1e3, k.bytes / best * 1e-9, k.bytes / median * 1e-9, copyRate,
                 k.bytes / best * 1e-9 / copyRate);
-    }
-
-    /** dst = src, split across the cores as the kernels are. */
-    private static void parallelCopy(float[] src, float[] dst) {
-        int parts = Runtime.getRuntime().availableProcessors();
-        IntStream.range(0, parts).parallel().forEach(p -> {
-            int from = (int) ((long) src.length * p / parts);
-            int to = (int) ((long) src.length * (p + 1) / parts);
-            System.arraycopy(src, from, dst, from, to - from);
-        });
-    }
-
-    private static String cpuModel() throws IOException {
-        Path cpuinfo = Path.of("/proc/cpuinfo");
-        if (!Files.isReadable(cpuinfo)) {
-            return "unknown CPU";
-        }
-        return Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
-                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
-    }
-
-    private static String loadAverage() throws IOException {
-        Path loadavg = Path.of("/proc/loadavg");
-        return Files.isReadable(loadavg) ? Files.readString(loadavg).trim() : "unknown";
     }
 }
