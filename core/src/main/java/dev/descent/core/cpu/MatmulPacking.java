@@ -2,11 +2,12 @@ package dev.descent.core.cpu;
 
 import static dev.descent.core.cpu.PackedMatmul.MR;
 import static dev.descent.core.cpu.PackedMatmul.NR;
+import static dev.descent.core.cpu.VectorMath.L;
+import static dev.descent.core.cpu.VectorMath.SPECIES;
 
 import dev.descent.core.cpu.CpuMatmul.Operand;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The copies {@link PackedMatmul}'s micro-kernel reads its operands from: A in slivers of {@link PackedMatmul#MR}
@@ -20,8 +21,6 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #packPanels} JDK 17 ran it at 0.8 ns per float.
  */
 final class MatmulPacking {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    private static final int L = SPECIES.length();
     /**
      * Steps of k per pass of the copies that turn rows into columns: the destination lines they fill stay in L1
      * until they are full (measured on operands in memory, not cache: 1 to 1.4 ns per float against 3.3 to 3.9

@@ -1,9 +1,11 @@
 package dev.descent.core.cpu;
 
+import static dev.descent.core.cpu.VectorMath.L;
+import static dev.descent.core.cpu.VectorMath.SPECIES;
+
 import dev.descent.core.cpu.CpuMatmul.Operand;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Batched C = op(A)·op(B) on the JDK's Vector API: the GEMM recipe of GotoBLAS/BLIS with a register-blocked
@@ -29,8 +31,6 @@ import jdk.incubator.vector.VectorSpecies;
  * </ol>
  */
 final class PackedMatmul {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    private static final int L = SPECIES.length();
     /** Rows of the C block the micro-kernel holds in registers. */
     static final int MR = 4;
     /** Columns of the C block the micro-kernel holds in registers: two vectors. */

@@ -2,6 +2,7 @@ package dev.descent.core.cpu;
 
 import static dev.descent.core.cpu.VectorMath.L;
 import static dev.descent.core.cpu.VectorMath.SPECIES;
+import static dev.descent.core.cpu.VectorMath.W;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -51,7 +52,7 @@ final class VectorFused implements FusedKernels {
                 int off = r * c;
                 float dot = log ? VectorRows.sum(g, off, c, 0f) : VectorRows.dot(g, off, y, off, c);
                 int j = 0;
-                for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
+                for (int bound = VectorMath.bound(c); j < bound; j += L) {
                     FloatVector yv = FloatVector.fromArray(SPECIES, y, off + j);
                     FloatVector gv = FloatVector.fromArray(SPECIES, g, off + j);
                     FloatVector d = log ? VectorMath.exp(yv).fma(VectorMath.constant(-dot), gv) : yv.mul(gv.sub(dot));
@@ -80,7 +81,7 @@ final class VectorFused implements FusedKernels {
                 float mu = VectorRows.sum(x, off, c, shift) / c;
                 float rs = (float) (1 / Math.sqrt(VectorRows.squaredDeviations(x, off, c, shift, mu) / c + eps));
                 int j = 0;
-                for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
+                for (int bound = VectorMath.bound(c); j < bound; j += L) {
                     FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j).sub(shift).sub(mu).mul(rs);
                     xh.fma(FloatVector.fromArray(SPECIES, gamma, j), FloatVector.fromArray(SPECIES, beta, j))
                             .intoArray(y, off + j);
@@ -123,23 +124,31 @@ final class VectorFused implements FusedKernels {
         }
     }
 
-    /** One row of {@link #layerNormBackward}: dx, and g⊙x̂ and g added to the partial sums at dg and db. */
+    /**
+     * One row of {@link #layerNormBackward}: dx, and g⊙x̂ and g added to the partial sums at dg and db. The row's
+     * Σ ĝ and Σ ĝ⊙x̂ are kept in {@link VectorMath#W} lanes each, as {@link VectorRows} keeps its sums.
+     */
     private static void layerNormBackwardRow(float[] g, float[] x, float[] gamma, float mu, float rs, float[] dx,
                                              int off, int c, boolean accumulate, float[] partial, int dg, int db) {
-        FloatVector sumG = FloatVector.zero(SPECIES);
-        FloatVector sumGx = sumG;
-        int bound = SPECIES.loopBound(c);
-        for (int j = 0; j < bound; j += L) {
-            FloatVector gv = FloatVector.fromArray(SPECIES, g, off + j);
-            FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j).sub(mu).mul(rs);
-            FloatVector gh = gv.mul(FloatVector.fromArray(SPECIES, gamma, j));
-            sumG = sumG.add(gh);
-            sumGx = gh.fma(xh, sumGx);
-            gv.fma(xh, FloatVector.fromArray(SPECIES, partial, dg + j)).intoArray(partial, dg + j);
-            gv.add(FloatVector.fromArray(SPECIES, partial, db + j)).intoArray(partial, db + j);
+        int bound = VectorMath.bound(c);
+        float[] lanes = VectorMath.lanes();
+        for (int q = 0; q < W; q += L) {
+            FloatVector sumG = FloatVector.zero(SPECIES);
+            FloatVector sumGx = sumG;
+            for (int j = q; j < bound; j += W) {
+                FloatVector gv = FloatVector.fromArray(SPECIES, g, off + j);
+                FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j).sub(mu).mul(rs);
+                FloatVector gh = gv.mul(FloatVector.fromArray(SPECIES, gamma, j));
+                sumG = sumG.add(gh);
+                sumGx = gh.fma(xh, sumGx);
+                gv.fma(xh, FloatVector.fromArray(SPECIES, partial, dg + j)).intoArray(partial, dg + j);
+                gv.add(FloatVector.fromArray(SPECIES, partial, db + j)).intoArray(partial, db + j);
+            }
+            sumG.intoArray(lanes, q);
+            sumGx.intoArray(lanes, W + q);
         }
-        float meanG = VectorMath.sum(sumG);
-        float meanGx = VectorMath.sum(sumGx);
+        float meanG = VectorMath.sum(lanes, 0);
+        float meanGx = VectorMath.sum(lanes, W);
         for (int j = bound; j < c; j++) {
             float xh = (x[off + j] - mu) * rs;
             float gh = g[off + j] * gamma[j];

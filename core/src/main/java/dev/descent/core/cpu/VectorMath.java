@@ -8,17 +8,26 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Float functions on whole vectors for the fused CPU kernels, written with plain vector arithmetic so that every
  * JDK compiles them to the same few instructions (the Vector API's own {@code EXP} depends on the JDK's math
- * library stubs) and every machine computes the same bits; and the one species of the row kernels and attention.
+ * library stubs) and every machine computes the same bits; the one species of every CPU kernel; and the
+ * {@link #W}-lane sums that keep the row kernels' results the same whatever that species' width.
  */
 final class VectorMath {
     /**
-     * 8 floats wherever the machine has 256-bit vectors (AVX2 and AVX-512 alike), else its preferred species. The
-     * row kernels sum per lane, so the lane count decides their rounding: one count for every AVX machine keeps a
-     * run's numbers the same on all of them. (Zen 4 runs a 512-bit instruction as two 256-bit halves anyway; the
-     * matmul, whose sums do not depend on the lane count, uses the preferred species.)
+     * Lanes of every row kernel's sums, whatever the machine's vectors: element j of a row is added into lane
+     * j mod W, the lanes are added in order at the end, and the last c mod W elements of a row run in plain Java.
+     * With 16 floats per vector (AVX-512) that is one vector; with 8 (AVX2) two, each summing its own half of
+     * every block of W. So AVX2 and AVX-512 machines compute the same bits, and a run's numbers (the lessons'
+     * printed outputs) do not depend on which one ran it.
      */
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.length() >= 8
-            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    static final int W = 16;
+    /**
+     * The one species of every CPU kernel, the machine's preferred one (at most {@link #W} floats). One species in
+     * the whole program keeps the Vector API compiled to vector instructions: with two, the code they share sees
+     * both vector classes and C2 falls back to plain Java for some stores (measured: the small GPT's step went from
+     * 1.3 to 2.5 s).
+     */
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.length() <= W
+            ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_512;
     static final int L = SPECIES.length();
 
     private static final float LOG2_E = 1.44269504088896341f;
@@ -32,7 +41,8 @@ final class VectorMath {
     /** Above this e^x overflows; inputs are clamped to it (e^88.72 = 3.4·10³⁸). */
     private static final float EXP_MAX = 88.72283f;
 
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+    /** Each thread's lane sums: two sets of {@link #W}. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[2 * W]);
 
     private VectorMath() {
     }
@@ -59,16 +69,24 @@ final class VectorMath {
         return result.blend(0f, x.lt(EXP_MIN));
     }
 
+    /** Whole blocks of {@link #W} in a row of c: the elements the vector loops take, the rest run in plain Java. */
+    static int bound(int c) {
+        return c - c % W;
+    }
+
+    /** This thread's scratch for lane sums: {@code 2·W} floats, one set of W at 0 and one at W. */
+    static float[] lanes() {
+        return LANES.get();
+    }
+
     /**
-     * Σ lanes, added in lane order. Not {@code reduceLanes(ADD)}: the API leaves its order open, and on JDK 25 the
-     * JIT-compiled order differs from the interpreter's, so a result would depend on when the JIT got to the code
-     * (a resumed training run stopped being bitwise identical to an uninterrupted one).
+     * Σ lanes[from .. from + W), added in lane order. Not {@code reduceLanes(ADD)}: the API leaves its order open,
+     * and on JDK 25 the JIT-compiled order differs from the interpreter's, so a result would depend on when the JIT
+     * got to the code (a resumed training run stopped being bitwise identical to an uninterrupted one).
      */
-    static float sum(FloatVector v) {
-        float[] lanes = LANES.get();
-        v.intoArray(lanes, 0);
-        float sum = lanes[0];
-        for (int i = 1; i < L; i++) {
+    static float sum(float[] lanes, int from) {
+        float sum = lanes[from];
+        for (int i = from + 1; i < from + W; i++) {
             sum += lanes[i];
         }
         return sum;

@@ -67,6 +67,38 @@ class VectorFusedTest {
         }
     }
 
+    /**
+     * The row sums are, bit for bit, 16 float sums (lane j mod 16 for element j, in order) added in lane order,
+     * then the last c mod 16 elements: an order that does not depend on the machine's vector width, so AVX2 and
+     * AVX-512 machines print the same numbers.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 16, 33, 1000})
+    void rowSumsAreSixteenLaneSumsWhateverTheVectorWidth(int c) {
+        Rng rng = new Rng(c + 5);
+        float[] x = gaussian(rng, c + 3, 2);
+        float[] y = gaussian(rng, c + 3, 2);
+        float[] lanes = new float[VectorMath.W];
+        float[] products = new float[VectorMath.W];
+        int bound = c - c % VectorMath.W;
+        for (int j = 0; j < bound; j++) {
+            lanes[j % VectorMath.W] += x[3 + j];
+            products[j % VectorMath.W] = Math.fma(x[3 + j], y[j], products[j % VectorMath.W]);
+        }
+        float sum = lanes[0];
+        float dot = products[0];
+        for (int i = 1; i < VectorMath.W; i++) {
+            sum += lanes[i];
+            dot += products[i];
+        }
+        for (int j = bound; j < c; j++) {
+            sum += x[3 + j];
+            dot += x[3 + j] * y[j];
+        }
+        assertThat(VectorRows.sum(x, 3, c, 0f)).isEqualTo(sum);
+        assertThat(VectorRows.dot(x, 3, y, 0, c)).isEqualTo(dot);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 33, 1000})
     void softmaxAndItsBackwardMatchTheReference(int c) {
