@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The packed Vector API matmul, through {@link Backend#matmul}, against the plain loop {@link CpuMatmul#reference}.
  *
- * <p>Shapes straddle the kernel's blocking (6-row groups, 2-vector column panels of 16 or 32, 256-step K blocks,
+ * <p>Shapes straddle the kernel's blocking (4-row slivers, 2-vector column panels of 16 or 32, 256-step K blocks,
  * 256-column B blocks, the split into tiles): 1, 7, 33 and 1000 columns, every transpose case, batched with a B
  * of its own or a shared rank-2 B. Integer-valued operands make every product and partial sum exact in float,
  * so those results must match bit for bit; Gaussian operands are held to {@code |fast − reference| <=

@@ -12,8 +12,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The Vector API row kernels ({@link VectorFused}, {@link VectorMath}) against the plain-loop reference
  * ({@link CpuFused}, {@link ScalarMath}, {@link Math#exp}) on odd row lengths: 1, 7, 33 and 1000 columns straddle
- * the vector width (8 or 16) and the masked last vector; rows of 50,304 are the GPT-2 vocabulary. The vector side
- * sums in float, the reference in double: the tolerances allow that rounding and nothing more.
+ * the vector width (8 or 16) and the 16-float blocks of the sums, with a plain-Java tail; rows of 50,304 are the
+ * GPT-2 vocabulary. The vector side sums in float, the reference in double: the tolerances allow that rounding and
+ * nothing more.
  */
 class VectorFusedTest {
     private static final FusedKernels FAST = VectorFused.INSTANCE;
