@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorOperators;
  * elements one at a time in plain Java (JDK 17 runs masked vector loads and stores on a slow path, about 200 times
  * slower). Sums are kept per lane in float, lane j mod W for element j, in one sweep of the row per vector of a
  * block (one sweep with AVX-512, two with AVX2), and the W lanes are added in order at the end: the same bits on
- * every machine.
+ * every machine. Each sum writes its loops out rather than taking its term as a lambda: one call site shared by
+ * several lambdas is not inlined by C2, and a vector passed through a call that is not inlined is boxed.
  */
 final class VectorRows {
     private VectorRows() {
