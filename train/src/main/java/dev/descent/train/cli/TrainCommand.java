@@ -188,7 +188,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** The default dataset is Moby-Dick, shipped inside descent: tokenize it on first use. */
-    static void prepareEmbeddedDataIfMissing(Path data) throws IOException {
+    public static void prepareEmbeddedDataIfMissing(Path data) throws IOException {
         if (Files.isDirectory(data) || !data.equals(TrainConfig.DEFAULT_DATA)) {
             return;
         }
