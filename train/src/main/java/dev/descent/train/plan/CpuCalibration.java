@@ -9,13 +9,14 @@ import java.util.Locale;
 
 /**
  * The CPU's training speed, measured in a second instead of looked up: no table can know a CPU's sustained rate.
- * It times the model's own matmuls, forward, on the backend: a block's four (C→3C, C→C, C→4C, 4C→C) and the
+ * It times the model's own matmuls on the backend, each weight's three of a training step (forward, and the
+ * backward's two, in the operand layouts {@code Affine} reads): a block's four weights (C→3C, C→C, C→4C, 4C→C) and the
  * classifier (C→V, on at most {@value #HEAD_ROWS} rows of the vocabulary: the rate, not the time, is what is kept),
  * on at most {@value #ROWS} tokens, each timed over repeated passes. The rate for the model is the two
  * mixed by their FLOPs per token: 1 / rate = (share of blocks) / block rate + (share of the head) / head rate.
  *
- * <p>A training step reaches only part of that rate: the backward's matmuls read transposed operands, and softmax,
- * GELU, LayerNorm, cross-entropy and AdamW are not matmuls. {@link #EFFICIENCY} is that part, measured.
+ * <p>A training step reaches only part of that rate: attention, softmax, GELU, LayerNorm, cross-entropy and AdamW
+ * are not these matmuls. {@link #EFFICIENCY} is that part, measured.
  *
  * @param blockRate the block's matmuls, FLOP/s
  * @param headRate  the classifier's matmul, FLOP/s
@@ -52,17 +53,22 @@ public record CpuCalibration(double blockRate, double headRate, double rate, dou
         try (MemoryScope all = backend.scope()) {
             Tensor x = backend.full(Shape.of(rows, c), 0.01f);
             Tensor h = backend.full(Shape.of(rows, 4 * c), 0.01f);
+            Tensor qkv = backend.full(Shape.of(rows, 3 * c), 0.01f);
             Tensor[] block = {backend.full(Shape.of(3 * c, c), 0.01f), backend.full(Shape.of(c, c), 0.01f),
                 backend.full(Shape.of(4 * c, c), 0.01f), backend.full(Shape.of(c, 4 * c), 0.01f)};
+            Tensor[] inputs = {x, x, x, h};
+            Tensor[] outputs = {qkv, x, h, x};
             Tensor head = backend.full(Shape.of(Math.min(model.vocabSize(), HEAD_ROWS), c), 0.01f);
-            double blockFlops = 2.0 * rows * 12 * c * c;
-            double headFlops = 2.0 * rows * c * head.shape().dim(0);
+            Tensor logits = backend.full(Shape.of(rows, head.shape().dim(0)), 0.01f);
+            // three products of 2·rows·in·out FLOPs per weight (in·out = 12·C² in a block)
+            double blockFlops = 3 * 2.0 * rows * 12 * c * c;
+            double headFlops = 3 * 2.0 * rows * c * head.shape().dim(0);
             Runnable blockPass = () -> {
-                for (int i = 0; i < 4; i++) {
-                    backend.matmul(i == 3 ? h : x, block[i], false, true);
+                for (int i = 0; i < block.length; i++) {
+                    linearStep(backend, inputs[i], block[i], outputs[i]);
                 }
             };
-            Runnable headPass = () -> backend.matmul(x, head, false, true);
+            Runnable headPass = () -> linearStep(backend, x, head, logits);
             double blockRate = blockFlops / meanPass(backend, blockPass);
             double headRate = headFlops / meanPass(backend, headPass);
             // FLOPs per token of the blocks (their matmuls and attention) and of the head, forward and backward
@@ -71,6 +77,20 @@ public record CpuCalibration(double blockRate, double headRate, double rate, dou
             double rate = (blocks + classifier) / (blocks / blockRate + classifier / headRate);
             return new CpuCalibration(blockRate, headRate, rate, (System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /**
+     * A Linear layer's products in a training step, as {@code Affine} runs them, for x {@code (rows, in)}, W
+     * {@code (out, in)} and the output's gradient g {@code (rows, out)}: forward and both backward, each reading
+     * its operands in the layout the step does.
+     */
+    private static void linearStep(Backend backend, Tensor x, Tensor w, Tensor g) {
+        // y = x·Wᵀ, (rows, in) x (out, in)ᵀ -> (rows, out)
+        backend.matmul(x, w, false, true);
+        // dx = g·W, (rows, out) x (out, in) -> (rows, in)
+        backend.matmul(g, w, false, false);
+        // dW = gᵀ·x, (rows, out)ᵀ x (rows, in) -> (out, in)
+        backend.matmul(g, x, true, false);
     }
 
     /**
