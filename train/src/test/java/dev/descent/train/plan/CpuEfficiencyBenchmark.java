@@ -34,7 +34,7 @@ public final class CpuEfficiencyBenchmark {
             Path data = TrainFixtures.learnableShards(dir.resolve("data-" + m[0]), m[0]);
             TrainConfig config = TrainFixtures.tiny(m[0], data, dir.resolve("run-" + m[4] + "-" + m[0]))
                     .with(new TrainConfig.Model(m[0], m[1], m[2], m[3], m[4], 0f))
-                    .with(new TrainConfig.Batch(m[5], m[6], (long) m[5] * m[6])).with("steps", 20)
+                    .with(new TrainConfig.Batch(m[5], m[6], (long) m[5] * m[6])).with("steps", 1000)
                     .with("warmupSteps", 1);
             CpuStepTiming t = CpuStepTiming.measure(config, 3, 2);
             System.out.printf(Locale.ROOT, "vocab %5d, width %3d, %d blocks, %2d x %3d: %,11d parameters; "

@@ -15,7 +15,7 @@ import java.util.List;
  * alternate, so both meet the same load on a shared machine.
  *
  * @param calibratedRate the mean of the calibrations' rates, FLOP/s
- * @param stepSeconds    the mean measured step, after one step of warm-up
+ * @param stepSeconds    the mean measured step, after the warm-up
  * @param medianSeconds  the median step: one that met a burst of other work or a garbage collection counts once
  * @param estimate       the planner's step at that rate ({@link TimePlan#cpuRate})
  * @param efficiency     the share of the calibrated rate the steps reached (by their mean)
@@ -23,10 +23,23 @@ import java.util.List;
 record CpuStepTiming(double calibratedRate, double stepSeconds, double medianSeconds, double estimate,
                      double efficiency) {
 
-    /** {@code rounds} times: a calibration, then {@code steps} steps of {@code config} (which must have enough). */
+    /**
+     * Steps of warm-up run for at least this long (one at least): the JIT compiles the step meanwhile, on the cores
+     * the timed steps would use, as the calibration warms up its passes before timing them.
+     */
+    private static final long WARMUP_NANOS = 1_000_000_000L;
+
+    /**
+     * Steps of warm-up, then {@code rounds} times: a calibration, then {@code steps} steps of {@code config} (which
+     * must have enough for a second of warm-up and those).
+     */
     static CpuStepTiming measure(TrainConfig config, int rounds, int steps) throws IOException {
         Trainer trainer = new Trainer(config, Backends.cpu(), "cpu", new PrintStream(new ByteArrayOutputStream()));
-        trainer.run(1);
+        long warm = System.nanoTime() + WARMUP_NANOS;
+        do {
+            trainer.run(1);
+        } while (System.nanoTime() < warm);
+        int warmup = trainer.history().size();
         TrainConfig.Batch b = config.batch();
         double rates = 0;
         for (int r = 0; r < rounds; r++) {
@@ -34,7 +47,7 @@ record CpuStepTiming(double calibratedRate, double stepSeconds, double medianSec
                     b.microBatch() * b.seqLen()).rate() / rounds;
             trainer.run(steps);
         }
-        List<StepLog> timed = trainer.history().subList(1, trainer.history().size());
+        List<StepLog> timed = trainer.history().subList(warmup, trainer.history().size());
         double[] seconds = timed.stream().mapToDouble(s -> s.millis() / 1000).sorted().toArray();
         double mean = Arrays.stream(seconds).average().orElseThrow();
         double median = (seconds[(seconds.length - 1) / 2] + seconds[seconds.length / 2]) / 2;
