@@ -31,18 +31,20 @@ public record CpuCalibration(double blockRate, double headRate, double rate, dou
 
     /**
      * Training steps reach this share of the calibrated rate, as measured on descent's 2-core build machine (AMD
-     * EPYC, KVM guest, JDK 17) on 2026-12-06, in three runs of {@code CpuEfficiencyBenchmark} (train's tests) while
-     * other builds loaded it to between 1 and 7: seven GPTs, widths 32 to 768 and vocabularies 2,048 to 50,257 up to
-     * GPT-2 124M itself, reached 27% to 91% of their calibration (median 39%; GPT-2 124M at 1 × 256: 54% and 60%),
-     * docs/PERFORMANCE.md has the runs. 50%, the geometric middle of that range, puts the estimate within a factor
-     * of 1.9 of every measured step there (GPT-2 124M's 1.1 to 1.2 times faster than estimated); expect a factor of
-     * 2 on other machines.
+     * EPYC, KVM guest, JDK 17) on 2026-12-06 with the Vector API kernels, in three runs of
+     * {@code CpuEfficiencyBenchmark} (train's tests) while other builds loaded it (load average 5 to 8): six GPTs,
+     * widths 64 to 768 and vocabularies 2,048 to 50,257 up to GPT-2 124M itself, reached 33% to 104% of their
+     * calibration (median 66%; GPT-2 124M at 1 × 256: 72% to 95%), docs/PERFORMANCE.md has the runs. 60%, about
+     * the geometric middle of that range, puts the estimate within a factor of 1.9 of their steps (GPT-2 124M's
+     * 1.2 to 1.6 times faster than estimated); a seventh, of width 32 and steps under 20 ms, where the fixed costs
+     * of a step dominate, reached 15% to 36%, up to 4 times slower than estimated. Expect a factor of 2 on other
+     * machines for models of width 64 and more.
      */
-    public static final double EFFICIENCY = 0.5;
+    public static final double EFFICIENCY = 0.6;
     /** Where {@link #EFFICIENCY} comes from, for the plan's output. */
-    public static final String EFFICIENCY_SOURCE = "descent on the CPU reaches 50% of the calibrated matmul rate: "
-            + "measured on a 2-core AMD EPYC (KVM guest), 2026-12-06, seven GPTs of widths 32 to 768 (GPT-2 124M "
-            + "among them) at 27-91% (docs/PERFORMANCE.md); expect the estimate within a factor of 2";
+    public static final String EFFICIENCY_SOURCE = "descent on the CPU reaches 60% of the calibrated matmul rate: "
+            + "measured on a 2-core AMD EPYC (KVM guest), 2026-12-06, six GPTs of widths 64 to 768 (GPT-2 124M "
+            + "among them) at 33-104% (docs/PERFORMANCE.md); expect the estimate within a factor of 2";
 
     /** Times {@code model}'s matmuls on {@code backend} for micro-batches of {@code tokens} tokens (B·T). */
     @SuppressWarnings("try")

@@ -144,8 +144,8 @@ class CliTest {
         assertThat(r.out()).contains("/ 1.6 (the garbage collector needs the rest",
                 "which needs 1.6 times the plan: JAVA_TOOL_OPTIONS=-Xmx" + heapMib + "m or more")
                 .doesNotContain("On a GPU add");
-        assertThat(r.out()).contains("time on this CPU (", "GFLOP/s just now", "descent on this CPU", "50.0%",
-                "100 steps", "descent on the CPU reaches 50% of the calibrated matmul rate");
+        assertThat(r.out()).contains("time on this CPU (", "GFLOP/s just now", "descent on this CPU", "60.0%",
+                "100 steps", "descent on the CPU reaches 60% of the calibrated matmul rate");
     }
 
     @Test
