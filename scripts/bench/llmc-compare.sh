@@ -92,7 +92,7 @@ compare() {
     theirs+=("$tps"); [ "$mem" -gt "$their_mem" ] && their_mem="$mem"
     # shellcheck disable=SC2086
     result="$(cd "$root" && JAVA_TOOL_OPTIONS="-XX:ActiveProcessorCount=2" run_side "descent-$name" $((b * t)) \
-        '^step +[0-9]+ \|.*\| +([0-9.]+) ms \|.*' ./descent train $common --sample-tokens 0 --out "$scratch/descent-$name")"
+        '^step +[0-9]+ \|.*\| +([0-9.]+) ms \|.*' ./descent train $common --sample-tokens 0 --out "$scratch/descent-$name" --replace)"
     read -r tps mem <<< "$result"
     ours+=("$tps"); [ "$mem" -gt "$our_mem" ] && our_mem="$mem"
     echo "round $r: llm.c ${theirs[-1]} tok/s, descent ${ours[-1]} tok/s (load $(cut -d' ' -f1 /proc/loadavg))"
