@@ -264,7 +264,7 @@ public final class Main {
         }
         TrainConfig config = new TrainConfig("lesson-27", m.vocabSize(), m.contextLength(), m.layers(), m.heads(),
                 m.width(), 0f, batch, seq, 2L * batch * seq, 2, 1e-3, 1e-4, 1, 0.1, 0.9, 0.95, 1e-8, 1.0, 0, 2, 0, 27,
-                data, dir.resolve("run"), "cpu", "");
+                "gpt2", data, dir.resolve("run"), "cpu", "");
         Trainer trainer = new Trainer(config, Backends.cpu(), "cpu", new PrintStream(OutputStream.nullOutputStream()));
         trainer.run(Integer.MAX_VALUE);
         return trainer.peakMemoryBytes();

@@ -26,7 +26,7 @@ class TinyGptTest {
         Path data = dir.resolve("data");
         Dataset.write(data, Corpora.mobyDickChapters().subList(0, 12), 0.1, 1 << 14, new GptTokenizer());
         TrainConfig c = new TrainConfig("lesson", 50257, 32, 1, 2, 32, 0f, 4, 32, 256, 8, 1e-2, 1e-3, 2, 0.1, 0.9,
-                0.95, 1e-8, 1.0, 0, 4, 0, 1337, data, dir.resolve("run"), "cpu", "");
+                0.95, 1e-8, 1.0, 0, 4, 0, 1337, "gpt2", data, dir.resolve("run"), "cpu", "");
         Trainer t = new Trainer(c, Backends.cpu(), "cpu", new PrintStream(new ByteArrayOutputStream()));
         double before = t.validationLoss();
         t.run(Integer.MAX_VALUE);

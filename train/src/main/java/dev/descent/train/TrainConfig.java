@@ -13,26 +13,33 @@ import java.util.Map;
  *
  * @param totalBatchTokens tokens per optimizer step; {@code totalBatchTokens / (microBatch·seqLen)} micro-batches
  *                         are accumulated into each step
+ * @param evalBatches      micro-batches per validation loss, at most the validation shard's
+ * @param tokenizer        how the embedded Moby-Dick is tokenized when {@code data} is its default directory
+ *                         and missing: {@code gpt2}, {@code bytes} or {@code bpe-N} (see Tokenizers)
  * @param device           {@code cpu} or {@code cuda}
  * @param vramLimit        a hard cap on device memory such as {@code 8g}, or empty for none
  */
 public record TrainConfig(String preset, int vocab, int context, int layers, int heads, int width, float dropout,
                           int microBatch, int seqLen, long totalBatchTokens, int steps, double maxLr, double minLr,
                           int warmupSteps, double weightDecay, double beta1, double beta2, double eps, double gradClip,
-                          int evalEvery, int evalBatches, int checkpointEvery, long seed, Path data, Path out,
-                          String device, String vramLimit) {
-
-    /** The embedded-data default: Moby-Dick, tokenized on first use. */
-    public static final Path DEFAULT_DATA = Path.of("data", "moby-dick");
+                          int evalEvery, int evalBatches, int checkpointEvery, long seed, String tokenizer, Path data,
+                          Path out, String device, String vramLimit) {
 
     /**
-     * A 2-layer, width-64 GPT on 2 CPU cores: 600 steps of 512 tokens (2 micro-batches of 4 × 64) take about ten
-     * minutes and reach a validation loss below the unigram baseline. {@code ./descent} runs a short 150-step
-     * version of it.
+     * Where the embedded Moby-Dick goes in the tokens of {@code tokenizer}, prepared on first use: data/moby-dick
+     * (GPT-2), data/moby-dick-bpe-2048, ...
+     */
+    public static Path embeddedData(String tokenizer) {
+        return Path.of("data", tokenizer.equals("gpt2") ? "moby-dick" : "moby-dick-" + tokenizer);
+    }
+
+    /**
+     * TINY_CPU_DOC
      */
     public static TrainConfig tinyCpu() {
-        return new TrainConfig("tiny-cpu", 50257, 64, 2, 2, 64, 0f, 4, 64, 512, 600, 6e-3, 6e-4, 20, 0.1, 0.9,
-                0.95, 1e-8, 1.0, 100, 8, 100, 1337, DEFAULT_DATA, Path.of("runs", "tiny-cpu"), "cpu", "");
+        return new TrainConfig("tiny-cpu", 2048, 128, 4, 4, 128, 0f, 16, 128, 2048, 200, 2e-3, 2e-4, 20, 0.1, 0.9,
+                0.95, 1e-8, 1.0, 50, 8, 100, 1337, "bpe-2048", embeddedData("bpe-2048"), Path.of("runs", "tiny-cpu"),
+                "cpu", "");
     }
 
     /**
@@ -42,7 +49,7 @@ public record TrainConfig(String preset, int vocab, int context, int layers, int
      */
     public static TrainConfig gpt2On1070Ti() {
         return new TrainConfig("gpt2-124m-1070ti", 50304, 1024, 12, 12, 768, 0f, 2, 1024, 1L << 19, 19073, 6e-4,
-                6e-5, 715, 0.1, 0.9, 0.95, 1e-8, 1.0, 250, 20, 500, 1337, DEFAULT_DATA,
+                6e-5, 715, 0.1, 0.9, 0.95, 1e-8, 1.0, 250, 20, 500, 1337, "gpt2", embeddedData("gpt2"),
                 Path.of("runs", "gpt2-124m-1070ti"), "cuda", "8g");
     }
 

@@ -4,9 +4,11 @@ import dev.descent.core.Rng;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.nn.state.StateDict;
 import dev.descent.train.TrainConfig;
-import dev.descent.train.data.GptTokenizer;
+import dev.descent.train.data.Tokenizer;
+import dev.descent.train.data.Tokenizers;
 import dev.descent.train.loop.Sampler;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -42,13 +44,23 @@ public final class SampleCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         TrainConfig config = options.resolve();
         Path dir = checkpoint != null ? checkpoint : config.out().resolve("checkpoint");
+        Tokenizer tokenizer = tokenizerOf(config);
         GPT model = new GPT(config.model(), new Rng(config.seed()));
         StateDict.load(model, dir.resolve("model.safetensors"));
-        GptTokenizer tokenizer = new GptTokenizer();
-        int[] promptIds = prompt.isEmpty() ? new int[] {GptTokenizer.END_OF_TEXT} : tokenizer.encode(prompt);
+        int[] promptIds = prompt.isEmpty() ? new int[] {tokenizer.endOfText()} : tokenizer.encode(prompt);
         int[] out = Sampler.generate(model, promptIds, tokens, temperature, topK, new Rng(sampleSeed));
         int skip = prompt.isEmpty() ? 1 : 0;
         System.out.println(tokenizer.decode(Arrays.copyOfRange(out, skip, out.length)));
         return 0;
+    }
+
+    /** The tokenizer of the data the model was trained on, which reads its ids as text. */
+    private static Tokenizer tokenizerOf(TrainConfig config) throws IOException {
+        if (!Files.isDirectory(config.data())) {
+            throw new IOException("sample: no dataset at " + config.data() + ", whose " + Tokenizer.FILE + " says how "
+                    + "to read the model's tokens: train first (./descent) or pass the run's --data");
+        }
+        Tokenizers.requireFits(config.data(), config.vocab());
+        return Tokenizers.forDataset(config.data());
     }
 }

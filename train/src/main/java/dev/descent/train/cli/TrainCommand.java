@@ -4,16 +4,21 @@ import dev.descent.core.Rng;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.data.Corpora;
 import dev.descent.train.data.Dataset;
-import dev.descent.train.data.GptTokenizer;
+import dev.descent.train.data.Shard;
+import dev.descent.train.data.TextSpan;
+import dev.descent.train.data.Tokenizer;
 import dev.descent.train.data.UnigramBaseline;
 import dev.descent.train.loop.RunReport;
 import dev.descent.train.loop.Sampler;
+import dev.descent.train.loop.StepLog;
 import dev.descent.train.loop.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,7 +41,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TrainConfig config = options.resolve();
-        prepareEmbeddedDataIfMissing(config.data());
+        prepareEmbeddedDataIfMissing(config);
         Device device = Device.open(config);
         Trainer trainer = new Trainer(config, device.backend(), device.name(), System.out);
         if (resume != null) {
@@ -44,37 +49,73 @@ public final class TrainCommand implements Callable<Integer> {
         }
         trainer.run(Integer.MAX_VALUE);
         Dataset dataset = Dataset.open(config.data());
+        Tokenizer tokenizer = trainer.tokenizer();
         double baseline = UnigramBaseline.crossEntropy(dataset.trainingShards(), dataset.validationShard(),
-                GptTokenizer.VOCAB_SIZE);
-        double validation = trainer.validationLoss();
-        System.out.printf(Locale.ROOT, "%nvalidation loss %.4f nats; a unigram model (token frequencies, no context) "
-                + "gets %.4f%n", validation, baseline);
-        GptTokenizer tokenizer = new GptTokenizer();
-        int[] prompt = {GptTokenizer.END_OF_TEXT};
+                tokenizer.vocabSize());
+        double baselineBits = TextSpan.of(tokenizer, Shard.read(dataset.validationShard())).bitsPerCharacter(baseline);
+        double validation = finalValidationLoss(trainer, config);
+        TextSpan evaluated = trainer.validationSpan();
+        double bits = evaluated.bitsPerCharacter(validation);
+        System.out.printf(Locale.ROOT, "%nvalidation loss %.4f nats per token = %.2f bits per character (%,d tokens, "
+                        + "%,d characters of %s text); a unigram model (token frequencies, no context) gets %.4f nats "
+                        + "= %.2f bits per character%n", validation, bits, evaluated.tokens(), evaluated.characters(),
+                tokenizer.name(), baseline, baselineBits);
+        int[] prompt = {tokenizer.endOfText()};
         String sample = tokenizer.decode(Arrays.copyOfRange(
                 Sampler.generate(trainer.model(), prompt, sampleTokens, 0.8, 40, new Rng(config.seed())), 1,
                 1 + sampleTokens));
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("preset", config.preset());
         extra.put("device", device.name());
+        extra.put("tokenizer", tokenizer.name());
         extra.put("parameters", trainer.model().parameterCount());
         extra.put("validationLoss", validation);
+        extra.put("validationBitsPerCharacter", bits);
+        extra.put("validationTokens", evaluated.tokens());
+        extra.put("validationCharacters", evaluated.characters());
         extra.put("unigramBaselineLoss", baseline);
+        extra.put("unigramBaselineBitsPerCharacter", baselineBits);
         extra.put("sample", sample);
-        RunReport.write(config.out(), trainer.history(), extra);
+        String title = String.format(Locale.ROOT, "%s: validation %.3f nats = %.2f bits per character", config.preset(),
+                validation, bits);
+        RunReport.write(config.out(), trainer.history(), title, baseline, evaluated.bitsPerCharacter(1), extra);
         System.out.printf(Locale.ROOT, "sample (temperature 0.8, top-k 40):%n%s%n%n", sample.strip());
         System.out.printf(Locale.ROOT, "wrote %s, %s and the checkpoint %s%n", config.out().resolve("loss.png"),
                 config.out().resolve("summary.json"), trainer.checkpointDir());
         return 0;
     }
 
-    /** The default dataset is Moby-Dick, shipped inside descent: tokenize it on first use. */
-    static void prepareEmbeddedDataIfMissing(Path data) throws IOException {
-        if (Files.isDirectory(data) || !data.equals(TrainConfig.DEFAULT_DATA)) {
+    /** The validation loss the last step measured, or a fresh one when it measured none. */
+    private static double finalValidationLoss(Trainer trainer, TrainConfig config) throws IOException {
+        List<StepLog> history = trainer.history();
+        StepLog last = history.isEmpty() ? null : history.get(history.size() - 1);
+        return last != null && last.step() == config.steps() - 1 && last.valLoss() != null
+                ? last.valLoss() : trainer.validationLoss();
+    }
+
+    /**
+     * The embedded Moby-Dick ships inside descent: tokenize it on first use, into a temporary directory renamed
+     * into place when complete, so an interrupted preparation leaves nothing half-written behind.
+     */
+    static void prepareEmbeddedDataIfMissing(TrainConfig config) throws IOException {
+        Path data = config.data();
+        if (Files.isDirectory(data) || !data.equals(TrainConfig.embeddedData(config.tokenizer()))) {
             return;
         }
-        System.out.println("preparing the embedded Moby-Dick corpus in " + data + " ...");
-        long tokens = Dataset.write(data, Corpora.mobyDickChapters(), 0.1, 1 << 20, new GptTokenizer());
-        System.out.printf(Locale.ROOT, "%,d GPT-2 tokens (first 10%% held out for validation)%n", tokens);
+        System.out.printf(Locale.ROOT, "preparing the embedded Moby-Dick corpus in %s (%s tokens) ...%n", data,
+                config.tokenizer());
+        long t0 = System.nanoTime();
+        Path tmp = data.resolveSibling(data.getFileName() + ".tmp");
+        Tokenizer tokenizer = Dataset.prepare(tmp, Corpora.mobyDickChapters(), 0.1, 1 << 20, config.tokenizer());
+        Files.move(tmp, data, StandardCopyOption.ATOMIC_MOVE);
+        Dataset dataset = Dataset.open(data);
+        long validation = Shard.read(dataset.validationShard()).length;
+        long training = 0;
+        for (Path shard : dataset.trainingShards()) {
+            training += Shard.read(shard).length;
+        }
+        System.out.printf(Locale.ROOT, "%,d training and %,d validation tokens (the first chapters, 10%% of the text) "
+                + "of a %,d-token vocabulary, in %.1f s%n", training, validation, tokenizer.vocabSize(),
+                (System.nanoTime() - t0) / 1e9);
     }
 }

@@ -1,6 +1,7 @@
 package dev.descent.train.cli;
 
 import dev.descent.train.TrainConfig;
+import dev.descent.train.data.Tokenizers;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -9,7 +10,8 @@ public final class TrainOptions {
     @Option(names = "--preset", defaultValue = "tiny-cpu", description = "tiny-cpu or gpt2-124m-1070ti (default ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--vocab", description = "Vocabulary size (padded sizes like 50304 allowed).")
+    @Option(names = "--vocab", description = "Vocabulary size (padded sizes like 50304 allowed; default: the preset's, "
+            + "or the --tokenizer's size).")
     Integer vocab;
     @Option(names = "--context", description = "Context length (positions).")
     Integer context;
@@ -53,7 +55,11 @@ public final class TrainOptions {
     Integer checkpointEvery;
     @Option(names = "--seed", description = "Seed of initialisation, dropout and data order.")
     Long seed;
-    @Option(names = "--data", description = "Dataset directory (prepare-data writes one).")
+    @Option(names = "--tokenizer", description = "gpt2, bytes or bpe-N (a byte-pair vocabulary of N tokens learned "
+            + "from the text) for the embedded Moby-Dick; sets the default --data and --vocab.")
+    String tokenizer;
+    @Option(names = "--data", description = "Dataset directory (prepare-data writes one; default: the embedded "
+            + "Moby-Dick in the --tokenizer's tokens, prepared on first use).")
     Path data;
     @Option(names = "--out", description = "Run directory: checkpoint, loss.png, summary.json.")
     Path out;
@@ -62,16 +68,21 @@ public final class TrainOptions {
     @Option(names = "--vram-limit", description = "Hard cap on device memory, e.g. 8g.")
     String vramLimit;
 
-    /** The preset with every given override applied. */
+    /**
+     * The preset with every given override applied. A --tokenizer without --vocab or --data brings its own
+     * vocabulary size and embedded-data directory.
+     */
     public TrainConfig resolve() {
         TrainConfig p = TrainConfig.preset(preset);
-        return new TrainConfig(p.preset(), or(vocab, p.vocab()), or(context, p.context()), or(layers, p.layers()),
+        int defaultVocab = tokenizer == null ? p.vocab() : Tokenizers.vocabSize(tokenizer);
+        Path defaultData = tokenizer == null ? p.data() : TrainConfig.embeddedData(tokenizer);
+        return new TrainConfig(p.preset(), or(vocab, defaultVocab), or(context, p.context()), or(layers, p.layers()),
                 or(heads, p.heads()), or(width, p.width()), or(dropout, p.dropout()), or(microBatch, p.microBatch()),
                 or(seqLen, p.seqLen()), or(totalBatch, p.totalBatchTokens()), or(steps, p.steps()), or(lr, p.maxLr()),
                 or(minLr, p.minLr()), or(warmup, p.warmupSteps()), or(weightDecay, p.weightDecay()),
                 or(beta1, p.beta1()), or(beta2, p.beta2()), or(eps, p.eps()), or(clip, p.gradClip()),
                 or(evalEvery, p.evalEvery()), or(evalBatches, p.evalBatches()), or(checkpointEvery, p.checkpointEvery()),
-                or(seed, p.seed()), or(data, p.data()), or(out, p.out()), or(device, p.device()),
+                or(seed, p.seed()), or(tokenizer, p.tokenizer()), or(data, defaultData), or(out, p.out()), or(device, p.device()),
                 or(vramLimit, p.vramLimit()));
     }
 

@@ -4,35 +4,54 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** GPT-2's byte-pair encoding ({@code r50k_base}, vocabulary inside the JTokkit jar: no network). */
-public final class GptTokenizer {
+public final class GptTokenizer implements Tokenizer {
     /** {@code <|endoftext|>}, placed before every document. */
     public static final int END_OF_TEXT = 50256;
     /** Number of GPT-2 token ids. */
     public static final int VOCAB_SIZE = 50257;
+    /** The contents of a GPT-2 dataset's {@link Tokenizer#FILE}. */
+    static final String SAVED = "{\"type\": \"gpt2\"}\n";
 
     private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
 
-    /** The ids of {@code text} as plain text (a literal "<|endoftext|>" in it is not special). */
+    @Override
     public int[] encode(String text) {
         return encoding.encodeOrdinary(text).toArray();
     }
 
-    /** {@code <|endoftext|>} followed by the document's ids. */
-    public int[] encodeDocument(String text) {
-        int[] body = encode(text);
-        int[] ids = new int[body.length + 1];
-        ids[0] = END_OF_TEXT;
-        System.arraycopy(body, 0, ids, 1, body.length);
-        return ids;
-    }
-
+    @Override
     public String decode(int[] ids) {
         IntArrayList list = new IntArrayList(ids.length);
         for (int id : ids) {
             list.add(id);
         }
         return encoding.decode(list);
+    }
+
+    @Override
+    public int vocabSize() {
+        return VOCAB_SIZE;
+    }
+
+    @Override
+    public int endOfText() {
+        return END_OF_TEXT;
+    }
+
+    @Override
+    public String name() {
+        return "gpt2";
+    }
+
+    @Override
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(FILE), SAVED, StandardCharsets.UTF_8);
     }
 }

@@ -16,11 +16,16 @@ import dev.descent.optim.ParamGroup;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.data.DataLoader;
 import dev.descent.train.data.Dataset;
+import dev.descent.train.data.Shard;
+import dev.descent.train.data.TextSpan;
+import dev.descent.train.data.Tokenizer;
+import dev.descent.train.data.Tokenizers;
 import dev.descent.train.plan.VramPlan;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -45,6 +50,11 @@ public final class Trainer {
     private final List<StepLog> history = new ArrayList<>();
     private DataLoader train;
     private DataLoader validation;
+    private Tokenizer tokenizer;
+    /** Micro-batches per validation loss: the configured number, at most the validation shard's. */
+    private int evalBatches;
+    /** The target tokens a validation loss averages over, and the characters they spell. */
+    private TextSpan evaluated;
     private int nextStep;
     /** Bytes the backend held before this trainer made anything (other work on the device or thread). */
     private final long memoryBaseline;
@@ -179,7 +189,8 @@ public final class Trainer {
         Double val = config.evalEvery() > 0 && ((step + 1) % config.evalEvery() == 0 || step + 1 == config.steps())
                 ? validationLoss() : null;
         double mfu = Mfu.of(tokensPerSecond, flopsPerToken, deviceName);
-        return new StepLog(step, loss, norm, lr, seconds * 1000, tokensPerSecond, Double.isNaN(mfu) ? null : mfu, val);
+        return new StepLog(step, loss, norm, lr, seconds * 1000, tokensPerSecond, Double.isNaN(mfu) ? null : mfu, val,
+                val == null ? null : evaluated.bitsPerCharacter(val));
     }
 
     private Tensor ids(int[] ids, DataLoader.Batch b) {
@@ -190,14 +201,17 @@ public final class Trainer {
         return backend.fromArray(values, Shape.of(b.batch(), b.seqLen()));
     }
 
-    /** Mean loss over the first {@code evalBatches} micro-batches of the validation shard, in eval mode. */
+    /**
+     * Mean loss in nats per token over the first {@code evalBatches} micro-batches of the validation shard (at
+     * most all of them), in eval mode.
+     */
     public double validationLoss() throws IOException {
         openData();
         validation.seek(new DataLoader.Position(0, 0));
         model.eval();
         double sum = 0;
         try (Autograd.Scope ignored = Autograd.noGrad()) {
-            for (int i = 0; i < config.evalBatches(); i++) {
+            for (int i = 0; i < evalBatches; i++) {
                 try (MemoryScope batch = backend.scope()) {
                     DataLoader.Batch b = validation.next();
                     sum += model.loss(ids(b.inputs(), b), ids(b.targets(), b)).item();
@@ -205,7 +219,19 @@ public final class Trainer {
             }
         }
         model.train();
-        return sum / config.evalBatches();
+        return sum / evalBatches;
+    }
+
+    /** The validation text that {@link #validationLoss} scores: its target tokens and their characters. */
+    public TextSpan validationSpan() throws IOException {
+        openData();
+        return evaluated;
+    }
+
+    /** The tokenizer of the training data, which reads the model's ids as text. */
+    public Tokenizer tokenizer() throws IOException {
+        openData();
+        return tokenizer;
     }
 
     private void saveCheckpoint() throws IOException {
@@ -215,19 +241,29 @@ public final class Trainer {
                 pos.offset(), opt.steps(), config.identity(), history));
     }
 
-    /** Opens the dataset and its two loaders, once. */
+    /**
+     * Opens the dataset, its tokenizer and its two loaders, once; refuses a model whose vocabulary is smaller
+     * than the dataset's recorded tokenizer's.
+     */
     private void openData() throws IOException {
         if (train != null) {
             return;
         }
         Dataset ds = Dataset.open(config.data());
+        Tokenizers.requireFits(config.data(), config.vocab());
+        tokenizer = ds.tokenizer();
         train = new DataLoader(ds.trainingShards(), config.microBatch(), config.seqLen(), config.seed());
         validation = new DataLoader(List.of(ds.validationShard()), config.microBatch(), config.seqLen(), 0);
+        evalBatches = (int) Math.max(1, Math.min(config.evalBatches(), validation.batchesPerEpoch()));
+        // the targets of the first evalBatches micro-batches: tokens 1 .. evalBatches·B·T of the shard
+        int targets = evalBatches * config.microBatch() * config.seqLen();
+        evaluated = TextSpan.of(tokenizer, Arrays.copyOfRange(Shard.read(ds.validationShard()), 1, 1 + targets));
     }
 
     private static String format(StepLog s) {
         String mfu = s.mfu() == null ? "" : String.format(Locale.ROOT, " | MFU %5.1f%%", 100 * s.mfu());
-        String val = s.valLoss() == null ? "" : String.format(Locale.ROOT, " | val %.4f", s.valLoss());
+        String val = s.valLoss() == null ? "" : String.format(Locale.ROOT, " | val %.4f = %.2f bits per character",
+                s.valLoss(), s.valBitsPerCharacter());
         return String.format(Locale.ROOT, "step %5d | loss %.4f | norm %.4f | lr %.2e | %7.0f ms | %7.0f tok/s%s%s",
                 s.step(), s.loss(), s.gradNorm(), s.lr(), s.millis(), s.tokensPerSecond(), mfu, val);
     }

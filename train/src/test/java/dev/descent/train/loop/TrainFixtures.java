@@ -38,6 +38,6 @@ public final class TrainFixtures {
      */
     public static TrainConfig memoryCheck(Path data, Path out, String device) {
         return new TrainConfig("memory-check", 2048, 64, 2, 2, 32, 0f, 4, 64, 512, 2, 1e-2, 1e-3, 1, 0.1, 0.9, 0.95,
-                1e-8, 1.0, 0, 4, 0, 5, data, out, device, "");
+                1e-8, 1.0, 0, 4, 0, 5, "gpt2", data, out, device, "");
     }
 }

@@ -2,9 +2,11 @@ package dev.descent.train.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.descent.core.Backends;
 import dev.descent.train.TrainConfig;
+import dev.descent.train.data.TextSpan;
 import dev.descent.train.plan.VramPlan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,7 +32,7 @@ class TrainerTest {
 
     private TrainConfig config(int steps, Path out) {
         return new TrainConfig("test", VOCAB, 16, 1, 2, 16, 0f, 4, 16, 128, steps, 1e-2, 1e-3, 2, 0.1, 0.9, 0.95,
-                1e-8, 1.0, 0, 4, 3, 5, data, out, "cpu", "");
+                1e-8, 1.0, 0, 4, 3, 5, "gpt2", data, out, "cpu", "");
     }
 
     private Trainer trainer(TrainConfig config) {
@@ -64,6 +66,22 @@ class TrainerTest {
         assertThat(after).isLessThan(before - 1.0);
     }
 
+    /**
+     * The fixture's ids are below 32, and GPT-2's ids 0..31 are the single characters ! " # .. @ (shards without
+     * a tokenizer file read as GPT-2): here every token is one character, so bits per character = nats / ln 2.
+     * Asking for more validation batches than the shard holds scores the whole shard once.
+     */
+    @Test
+    void validationIsAlsoInBitsPerCharacterOfTheTextItScores() throws IOException {
+        TrainConfig c = new TrainConfig("test", VOCAB, 16, 1, 2, 16, 0f, 4, 16, 128, 2, 1e-2, 1e-3, 1, 0.1, 0.9, 0.95,
+                1e-8, 1.0, 2, 1000, 0, 5, "gpt2", data, dir.resolve("run"), "cpu", "");
+        Trainer t = trainer(c);
+        t.run(Integer.MAX_VALUE);
+        StepLog last = t.history().get(1);
+        assertThat(last.valBitsPerCharacter()).isCloseTo(last.valLoss() / Math.log(2), within(1e-12));
+        assertThat(t.validationSpan()).isEqualTo(new TextSpan(640, 640));
+    }
+
     @Test
     void anInterruptedAndResumedRunIsBitwiseIdenticalToAnUninterruptedOne() throws IOException {
         Trainer whole = trainer(config(8, dir.resolve("whole")));
@@ -86,7 +104,7 @@ class TrainerTest {
         TrainConfig c = config(3, dir.resolve("run"));
         trainer(c).run(Integer.MAX_VALUE);
         TrainConfig wider = new TrainConfig("test", VOCAB, 16, 1, 2, 32, 0f, 4, 16, 128, 3, 1e-2, 1e-3, 2, 0.1, 0.9,
-                0.95, 1e-8, 1.0, 0, 4, 3, 5, data, dir.resolve("run"), "cpu", "");
+                0.95, 1e-8, 1.0, 0, 4, 3, 5, "gpt2", data, dir.resolve("run"), "cpu", "");
         Trainer t = trainer(wider);
         assertThatThrownBy(() -> t.resume(dir.resolve("run").resolve("checkpoint")))
                 .hasMessageContaining("width (checkpoint 16, now 32)");
@@ -95,7 +113,7 @@ class TrainerTest {
     @Test
     void aNonFiniteLossStopsWithTheStepNumberAndKeepsTheLastGoodCheckpoint() throws IOException {
         TrainConfig c = new TrainConfig("test", VOCAB, 16, 1, 2, 16, 0f, 4, 16, 128, 20, 1e38, 1e38, 1, 0, 0.9, 0.95,
-                1e-8, 1e9, 0, 4, 1, 5, data, dir.resolve("run"), "cpu", "");
+                1e-8, 1e9, 0, 4, 1, 5, "gpt2", data, dir.resolve("run"), "cpu", "");
         Trainer t = trainer(c);
         assertThatThrownBy(() -> t.run(Integer.MAX_VALUE)).isInstanceOf(Trainer.NonFiniteException.class)
                 .hasMessageContaining("step ").hasMessageContaining("last good checkpoint");
@@ -108,7 +126,7 @@ class TrainerTest {
     void writesALossCurveAndASummary() throws IOException {
         Trainer t = trainer(config(3, dir.resolve("run")));
         t.run(Integer.MAX_VALUE);
-        RunReport.write(dir.resolve("run"), t.history(), java.util.Map.of("preset", "test"));
+        RunReport.write(dir.resolve("run"), t.history(), "test", 3.0, 0.5, java.util.Map.of("preset", "test"));
         byte[] png = Files.readAllBytes(dir.resolve("run/loss.png"));
         assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
         assertThat(Files.readString(dir.resolve("run/summary.json"))).contains("\"finalTrainLoss\"", "\"preset\": \"test\"");
