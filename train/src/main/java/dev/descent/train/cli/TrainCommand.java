@@ -48,13 +48,13 @@ public final class TrainCommand implements Callable<Integer> {
             trainer.resume(resume);
         }
         trainer.run(Integer.MAX_VALUE);
-        Dataset dataset = Dataset.open(config.data());
         Tokenizer tokenizer = trainer.tokenizer();
-        double baseline = UnigramBaseline.crossEntropy(dataset.trainingShards(), dataset.validationShard(),
-                tokenizer.vocabSize());
-        double baselineBits = TextSpan.of(tokenizer, Shard.read(dataset.validationShard())).bitsPerCharacter(baseline);
-        double validation = finalValidationLoss(trainer, config);
+        // the unigram baseline scores the same validation tokens as the model
+        double baseline = UnigramBaseline.crossEntropy(Dataset.open(config.data()).trainingShards(),
+                trainer.validationTargets(), tokenizer.vocabSize());
         TextSpan evaluated = trainer.validationSpan();
+        double baselineBits = evaluated.bitsPerCharacter(baseline);
+        double validation = finalValidationLoss(trainer, config);
         double bits = evaluated.bitsPerCharacter(validation);
         System.out.printf(Locale.ROOT, "%nvalidation loss %.4f nats per token = %.2f bits per character (%,d tokens, "
                         + "%,d characters of %s text); a unigram model (token frequencies, no context) gets %.4f nats "

@@ -53,7 +53,9 @@ public final class Trainer {
     private Tokenizer tokenizer;
     /** Micro-batches per validation loss: the configured number, at most the validation shard's. */
     private int evalBatches;
-    /** The target tokens a validation loss averages over, and the characters they spell. */
+    /** The target tokens a validation loss averages over. */
+    private int[] evaluatedTargets;
+    /** Those tokens and the characters they spell. */
     private TextSpan evaluated;
     private int nextStep;
     /** Bytes the backend held before this trainer made anything (other work on the device or thread). */
@@ -228,6 +230,12 @@ public final class Trainer {
         return evaluated;
     }
 
+    /** The validation tokens that {@link #validationLoss} predicts, in order. */
+    public int[] validationTargets() throws IOException {
+        openData();
+        return evaluatedTargets.clone();
+    }
+
     /** The tokenizer of the training data, which reads the model's ids as text. */
     public Tokenizer tokenizer() throws IOException {
         openData();
@@ -257,7 +265,8 @@ public final class Trainer {
         evalBatches = (int) Math.max(1, Math.min(config.evalBatches(), validation.batchesPerEpoch()));
         // the targets of the first evalBatches micro-batches: tokens 1 .. evalBatches·B·T of the shard
         int targets = evalBatches * config.microBatch() * config.seqLen();
-        evaluated = TextSpan.of(tokenizer, Arrays.copyOfRange(Shard.read(ds.validationShard()), 1, 1 + targets));
+        evaluatedTargets = Arrays.copyOfRange(Shard.read(ds.validationShard()), 1, 1 + targets);
+        evaluated = TextSpan.of(tokenizer, evaluatedTargets);
     }
 
     private static String format(StepLog s) {
