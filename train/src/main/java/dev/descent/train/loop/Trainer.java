@@ -260,8 +260,10 @@ public final class Trainer {
         Dataset ds = Dataset.open(config.data());
         Tokenizers.requireFits(config.data(), config.vocab());
         tokenizer = ds.tokenizer();
-        train = new DataLoader(ds.trainingShards(), config.microBatch(), config.seqLen(), config.seed());
-        validation = new DataLoader(List.of(ds.validationShard()), config.microBatch(), config.seqLen(), 0);
+        train = new DataLoader(ds.trainingShards(), config.microBatch(), config.seqLen(), config.seed(),
+                DataLoader.Order.SHUFFLED);
+        validation = new DataLoader(List.of(ds.validationShard()), config.microBatch(), config.seqLen(), 0,
+                DataLoader.Order.SEQUENTIAL);
         evalBatches = (int) Math.max(1, Math.min(config.evalBatches(), validation.batchesPerEpoch()));
         // the targets of the first evalBatches micro-batches: tokens 1 .. evalBatches·B·T of the shard
         int targets = evalBatches * config.microBatch() * config.seqLen();
