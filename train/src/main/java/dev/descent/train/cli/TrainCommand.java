@@ -35,7 +35,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue exactly from a checkpoint directory (e.g. runs/tiny-cpu/checkpoint).")
     Path resume;
 
-    @Option(names = "--sample-tokens", defaultValue = "60", description = "Tokens to sample at the end (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sample-tokens", defaultValue = "100", description = "Tokens to sample at the end (default ${DEFAULT-VALUE}).")
     int sampleTokens;
 
     @Override
@@ -47,13 +47,15 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             trainer.resume(resume);
         }
-        trainer.run(Integer.MAX_VALUE);
         Tokenizer tokenizer = trainer.tokenizer();
         // the unigram baseline scores the same validation tokens as the model
         double baseline = UnigramBaseline.crossEntropy(Dataset.open(config.data()).trainingShards(),
                 trainer.validationTargets(), tokenizer.vocabSize());
         TextSpan evaluated = trainer.validationSpan();
         double baselineBits = evaluated.bitsPerCharacter(baseline);
+        System.out.printf(Locale.ROOT, "the bar to clear: a unigram model (token frequencies, no context) gets %.4f "
+                + "nats per token = %.2f bits per character on the validation text%n", baseline, baselineBits);
+        trainer.run(Integer.MAX_VALUE);
         double validation = finalValidationLoss(trainer, config);
         double bits = evaluated.bitsPerCharacter(validation);
         System.out.printf(Locale.ROOT, "%nvalidation loss %.4f nats per token = %.2f bits per character (%,d tokens, "
