@@ -81,7 +81,8 @@ cat > "$block" <<EOF
 |---|---|---|---|---|---|
 | \`./descent\` (\`tiny-cpu\`, $tokenizer tokens, $params parameters) | $steps | $minutes | $tps | $val nats = **$bits bits per character** | $uni nats = $unibits bits per character |
 
-Measured by \`scripts/refresh-run-figures.sh\` ($run).
+Measured by \`scripts/refresh-run-figures.sh\` ($run). The run's
+$(grep '^tensor memory held at peak' "$log") (the planner: next section).
 EOF
 splice docs/PERFORMANCE.md performance "$block"
 
