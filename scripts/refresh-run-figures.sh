@@ -37,6 +37,7 @@ log="$out/run.log"
 # a number field of summary.json: json NAME
 json() { sed -n "s/^  \"$1\": \\([-0-9.eE]*\\),\\{0,1\\}$/\\1/p" "$out/summary.json"; }
 fmt() { printf "%.${1}f" "$2"; }
+commas() { echo "$1" | sed ':a; s/\B[0-9]\{3\}\>/,&/; ta'; }
 seconds=$(cat "$out/seconds")
 minutes=$(awk -v s="$seconds" 'BEGIN { printf "%d min %02d s", s / 60, s % 60 }')
 val=$(fmt 4 "$(json validationLoss)")
@@ -45,7 +46,7 @@ uni=$(fmt 4 "$(json unigramBaselineLoss)")
 unibits=$(fmt 2 "$(json unigramBaselineBitsPerCharacter)")
 tps=$(fmt 0 "$(json meanTokensPerSecond)")
 steps=$(json steps)
-params=$(json parameters)
+params=$(commas "$(json parameters)")
 tokenizer=$(sed -n 's/^  "tokenizer": "\(.*\)",$/\1/p' "$out/summary.json")
 sample=$(awk '/^sample \(temperature/ { on = 1; next } on && /^$/ { exit } on' "$log")
 load="load average $(cut -d' ' -f1 "$out/load-before") at the start, $(cut -d' ' -f1 "$out/load-after") at the end"
@@ -64,7 +65,7 @@ block="$out/block"
 
 cat > "$block" <<EOF
 The first command builds descent (downloading its dependencies the first time), learns a byte-pair vocabulary
-of $(echo "$tokenizer" | sed 's/bpe-//') tokens from the embedded Moby-Dick and writes the book in those tokens to \`data/moby-dick-$tokenizer/\`,
+of $(commas "${tokenizer#bpe-}") tokens from the embedded Moby-Dick and writes the book in those tokens to \`data/moby-dick-$tokenizer/\`,
 trains the \`tiny-cpu\` GPT for $steps steps with a log line per step, writes \`runs/tiny-cpu/loss.png\`,
 \`runs/tiny-cpu/summary.json\` and a checkpoint, and prints a sample. From a fresh clone it took $minutes on
 $(nproc) cores, build included, and ended at **$bits bits per character** of the held-out chapters ($val nats per token),
