@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * piece, the earliest-learned merge first until none applies, which replays training's merges in order.
  *
  * <p>Training counts each distinct piece once with its frequency and, after a merge, recounts only the pieces
- * that contained the merged pair: the 1.2M characters of Moby-Dick train to 4,096 tokens in about a second.
+ * that contained the merged pair, so a vocabulary of thousands of tokens learns from a whole book in seconds.
  */
 public final class BytePairTokenizer implements Tokenizer {
     /** GPT-2's pre-tokenization pattern. */
@@ -70,7 +70,7 @@ public final class BytePairTokenizer implements Tokenizer {
             throw new IllegalArgumentException("a byte-pair vocabulary needs 257 to 65536 tokens (256 bytes, the "
                     + "merges and end-of-text; shards store uint16 ids), got " + vocabSize);
         }
-        return new BytePairTokenizer(new Trainer(documents).learn(vocabSize - 257));
+        return new BytePairTokenizer(new MergeLearner(documents).learn(vocabSize - 257));
     }
 
     /** Bytes alone, no merges: 257 tokens, a character-level model for English text. */
@@ -222,7 +222,7 @@ public final class BytePairTokenizer implements Tokenizer {
      * weighted by frequency, which pieces hold each pair, and a max-heap of (count, pair) whose stale entries
      * (the count changed since) are skipped when they surface.
      */
-    private static final class Trainer {
+    private static final class MergeLearner {
         private final List<int[]> pieces = new ArrayList<>();
         private final List<Integer> frequencies = new ArrayList<>();
         private final Map<Long, Long> counts = new HashMap<>();
@@ -231,7 +231,7 @@ public final class BytePairTokenizer implements Tokenizer {
         private final PriorityQueue<long[]> heap = new PriorityQueue<>(
                 (x, y) -> x[0] != y[0] ? Long.compare(y[0], x[0]) : Long.compare(x[1], y[1]));
 
-        Trainer(List<String> documents) {
+        MergeLearner(List<String> documents) {
             Map<String, Integer> distinct = new HashMap<>();
             for (String doc : documents) {
                 Matcher m = PIECES.matcher(doc);
