@@ -136,9 +136,9 @@ public final class Trainer {
     /** Runs until step {@code config.steps()} (or {@code stopAfter} steps of this call, for tests). */
     public void run(int stopAfter) throws IOException {
         openData();
-        out.printf(Locale.ROOT, "%s: %,d parameters, %d x %d tokens per micro-batch, %d micro-batches per step, "
+        out.printf(Locale.ROOT, "%s: %,d parameters, %d x %d tokens per micro-batch, %d micro-batch%s per step, "
                         + "%d steps, on %s%n", config.preset(), model.parameterCount(), config.microBatch(),
-                config.seqLen(), accumulation, config.steps(), deviceName);
+                config.seqLen(), accumulation, accumulation == 1 ? "" : "es", config.steps(), deviceName);
         ProgressLine progress = new ProgressLine(out, config.steps());
         backend.resetPeakMemory();
         int first = nextStep;
