@@ -44,6 +44,10 @@ public final class SampleCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         TrainConfig config = options.resolve();
         Path dir = checkpoint != null ? checkpoint : config.out().resolve("checkpoint");
+        if (!Files.exists(dir.resolve("model.safetensors"))) {
+            throw new IOException("sample: no checkpoint at " + dir + " (no model.safetensors): train first "
+                    + "(./descent) or pass --checkpoint");
+        }
         Tokenizer tokenizer = tokenizerOf(config);
         GPT model = new GPT(config.model(), new Rng(config.seed()));
         StateDict.load(model, dir.resolve("model.safetensors"));
