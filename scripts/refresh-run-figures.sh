@@ -48,7 +48,9 @@ tps=$(fmt 0 "$(json meanTokensPerSecond)")
 steps=$(json steps)
 params=$(commas "$(json parameters)")
 tokenizer=$(sed -n 's/^  "tokenizer": "\(.*\)",$/\1/p' "$out/summary.json")
-sample=$(awk '/^sample \(temperature/ { on = 1; next } on && /^$/ { exit } on' "$log")
+# the sample: every line after its header up to the closing `wrote ...` line (it may hold blank lines; the
+# blank line before `wrote` is dropped by $(...))
+sample=$(awk '/^sample \(temperature/ { on = 1; next } on && /^wrote / { exit } on' "$log")
 load="load average $(cut -d' ' -f1 "$out/load-before") at the start, $(cut -d' ' -f1 "$out/load-after") at the end"
 run="$(cat "$out/date"), commit $(cat "$out/commit"), $(nproc) cores, $load"
 

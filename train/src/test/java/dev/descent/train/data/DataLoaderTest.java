@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,5 +129,30 @@ class DataLoaderTest {
         assertThat(epoch0.subList(0, 128)).allSatisfy(start -> assertThat(start).isLessThan(SHARD_TOKENS));
         assertThat(epoch0).isNotEqualTo(epoch0.stream().sorted().toList());
         assertThat(epoch1).isNotEqualTo(epoch0);
+    }
+
+    /**
+     * With T not dividing the shard size, a window starting near the end of a shard belongs to that shard's block
+     * and reads on into the next one: every window is taken once and each is contiguous in the stream.
+     */
+    @Test
+    void shuffledWindowsThatCrossAShardBoundaryAreWholeAndTakenOnce() throws IOException {
+        DataLoader loader = new DataLoader(shards(2), 1, 7, 3, DataLoader.Order.SHUFFLED);
+        // (2048 - 1) / 7 = 292 windows; ⌈1024 / 7⌉ = 147 of them start in the first shard, the last at 1022
+        assertThat(loader.batchesPerEpoch()).isEqualTo(292);
+        List<Integer> starts = new ArrayList<>();
+        for (int k = 0; k < 292; k++) {
+            DataLoader.Batch b = loader.next();
+            int first = b.inputs()[0];
+            for (int i = 0; i < 7; i++) {
+                assertThat(b.inputs()[i]).isEqualTo(first + i);
+                assertThat(b.targets()[i]).isEqualTo(first + i + 1);
+            }
+            starts.add(first);
+        }
+        assertThat(starts.subList(0, 147)).allSatisfy(start -> assertThat(start).isLessThan(SHARD_TOKENS))
+                .contains(1022);
+        assertThat(starts.stream().sorted().toList())
+                .isEqualTo(IntStream.range(0, 292).map(w -> 7 * w).boxed().toList());
     }
 }
