@@ -3,8 +3,8 @@
 # included; Maven's dependencies come from the local repository when cached) and writes what it printed and
 # measured into the docs, between the markers
 #   <!-- run-figures:NAME -->  ...  <!-- /run-figures -->
-# of README.md (first-command), docs/PERFORMANCE.md (performance) and lessons/30-tiny-gpt/README.md (lesson-run),
-# and copies its loss.png to lessons/30-tiny-gpt/loss.png. So these numbers cannot drift from a run.
+# of README.md (first-command), docs/PERFORMANCE.md (performance) and lessons/32-tiny-gpt/README.md (lesson-run),
+# and copies its loss.png to lessons/32-tiny-gpt/full-run.png. So these numbers cannot drift from a run.
 #
 #   scripts/refresh-run-figures.sh            # run, then rewrite the docs
 #   scripts/refresh-run-figures.sh --log DIR  # rewrite the docs from an earlier run's DIR (run.log, summary.json, ..)
@@ -101,7 +101,7 @@ splice docs/PERFORMANCE.md performance "$block"
   echo "$sample"
   echo '```'
 } > "$block"
-splice lessons/30-tiny-gpt/README.md lesson-run "$block"
-cp "$out/loss.png" "$root/lessons/30-tiny-gpt/loss.png"
-echo "refresh-run-figures: wrote README.md, docs/PERFORMANCE.md, lessons/30-tiny-gpt/README.md and loss.png" \
+splice lessons/32-tiny-gpt/README.md lesson-run "$block"
+cp "$out/loss.png" "$root/lessons/32-tiny-gpt/full-run.png"
+echo "refresh-run-figures: wrote README.md, docs/PERFORMANCE.md, lessons/32-tiny-gpt/README.md and full-run.png" \
   "from $out ($bits bits per character, $minutes)" >&2

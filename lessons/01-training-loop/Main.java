@@ -1,11 +1,9 @@
 package dev.descent.lessons.trainingloop;
 
-import dev.descent.core.Autograd;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.LessonFolder;
 import dev.descent.lessons.Plot;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.SGD;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,21 +46,15 @@ public final class Main {
     }
 
     /** θ ← θ − η·∇θ for every parameter, written out; then the gradients are dropped for the next backward. */
+    @SuppressWarnings("try")
     static Function<List<Tensor>, Runnable> handWrittenUpdate(float lr) {
-        return params -> () -> {
-            try (var noGrad = Autograd.noGrad()) {
-                for (Tensor p : params) {
-                    p.copyFrom(p.sub(p.grad().mul(lr)));
-                    p.zeroGrad();
-                }
-            }
-        };
+        return params -> () -> UpdateStep.apply(params, lr);
     }
 
     /** The same update, done by the framework's optimizer: plain SGD, no momentum, no weight decay. */
     static Function<List<Tensor>, Runnable> sgdUpdate(float lr) {
         return params -> {
-            SGD sgd = new SGD(ParamGroup.single(params), lr, 0, 0, false, 0);
+            SGD sgd = new SGD(params).lr(lr);
             return () -> {
                 sgd.step();
                 sgd.zeroGrad();
@@ -144,8 +136,8 @@ public final class Main {
         Path folder = LessonFolder.of("01-training-loop");
         Plot.lines("Training loss of y = w*x + b, lr " + LR, "update", "mean squared error").series("loss", curve)
                 .logY().save(folder.resolve("loss.png"));
-        Plot.lines("The data and the fitted line", "x", "y").series("data", xs, toDoubles(data.y().toArray()))
-                .series("fitted line", xs, fitted).points().save(folder.resolve("fit.png"));
+        Plot.lines("The data and the fitted line", "x", "y").markers("data", xs, toDoubles(data.y().toArray()))
+                .series("fitted line", xs, fitted).save(folder.resolve("fit.png"));
         System.out.println("wrote loss.png and fit.png in " + folder);
     }
 

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class TrainingLoopTest {
     @Test
+    @Tag("exercise")
     void lossFallsUntilConvergence() {
         Main.Run run = Main.train(Main.handWrittenUpdate(Main.LR));
         List<Float> losses = run.losses();
@@ -26,6 +28,7 @@ class TrainingLoopTest {
     }
 
     @Test
+    @Tag("exercise")
     void handWrittenUpdateMatchesOptimSgd() {
         Main.Run byHand = Main.train(Main.handWrittenUpdate(Main.LR));
         Main.Run withSgd = Main.train(Main.sgdUpdate(Main.LR));

@@ -16,29 +16,23 @@ public final class Main {
         return (x - 3) * (x - 3);
     }
 
-    /** f'(x) = 2(x − 3), by the power rule. */
-    static double fPrime(double x) {
-        return 2 * (x - 3);
-    }
-
     /** x_{t+1} = x_t − η·f'(x_t), from x₀, for {@code steps} steps; returns every x_t. */
     static double[] descend1d(double x0, double lr, int steps) {
         double[] xs = new double[steps + 1];
         xs[0] = x0;
         for (int t = 0; t < steps; t++) {
-            xs[t + 1] = xs[t] - lr * fPrime(xs[t]);
+            xs[t + 1] = xs[t] - lr * Derivatives.parabola(xs[t]);
         }
         return xs;
     }
 
-    /** g(x, y) = x² + 10y²: a bowl ten times steeper along y. ∇g = (2x, 20y). */
+    /** g(x, y) = x² + 10y²: a bowl ten times steeper along y, descended with the gradient worked out by hand. */
     static double[][] descend2d(double x0, double y0, double lr, int steps) {
         double[][] path = new double[steps + 1][];
         path[0] = new double[] {x0, y0};
         for (int t = 0; t < steps; t++) {
-            double x = path[t][0];
-            double y = path[t][1];
-            path[t + 1] = new double[] {x - lr * 2 * x, y - lr * 20 * y};
+            double[] gradient = Derivatives.bowl(path[t][0], path[t][1]);
+            path[t + 1] = new double[] {path[t][0] - lr * gradient[0], path[t][1] - lr * gradient[1]};
         }
         return path;
     }

@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.within;
 import dev.descent.core.Autograd;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class AutogradTest {
     @Test
+    @Tag("exercise")
     void gradientsAccumulateWhenAValueIsUsedTwice() {
         // y = x·x: each use of x contributes x, so dy/dx = 2x, not x.
         Value x = new Value(3);
@@ -23,6 +25,35 @@ class AutogradTest {
     }
 
     @Test
+    @Tag("exercise")
+    void leafGradientsAccumulateAcrossBackwardPassesLikeDescentsTensor() {
+        // Two forward + backward passes without zeroGrad in between: the leaves hold the sum of both gradients,
+        // as a Tensor parameter does (and as PyTorch's .grad does). Lesson 19's gradient accumulation relies on it.
+        Value a = new Value(Main.A);
+        Value b = new Value(Main.B);
+        Value c = new Value(Main.C);
+        Tensor ta = Tensor.scalar((float) Main.A).requiresGrad(true);
+        Tensor tb = Tensor.scalar((float) Main.B).requiresGrad(true);
+        Tensor tc = Tensor.scalar((float) Main.C).requiresGrad(true);
+        double[] once = Main.scalarEngine(Main.A, Main.B, Main.C);
+        for (int pass = 0; pass < 2; pass++) {
+            Main.expression(a, b, c).backward();
+            Main.expression(ta, tb, tc).backward();
+        }
+        double[] scalar = {a.grad(), b.grad(), c.grad()};
+        double[] tensor = {ta.grad().item(), tb.grad().item(), tc.grad().item()};
+        for (int i = 0; i < 3; i++) {
+            assertThat(scalar[i]).isCloseTo(2 * once[i + 1], within(1e-12));
+            assertThat(tensor[i]).isCloseTo(scalar[i], within(1e-5 * Math.max(1, Math.abs(scalar[i]))));
+        }
+        // zeroGrad starts the next sum from nothing.
+        a.zeroGrad();
+        Main.expression(a, b, c).backward();
+        assertThat(a.grad()).isCloseTo(once[1], within(1e-12));
+    }
+
+    @Test
+    @Tag("exercise")
     void scalarEngineMatchesCentralDifferences() {
         double[] analytic = Main.scalarEngine(Main.A, Main.B, Main.C);
         double[] numeric = Main.centralDifferences(Main.A, Main.B, Main.C, 1e-6);
@@ -32,6 +63,7 @@ class AutogradTest {
     }
 
     @Test
+    @Tag("exercise")
     void tensorEngineAgreesWithTheScalarEngine() {
         double[] scalar = Main.scalarEngine(Main.A, Main.B, Main.C);
         double[] tensor = Main.tensorEngine(Main.A, Main.B, Main.C);
@@ -66,6 +98,7 @@ class AutogradTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void withoutAGraphOrAfterBackwardNothingIsHeld() {
         Tensor x = Tensor.randn(new Rng(7), 64).requiresGrad(true);
         try (var noGrad = Autograd.noGrad()) {

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -187,6 +188,7 @@ public final class Main {
     }
 
     /** A chain of {@code depth} tanh ops on {@code width} floats, run with the graph recorded and without. */
+    @SuppressWarnings("try")
     static MemoryRow measure(int width, int depth, Rng rng) {
         long withGraph = heapGrowth(() -> tanhChain(Tensor.randn(rng, width).requiresGrad(true), depth));
         long noGrad = heapGrowth(() -> {
@@ -242,11 +244,19 @@ public final class Main {
                     row.heldAfterBackward().bytes() / 1048576.0);
         }
         Path folder = LessonFolder.of("03-autograd");
+        Value a = new Value(A);
+        Value b = new Value(B);
+        Value c = new Value(C);
+        Value f = expression(a, b, c);
+        f.backward();
+        GraphPicture.save(f, Map.of(a, "a", b, "b", c, "c"), String.format(Locale.ROOT,
+                "f(a, b, c) = tanh(a·b + c) + b·exp(a·c) + (a + b)³ / c at (%.1f, %.1f, %.1f), after f.backward()",
+                A, B, C), folder.resolve("graph.png"));
         Plot.lines("Heap held after the forward pass of N tanh ops (256 KiB each)", "depth N", "MiB")
                 .series("graph recorded: (N + 1) x 256 KiB", depthAxis, withGraphMib)
                 .series("under no-grad: x and the output only", depthAxis, noGradMib)
                 .save(folder.resolve("memory.png"));
-        System.out.println("wrote memory.png in " + folder);
+        System.out.println("wrote graph.png and memory.png in " + folder);
     }
 
     private static double[] toDoubles(float[] values) {

@@ -18,16 +18,19 @@ import java.util.Set;
 final class Value {
     private final double data;
     private final List<Value> inputs;
+    /** The operation that made this value ("+", "*", "tanh", …), empty for a leaf. */
+    private final String op;
     private double grad;
     private Runnable backwardStep = () -> { };
 
     Value(double data) {
-        this(data, List.of());
+        this(data, List.of(), "");
     }
 
-    private Value(double data, List<Value> inputs) {
+    private Value(double data, List<Value> inputs, String op) {
         this.data = data;
         this.inputs = inputs;
+        this.op = op;
     }
 
     double data() {
@@ -44,9 +47,14 @@ final class Value {
         return inputs;
     }
 
+    /** The operation that computed this value, empty for a leaf. */
+    String op() {
+        return op;
+    }
+
     /** out = a + b.  ∂out/∂a = 1, ∂out/∂b = 1. */
     Value add(Value other) {
-        Value out = new Value(data + other.data, List.of(this, other));
+        Value out = new Value(data + other.data, List.of(this, other), "+");
         out.backwardStep = () -> {
             this.grad += out.grad;
             other.grad += out.grad;
@@ -60,10 +68,10 @@ final class Value {
 
     /** out = a·b.  ∂out/∂a = b, ∂out/∂b = a: backward needs both forward values. */
     Value mul(Value other) {
-        Value out = new Value(data * other.data, List.of(this, other));
+        Value out = new Value(data * other.data, List.of(this, other), "×");
         out.backwardStep = () -> {
-            this.grad += other.data * out.grad;
-            other.grad += this.data * out.grad;
+            this.grad += LocalDerivatives.mul(other.data) * out.grad;
+            other.grad += LocalDerivatives.mul(this.data) * out.grad;
         };
         return out;
     }
@@ -74,22 +82,23 @@ final class Value {
 
     /** out = aᵖ for a constant p.  ∂out/∂a = p·aᵖ⁻¹. */
     Value pow(double p) {
-        Value out = new Value(Math.pow(data, p), List.of(this));
-        out.backwardStep = () -> this.grad += p * Math.pow(data, p - 1) * out.grad;
+        String exponent = p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
+        Value out = new Value(Math.pow(data, p), List.of(this), "^" + exponent);
+        out.backwardStep = () -> this.grad += LocalDerivatives.pow(data, p) * out.grad;
         return out;
     }
 
     /** out = tanh a.  ∂out/∂a = 1 − out²: backward needs the forward output. */
     Value tanh() {
-        Value out = new Value(Math.tanh(data), List.of(this));
-        out.backwardStep = () -> this.grad += (1 - out.data * out.data) * out.grad;
+        Value out = new Value(Math.tanh(data), List.of(this), "tanh");
+        out.backwardStep = () -> this.grad += LocalDerivatives.tanh(out.data) * out.grad;
         return out;
     }
 
     /** out = eᵃ.  ∂out/∂a = eᵃ = out. */
     Value exp() {
-        Value out = new Value(Math.exp(data), List.of(this));
-        out.backwardStep = () -> this.grad += out.data * out.grad;
+        Value out = new Value(Math.exp(data), List.of(this), "exp");
+        out.backwardStep = () -> this.grad += LocalDerivatives.exp(out.data) * out.grad;
         return out;
     }
 
@@ -109,14 +118,21 @@ final class Value {
     }
 
     /**
-     * Backpropagation from this value: clear the old gradients, seed d(this)/d(this) = 1, then run every node's
-     * chain-rule step in reverse topological order, so a node passes its gradient on only once it has received
-     * all of it (the steps add, because a value used twice gets a contribution from each use).
+     * Backpropagation from this value: seed d(this)/d(this) = 1, then run every node's chain-rule step in reverse
+     * topological order, so a node passes its gradient on only once it has received all of it (the steps add,
+     * because a value used twice gets a contribution from each use).
+     *
+     * <p>As in micrograd and PyTorch, the leaves (values computed from nothing: inputs, parameters) accumulate:
+     * each backward adds to what their grad already holds, so that several backward passes sum their gradients
+     * (lesson 19 builds gradient accumulation on this). Clear them with {@link #zeroGrad()} before a fresh
+     * gradient. The computed values in between only pass gradients on, so they start every pass from 0.
      */
     void backward() {
         List<Value> order = topologicalOrder();
         for (Value v : order) {
-            v.grad = 0;
+            if (!v.inputs.isEmpty()) {
+                v.grad = 0;
+            }
         }
         grad = 1;
         for (int i = order.size() - 1; i >= 0; i--) {
@@ -124,8 +140,13 @@ final class Value {
         }
     }
 
+    /** Forgets the gradient this value has accumulated (what an optimizer's zeroGrad does for every parameter). */
+    void zeroGrad() {
+        grad = 0;
+    }
+
     /** Every value this one depends on, each listed after all of its inputs (depth-first post-order). */
-    private List<Value> topologicalOrder() {
+    List<Value> topologicalOrder() {
         List<Value> order = new ArrayList<>();
         visit(this, Collections.newSetFromMap(new IdentityHashMap<>()), order);
         return order;

@@ -3,6 +3,7 @@ package dev.descent.lessons.learningrate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class LearningRateTest {
@@ -15,6 +16,7 @@ class LearningRateTest {
     }
 
     @Test
+    @Tag("exercise")
     void tooLowLearningRateIsSlow() {
         double lr = 0.05 * problem.criticalLr();
         double[] slow = Main.excessLossCurve(problem, lr, Main.STEPS);
@@ -25,6 +27,7 @@ class LearningRateTest {
     }
 
     @Test
+    @Tag("exercise")
     void highLearningRateDiverges() {
         double lr = 1.05 * problem.criticalLr();
         double[] curve = Main.excessLossCurve(problem, lr, Main.STEPS);
@@ -37,6 +40,7 @@ class LearningRateTest {
     }
 
     @Test
+    @Tag("exercise")
     void justBelowTheCriticalLearningRateStillConverges() {
         double lr = 0.95 * problem.criticalLr();
         double[] curve = Main.excessLossCurve(problem, lr, Main.STEPS);
@@ -45,6 +49,7 @@ class LearningRateTest {
     }
 
     @Test
+    @Tag("exercise")
     void sweepIsBestNearTwoOverLambdaMinPlusLambdaMaxAndDivergesPastTwoOverLambdaMax() {
         double[] ratios = Main.sweepRatios();
         double[] finals = Main.sweep(problem, ratios);

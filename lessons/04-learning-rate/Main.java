@@ -4,7 +4,6 @@ import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.LessonFolder;
 import dev.descent.lessons.Plot;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.SGD;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,13 +68,13 @@ public final class Main {
 
         /** The critical learning rate 2/λ_max: above it the steepest direction overshoots further each step. */
         double criticalLr() {
-            return 2 / eigenvalues()[1];
+            return LearningRates.critical(eigenvalues()[1]);
         }
 
         /** 2/(λ_min + λ_max): the fixed rate whose slowest direction shrinks fastest. */
         double bestLr() {
             double[] lambda = eigenvalues();
-            return 2 / (lambda[0] + lambda[1]);
+            return LearningRates.best(lambda[0], lambda[1]);
         }
 
         /** L(w) − L(w*) = ½ (w − w*)ᵀ H (w − w*), exact for a quadratic, in double. */
@@ -90,7 +89,7 @@ public final class Main {
     /** Runs {@code steps} updates of SGD on the full data from w = 0; returns L(w_t) − L(w*) for t = 0..steps. */
     static double[] excessLossCurve(Problem problem, double lr, int steps) {
         Tensor w = Tensor.zeros(2, 1).requiresGrad(true);
-        SGD sgd = new SGD(ParamGroup.single(List.of(w)), lr, 0, 0, false, 0);
+        SGD sgd = new SGD(List.of(w)).lr(lr);
         double[] curve = new double[steps + 1];
         for (int t = 0; t <= steps; t++) {
             curve[t] = problem.excessLoss(w.toArray());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.descent.core.Rng;
 import dev.descent.lessons.batchsize.Main.Sampling;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class BatchSizeTest {
@@ -28,6 +29,7 @@ class BatchSizeTest {
     }
 
     @Test
+    @Tag("exercise")
     void miniBatchGradientNoiseFallsAsOneOverB() {
         float[] w0 = new float[Main.FEATURES];
         double sigma2 = Main.perExampleVariance(DATA, w0);
@@ -67,6 +69,7 @@ class BatchSizeTest {
     }
 
     @Test
+    @Tag("exercise")
     void independentBatchesHoverAtThePredictedNoiseFloorAndShufflingGoesLower() {
         double sigma2Star = Main.perExampleVarianceAtOptimum(DATA);
         double independent = Main.measuredNoiseFloor(DATA, 64, Sampling.INDEPENDENT, 3);

@@ -4,7 +4,6 @@ import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.LessonFolder;
 import dev.descent.lessons.Plot;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.SGD;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -53,13 +52,9 @@ public final class Main {
         return deviation.pow(2).sum().item() / data.examples();
     }
 
-    /**
-     * E‖g_B − g‖² for a batch of B distinct examples drawn at random from N: the mean of B draws has
-     * variance σ²/B, times (N − B)/(N − 1) because drawing without replacement from a finite set
-     * (B = N leaves no noise at all).
-     */
+    /** E‖g_B − g‖² for a batch of B distinct examples drawn at random from N ({@link BatchNoise}). */
     static double predictedNoise(double sigma2, int examples, int batchSize) {
-        return sigma2 / batchSize * (examples - batchSize) / (examples - 1.0);
+        return BatchNoise.expected(sigma2, examples, batchSize);
     }
 
     /** The mean of ‖g_B − g‖² over {@code draws} random batches of B distinct examples. */
@@ -130,7 +125,7 @@ public final class Main {
     static Curve train(Regression data, int batchSize, Sampling sampling, int updates, int recordEvery, long seed) {
         Supplier<int[]> batches = sampling.batches(new Rng(seed), data.examples(), batchSize);
         Tensor w = Tensor.zeros(data.features(), 1).requiresGrad(true);
-        SGD sgd = new SGD(ParamGroup.single(List.of(w)), LR, 0, 0, false, 0);
+        SGD sgd = new SGD(List.of(w)).lr(LR);
         int records = updates / recordEvery + 1;
         double[] seen = new double[records];
         double[] steps = new double[records];
@@ -204,13 +199,13 @@ public final class Main {
         System.out.printf(Locale.ROOT, "gradient noise at w = 0: per-example variance sigma^2 = %.2f%n", sigma2);
         System.out.println("      B   E|g_B - g|^2 measured   predicted sigma^2/B*(N-B)/(N-1)   measured/predicted");
         int[] noiseSizes = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
-        double[] log2B = new double[noiseSizes.length];
+        double[] batchSizes = new double[noiseSizes.length];
         double[] measured = new double[noiseSizes.length];
         double[] predicted = new double[noiseSizes.length];
         Rng rng = new Rng(50);
         for (int i = 0; i < noiseSizes.length; i++) {
             int b = noiseSizes[i];
-            log2B[i] = Integer.numberOfTrailingZeros(b);
+            batchSizes[i] = b;
             measured[i] = measuredNoise(data, w0, b, 500, rng);
             predicted[i] = predictedNoise(sigma2, EXAMPLES, b);
             System.out.printf(Locale.ROOT, "  %5d   %21.4f   %33.4f   %18.3f%n", b, measured[i], predicted[i],
@@ -248,9 +243,10 @@ public final class Main {
         }
 
         Path folder = LessonFolder.of("05-batch-size");
-        Plot.lines("Mini-batch gradient noise vs batch size (w = 0)", "log2 B", "E|g_B - g|^2")
-                .series("measured (500 batches each)", log2B, measured)
-                .series("sigma^2/B (N-B)/(N-1)", log2B, predicted).logY().save(folder.resolve("noise.png"));
+        Plot.lines("Mini-batch gradient noise vs batch size (w = 0)", "batch size B", "E|g_B - g|^2")
+                .markers("measured (500 batches each)", batchSizes, measured)
+                .series("sigma^2/B (N-B)/(N-1)", batchSizes, predicted).logX().logY()
+                .save(folder.resolve("noise.png"));
         Plot byExamples = Plot.lines("Excess loss vs examples seen (" + EPOCHS + " epochs)", "examples seen",
                 "L - L*").logY();
         Plot byUpdates = Plot.lines("Excess loss vs updates", "update", "L - L*").logY();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.descent.core.Rng;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class EpochsAndHyperparametersTest {
@@ -13,22 +14,24 @@ class EpochsAndHyperparametersTest {
     private static final double NOISE_VARIANCE = Main.NOISE * Main.NOISE;
 
     @Test
+    @Tag("exercise")
     void eachEpochIsASeededShuffledPassOverEveryExample() {
         Rng rng = new Rng(Main.SHUFFLE_SEED);
-        int[] first = Main.shuffle(rng, Main.TRAIN);
-        int[] second = Main.shuffle(rng, Main.TRAIN);
+        int[] first = EpochOrder.shuffle(rng, Main.TRAIN);
+        int[] second = EpochOrder.shuffle(rng, Main.TRAIN);
         int[] everyExample = new int[Main.TRAIN];
         Arrays.setAll(everyExample, i -> i);
         assertThat(first).containsExactlyInAnyOrder(everyExample);
         assertThat(second).containsExactlyInAnyOrder(everyExample);
         assertThat(second).isNotEqualTo(first);
-        assertThat(Main.shuffle(new Rng(Main.SHUFFLE_SEED), Main.TRAIN)).isEqualTo(first);
+        assertThat(EpochOrder.shuffle(new Rng(Main.SHUFFLE_SEED), Main.TRAIN)).isEqualTo(first);
         // And so a run repeats exactly.
         Main.Run again = Main.train(DATA, Main.LRS[0], 5);
         assertThat(again.validationLoss()).isEqualTo(Arrays.copyOf(RUNS.get(0).validationLoss(), 6));
     }
 
     @Test
+    @Tag("exercise")
     void validationLossRisesWhenTheModelOverfits() {
         Main.Run run = RUNS.get(Main.PICTURE);
         int best = Main.bestEpoch(run);
@@ -42,6 +45,7 @@ class EpochsAndHyperparametersTest {
     }
 
     @Test
+    @Tag("exercise")
     void sweepPicksTheBestValidationSetting() {
         List<Main.Setting> settings = Main.sweep(DATA, RUNS);
         Main.Setting chosen = Main.choose(settings);

@@ -6,7 +6,6 @@ import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.LessonFolder;
 import dev.descent.lessons.Plot;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.SGD;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,25 +81,11 @@ public final class Main {
     }
 
     /** Mean squared error of the model ŷ = Φ·w on a split. */
+    @SuppressWarnings("try")
     static double loss(Split split, Tensor w) {
         try (var noGrad = Autograd.noGrad()) {
             return split.features().matmul(w).sub(split.y()).pow(2).mean().item();
         }
-    }
-
-    /** A random order of 0..n−1 (Fisher–Yates): one epoch's visiting order. */
-    static int[] shuffle(Rng rng, int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int swap = order[i];
-            order[i] = order[j];
-            order[j] = swap;
-        }
-        return order;
     }
 
     /** What a run recorded after every epoch 0..epochs: both losses and the weights themselves. */
@@ -115,7 +100,7 @@ public final class Main {
         Rng shuffles = new Rng(SHUFFLE_SEED);
         Split train = data.train();
         Tensor w = Tensor.zeros(DEGREE + 1, 1).requiresGrad(true);
-        SGD sgd = new SGD(ParamGroup.single(List.of(w)), lr, 0, 0, false, 0);
+        SGD sgd = new SGD(List.of(w)).lr(lr);
         double[] trainLoss = new double[epochs + 1];
         double[] validationLoss = new double[epochs + 1];
         float[][] weights = new float[epochs + 1][];
@@ -126,7 +111,7 @@ public final class Main {
             if (epoch == epochs) {
                 return new Run(trainLoss, validationLoss, weights);
             }
-            int[] order = shuffle(shuffles, train.size());
+            int[] order = EpochOrder.shuffle(shuffles, train.size());
             for (int start = 0; start < order.length; start += BATCH) {
                 Tensor ids = rowIds(order, start, Math.min(start + BATCH, order.length));
                 // The batch's rows of Φ and y: an embedding lookup is exactly "row ids[i] of the table".
@@ -245,24 +230,24 @@ public final class Main {
                 + "longest) gets test %.4f%n", bestTest, longest.lr(), longest.epochs(), longest.testLoss());
 
         Path folder = LessonFolder.of("06-epochs-and-hyperparameters");
-        double[] logEpoch = new double[MAX_EPOCHS];
+        double[] epochs = new double[MAX_EPOCHS];
         double[] trainCurve = new double[MAX_EPOCHS];
         double[] validationCurve = new double[MAX_EPOCHS];
         for (int e = 1; e <= MAX_EPOCHS; e++) {
-            logEpoch[e - 1] = Math.log10(e);
+            epochs[e - 1] = e;
             trainCurve[e - 1] = run.trainLoss()[e];
             validationCurve[e - 1] = run.validationLoss()[e];
         }
-        Plot.lines("Train vs validation loss, degree-9 polynomial on 20 points, lr " + LRS[PICTURE], "log10(epoch)",
-                "mean squared error").series("train", logEpoch, trainCurve)
-                .series("validation", logEpoch, validationCurve).logY().save(folder.resolve("overfitting.png"));
+        Plot.lines("Train vs validation loss, degree-9 polynomial on 20 points, lr " + LRS[PICTURE], "epoch",
+                "mean squared error").series("train", epochs, trainCurve)
+                .series("validation", epochs, validationCurve).logX().logY().save(folder.resolve("overfitting.png"));
         plotFits(data, run, best, folder.resolve("fits.png"));
-        Plot sweepPlot = Plot.lines("Validation loss during training, per learning rate", "log10(epoch)",
-                "validation loss").logY();
+        Plot sweepPlot = Plot.lines("Validation loss during training, per learning rate", "epoch",
+                "validation loss").logX().logY();
         for (int l = 0; l < LRS.length; l++) {
             double[] curve = new double[MAX_EPOCHS];
             System.arraycopy(runs.get(l).validationLoss(), 1, curve, 0, MAX_EPOCHS);
-            sweepPlot.series("lr " + LRS[l], logEpoch, curve);
+            sweepPlot.series("lr " + LRS[l], epochs, curve);
         }
         sweepPlot.save(folder.resolve("sweep.png"));
         System.out.println("wrote overfitting.png, fits.png and sweep.png in " + folder);
@@ -284,11 +269,11 @@ public final class Main {
         }
         Split train = data.train();
         Plot.lines("Fits: best validation epoch vs the last epoch", "x", "y")
-                .series("training points", toDoubles(train.x().toArray()), toDoubles(train.y().toArray()))
+                .markers("training points", toDoubles(train.x().toArray()), toDoubles(train.y().toArray()))
                 .series("sin(pi x)", xs, truth)
                 .series("epoch " + best, xs, predict(phi, run.weights()[best]))
                 .series("epoch " + MAX_EPOCHS, xs, predict(phi, run.weights()[MAX_EPOCHS]))
-                .points().save(png);
+                .save(png);
     }
 
     /** ŷ = Φ·w as doubles, for plotting. */

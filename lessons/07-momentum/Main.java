@@ -44,9 +44,9 @@ public final class Main {
         for (int t = 0; t < steps; t++) {
             Tensor g = f.gradient(theta);
             // v ← μ·v + g
-            v = v.mul(mu).add(g);
+            v = MomentumStep.velocity(v, g, mu);
             // θ ← θ − lr·v   or, Nesterov, θ ← θ − lr·(g + μ·v)
-            Tensor direction = nesterov ? g.add(v.mul(mu)) : v;
+            Tensor direction = MomentumStep.direction(v, g, mu, nesterov);
             theta = theta.sub(direction.mul(lr));
             path.add(theta.toArray());
         }
@@ -55,7 +55,7 @@ public final class Main {
 
     /** The same run with the framework's optimizer: {@code SGD(lr, momentum μ, dampening 0, nesterov, decay 0)}. */
     static List<float[]> optimSgd(Objective f, float[] start, float lr, float mu, boolean nesterov, int steps) {
-        return f.descend(start, groups -> new SGD(groups, lr, mu, 0, nesterov, 0), steps);
+        return f.descend(start, params -> new SGD(params).lr(lr).momentum(mu).nesterov(nesterov), steps);
     }
 
     /**

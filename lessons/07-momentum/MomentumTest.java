@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class MomentumTest {
     private static final int STEPS = 1000;
 
     @Test
+    @Tag("exercise")
     void momentumReachesTheMinimumInFewerSteps() {
         int plain = Main.VALLEY.stepsToStayBelow(Main.handMomentum(Main.VALLEY, Main.START, Main.LR, 0, false, STEPS),
                 Main.TOLERANCE);
@@ -26,6 +28,7 @@ class MomentumTest {
     }
 
     @Test
+    @Tag("exercise")
     void aPlainStepCrossesTheNarrowDirectionButBarelyMovesAlongTheFloor() {
         List<float[]> plain = Main.handMomentum(Main.VALLEY, Main.START, Main.LR, 0, false, 10);
         // Per step, y is multiplied by 1 − 100·lr = −0.2 and x by 1 − lr = 0.988.
@@ -34,6 +37,7 @@ class MomentumTest {
     }
 
     @Test
+    @Tag("exercise")
     void onAConstantSlopeMomentumStepsGrowToOneOverOneMinusMu() {
         assertThat(Main.speedUpOnASlope(0.9f, 200)).isCloseTo(10f, within(1e-3f));
         assertThat(Main.speedUpOnASlope(0.5f, 200)).isCloseTo(2f, within(1e-4f));
@@ -41,6 +45,7 @@ class MomentumTest {
     }
 
     @Test
+    @Tag("exercise")
     void handWrittenMomentumMatchesOptimSgd() {
         for (boolean nesterov : new boolean[] {false, true}) {
             List<float[]> hand = Main.handMomentum(Main.VALLEY, Main.START, Main.LR, Main.MU, nesterov, 100);

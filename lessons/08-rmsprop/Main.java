@@ -42,7 +42,6 @@ public final class Main {
      * ε sits outside the square root (TensorFlow puts it inside); it only matters when v is near 0.
      */
     static Run handRmsProp(Objective f, float[] start, double lr, double alpha, double eps, int steps) {
-        float oneMinusAlpha = (float) (1 - alpha);
         Tensor theta = Tensor.fromArray(start);
         Tensor v = Tensor.zeros(start.length);
         List<float[]> path = new ArrayList<>(List.of(theta.toArray()));
@@ -50,10 +49,10 @@ public final class Main {
         for (int t = 0; t < steps; t++) {
             Tensor g = f.gradient(theta);
             // v ← α·v + (1 − α)·g²
-            v = v.mul((float) alpha).add(g.mul(g).mul(oneMinusAlpha));
+            v = RmsPropStep.meanSquare(v, g, alpha);
             // θ ← θ − lr·g/(√v + ε)
             Tensor rms = v.sqrt();
-            theta = theta.sub(g.div(rms.add((float) eps)).mul((float) lr));
+            theta = RmsPropStep.step(theta, g, rms, lr, eps);
             path.add(theta.toArray());
             rootMeanSquare.add(rms.toArray());
         }
@@ -73,7 +72,7 @@ public final class Main {
 
     /** The framework's {@code RMSProp(lr, alpha, eps, weightDecay 0, momentum 0, centered false)}. */
     static List<float[]> optimRmsProp(Objective f, float[] start, double lr, double alpha, double eps, int steps) {
-        return f.descend(start, groups -> new RMSProp(groups, lr, alpha, eps, 0, 0, false), steps);
+        return f.descend(start, params -> new RMSProp(params).lr(lr).alpha(alpha).eps(eps), steps);
     }
 
     /** |θ_t,i − θ_{t−1},i|: the size of step t in coordinate i. */

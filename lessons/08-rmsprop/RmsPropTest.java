@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class RmsPropTest {
 
     @Test
+    @Tag("exercise")
     void rmsPropTakesEqualStepsInSteepAndShallowDirections() {
         List<float[]> gd = Main.gradientDescent(Main.VALLEY, Main.START, Main.GD_LR, 1);
         assertThat(Main.stepSize(gd, 1, 1) / Main.stepSize(gd, 1, 0)).isCloseTo(100f, within(1e-3f));
@@ -25,6 +27,7 @@ class RmsPropTest {
     }
 
     @Test
+    @Tag("exercise")
     void theFirstStepIsLrOverRootOfOneMinusAlphaInEveryCoordinate() {
         // v₁ = (1 − α)·g², so g/√v₁ = sign(g)/√(1 − α) whatever the size of g.
         for (double alpha : new double[] {0.9, 0.99}) {
@@ -36,6 +39,7 @@ class RmsPropTest {
     }
 
     @Test
+    @Tag("exercise")
     void rmsPropReachesTheMinimumInFewerStepsThanGradientDescent() {
         int gd = Main.stepsToReach(Main.gradientDescent(Main.VALLEY, Main.START, Main.GD_LR, 300), Main.TOLERANCE);
         int rms = Main.stepsToReach(Main.handRmsProp(Main.VALLEY, Main.START, Main.LR, Main.ALPHA, Main.EPS, 300).path(),
@@ -45,6 +49,7 @@ class RmsPropTest {
     }
 
     @Test
+    @Tag("exercise")
     void handWrittenRmsPropMatchesOptimRmsProp() {
         List<float[]> hand = Main.handRmsProp(Main.VALLEY, Main.START, Main.LR, Main.ALPHA, Main.EPS, 100).path();
         List<float[]> optim = Main.optimRmsProp(Main.VALLEY, Main.START, Main.LR, Main.ALPHA, Main.EPS, 100);

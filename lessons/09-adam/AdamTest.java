@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 import dev.descent.optim.Adam;
 import dev.descent.optim.SGD;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class AdamTest {
     private static final double LR = 0.01;
 
     @Test
+    @Tag("exercise")
     void biasCorrectionMakesTheFirstStepsFullSize() {
         Main.Run corrected = Main.handAdam(Main.SLOPE, Main.SLOPE_START, LR, Main.BETA1, Main.BETA2, Main.EPS, true, 100);
         Main.Run uncorrected = Main.handAdam(Main.SLOPE, Main.SLOPE_START, LR, Main.BETA1, Main.BETA2, Main.EPS, false,
@@ -29,6 +31,7 @@ class AdamTest {
     }
 
     @Test
+    @Tag("exercise")
     void correctedAveragesEqualAConstantGradientFromTheFirstStep() {
         Main.Run run = Main.handAdam(Main.SLOPE, Main.SLOPE_START, LR, Main.BETA1, Main.BETA2, Main.EPS, true, 20);
         for (int t = 1; t <= 20; t++) {
@@ -43,6 +46,7 @@ class AdamTest {
     }
 
     @Test
+    @Tag("exercise")
     void handWrittenAdamMatchesOptimAdam() {
         List<float[]> hand = Main.handAdam(Main.VALLEY, Main.VALLEY_START, 0.3, Main.BETA1, Main.BETA2, Main.EPS, true,
                 200).path();
@@ -59,11 +63,11 @@ class AdamTest {
     @Test
     void adamReachesTheMinimumAcrossATenfoldRangeOfRates() {
         int sgd = Main.VALLEY.stepsToStayBelow(Main.VALLEY.descend(Main.VALLEY_START,
-                groups -> new SGD(groups, 0.019, 0, 0, false, 0), 600), Main.TOLERANCE);
+                params -> new SGD(params).lr(0.019), 600), Main.TOLERANCE);
         assertThat(sgd).isPositive();
         for (double lr : new double[] {0.1, 0.3, 1.0}) {
             int adam = Main.VALLEY.stepsToStayBelow(Main.VALLEY.descend(Main.VALLEY_START,
-                    groups -> new Adam(groups, lr, Main.BETA1, Main.BETA2, Main.EPS, 0, false), 600), Main.TOLERANCE);
+                    params -> new Adam(params).lr(lr).betas(Main.BETA1, Main.BETA2).eps(Main.EPS), 600), Main.TOLERANCE);
             assertThat(adam).as("lr %s", lr).isPositive().isLessThan(sgd);
         }
     }

@@ -6,7 +6,6 @@ import dev.descent.lessons.Objective;
 import dev.descent.lessons.Plot;
 import dev.descent.optim.Adam;
 import dev.descent.optim.Optimizer;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.RMSProp;
 import dev.descent.optim.SGD;
 import java.nio.file.Path;
@@ -68,8 +67,8 @@ public final class Main {
             m = m.mul((float) beta1).add(g.mul((float) (1 - beta1)));
             v = v.mul((float) beta2).add(g.mul(g).mul((float) (1 - beta2)));
             // m̂ = m/(1 − β1^t) ;  v̂ = v/(1 − β2^t)
-            Tensor mHat = biasCorrection ? m.div((float) (1 - Math.pow(beta1, t))) : m;
-            Tensor vHat = biasCorrection ? v.div((float) (1 - Math.pow(beta2, t))) : v;
+            Tensor mHat = biasCorrection ? BiasCorrection.correct(m, beta1, t) : m;
+            Tensor vHat = biasCorrection ? BiasCorrection.correct(v, beta2, t) : v;
             // θ ← θ − lr·m̂/(√v̂ + ε)
             theta = theta.sub(mHat.div(vHat.sqrt().add((float) eps)).mul((float) lr));
             path.add(theta.toArray());
@@ -78,9 +77,9 @@ public final class Main {
         return new Run(path, moments);
     }
 
-    /** The framework's {@code Adam(lr, β1, β2, ε, weightDecay 0, amsgrad false)}. */
+    /** The framework's Adam with these lr, β1, β2 and ε (no weight decay, no AMSGrad: PyTorch's defaults). */
     static List<float[]> optimAdam(Objective f, float[] start, double lr, int steps) {
-        return f.descend(start, groups -> new Adam(groups, lr, BETA1, BETA2, EPS, 0, false), steps);
+        return f.descend(start, params -> new Adam(params).lr(lr).betas(BETA1, BETA2).eps(EPS), steps);
     }
 
     /**
@@ -100,12 +99,12 @@ public final class Main {
      * The optimizers raced on the valley, each at its best rate in the sweep that main prints (Adam's 0.3 and
      * 1.0 are within 4 steps of each other). Adam comes second so that it gets a clearly visible colour.
      */
-    static Map<String, Function<List<ParamGroup>, Optimizer>> contenders() {
-        Map<String, Function<List<ParamGroup>, Optimizer>> all = new LinkedHashMap<>();
-        all.put("SGD, lr 0.019", groups -> new SGD(groups, 0.019, 0, 0, false, 0));
-        all.put("Adam, lr 0.3", groups -> new Adam(groups, 0.3, BETA1, BETA2, EPS, 0, false));
-        all.put("momentum 0.9, lr 0.012", groups -> new SGD(groups, 0.012, 0.9, 0, false, 0));
-        all.put("RMSProp, lr 0.1", groups -> new RMSProp(groups, 0.1, 0.99, EPS, 0, 0, false));
+    static Map<String, Function<List<Tensor>, Optimizer<?>>> contenders() {
+        Map<String, Function<List<Tensor>, Optimizer<?>>> all = new LinkedHashMap<>();
+        all.put("SGD, lr 0.019", params -> new SGD(params).lr(0.019));
+        all.put("Adam, lr 0.3", params -> new Adam(params).lr(0.3).betas(BETA1, BETA2).eps(EPS));
+        all.put("momentum 0.9, lr 0.012", params -> new SGD(params).lr(0.012).momentum(0.9));
+        all.put("RMSProp, lr 0.1", params -> new RMSProp(params).lr(0.1).eps(EPS));
         return all;
     }
 
@@ -115,7 +114,7 @@ public final class Main {
      */
     static float[] rmsPropYAndItsRate(int steps) {
         Tensor theta = Tensor.fromArray(VALLEY_START).requiresGrad(true);
-        RMSProp rmsProp = new RMSProp(ParamGroup.single(List.of(theta)), 0.1, 0.99, EPS, 0, 0, false);
+        RMSProp rmsProp = new RMSProp(List.of(theta)).lr(0.1).eps(EPS);
         for (int t = 0; t < steps; t++) {
             rmsProp.zeroGrad();
             VALLEY.loss(theta).backward();
@@ -156,11 +155,11 @@ public final class Main {
             header.append(String.format(Locale.ROOT, "%7s", rate));
         }
         System.out.println(header);
-        Map<String, Function<Double, Function<List<ParamGroup>, Optimizer>>> sweep = new LinkedHashMap<>();
-        sweep.put("SGD", lr -> groups -> new SGD(groups, lr, 0, 0, false, 0));
-        sweep.put("momentum 0.9", lr -> groups -> new SGD(groups, lr, 0.9, 0, false, 0));
-        sweep.put("RMSProp", lr -> groups -> new RMSProp(groups, lr, 0.99, EPS, 0, 0, false));
-        sweep.put("Adam", lr -> groups -> new Adam(groups, lr, BETA1, BETA2, EPS, 0, false));
+        Map<String, Function<Double, Function<List<Tensor>, Optimizer<?>>>> sweep = new LinkedHashMap<>();
+        sweep.put("SGD", lr -> params -> new SGD(params).lr(lr));
+        sweep.put("momentum 0.9", lr -> params -> new SGD(params).lr(lr).momentum(0.9));
+        sweep.put("RMSProp", lr -> params -> new RMSProp(params).lr(lr).eps(EPS));
+        sweep.put("Adam", lr -> params -> new Adam(params).lr(lr).betas(BETA1, BETA2).eps(EPS));
         sweep.forEach((name, make) -> {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-16s", name));
             for (double rate : rates) {

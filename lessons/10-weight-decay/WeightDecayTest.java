@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.Objective;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class WeightDecayTest {
@@ -22,6 +23,7 @@ class WeightDecayTest {
     }
 
     @Test
+    @Tag("exercise")
     void weightDecayShrinksTheNorm() {
         double sgd = Main.norm(last(SGD));
         double sgdL2 = Main.norm(last(SGD_L2));
@@ -48,6 +50,7 @@ class WeightDecayTest {
     }
 
     @Test
+    @Tag("exercise")
     void forSgdTheL2PenaltyIsTheSameAsShrinkingTheWeights() {
         // w − lr·(∇f + λw) = w·(1 − lr·λ) − lr·∇f, checked on one step from an arbitrary point.
         float[] point = {0.3f, -2f, 5f};
@@ -61,6 +64,7 @@ class WeightDecayTest {
     }
 
     @Test
+    @Tag("exercise")
     void adamWDecaysEveryWeightAtTheSameRate() {
         float[] rate = Main.decayThisStepOverLrLambda(Main.adamAfter(50, Main.LAMBDA, true), Main.LR, Main.LAMBDA,
                 true);
@@ -91,6 +95,46 @@ class WeightDecayTest {
     }
 
     @Test
+    @Tag("exercise")
+    void adamWDoesNotHoldUsedWeightsAtABalance() {
+        // At step 2000 both used weights stand at 0.9919, but that is no equilibrium: they keep rising towards 1
+        // and end up swinging within a few thousandths of it.
+        List<float[]> path = Main.adamWLongPath(Main.LAMBDA);
+        float[][] run = Main.adamWLongRun(path);
+        for (int i = 0; i < 2; i++) {
+            for (int k = 1; k < run.length; k++) {
+                assertThat(run[k][i]).as("weight %d at step %d", i, Main.LONG_RUN[k]).isGreaterThan(run[k - 1][i]);
+            }
+            assertThat(run[0][i]).isLessThan(0.995f);
+            assertThat(run[run.length - 1][i]).isGreaterThan(0.9998f);
+        }
+        assertThat(Main.largestDistanceToOne(path, Main.SETTLED)).isLessThan(0.005);
+    }
+
+    @Test
+    void decayClosesTheGapBetweenTrainingAndValidation() {
+        NoisyRegression data = NoisyRegression.draw(Main.REGRESSION_SEED);
+        Main.Fit sgd = Main.fit(data, false, Main.REGRESSION_SGD_LR, 0, Main.REGRESSION_STEPS);
+        Main.Fit sgdDecayed = Main.fit(data, false, Main.REGRESSION_SGD_LR, 0.3, Main.REGRESSION_STEPS);
+        Main.Fit sgdStrong = Main.fit(data, false, Main.REGRESSION_SGD_LR, 3, Main.REGRESSION_STEPS);
+        // Without decay the fit follows the training noise: training far below the noise variance 1, validation far above.
+        assertThat(sgd.training()).isLessThan(0.5);
+        assertThat(sgd.validation()).isGreaterThan(2);
+        assertThat(sgdDecayed.gap()).isLessThan(sgd.gap() * 0.7);
+        assertThat(sgdStrong.gap()).isLessThan(sgdDecayed.gap());
+        assertThat(sgdDecayed.validation()).isLessThan(sgd.validation() - 0.5);
+        assertThat(sgdDecayed.training()).isGreaterThan(sgd.training());
+        // AdamW closes it too, but λ = 0.1 barely moves it here and λ = 3 is needed.
+        Main.Fit adamW = Main.fit(data, true, Main.REGRESSION_ADAMW_LR, 0, Main.REGRESSION_STEPS);
+        Main.Fit adamWUsual = Main.fit(data, true, Main.REGRESSION_ADAMW_LR, 0.1, Main.REGRESSION_STEPS);
+        Main.Fit adamWStrong = Main.fit(data, true, Main.REGRESSION_ADAMW_LR, 3, Main.REGRESSION_STEPS);
+        assertThat(adamWUsual.validation()).isCloseTo(adamW.validation(), within(0.1));
+        assertThat(adamWStrong.gap()).isLessThan(adamW.gap() * 0.6);
+        assertThat(adamWStrong.validation()).isLessThan(adamW.validation() - 0.5);
+    }
+
+    @Test
+    @Tag("exercise")
     void handWrittenDecayMatchesOptim() {
         int steps = 200;
         assertThat(Objective.maxDifference(Main.handSgd(Main.START, Main.LR, Main.LAMBDA, steps),

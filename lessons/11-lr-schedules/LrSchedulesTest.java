@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.descent.optim.WarmupCosineLr;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class LrSchedulesTest {
@@ -23,10 +24,11 @@ class LrSchedulesTest {
     }
 
     private static double gpt2(long t) {
-        return Main.warmupCosine(t, Main.GPT2_MAX_LR, Main.GPT2_MIN_LR, Main.GPT2_WARMUP, Main.GPT2_STEPS);
+        return Schedule.warmupCosine(t, Main.GPT2_MAX_LR, Main.GPT2_MIN_LR, Main.GPT2_WARMUP, Main.GPT2_STEPS);
     }
 
     @Test
+    @Tag("exercise")
     void handWrittenScheduleMatchesWarmupCosineLr() {
         WarmupCosineLr framework = new WarmupCosineLr(Main.GPT2_MAX_LR, Main.GPT2_MIN_LR, Main.GPT2_WARMUP,
                 Main.GPT2_STEPS);
@@ -36,6 +38,7 @@ class LrSchedulesTest {
     }
 
     @Test
+    @Tag("exercise")
     void gpt2ScheduleHitsItsPublishedNumbers() {
         assertThat(gpt2(0)).isCloseTo(6e-4 / 715, within(1e-15));
         assertThat(gpt2(714)).isCloseTo(6e-4, within(1e-15));

@@ -7,8 +7,6 @@ import dev.descent.lessons.Objective;
 import dev.descent.lessons.Plot;
 import dev.descent.optim.Adam;
 import dev.descent.optim.LrSchedule;
-import dev.descent.optim.ParamGroup;
-import dev.descent.optim.ScheduleChart;
 import dev.descent.optim.WarmupCosineLr;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,25 +25,6 @@ public final class Main {
     static final double GPT2_MIN_LR = 6e-5;
     static final long GPT2_WARMUP = 715;
     static final long GPT2_STEPS = 19073;
-
-    /**
-     * The schedule, written out (t counts steps from 0, w = warmup steps, T = maxSteps):
-     * <pre>
-     * lr(t) = maxLr·(t + 1)/w                                       t &lt; w     linear warmup; (t + 1) so lr(0) ≠ 0
-     * lr(t) = minLr + ½(maxLr − minLr)·(1 + cos(π·(t − w)/(T − w)))  w ≤ t ≤ T  half a cosine, maxLr down to minLr
-     * lr(t) = minLr                                                 t &gt; T     held at the floor
-     * </pre>
-     */
-    static double warmupCosine(long t, double maxLr, double minLr, long warmup, long maxSteps) {
-        if (t < warmup) {
-            return maxLr * (t + 1) / warmup;
-        }
-        if (t > maxSteps) {
-            return minLr;
-        }
-        double progress = (double) (t - warmup) / (maxSteps - warmup);
-        return minLr + 0.5 * (maxLr - minLr) * (1 + Math.cos(Math.PI * progress));
-    }
 
     /**
      * The regression the warmup is tested on: 64 examples with 100 features uniform in [0, 1) (all positive, as
@@ -92,7 +71,7 @@ public final class Main {
     static Run train(Regression problem, long warmup) {
         LrSchedule schedule = new WarmupCosineLr(MAX_LR, MIN_LR, warmup, STEPS);
         Tensor w = Tensor.zeros(Regression.FEATURES).requiresGrad(true);
-        Adam adam = new Adam(ParamGroup.single(List.of(w)), MAX_LR, 0.9, BETA2, 1e-8, 0, false);
+        Adam adam = new Adam(List.of(w)).lr(MAX_LR).betas(0.9, BETA2);
         double[] losses = new double[STEPS + 1];
         float[] afterStep1 = null;
         for (int t = 0; t < STEPS; t++) {
@@ -137,12 +116,12 @@ public final class Main {
         System.out.println("       t   by hand      WarmupCosineLr");
         for (long t : new long[] {0, 1, 357, 714, 715, 9894, 19073, 19074, 25000}) {
             System.out.printf(Locale.ROOT, "  %6d   %.5e  %.5e%n", t,
-                    warmupCosine(t, GPT2_MAX_LR, GPT2_MIN_LR, GPT2_WARMUP, GPT2_STEPS), gpt2.lr(t));
+                    Schedule.warmupCosine(t, GPT2_MAX_LR, GPT2_MIN_LR, GPT2_WARMUP, GPT2_STEPS), gpt2.lr(t));
         }
         double maxDifference = 0;
         for (long t = 0; t <= 25000; t++) {
             maxDifference = Math.max(maxDifference, Math.abs(gpt2.lr(t)
-                    - warmupCosine(t, GPT2_MAX_LR, GPT2_MIN_LR, GPT2_WARMUP, GPT2_STEPS)));
+                    - Schedule.warmupCosine(t, GPT2_MAX_LR, GPT2_MIN_LR, GPT2_WARMUP, GPT2_STEPS)));
         }
         System.out.printf(Locale.ROOT, "  max |difference| over t = 0..25000: %s%n", maxDifference);
 
@@ -189,8 +168,13 @@ public final class Main {
                 smallestSpike, largestSpike, highestWarmRise, smallestGain);
 
         Path folder = LessonFolder.of("11-lr-schedules");
-        ScheduleChart.writePng(gpt2, 20000, "GPT-2 124M: warmup 715, cosine to 6e-5 at 19073",
-                folder.resolve("gpt2-schedule.png"), 800, 500);
+        double[] lrGpt2 = new double[20000];
+        for (int t = 0; t < lrGpt2.length; t++) {
+            lrGpt2[t] = gpt2.lr(t);
+        }
+        Plot.lines("GPT-2 124M: warmup 715, cosine to 6e-5 at 19073", "step", "learning rate")
+                .series("WarmupCosineLr", lrGpt2)
+                .save(folder.resolve("gpt2-schedule.png"));
         Plot.lines("Adam on the regression, peak lr 0.02", "step", "loss").logY()
                 .series("no warmup", none.losses())
                 .series(WARMUP + " warmup steps", warm.losses())
@@ -198,8 +182,8 @@ public final class Main {
         double[] lrNone = new double[STEPS];
         double[] lrWarm = new double[STEPS];
         for (int t = 0; t < STEPS; t++) {
-            lrNone[t] = warmupCosine(t, MAX_LR, MIN_LR, 1, STEPS);
-            lrWarm[t] = warmupCosine(t, MAX_LR, MIN_LR, WARMUP, STEPS);
+            lrNone[t] = Schedule.warmupCosine(t, MAX_LR, MIN_LR, 1, STEPS);
+            lrWarm[t] = Schedule.warmupCosine(t, MAX_LR, MIN_LR, WARMUP, STEPS);
         }
         Plot.lines("The two schedules", "step", "learning rate")
                 .series("no warmup", lrNone)

@@ -21,12 +21,6 @@ public final class Main {
         return e.div(e.sum(-1, true));
     }
 
-    /** Stable softmax: pᵢ = e^(zᵢ−m) / Σⱼ e^(zⱼ−m) with m = maxⱼ zⱼ, so every exponent is ≤ 0 and one equals 0. */
-    static Tensor stableSoftmax(Tensor z) {
-        Tensor e = z.sub(z.max(-1, true)).exp();
-        return e.div(e.sum(-1, true));
-    }
-
     /** softmax(z / T): T below 1 sharpens the distribution, T above 1 flattens it. */
     static Tensor softmaxAtTemperature(Tensor z, float temperature) {
         return z.div(temperature).softmax();
@@ -51,7 +45,7 @@ public final class Main {
     /** d(Σᵢ wᵢ·softmax(z)ᵢ)/dz through the framework's fused op, or through the primitive max/exp/sum/div graph. */
     static float[] softmaxGradient(float[] logits, float[] weights, boolean framework) {
         Tensor z = Tensor.fromArray(logits, logits.length).requiresGrad(true);
-        Tensor p = framework ? z.softmax() : stableSoftmax(z);
+        Tensor p = framework ? z.softmax() : StableSoftmax.of(z);
         p.mul(Tensor.fromArray(weights, weights.length)).sum().backward();
         return z.grad().toArray();
     }
@@ -72,21 +66,21 @@ public final class Main {
         Tensor small = vector(2, 1, 0.1f);
         System.out.println("logits [2, 1, 0.1]:");
         System.out.println("  naive  " + show(naiveSoftmax(small).toArray()));
-        System.out.println("  stable " + show(stableSoftmax(small).toArray()));
+        System.out.println("  stable " + show(StableSoftmax.of(small).toArray()));
 
         System.out.printf(Locale.ROOT, "float32 e^z overflows above z = ln(Float.MAX_VALUE) = %.2f: e^88 = %s, e^89 = %s%n",
                 largestSafeExponent(), vector(88).exp().item(), vector(89).exp().item());
         Tensor big = vector(1000, 999, 998);
         System.out.println("logits [1000, 999, 998]:");
         System.out.println("  naive  " + show(naiveSoftmax(big).toArray()) + "   (e^1000 = inf, inf/inf = NaN)");
-        System.out.println("  stable " + show(stableSoftmax(big).toArray()));
+        System.out.println("  stable " + show(StableSoftmax.of(big).toArray()));
         System.out.println("  softmax() " + show(big.softmax().toArray()));
         Tensor tiny = vector(-1000, -1000);
         System.out.println("logits [-1000, -1000]:");
         System.out.println("  naive  " + show(naiveSoftmax(tiny).toArray()) + "   (e^-1000 = 0, 0/0 = NaN)");
-        System.out.println("  stable " + show(stableSoftmax(tiny).toArray()));
+        System.out.println("  stable " + show(StableSoftmax.of(tiny).toArray()));
         System.out.println("  softmax() " + show(tiny.softmax().toArray()));
-        System.out.println("shift invariance: softmax([2, 1, 0.1] + 500) = " + show(stableSoftmax(small.add(500)).toArray()));
+        System.out.println("shift invariance: softmax([2, 1, 0.1] + 500) = " + show(StableSoftmax.of(small.add(500)).toArray()));
 
         float[] weights = {0.3f, -1.2f, 0.7f};
         System.out.println("gradient of w.softmax(z) at [2, 1, 0.1]: primitive graph "
@@ -98,11 +92,11 @@ public final class Main {
             float[] p = softmaxAtTemperature(vector(LOGITS), t).toArray();
             System.out.printf(Locale.ROOT, "  T = %-5s p = %s  entropy %.4f%n", t, show(p), entropy(p));
         }
-        double[] logT = new double[31];
-        double[] entropies = new double[logT.length];
-        for (int i = 0; i < logT.length; i++) {
-            logT[i] = -1 + 0.1 * i;
-            entropies[i] = entropy(softmaxAtTemperature(vector(LOGITS), (float) Math.pow(10, logT[i])).toArray());
+        double[] temperatures = new double[31];
+        double[] entropies = new double[temperatures.length];
+        for (int i = 0; i < temperatures.length; i++) {
+            temperatures[i] = Math.pow(10, -1 + 0.1 * i);
+            entropies[i] = entropy(softmaxAtTemperature(vector(LOGITS), (float) temperatures[i]).toArray());
         }
 
         Path folder = LessonFolder.of("12-softmax");
@@ -115,9 +109,9 @@ public final class Main {
             }
             byClass.series("T = " + t, p);
         }
-        byClass.save(folder.resolve("temperature.png"));
-        Plot.lines("Entropy of softmax(z / T): 0 is one-hot, ln 5 = 1.61 is uniform", "log10 T", "entropy (nats)")
-                .series("entropy", logT, entropies).save(folder.resolve("entropy.png"));
+        byClass.integerX().save(folder.resolve("temperature.png"));
+        Plot.lines("Entropy of softmax(z / T): 0 is one-hot, ln 5 = 1.61 is uniform", "temperature T",
+                "entropy (nats)").series("entropy", temperatures, entropies).logX().save(folder.resolve("entropy.png"));
         System.out.println("wrote temperature.png and entropy.png in " + folder);
     }
 }

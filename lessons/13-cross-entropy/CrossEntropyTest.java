@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 import dev.descent.core.Functional;
 import dev.descent.core.Tensor;
 import dev.descent.lessons.crossentropy.Main.Loss;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CrossEntropyTest {
+    @Tag("exercise")
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
     void crossEntropyFromPrimitivesAgreesWithTheFramework(long seed) {
@@ -19,7 +21,7 @@ class CrossEntropyTest {
         float[] targets = Main.randomTargets(seed + 100, n, c);
         Tensor mine = Main.randomLogits(seed, n, c, 3).requiresGrad(true);
         Tensor theirs = Main.randomLogits(seed, n, c, 3).requiresGrad(true);
-        Tensor lossMine = Main.crossEntropy(mine, Main.oneHot(targets, c));
+        Tensor lossMine = CrossEntropy.mean(mine, Main.oneHot(targets, c));
         Tensor lossTheirs = Functional.crossEntropy(theirs, Tensor.fromArray(targets, n));
         assertThat(lossMine.item()).isCloseTo(lossTheirs.item(), within(1e-5f));
         lossMine.backward();
@@ -27,6 +29,7 @@ class CrossEntropyTest {
         assertThat(mine.grad().toArray()).containsExactly(theirs.grad().toArray(), within(1e-6f));
     }
 
+    @Tag("exercise")
     @Test
     void gradientIsSoftmaxMinusOneHot() {
         float[] logits = Main.randomLogits(5, 3, 4, 2).toArray();
@@ -35,22 +38,24 @@ class CrossEntropyTest {
                 .containsExactly(Main.softmaxMinusOneHot(logits, targets, 4), within(1e-6f));
     }
 
+    @Tag("exercise")
     @ParameterizedTest
     @ValueSource(ints = {2, 10, 100})
     void uniformLogitsGiveLogC(int classes) {
         Tensor same = Tensor.full(-4.2f, 2, classes);
         float[] targets = {0, classes - 1};
-        assertThat(Main.crossEntropy(same, Main.oneHot(targets, classes)).item())
+        assertThat(CrossEntropy.mean(same, Main.oneHot(targets, classes)).item())
                 .isCloseTo((float) Math.log(classes), within(1e-5f));
         assertThat(Main.frameworkLoss(same, targets, 0).item()).isCloseTo((float) Math.log(classes), within(1e-5f));
     }
 
+    @Tag("exercise")
     @Test
     void logSumExpKeepsTheLossFiniteWhereLogOfSoftmaxDoesNot() {
         Tensor logits = Tensor.fromArray(new float[] {0, 200, -1000, 1000}, 2, 2);
         Tensor target = Main.oneHot(new float[] {0, 0}, 2);
         // Row losses are exactly 200 and 2000: logsumexp ≈ the larger logit, minus the target's logit.
-        assertThat(Main.crossEntropy(logits, target).item()).isEqualTo(1100f);
+        assertThat(CrossEntropy.mean(logits, target).item()).isEqualTo(1100f);
         assertThat(Main.frameworkLoss(logits, new float[] {0, 0}, 0).item()).isEqualTo(1100f);
         assertThat(Main.crossEntropyViaLogOfSoftmax(logits, target).item()).isInfinite();
     }
@@ -78,6 +83,7 @@ class CrossEntropyTest {
         assertThat(mse[100]).isLessThan(1e-4);
     }
 
+    @Tag("exercise")
     @ParameterizedTest
     @ValueSource(floats = {0.05f, 0.1f, 0.3f})
     void labelSmoothingAgreesWithCrossEntropyLoss(float eps) {
@@ -87,7 +93,7 @@ class CrossEntropyTest {
         Tensor mine = Main.randomLogits(8, n, c, 2).requiresGrad(true);
         Tensor theirs = Main.randomLogits(8, n, c, 2).requiresGrad(true);
         Tensor q = Main.smoothedTarget(Main.oneHot(targets, c), eps);
-        Tensor lossMine = Main.crossEntropy(mine, q);
+        Tensor lossMine = CrossEntropy.mean(mine, q);
         Tensor lossTheirs = Main.frameworkLoss(theirs, targets, eps);
         assertThat(lossMine.item()).isCloseTo(lossTheirs.item(), within(1e-5f));
         lossMine.backward();

@@ -25,21 +25,6 @@ public final class Main {
         return Tensor.fromArray(data, targets.length, classes);
     }
 
-    /** log Σⱼ e^zⱼ over the last axis, kept as a column: m + log Σⱼ e^(zⱼ − m), m = maxⱼ zⱼ. */
-    static Tensor logSumExp(Tensor z) {
-        Tensor m = z.max(-1, true);
-        return m.add(z.sub(m).exp().sum(-1, true).log());
-    }
-
-    /**
-     * Mean cross-entropy against a target distribution q {@code (N, C)}: lₙ = Σ_c q_c·(−log p_c) with
-     * −log p_c = logsumexp(z) − z_c. A one-hot q gives lₙ = logsumexp(zₙ) − zₙ,yₙ = −log pₙ,yₙ.
-     */
-    static Tensor crossEntropy(Tensor logits, Tensor q) {
-        Tensor negLogP = logSumExp(logits).sub(logits);
-        return negLogP.mul(q).sum(-1, false).mean();
-    }
-
     /** Label smoothing's target: q = (1 − ε)·onehot + ε/C. */
     static Tensor smoothedTarget(Tensor oneHot, float eps) {
         return oneHot.mul(1 - eps).add(eps / oneHot.dim(-1));
@@ -60,7 +45,7 @@ public final class Main {
         CROSS_ENTROPY, SQUARED_ERROR;
 
         Tensor of(Tensor logits, Tensor oneHot) {
-            return this == CROSS_ENTROPY ? crossEntropy(logits, oneHot) : squaredErrorOnProbabilities(logits, oneHot);
+            return this == CROSS_ENTROPY ? CrossEntropy.mean(logits, oneHot) : squaredErrorOnProbabilities(logits, oneHot);
         }
     }
 
@@ -139,10 +124,10 @@ public final class Main {
         float[] targets = randomTargets(14, n, c);
         Tensor q = oneHot(targets, c);
         System.out.printf(Locale.ROOT, "batch of %d rows, %d classes: from primitives %.6f, Functional.crossEntropy %.6f%n",
-                n, c, crossEntropy(logits, q).item(), Functional.crossEntropy(logits, Tensor.fromArray(targets, n)).item());
+                n, c, CrossEntropy.mean(logits, q).item(), Functional.crossEntropy(logits, Tensor.fromArray(targets, n)).item());
         float eps = 0.1f;
         System.out.printf(Locale.ROOT, "label smoothing 0.1: from primitives %.6f, CrossEntropyLoss %.6f%n",
-                crossEntropy(logits, smoothedTarget(q, eps)).item(), frameworkLoss(logits, targets, eps).item());
+                CrossEntropy.mean(logits, smoothedTarget(q, eps)).item(), frameworkLoss(logits, targets, eps).item());
         float[] row = {2, -1, 0.5f, 1, -0.5f, 0, 3, 1, -2, 0.5f};
         float[] rowTargets = {3, 1};
         System.out.println("gradient of the mean loss for 2 rows of 5 logits:");
@@ -150,13 +135,13 @@ public final class Main {
         System.out.println("  (p - onehot)/N " + show(softmaxMinusOneHot(row, rowTargets, 5)));
 
         System.out.printf(Locale.ROOT, "uniform logits over 10 classes: loss %.6f, ln 10 = %.6f%n",
-                crossEntropy(Tensor.full(3.7f, 1, 10), oneHot(new float[] {4}, 10)).item(), Math.log(10));
+                CrossEntropy.mean(Tensor.full(3.7f, 1, 10), oneHot(new float[] {4}, 10)).item(), Math.log(10));
 
         Tensor extreme = Tensor.fromArray(new float[] {0, 200, -1000, 1000}, 2, 2);
         Tensor extremeTargets = oneHot(new float[] {0, 0}, 2);
         System.out.printf(Locale.ROOT, "logits [0, 200] and [-1000, 1000], target 0: log-sum-exp %.1f, "
                         + "-log(softmax) %s, Functional %.1f%n",
-                crossEntropy(extreme, extremeTargets).item(),
+                CrossEntropy.mean(extreme, extremeTargets).item(),
                 crossEntropyViaLogOfSoftmax(extreme, extremeTargets).item(),
                 Functional.crossEntropy(extreme, Tensor.fromArray(new float[] {0, 0}, 2)).item());
 

@@ -9,11 +9,13 @@ import dev.descent.core.Tensor;
 import dev.descent.lessons.dropout.Main.Average;
 import dev.descent.nn.Module;
 import dev.descent.nn.layers.Dropout;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class DropoutTest {
+    @Tag("exercise")
     @ParameterizedTest
     @CsvSource({"0.1, 1", "0.5, 2", "0.8, 3"})
     void primitiveDropoutMatchesNnDropoutBitForBit(float p, long seed) {
@@ -23,6 +25,7 @@ class DropoutTest {
         assertThat(Functional.dropout(x, p, true, new Rng(seed)).toArray()).containsExactly(mine);
     }
 
+    @Tag("exercise")
     @ParameterizedTest
     @CsvSource({"0.1, 0.01", "0.5, 0.015", "0.9, 0.04"})
     void dropoutZeroesAFractionPAndKeepsTheMean(float p, double meanTolerance) {
@@ -50,10 +53,11 @@ class DropoutTest {
         assertThat(Main.dropout(x, 0.5f, false, new Rng(6)).toArray()).containsExactly(x.toArray());
     }
 
+    @Tag("exercise")
     @Test
     void droppedUnitsGetNoGradient() {
         Tensor x = Tensor.randn(new Rng(7), 5, 9).requiresGrad(true);
-        Tensor mask = Main.mask(new Rng(8), 0.3f, 5, 9);
+        Tensor mask = DropoutMask.draw(new Rng(8), 0.3f, 5, 9);
         new Dropout(0.3f, new Rng(8)).forward(x).sum().backward();
         // d(Σ x ⊙ m)/dx = m: zero where the unit was dropped, 1/(1 − p) where it was kept.
         assertThat(x.grad().toArray()).containsExactly(mask.toArray());

@@ -22,23 +22,9 @@ public final class Main {
     static final int INPUTS = 8;
     static final int HIDDEN = 16;
 
-    /** A mask drawn from {@code rng}: each entry is 1/(1 − p) with probability 1 − p (kept), else 0 (dropped). */
-    static Tensor mask(Rng rng, float p, int... dims) {
-        int n = 1;
-        for (int d : dims) {
-            n *= d;
-        }
-        float[] m = new float[n];
-        for (int i = 0; i < m.length; i++) {
-            // keep when u < 1 − p, u uniform in [0, 1)
-            m[i] = rng.nextFloat() < 1 - p ? 1 / (1 - p) : 0;
-        }
-        return Tensor.fromArray(m, dims);
-    }
-
     /** Dropout from primitives: y = x ⊙ mask in training, y = x at inference. */
     static Tensor dropout(Tensor x, float p, boolean training, Rng rng) {
-        return training ? x.mul(mask(rng, p, x.shape().dims())) : x;
+        return training ? x.mul(DropoutMask.draw(rng, p, x.shape().dims())) : x;
     }
 
     /** x → Linear → ReLU → Dropout(p) → Linear(·, 1): the dropped units feed a linear read-out. */
@@ -124,7 +110,7 @@ public final class Main {
         System.out.printf(Locale.ROOT, "eval-mode output: linear read-out %.5f, tanh before the read-out %.5f%n",
                 linearEval, nonlinearEval);
         int[] ks = {10, 30, 100, 300, 1000, 3000, 10000};
-        double[] logK = new double[ks.length];
+        double[] masks = new double[ks.length];
         double[] linearGap = new double[ks.length];
         double[] nonlinearGap = new double[ks.length];
         double[] linearError = new double[ks.length];
@@ -132,7 +118,7 @@ public final class Main {
         for (int i = 0; i < ks.length; i++) {
             Average a = averageOverMasks(linear, in, ks[i]);
             Average b = averageOverMasks(nonlinear, in, ks[i]);
-            logK[i] = Math.log10(ks[i]);
+            masks[i] = ks[i];
             linearGap[i] = Math.abs(a.mean() - linearEval);
             nonlinearGap[i] = Math.abs(b.mean() - nonlinearEval);
             linearError[i] = a.standardError();
@@ -141,10 +127,10 @@ public final class Main {
         }
 
         Path folder = LessonFolder.of("14-dropout");
-        Plot.lines("|average over K masks - eval output|", "log10 K", "gap").logY()
-                .series("linear read-out after dropout", logK, linearGap)
-                .series("standard error of the linear net's average", logK, linearError)
-                .series("tanh between dropout and read-out", logK, nonlinearGap)
+        Plot.lines("|average over K masks - eval output|", "masks averaged K", "gap").logX().logY()
+                .series("linear read-out after dropout", masks, linearGap)
+                .series("standard error of the linear net's average", masks, linearError)
+                .series("tanh between dropout and read-out", masks, nonlinearGap)
                 .save(folder.resolve("ensemble.png"));
         System.out.println("wrote ensemble.png in " + folder);
     }

@@ -8,6 +8,7 @@ import dev.descent.core.Tensor;
 import dev.descent.lessons.batchnorm.Main.ByHand;
 import dev.descent.nn.layers.BatchNorm1d;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class BatchNormTest {
@@ -39,6 +40,14 @@ class BatchNormTest {
         bn.eval();
         Tensor test = Main.batch(99, 3, C);
         assertThat(byHand.forward(test, false).toArray()).containsExactly(bn.forward(test).toArray(), within(1e-5f));
+    }
+
+    @Tag("exercise")
+    @Test
+    void handDerivedBackwardMatchesAutograd() {
+        for (int n : new int[] {2, 8, 64}) {
+            assertThat(Main.backwardByHandVsAutograd(n, C)).as("batch of %d", n).isLessThan(1e-5);
+        }
     }
 
     @Test

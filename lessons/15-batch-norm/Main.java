@@ -11,7 +11,6 @@ import dev.descent.nn.Sequential;
 import dev.descent.nn.layers.BatchNorm1d;
 import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.ReLU;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.SGD;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,7 +120,7 @@ public final class Main {
     static double[] train(boolean batchNorm, double lr, int steps, long seed) {
         Module net = deepMlp(DEPTH, WIDTH, batchNorm, seed);
         Tensor[] data = spirals(seed + 1, 32);
-        SGD sgd = new SGD(ParamGroup.single(net.parameters()), lr, 0.9, 0, false, 0);
+        SGD sgd = new SGD(net.parameters()).lr(lr).momentum(0.9);
         double[] losses = new double[steps];
         for (int t = 0; t < steps; t++) {
             sgd.zeroGrad();
@@ -131,6 +130,15 @@ public final class Main {
             sgd.step();
         }
         return losses;
+    }
+
+    /** The largest |difference| between {@link BatchNormBackward}'s dL/dx and autograd's, on a seeded batch. */
+    static double backwardByHandVsAutograd(int n, int c) {
+        ByHand byHand = new ByHand(Tensor.randn(new Rng(3), c).add(1), Tensor.randn(new Rng(4), c));
+        Tensor x = batch(30, n, c).requiresGrad(true);
+        Tensor upstream = Tensor.randn(new Rng(5), n, c);
+        byHand.forward(x, true).mul(upstream).sum().backward();
+        return maxAbsDiff(BatchNormBackward.dx(x.detach(), byHand.gamma.detach(), upstream, EPS), x.grad());
     }
 
     static double maxAbsDiff(Tensor a, Tensor b) {
@@ -159,6 +167,8 @@ public final class Main {
                         + "running mean %.1e, running var %.1e, eval outputs %.1e (max abs differences)%n", n, c, outputs,
                 maxAbsDiff(byHand.runningMean, bn.runningMean()), maxAbsDiff(byHand.runningVar, bn.runningVar()),
                 maxAbsDiff(byHand.forward(test, false), bn.forward(test)));
+        System.out.printf(Locale.ROOT, "backward derived by hand vs autograd, dL/dx of a (%d, %d) batch: max |difference| "
+                + "%.1e%n", n, c, backwardByHandVsAutograd(n, c));
 
         ByHand fresh = new ByHand(Tensor.ones(c), Tensor.zeros(c));
         Tensor x = batch(20, 4, c);
@@ -175,7 +185,7 @@ public final class Main {
 
         double[] lrs = {0.01, 0.03, 0.1, 0.3, 1};
         int steps = 150;
-        double[] logLr = new double[lrs.length];
+        double[] learningRates = new double[lrs.length];
         double[] finalPlain = new double[lrs.length];
         double[] finalBn = new double[lrs.length];
         double[] curvePlain = null;
@@ -185,7 +195,7 @@ public final class Main {
         for (int i = 0; i < lrs.length; i++) {
             double[] plain = train(false, lrs[i], steps, 1);
             double[] withBn = train(true, lrs[i], steps, 1);
-            logLr[i] = Math.log10(lrs[i]);
+            learningRates[i] = lrs[i];
             finalPlain[i] = plain[steps - 1];
             finalBn[i] = withBn[steps - 1];
             System.out.printf(Locale.ROOT, "  lr %-5s plain %.4f / %.4f   batch norm %.4f / %.4f%n", lrs[i],
@@ -197,8 +207,9 @@ public final class Main {
         }
 
         Path folder = LessonFolder.of("15-batch-norm");
-        Plot.lines("Loss after " + steps + " steps against the learning rate", "log10 lr", "cross-entropy").logY()
-                .series("plain", logLr, finalPlain).series("batch norm", logLr, finalBn)
+        Plot.lines("Loss after " + steps + " steps against the learning rate", "learning rate",
+                        "cross-entropy").logX().logY()
+                .series("plain", learningRates, finalPlain).series("batch norm", learningRates, finalBn)
                 .save(folder.resolve("learning-rates.png"));
         Plot.lines("Training loss at lr 0.1", "step", "cross-entropy").logY()
                 .series("plain", curvePlain).series("batch norm", curveBn)

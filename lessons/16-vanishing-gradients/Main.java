@@ -49,7 +49,7 @@ public final class Main {
             List<Module> layers = new ArrayList<>();
             for (int l = 0; l < DEPTH; l++) {
                 layers.add(kaiming
-                        ? new Linear(Init.kaimingNormal(rng, Init.GAIN_RELU, WIDTH, WIDTH), Init.zeros(WIDTH))
+                        ? new Linear(Init.normal(rng, 0f, KaimingInit.std(WIDTH), WIDTH, WIDTH), Init.zeros(WIDTH))
                         : new Linear(WIDTH, WIDTH, rng));
                 layers.add(activation.get());
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.descent.lessons.vanishinggradients.Main.Stack;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,6 +45,7 @@ class VanishingGradientsTest {
         assertThat(norms[0] / norms[norms.length - 1]).isLessThan(1e-3);
     }
 
+    @Tag("exercise")
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
     void reluWithKaimingInitKeepsGradientsAtTheSameScale(long seed) {

@@ -11,7 +11,6 @@ import dev.descent.nn.Sequential;
 import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.ReLU;
 import dev.descent.optim.Adam;
-import dev.descent.optim.ParamGroup;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +45,8 @@ public final class Main {
 
     /**
      * Linear(2, W) → DEPTH blocks → Linear(W, 1), each block f(h) = Linear(relu(h)), used as h ← f(h) (plain) or
-     * h ← h + f(h) (nn {@link Residual}). PyTorch's default initialisation, or Kaiming normal inside the blocks.
+     * h ← h + f(h) ({@link SkipConnection}, which computes what nn's {@link Residual} does). PyTorch's default
+     * initialisation, or Kaiming normal inside the blocks.
      */
     static Net build(Kind kind, long seed) {
         Rng rng = new Rng(seed);
@@ -59,7 +59,7 @@ public final class Main {
                     : new Linear(WIDTH, WIDTH, rng);
             blocks.add(linear);
             Module f = new Sequential(new ReLU(), linear);
-            layers.add(kind == Kind.RESIDUAL ? new Residual(f) : f);
+            layers.add(kind == Kind.RESIDUAL ? new SkipConnection(f) : f);
         }
         layers.add(new Linear(WIDTH, 1, rng));
         return new Net(new Sequential(layers), blocks);
@@ -101,7 +101,7 @@ public final class Main {
     static double[] train(Kind kind, long seed, int steps) {
         Module model = build(kind, seed).model();
         Tensor[] data = surface(seed + 1);
-        Adam adam = new Adam(ParamGroup.single(model.parameters()), LR, 0.9, 0.999, 1e-8, 0, false);
+        Adam adam = new Adam(model.parameters()).lr(LR);
         double[] losses = new double[steps];
         for (int t = 0; t < steps; t++) {
             adam.zeroGrad();

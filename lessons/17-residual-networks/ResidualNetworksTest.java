@@ -11,23 +11,27 @@ import dev.descent.nn.Residual;
 import dev.descent.nn.Sequential;
 import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.ReLU;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class ResidualNetworksTest {
+    @Tag("exercise")
     @Test
     void aResidualBlockPassesTheGradientThroughUnchangedPlusTheBranch() {
         Module f = new Sequential(new ReLU(), new Linear(6, 6, new Rng(1)));
         Tensor upstream = Tensor.randn(new Rng(2), 3, 6);
         Tensor x1 = Tensor.randn(new Rng(3), 3, 6).requiresGrad(true);
         Tensor x2 = Tensor.randn(new Rng(3), 3, 6).requiresGrad(true);
-        Tensor y = new Residual(f).forward(x1);
-        assertThat(y.toArray()).containsExactly(x1.add(f.forward(x1)).toArray(), within(1e-6f));
+        Tensor y = new SkipConnection(f).forward(x1);
+        assertThat(y.toArray()).containsExactly(x1.add(f.forward(x1)).toArray(), within(1e-6f))
+                .containsExactly(new Residual(f).forward(x1).toArray());
         y.mul(upstream).sum().backward();
         f.forward(x2).mul(upstream).sum().backward();
         // ∂(x + f(x))/∂x = I + ∂f/∂x: the upstream gradient arrives whole, plus whatever the branch adds.
         assertThat(x1.grad().toArray()).containsExactly(upstream.add(x2.grad()).toArray(), within(1e-6f));
     }
 
+    @Tag("exercise")
     @Test
     void theFirstBlockGetsAGradientOnlyWithTheSkip() {
         double[] plain = Main.blockGradientNorms(Kind.PLAIN, 1);
@@ -36,6 +40,7 @@ class ResidualNetworksTest {
         assertThat(residual[0] / residual[Main.DEPTH - 1]).isBetween(0.1, 10.0);
     }
 
+    @Tag("exercise")
     @Test
     void residualConnectionsLetTheDeepMlpTrain() {
         double constant = Main.targetVariance(1);

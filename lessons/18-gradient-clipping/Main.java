@@ -10,7 +10,6 @@ import dev.descent.nn.Sequential;
 import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.Tanh;
 import dev.descent.optim.GradClip;
-import dev.descent.optim.ParamGroup;
 import dev.descent.optim.SGD;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,31 +27,6 @@ public final class Main {
     /** The step whose batch is corrupted: its targets are multiplied by {@link #CORRUPTION}. */
     static final int BAD_STEP = 150;
     static final float CORRUPTION = 1000;
-
-    /** The global L2 norm of all gradients: √(Σ_i ‖g_i‖²). */
-    static double globalNorm(List<Tensor> params) {
-        double sumOfSquares = 0;
-        for (Tensor p : params) {
-            if (p.grad() != null) {
-                sumOfSquares += p.grad().mul(p.grad()).sum().item();
-            }
-        }
-        return Math.sqrt(sumOfSquares);
-    }
-
-    /** Clipping from primitives: coef = min(1, max/(norm + 1e−6)); every g_i ← coef·g_i. Returns the norm before. */
-    static double clip(List<Tensor> params, double maxNorm) {
-        double norm = globalNorm(params);
-        double coef = Math.min(1.0, maxNorm / (norm + 1e-6));
-        try (Autograd.Scope ignored = Autograd.noGrad()) {
-            for (Tensor p : params) {
-                if (p.grad() != null) {
-                    p.setGrad(p.grad().mul((float) coef));
-                }
-            }
-        }
-        return norm;
-    }
 
     /** Three parameters with seeded gradients of overall size about {@code scale}. */
     static List<Tensor> paramsWithGradients(long seed, float scale) {
@@ -87,19 +61,20 @@ public final class Main {
      * Full-batch SGD on a 1-32-32-1 tanh MLP; with {@code badBatch} the targets of step {@link #BAD_STEP} are
      * corrupted; with {@code clipping} every gradient is clipped by {@link GradClip} to {@link #MAX_NORM}.
      */
+    @SuppressWarnings("try")
     static Run train(boolean badBatch, boolean clipping, long seed) {
         Rng rng = new Rng(seed);
         Module net = new Sequential(new Linear(1, 32, rng), new Tanh(), new Linear(32, 32, rng), new Tanh(),
                 new Linear(32, 1, rng));
         Tensor[] data = sine(seed + 1);
-        SGD sgd = new SGD(ParamGroup.single(net.parameters()), LR, 0, 0, false, 0);
+        SGD sgd = new SGD(net.parameters()).lr(LR);
         double[] loss = new double[STEPS];
         double[] gradNorm = new double[STEPS];
         for (int t = 0; t < STEPS; t++) {
             sgd.zeroGrad();
             Tensor target = badBatch && t == BAD_STEP ? data[1].mul(CORRUPTION) : data[1];
             net.forward(data[0]).sub(target).pow(2).mean().backward();
-            gradNorm[t] = clipping ? GradClip.clipGradNorm(sgd.params(), MAX_NORM) : globalNorm(sgd.params());
+            gradNorm[t] = clipping ? GradClip.clipGradNorm(sgd.params(), MAX_NORM) : GlobalNormClip.norm(sgd.params());
             sgd.step();
             try (Autograd.Scope ignored = Autograd.noGrad()) {
                 loss[t] = net.forward(data[0]).sub(data[1]).pow(2).mean().item();
@@ -124,7 +99,7 @@ public final class Main {
     public static void main(String[] args) {
         List<Tensor> mine = paramsWithGradients(1, 1);
         List<Tensor> theirs = paramsWithGradients(1, 1);
-        double before = clip(mine, 1.5);
+        double before = GlobalNormClip.clip(mine, 1.5);
         double returned = GradClip.clipGradNorm(theirs, 1.5);
         double largest = 0;
         for (int i = 0; i < mine.size(); i++) {
@@ -136,7 +111,7 @@ public final class Main {
         }
         System.out.printf(Locale.ROOT, "3 tensors, 23 gradient entries: global norm %.6f (GradClip returns %.6f); "
                 + "clipped to 1.5: norm after %.6f, largest difference from GradClip %.1e%n", before, returned,
-                globalNorm(mine), largest);
+                GlobalNormClip.norm(mine), largest);
 
         Run clean = train(false, false, 1);
         Run spiked = train(true, false, 1);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.descent.lessons.gradientaccumulation.Main.Problem;
 import dev.descent.optim.GradAccumulation;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class GradientAccumulationTest {
@@ -18,13 +19,16 @@ class GradientAccumulationTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a multiple");
     }
 
+    @Tag("exercise")
     @Test
     void microBatchesWithTheLossScaledBy1OverNGiveTheBigBatchGradient() {
         Problem gpt = Main.gpt(1);
         List<float[]> big = Main.bigBatchGradient(gpt);
         assertThat(Main.maxAbs(big)).isGreaterThan(0.1);
         for (int n : new int[] {2, 4, 8}) {
-            assertThat(Main.maxAbsDiff(big, Main.accumulatedGradient(gpt, n, 1f / n))).isLessThan(1e-6);
+            assertThat(Main.equalShare(Main.BATCH, n)).isEqualTo(1f / n);
+            assertThat(Main.maxAbsDiff(big, Main.accumulatedGradient(gpt, n, Main.equalShare(Main.BATCH, n))))
+                    .isLessThan(1e-6);
         }
     }
 
@@ -48,12 +52,15 @@ class GradientAccumulationTest {
         assertThat(Main.maxAbsDiff(big, unscaled)).isLessThan(4e-6);
     }
 
+    @Tag("exercise")
     @Test
     void unevenMicroBatchesMustBeWeightedBySize() {
         Problem gpt = Main.gpt(5);
         List<float[]> big = Main.bigBatchGradient(gpt);
         assertThat(Main.maxAbsDiff(big, Main.unevenGradient(gpt, 6, 0.5f, 0.5f))).isGreaterThan(1e-2);
-        assertThat(Main.maxAbsDiff(big, Main.unevenGradient(gpt, 6, 0.75f, 0.25f))).isLessThan(1e-6);
+        float[] bySize = MicroBatchWeights.of(6, 2);
+        assertThat(bySize).containsExactly(0.75f, 0.25f);
+        assertThat(Main.maxAbsDiff(big, Main.unevenGradient(gpt, 6, bySize[0], bySize[1]))).isLessThan(1e-6);
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.descent.nn.layers.ReLU;
 import dev.descent.optim.GradAccumulation;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
@@ -142,6 +143,13 @@ public final class Main {
         return takeGradients(problem.model());
     }
 
+    /** The weight of one of N equal micro-batches of a batch of {@code examples}: {@link MicroBatchWeights}, 1/N. */
+    static float equalShare(int examples, int microSteps) {
+        int[] sizes = new int[microSteps];
+        Arrays.fill(sizes, examples / microSteps);
+        return MicroBatchWeights.of(sizes)[0];
+    }
+
     static double maxAbsDiff(List<float[]> a, List<float[]> b) {
         double max = 0;
         for (int i = 0; i < a.size(); i++) {
@@ -160,6 +168,14 @@ public final class Main {
             }
         }
         return max;
+    }
+
+    private static String[] scientific(double[] values) {
+        String[] out = new String[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = String.format(Locale.ROOT, "%.1e", values[i]);
+        }
+        return out;
     }
 
     public static void main(String[] args) {
@@ -181,8 +197,8 @@ public final class Main {
         for (int i = 0; i < splits.length; i++) {
             int n = splits[i];
             xs[i] = n;
-            gptDiff[i] = maxAbsDiff(big, accumulatedGradient(gpt, n, 1f / n));
-            bnDiff[i] = maxAbsDiff(bnBig, accumulatedGradient(mlp, n, 1f / n));
+            gptDiff[i] = maxAbsDiff(big, accumulatedGradient(gpt, n, equalShare(BATCH, n)));
+            bnDiff[i] = maxAbsDiff(bnBig, accumulatedGradient(mlp, n, equalShare(16, n)));
             System.out.printf(Locale.ROOT, "  %d micro-batches of %d, loss / %d: max |difference| from the big batch %.2e;"
                             + " library accumulate %.2e; without the / %d: %.2e%n", n, BATCH / n, n, gptDiff[i],
                     maxAbsDiff(big, libraryAccumulatedGradient(gpt, n)), n,
@@ -190,7 +206,8 @@ public final class Main {
         }
         System.out.printf(Locale.ROOT, "uneven micro-batches of 6 and 2 sequences: weights 1/2, 1/2 -> %.2e; "
                         + "weights 6/8, 2/8 -> %.2e%n", maxAbsDiff(big, unevenGradient(gpt, 6, 0.5f, 0.5f)),
-                maxAbsDiff(big, unevenGradient(gpt, 6, 0.75f, 0.25f)));
+                maxAbsDiff(big, unevenGradient(gpt, 6, MicroBatchWeights.of(6, BATCH - 6)[0],
+                        MicroBatchWeights.of(6, BATCH - 6)[1])));
         System.out.printf(Locale.ROOT, "MLP with BatchNorm1d, batch of 16; largest gradient entry %.3e%n", maxAbs(bnBig));
         for (int i = 0; i < splits.length; i++) {
             System.out.printf(Locale.ROOT, "  %d micro-batches of %d, loss / %d: max |difference| from the big batch %.2e%n",
@@ -198,8 +215,11 @@ public final class Main {
         }
 
         Path folder = LessonFolder.of("19-gradient-accumulation");
-        Plot.lines("Accumulated gradient vs one big batch", "micro-batches N", "max |difference|").logY()
-                .series("tiny GPT (LayerNorm)", xs, gptDiff).series("MLP with BatchNorm1d", xs, bnDiff)
+        Plot.lines("Accumulated gradient vs one big batch", "micro-batches N",
+                        "max |difference| from the big batch's gradient")
+                .labelled("tiny GPT (LayerNorm)", xs, gptDiff, scientific(gptDiff))
+                .labelled("MLP with BatchNorm1d", xs, bnDiff, scientific(bnDiff))
+                .logX().logY()
                 .save(folder.resolve("difference.png"));
         System.out.println("wrote difference.png in " + folder);
     }

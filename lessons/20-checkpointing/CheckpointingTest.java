@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ class CheckpointingTest {
         uninterrupted = Main.trainSaveAndContinue(dir);
     }
 
+    @Tag("exercise")
     @Test
     void resumingFromACheckpointContinuesTheLossSequenceBitForBit() throws IOException {
         float[] resumed = Main.resume(dir, EnumSet.allOf(Part.class), Main.AFTER);
@@ -31,6 +33,7 @@ class CheckpointingTest {
         assertThat(resumed).containsExactly(uninterrupted);
     }
 
+    @Tag("exercise")
     @Test
     void leavingOutAnyPartOfTheStateChangesTheContinuation() throws IOException {
         for (Part missing : Part.values()) {

@@ -118,6 +118,7 @@ public final class Main {
      * with it, each the fastest of {@code reps} repetitions. The two models take turns, so both see the same
      * machine load, and the fastest is the repetition least disturbed by other work.
      */
+    @SuppressWarnings("try")
     static double[] timings(int layers, int reps) {
         GPT plain = new GPT(memoryConfig(layers, false), new Rng(7));
         GPT checkpointed = new GPT(memoryConfig(layers, true), new Rng(7));
@@ -165,7 +166,9 @@ public final class Main {
                     v.getKey() + ":", Arrays.equals(resumed, uninterrupted), maxDifference(resumed, uninterrupted));
             double[] diff = new double[AFTER];
             Arrays.setAll(diff, i -> Math.abs(resumed[i] - uninterrupted[i]));
-            plot.series(v.getKey(), steps, diff);
+            // A difference of exactly 0 (bitwise equal) has no place on a log axis: say so in the legend.
+            plot.series(Arrays.equals(resumed, uninterrupted) ? v.getKey() + " (0 at every step: not drawn)"
+                    : v.getKey(), steps, diff);
         }
 
         System.out.printf(Locale.ROOT, "(b) GPT, batch %d x %d tokens, width %d, dropout 0.1: tensor memory of one "
@@ -203,7 +206,7 @@ public final class Main {
                 .series("plain: peak", layers, kib[2]).series("checkpointed: peak", layers, kib[3])
                 .series("plain: held for backward", layers, kib[0])
                 .series("checkpointed: held for backward", layers, kib[1])
-                .save(folder.resolve("memory.png"));
+                .integerX().save(folder.resolve("memory.png"));
         System.out.println("wrote resume.png and memory.png in " + folder);
         for (String file : new String[] {TrainingRun.MODEL_FILE, TrainingRun.OPTIMIZER_FILE}) {
             Files.delete(dir.resolve(file));

@@ -9,7 +9,6 @@ import dev.descent.nn.state.StateDict;
 import dev.descent.optim.AdamW;
 import dev.descent.optim.LrSchedule;
 import dev.descent.optim.OptimizerState;
-import dev.descent.optim.ParamGroup;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -27,7 +26,7 @@ import java.util.Set;
  *   <li>the data position: where the next batch starts in the byte stream;</li>
  *   <li>the step number, which the learning-rate schedule reads.</li>
  * </ol>
- * A checkpoint holds all five: the weights in {@code model.safetensors} with the three counters as metadata,
+ * A checkpoint holds all five: the weights in {@code model.safetensors} with the three {@link Counters} as metadata,
  * the optimizer's buffers in {@code optimizer.safetensors} with its step counts as metadata.
  */
 final class TrainingRun {
@@ -55,7 +54,7 @@ final class TrainingRun {
         this.data = data;
         this.rng = new Rng(seed);
         this.model = new GPT(CONFIG, rng);
-        this.optimizer = new AdamW(ParamGroup.single(model.parameters()), SCHEDULE.lr(0), 0.9, 0.95, 1e-8, 0.1, false);
+        this.optimizer = new AdamW(model.parameters()).lr(SCHEDULE.lr(0)).betas(0.9, 0.95).weightDecay(0.1);
     }
 
     /** One optimizer step on the next batch; returns the batch's loss (before the update). */
@@ -91,11 +90,7 @@ final class TrainingRun {
 
     /** Writes the complete state into {@code dir} (which must exist). Reads the run, changes nothing. */
     void save(Path dir) throws IOException {
-        Map<String, String> counters = Map.of(
-                "step", Long.toString(step),
-                "cursor", Integer.toString(cursor),
-                "rng", Long.toString(rng.state()));
-        StateDict.save(model, dir.resolve(MODEL_FILE), counters);
+        StateDict.save(model, dir.resolve(MODEL_FILE), new Counters(step, cursor, rng.state()).toMetadata());
         OptimizerState state = optimizer.exportState();
         Map<String, String> steps = new HashMap<>();
         state.steps().forEach((index, t) -> steps.put(index, Long.toString(t)));
@@ -107,13 +102,13 @@ final class TrainingRun {
      * parts left out stay as this run has them (a fresh optimizer, this run's generator, position 0).
      */
     void load(Path dir, Set<Part> parts) throws IOException {
-        Map<String, String> counters = StateDict.load(model, dir.resolve(MODEL_FILE));
-        step = Long.parseLong(counters.get("step"));
+        Counters counters = Counters.fromMetadata(StateDict.load(model, dir.resolve(MODEL_FILE)));
+        step = counters.step();
         if (parts.contains(Part.DATA_POSITION)) {
-            cursor = Integer.parseInt(counters.get("cursor"));
+            cursor = counters.cursor();
         }
         if (parts.contains(Part.RNG)) {
-            rng.setState(Long.parseLong(counters.get("rng")));
+            rng.setState(counters.rngState());
         }
         if (parts.contains(Part.OPTIMIZER)) {
             SafeTensors.Contents saved = SafeTensors.read(dir.resolve(OPTIMIZER_FILE));

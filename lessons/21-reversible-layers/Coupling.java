@@ -46,10 +46,9 @@ final class Coupling extends Module {
         return new Tensor[] {y1, x2.add(g.forward(y1))};
     }
 
-    /** x₂ = y₂ − G(y₁), x₁ = y₁ − F(x₂): the input, recomputed from the output. */
+    /** x₂ = y₂ − G(y₁), x₁ = y₁ − F(x₂): the input, recomputed from the output ({@link Inverse}). */
     Tensor[] invert(Tensor y1, Tensor y2) {
-        Tensor x2 = y2.sub(g.forward(y1));
-        return new Tensor[] {y1.sub(f.forward(x2)), x2};
+        return Inverse.ofCoupling(f, g, y1, y2);
     }
 
     Module f() {

@@ -40,6 +40,7 @@ public final class Main {
     }
 
     /** max |x − inverse(forward(x))| through a reversible stack of {@code depth} blocks. */
+    @SuppressWarnings("try")
     static double reconstructionError(int depth) {
         ReversibleStack stack = new ReversibleStack(blocks(depth, 21));
         Tensor x = input(1);
@@ -164,9 +165,9 @@ public final class Main {
         Plot.lines("Tensor memory of one training step", "blocks", "KiB")
                 .series("plain: peak", d, kib[2]).series("reversible: peak", d, kib[3])
                 .series("plain: held for backward", d, kib[0]).series("reversible: held for backward", d, kib[1])
-                .save(folder.resolve("memory.png"));
+                .integerX().save(folder.resolve("memory.png"));
         Plot.lines("Reconstruction error of the input from the output", "blocks", "max |x - x reconstructed|")
-                .series("float32 rounding", d, errors).save(folder.resolve("reconstruction.png"));
+                .series("float32 rounding", d, errors).logX().logY().save(folder.resolve("reconstruction.png"));
         System.out.println("wrote memory.png and reconstruction.png in " + folder);
     }
 }

@@ -6,9 +6,11 @@ import dev.descent.core.Tensor;
 import dev.descent.lessons.StepMemory;
 import dev.descent.nn.Sequential;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class ReversibleLayersTest {
+    @Tag("exercise")
     @Test
     void theInputIsRecomputedFromTheOutputUpToFloatRounding() {
         double oneBlock = Main.reconstructionError(1);

@@ -57,6 +57,7 @@ final class ReversibleStack extends Module {
      * The input of the stack, recomputed from its output {@code y} by inverting every block, last to first,
      * under no-grad.
      */
+    @SuppressWarnings("try")
     Tensor invert(Tensor y) {
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             Tensor x = y;
@@ -96,6 +97,7 @@ final class ReversibleStack extends Module {
 
         /** Runs the blocks without a graph, keeping nothing but y (see {@link #run}). */
         @Override
+        @SuppressWarnings("try")
         public Tensor forward() {
             try (Autograd.Scope ignored = Autograd.noGrad()) {
                 y = run(blocks, x);
@@ -154,6 +156,7 @@ final class ReversibleStack extends Module {
         }
 
         /** fn(input) with the graph recorded, inside the engine's no-grad backward. */
+        @SuppressWarnings("try")
         private static Tensor recorded(Module fn, Tensor input) {
             try (Autograd.Scope ignored = Autograd.enableGrad()) {
                 return fn.forward(input);

@@ -60,27 +60,9 @@ final class BytePairEncoding {
             }
             int[] pair = {best / vocabSize, best % vocabSize};
             merges.add(pair);
-            n = merge(ids, n, pair, 256 + m);
+            n = Merge.apply(ids, n, pair, 256 + m);
         }
         return new BytePairEncoding(merges);
-    }
-
-    /**
-     * Replaces each occurrence of {@code pair}, scanning left to right, by {@code token}, in place in the first
-     * {@code n} entries of {@code ids}; returns the new length.
-     */
-    private static int merge(int[] ids, int n, int[] pair, int token) {
-        int w = 0;
-        int r = 0;
-        while (r < n) {
-            if (r + 1 < n && ids[r] == pair[0] && ids[r + 1] == pair[1]) {
-                ids[w++] = token;
-                r += 2;
-            } else {
-                ids[w++] = ids[r++];
-            }
-        }
-        return w;
     }
 
     private static int[] bytes(String text) {
@@ -102,7 +84,7 @@ final class BytePairEncoding {
         int[] ids = bytes(text);
         int n = ids.length;
         for (int m = 0; m < k; m++) {
-            n = merge(ids, n, merges.get(m), 256 + m);
+            n = Merge.apply(ids, n, merges.get(m), 256 + m);
         }
         return Arrays.copyOf(ids, n);
     }
@@ -114,7 +96,7 @@ final class BytePairEncoding {
         int n = ids.length;
         lengths[0] = n;
         for (int m = 0; m < merges.size(); m++) {
-            n = merge(ids, n, merges.get(m), 256 + m);
+            n = Merge.apply(ids, n, merges.get(m), 256 + m);
             lengths[m + 1] = n;
         }
         return lengths;

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class TokenizerTest {
@@ -29,6 +30,7 @@ class TokenizerTest {
         return sb.toString();
     }
 
+    @Tag("exercise")
     @Test
     void bpeRoundTripsAnyText() {
         Rng rng = new Rng(22);
@@ -40,6 +42,7 @@ class TokenizerTest {
         assertThat(bpe.decode(bpe.encode(heldOut))).isEqualTo(heldOut);
     }
 
+    @Tag("exercise")
     @Test
     void theFirstMergeIsTheMostFrequentPairOfBytes() {
         byte[] bytes = Main.trainingText().getBytes(StandardCharsets.UTF_8);
@@ -52,6 +55,7 @@ class TokenizerTest {
         assertThat(bpe.token(256)).isEqualTo("e ");
     }
 
+    @Tag("exercise")
     @Test
     void moreMergesCompressBetter() {
         int[] train = bpe.lengthsAfterEachMerge(Main.trainingText());

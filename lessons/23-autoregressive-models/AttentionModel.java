@@ -1,7 +1,5 @@
 package dev.descent.lessons.autoregressivemodels;
 
-import dev.descent.core.Backend;
-import dev.descent.core.BinaryOp;
 import dev.descent.core.Functional;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -50,15 +48,10 @@ final class AttentionModel extends Module {
         Tensor x = tok.forward(ids).add(pos.forward(Tensor.arange(t)));
         Tensor scores = query.forward(x).matmul(key.forward(x).transpose()).mul((float) (1 / Math.sqrt(width)));
         if (causal) {
-            scores = Functional.maskedFill(scores, futureMask(t, x.backend()), Float.NEGATIVE_INFINITY);
+            scores = Functional.maskedFill(scores, CausalMask.future(t, x.backend()), Float.NEGATIVE_INFINITY);
         }
         Tensor h = x.add(scores.softmax().matmul(value.forward(x)));
         return head.forward(h);
     }
 
-    /** (T, T): 1 where the key position s is after the query position t. */
-    private static Tensor futureMask(int t, Backend backend) {
-        Tensor positions = Tensor.arange(t);
-        return backend.binary(BinaryOp.GT, positions.reshape(1, t), positions.reshape(t, 1));
-    }
 }

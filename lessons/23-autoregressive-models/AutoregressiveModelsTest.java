@@ -10,6 +10,7 @@ import dev.descent.nn.Module;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.nn.gpt.GPTConfig;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class AutoregressiveModelsTest {
@@ -53,6 +54,7 @@ class AutoregressiveModelsTest {
                 .isCloseTo(Bigram.probabilities(counted).toArray()[t * v + h], within(0.02f));
     }
 
+    @Tag("exercise")
     @Test
     void changingAFutureTokenNeverChangesEarlierPredictions() {
         int v = CharText.vocabSize();
@@ -78,6 +80,7 @@ class AutoregressiveModelsTest {
         }
     }
 
+    @Tag("exercise")
     @Test
     void aCausalModelScoresTheSameWithOrWithoutTheFuture() {
         Module causal = new AttentionModel(CharText.vocabSize(), Main.CONTEXT, Main.WIDTH, true, new Rng(1));

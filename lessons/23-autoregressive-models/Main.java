@@ -9,7 +9,6 @@ import dev.descent.lessons.Plot;
 import dev.descent.nn.Module;
 import dev.descent.optim.Adam;
 import dev.descent.optim.LrSchedule;
-import dev.descent.optim.ParamGroup;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -62,7 +61,7 @@ public final class Main {
         int v = CharText.vocabSize();
         Tensor trainCounts = Bigram.counts(ids, v);
         Tensor w = Tensor.zeros(v, v).requiresGrad(true);
-        Adam adam = new Adam(ParamGroup.single(List.of(w)), BIGRAM_LR, 0.9, 0.999, 1e-8, 0, false);
+        Adam adam = new Adam(List.of(w)).lr(BIGRAM_LR);
         Rng rng = new Rng(seed);
         double[] nll = new double[steps + 1];
         nll[0] = evaluate(w, trainCounts);
@@ -85,6 +84,7 @@ public final class Main {
         return new Fit(w.detach(), nll);
     }
 
+    @SuppressWarnings("try")
     private static double evaluate(Tensor logits, Tensor pairCounts) {
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             return Bigram.nll(logits, pairCounts).item();
@@ -147,6 +147,7 @@ public final class Main {
      * Which positions' predictions move when token {@code j} of the input is replaced: for each position t, the
      * largest change of any of its logits.
      */
+    @SuppressWarnings("try")
     static double[] changeFromEditingToken(Module model, Tensor ids, int j, int replacement) {
         float[] edited = ids.toArray();
         edited[j] = replacement;
@@ -173,7 +174,7 @@ public final class Main {
         int[] ids = trainIds();
         Rng rng = new Rng(seed);
         AttentionModel model = new AttentionModel(CharText.vocabSize(), CONTEXT, WIDTH, causal, rng);
-        Adam adam = new Adam(ParamGroup.single(model.parameters()), ATTENTION_LR, 0.9, 0.999, 1e-8, 0, false);
+        Adam adam = new Adam(model.parameters()).lr(ATTENTION_LR);
         int batch = 16;
         double[] losses = new double[steps];
         for (int s = 0; s < steps; s++) {
@@ -200,6 +201,7 @@ public final class Main {
      * Loss on held-out windows scored two ways: [0] with the whole window as input, as in training; [1] as in
      * generation, where the prediction for position t is made from tokens 0..t only (the future does not exist yet).
      */
+    @SuppressWarnings("try")
     static double[] heldOutLoss(Module model, int windows) {
         int[] ids = heldOutIds();
         double whole = 0;

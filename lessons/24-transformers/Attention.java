@@ -2,7 +2,6 @@ package dev.descent.lessons.transformers;
 
 import dev.descent.core.Backend;
 import dev.descent.core.BinaryOp;
-import dev.descent.core.Functional;
 import dev.descent.core.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,9 +60,7 @@ final class Attention {
 
     /** The attention weights softmax(mask(q·kᵀ/√hs)), (.., T, T); row t is a distribution over keys 0..t. */
     static Tensor weights(Tensor q, Tensor k) {
-        int t = q.dim(-2);
-        Tensor scores = q.matmul(k.transpose()).div((float) Math.sqrt(q.dim(-1)));
-        return Functional.maskedFill(scores, future(t, q.backend()), Float.NEGATIVE_INFINITY).softmax();
+        return AttentionWeights.of(q, k);
     }
 
     /** (B, T, C) -> (B, nh, T, hs) */

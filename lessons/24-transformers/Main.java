@@ -5,6 +5,7 @@ import dev.descent.core.Functional;
 import dev.descent.core.Reduction;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
+import dev.descent.lessons.Heatmap;
 import dev.descent.lessons.LessonFolder;
 import dev.descent.lessons.Plot;
 import dev.descent.nn.Module;
@@ -12,7 +13,6 @@ import dev.descent.nn.gpt.GPT;
 import dev.descent.nn.gpt.GPTConfig;
 import dev.descent.nn.layers.CausalSelfAttention;
 import dev.descent.optim.Adam;
-import dev.descent.optim.ParamGroup;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -50,6 +50,7 @@ public final class Main {
     }
 
     /** Fraction of positions t ≥ LAG where the most likely token is the right one. */
+    @SuppressWarnings("try")
     static double accuracy(Module model, Tensor[] batch) {
         float[] logits;
         try (Autograd.Scope ignored = Autograd.noGrad()) {
@@ -87,7 +88,7 @@ public final class Main {
     /** Trains on fresh random batches with Adam; returns the training loss of every step. */
     static double[] train(Module model, int steps, double lr, long seed) {
         Rng rng = new Rng(seed);
-        Adam adam = new Adam(ParamGroup.single(model.parameters()), lr, 0.9, 0.999, 1e-8, 0, false);
+        Adam adam = new Adam(model.parameters()).lr(lr);
         double[] losses = new double[steps];
         for (int s = 0; s < steps; s++) {
             adam.zeroGrad();
@@ -117,7 +118,27 @@ public final class Main {
      * For each head of the GPT's block, the average attention weight that query t puts on key t − LAG (t ≥ LAG),
      * recomputed from the weights by name: x = wte[ids] + wpe, h = ln1(x), q and k from the qkv projection.
      */
+    @SuppressWarnings("try")
     static double[] weightOnLag(GPT gpt, Tensor ids, int heads) {
+        float[][] weights = attentionWeights(gpt, ids, heads);
+        double[] onLag = new double[heads];
+        int b = ids.dim(0);
+        for (int head = 0; head < heads; head++) {
+            for (int n = 0; n < b; n++) {
+                for (int t = LAG; t < CONTEXT; t++) {
+                    onLag[head] += weights[head][(n * CONTEXT + t) * CONTEXT + t - LAG] / (b * (CONTEXT - LAG));
+                }
+            }
+        }
+        return onLag;
+    }
+
+    /**
+     * The trained GPT's attention weights, recomputed from its parameters (found by name) for token ids (B, T):
+     * for each head the (B, T, T) weights, flattened; row t of sequence n says how much query t takes from each key.
+     */
+    @SuppressWarnings("try")
+    static float[][] attentionWeights(GPT gpt, Tensor ids, int heads) {
         var p = gpt.namedParameters();
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             Tensor x = Functional.embedding(p.get("wte.weight"), ids)
@@ -125,20 +146,25 @@ public final class Main {
             Tensor h = Functional.layerNorm(x, p.get("blocks.0.ln1.weight"), p.get("blocks.0.ln1.bias"), 1e-5f);
             Tensor qkv = h.matmul(p.get("blocks.0.attn.qkv.weight").transpose()).add(p.get("blocks.0.attn.qkv.bias"));
             int hs = WIDTH / heads;
-            double[] onLag = new double[heads];
+            float[][] weights = new float[heads][];
             for (int head = 0; head < heads; head++) {
                 Tensor q = qkv.slice(2, head * hs, (head + 1) * hs);
                 Tensor k = qkv.slice(2, WIDTH + head * hs, WIDTH + (head + 1) * hs);
-                float[] w = Attention.weights(q, k).toArray();
-                int b = ids.dim(0);
-                for (int n = 0; n < b; n++) {
-                    for (int t = LAG; t < CONTEXT; t++) {
-                        onLag[head] += w[(n * CONTEXT + t) * CONTEXT + t - LAG] / (b * (CONTEXT - LAG));
-                    }
-                }
+                weights[head] = Attention.weights(q, k).toArray();
             }
-            return onLag;
+            return weights;
         }
+    }
+
+    /** Sequence n's (T, T) weights of one head, as rows. */
+    static double[][] matrix(float[] weights, int n) {
+        double[][] out = new double[CONTEXT][CONTEXT];
+        for (int t = 0; t < CONTEXT; t++) {
+            for (int s = 0; s < CONTEXT; s++) {
+                out[t][s] = weights[(n * CONTEXT + t) * CONTEXT + s];
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- attention from scratch versus nn
@@ -209,6 +235,11 @@ public final class Main {
         Plot.lines("Copy the token " + LAG + " positions back", "step", "training loss (nats)")
                 .series("1-layer transformer", r.gptLosses()).series("bag of tokens", r.bagLosses())
                 .save(folder.resolve("copy-task.png"));
-        System.out.println("wrote copy-task.png in " + folder);
+        float[][] trained = attentionWeights(r.gpt(), copyTask(new Rng(99), 1)[0], HEADS);
+        Heatmap.of("The trained GPT's attention on one new sequence: each query t looks at key t - " + LAG,
+                        "query position t", "key position s")
+                .panel("head 0", matrix(trained[0], 0)).panel("head 1", matrix(trained[1], 0))
+                .save(folder.resolve("attention.png"));
+        System.out.println("wrote copy-task.png and attention.png in " + folder);
     }
 }

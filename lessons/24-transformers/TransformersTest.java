@@ -6,23 +6,29 @@ import static org.assertj.core.api.Assertions.within;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class TransformersTest {
+    @Tag("exercise")
     @Test
-    void attentionFromTensorsMatchesCausalSelfAttention() {
+    void attentionFromTensorsAgreesWithCausalSelfAttentionToFloatRounding() {
+        // nn runs the fused online-softmax attention: the same function, summed in another order, so the two agree
+        // to about 1e-7 (float32 rounding), but not bit for bit.
         for (int heads : new int[] {1, 4}) {
             double[] diff = Main.compareWithNn(heads);
-            assertThat(diff[0]).as("output, %d heads", heads).isLessThan(1e-5);
-            assertThat(diff[2]).as("input gradient, %d heads", heads).isLessThan(1e-4);
+            assertThat(diff[0]).as("output, %d heads", heads).isGreaterThan(0).isLessThan(1e-6);
+            assertThat(diff[2]).as("input gradient, %d heads", heads).isGreaterThan(0).isLessThan(1e-6);
         }
     }
 
+    @Tag("exercise")
     @Test
     void headsByReshapeAndPermuteEqualHeadsOneAtATime() {
         assertThat(Main.compareWithNn(4)[1]).isLessThan(1e-6);
     }
 
+    @Tag("exercise")
     @Test
     void attentionWeightsAreDistributionsOverThePast() {
         int t = 6;

@@ -13,7 +13,6 @@ import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.ReLU;
 import dev.descent.nn.losses.TripletMarginLoss;
 import dev.descent.optim.Adam;
-import dev.descent.optim.ParamGroup;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -29,16 +28,6 @@ public final class Main {
     static final int STEPS = 150;
     static final int BATCH = 64;
     static final int K = 5;
-
-    /** d(x, y) = ‖x − y‖₂ row by row: (N, D), (N, D) -> (N). */
-    static Tensor distance(Tensor x, Tensor y) {
-        return x.sub(y).pow(2).sum(-1, false).sqrt();
-    }
-
-    /** The triplet loss from primitives: mean over i of max(d(aᵢ, pᵢ) − d(aᵢ, nᵢ) + margin, 0). */
-    static Tensor tripletLoss(Tensor anchor, Tensor positive, Tensor negative, float margin) {
-        return distance(anchor, positive).sub(distance(anchor, negative)).add(margin).relu().mean();
-    }
 
     /** The embedding: an MLP 10 -> 32 -> 2. */
     static Module embedding(long seed) {
@@ -114,8 +103,8 @@ public final class Main {
 
     /** Fraction of triplets with d(a, p) &lt; d(a, n) in the representation {@code x}. */
     static double orderedTriplets(Tensor x, int[][] t) {
-        float[] dp = distance(rows(x, t[0]), rows(x, t[1])).toArray();
-        float[] dn = distance(rows(x, t[0]), rows(x, t[2])).toArray();
+        float[] dp = TripletLoss.distance(rows(x, t[0]), rows(x, t[1])).toArray();
+        float[] dn = TripletLoss.distance(rows(x, t[0]), rows(x, t[2])).toArray();
         int ok = 0;
         for (int i = 0; i < dp.length; i++) {
             ok += dp[i] < dn[i] ? 1 : 0;
@@ -123,6 +112,7 @@ public final class Main {
         return ok / (double) dp.length;
     }
 
+    @SuppressWarnings("try")
     static Tensor embed(Module f, Tensor x) {
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             return f.forward(x);
@@ -146,7 +136,7 @@ public final class Main {
         Clusters train = train();
         Clusters test = test();
         Module f = embedding(seed);
-        Adam adam = new Adam(ParamGroup.single(f.parameters()), 1e-2, 0.9, 0.999, 1e-8, 0, false);
+        Adam adam = new Adam(f.parameters()).lr(1e-2);
         TripletMarginLoss loss = new TripletMarginLoss(MARGIN, Reduction.MEAN);
         Rng rng = new Rng(seed + 1);
         double[] losses = new double[STEPS];
@@ -184,7 +174,7 @@ public final class Main {
         Tensor a = Tensor.randn(rng, 16, 8).requiresGrad(true);
         Tensor p = Tensor.randn(rng, 16, 8);
         Tensor n = Tensor.randn(rng, 16, 8);
-        Tensor ours = tripletLoss(a, p, n, MARGIN);
+        Tensor ours = TripletLoss.of(a, p, n, MARGIN);
         ours.backward();
         float[] ourGrad = a.grad().toArray();
         a.zeroGrad();

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.descent.core.Tensor;
 import dev.descent.nn.Module;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class MetricLearningTest {
+    @Tag("exercise")
     @Test
     void tripletLossByHand() {
         // Triplet 1: d(a, p) = 5 (a 3-4-5 triangle), d(a, n) = 1, so max(5 − 1 + 1, 0) = 5.
@@ -15,9 +17,10 @@ class MetricLearningTest {
         Tensor a = Tensor.fromArray(new float[] {0, 0, 0, 0}, 2, 2);
         Tensor p = Tensor.fromArray(new float[] {3, 4, 1, 0}, 2, 2);
         Tensor n = Tensor.fromArray(new float[] {0, 1, 0, 4}, 2, 2);
-        assertThat(Main.tripletLoss(a, p, n, 1f).item()).isCloseTo(2.5f, within(1e-6f));
+        assertThat(TripletLoss.of(a, p, n, 1f).item()).isCloseTo(2.5f, within(1e-6f));
     }
 
+    @Tag("exercise")
     @Test
     void tripletLossFromPrimitivesAgreesWithNn() {
         double[] diff = Main.compareWithNn();
@@ -25,6 +28,7 @@ class MetricLearningTest {
         assertThat(diff[1]).isLessThan(1e-5);
     }
 
+    @Tag("exercise")
     @Test
     void tripletTrainingMakesSameClassPointsNeighbours() {
         Clusters train = Main.train();

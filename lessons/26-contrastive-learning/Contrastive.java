@@ -17,16 +17,6 @@ final class Contrastive {
     private Contrastive() {
     }
 
-    /** Each row divided by its length: (N, D) -> (N, D) on the unit sphere. */
-    static Tensor normalize(Tensor z) {
-        return z.div(z.pow(2).sum(-1, true).sqrt());
-    }
-
-    /** cos(aᵢ, bⱼ) for all pairs: (N, D), (M, D) -> (N, M). */
-    static Tensor cosine(Tensor a, Tensor b) {
-        return normalize(a).matmul(normalize(b).transpose());
-    }
-
     /**
      * Mean over rows of −log softmax(logits)[i][target(i)], the cross-entropy with one positive per row, where
      * {@code positive} is 1 at (i, target(i)) and 0 elsewhere. The positive's log-probability is picked with
@@ -46,7 +36,7 @@ final class Contrastive {
         int n = queries.dim(0);
         Tensor index = Tensor.arange(n);
         Tensor diagonal = queries.backend().binary(BinaryOp.EQ, index.reshape(n, 1), index.reshape(1, n));
-        return crossEntropy(cosine(queries, keys).div(temperature), diagonal);
+        return crossEntropy(Cosine.matrix(queries, keys).div(temperature), diagonal);
     }
 
     /**
@@ -65,7 +55,7 @@ final class Contrastive {
         // pos(i) = (i + N) mod 2N: |i − k| = N
         Tensor positive = backend.binary(BinaryOp.EQ, backend.unary(UnaryOp.ABS,
                 backend.binary(BinaryOp.SUB, row, column)), backend.full(Shape.scalar(), n));
-        Tensor logits = Functional.maskedFill(cosine(z, z).div(temperature), self, Float.NEGATIVE_INFINITY);
+        Tensor logits = Functional.maskedFill(Cosine.matrix(z, z).div(temperature), self, Float.NEGATIVE_INFINITY);
         return crossEntropy(logits, positive);
     }
 }

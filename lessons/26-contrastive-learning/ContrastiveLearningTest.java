@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.descent.core.Tensor;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class ContrastiveLearningTest {
+    @Tag("exercise")
     @Test
     void ntXentByHand() {
         // Two orthogonal points, each view identical to its point, τ = 1. Every row sees its positive at cosine 1
@@ -15,6 +17,7 @@ class ContrastiveLearningTest {
         assertThat(Contrastive.ntXent(z, z, 1f).item()).isCloseTo((float) Math.log(1 + 2 / Math.E), within(1e-6f));
     }
 
+    @Tag("exercise")
     @Test
     void ntXentAndInfoNceFromPrimitivesAgreeWithNn() {
         for (float tau : new float[] {0.1f, 0.5f}) {
@@ -25,6 +28,7 @@ class ContrastiveLearningTest {
         }
     }
 
+    @Tag("exercise")
     @Test
     void trainingPullsPositivesTogetherAndPushesNegativesApart() {
         double[] before = Main.evaluate(Main.encoder(26));
@@ -37,6 +41,7 @@ class ContrastiveLearningTest {
         assertThat(after[2]).isGreaterThan(0.7);
     }
 
+    @Tag("exercise")
     @Test
     void lowerTemperatureConcentratesTheGradientOnFewerNegatives() {
         float[] taus = {0.05f, 0.1f, 0.2f, 0.5f, 1f};

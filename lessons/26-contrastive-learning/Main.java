@@ -12,7 +12,6 @@ import dev.descent.nn.layers.ReLU;
 import dev.descent.nn.losses.InfoNCELoss;
 import dev.descent.nn.losses.NTXentLoss;
 import dev.descent.optim.Adam;
-import dev.descent.optim.ParamGroup;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -70,12 +69,13 @@ public final class Main {
      * How an encoder separates pairs, on 128 new points with two views each: {mean cosine of positive pairs,
      * mean cosine of negative pairs, top-1 retrieval accuracy (view 1's most similar view 2 is its partner)}.
      */
+    @SuppressWarnings("try")
     static double[] evaluate(Module encoder) {
         Rng rng = new Rng(777);
         float[] x = points(128, rng);
         float[] s;
         try (Autograd.Scope ignored = Autograd.noGrad()) {
-            s = Contrastive.cosine(encoder.forward(view(x, rng)), encoder.forward(view(x, rng))).toArray();
+            s = Cosine.matrix(encoder.forward(view(x, rng)), encoder.forward(view(x, rng))).toArray();
         }
         int n = 128;
         double pos = 0;
@@ -104,7 +104,7 @@ public final class Main {
     static Training train(float temperature, int steps, long seed) {
         Module encoder = encoder(seed);
         NTXentLoss loss = new NTXentLoss(temperature);
-        Adam adam = new Adam(ParamGroup.single(encoder.parameters()), LR, 0.9, 0.999, 1e-8, 0, false);
+        Adam adam = new Adam(encoder.parameters()).lr(LR);
         Rng rng = new Rng(seed + 1);
         double[] positive = new double[steps / 10 + 1];
         double[] negative = new double[steps / 10 + 1];
@@ -158,13 +158,14 @@ public final class Main {
      * negative k with weight softmax(s(i, k)/τ) over the negatives; return exp(entropy) of those weights,
      * averaged over rows, for the untrained encoder on one batch (1 = one negative, 2N − 2 = all equally).
      */
+    @SuppressWarnings("try")
     static double effectiveNegatives(float temperature) {
         Rng rng = new Rng(5);
         float[] x = points(BATCH, rng);
         Module encoder = encoder(26);
         float[] s;
         try (Autograd.Scope ignored = Autograd.noGrad()) {
-            s = Contrastive.cosine(encoder.forward(view(x, rng)), encoder.forward(view(x, rng))).toArray();
+            s = Cosine.matrix(encoder.forward(view(x, rng)), encoder.forward(view(x, rng))).toArray();
         }
         double total = 0;
         for (int i = 0; i < BATCH; i++) {

@@ -94,3 +94,15 @@ __device__ __forceinline__ void block_online(float& m, float& s, float* scratchM
     warp_online(m, s);
     __syncthreads();
 }
+
+// Four consecutive floats of a row starting at column c (< cols): one 16-byte load when `vec` says rows start
+// 16-byte aligned and the quad is whole, else scalar loads with zeros past the end.
+__device__ __forceinline__ float4 load_quad(const float* __restrict__ row, int c, int cols, bool vec) {
+    if (vec && c + 3 < cols) return *reinterpret_cast<const float4*>(row + c);
+    float4 v;
+    v.x = c < cols ? row[c] : 0.0f;
+    v.y = c + 1 < cols ? row[c + 1] : 0.0f;
+    v.z = c + 2 < cols ? row[c + 2] : 0.0f;
+    v.w = c + 3 < cols ? row[c + 3] : 0.0f;
+    return v;
+}

@@ -114,3 +114,21 @@ extern "C" __global__ void where_f32(int n, Strided s, const float* __restrict__
     for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned)n; i += blockDim.x * gridDim.x)
         out[i] = cond[strided_offset(s, 0, i)] != 0.0f ? a[strided_offset(s, 1, i)] : b[strided_offset(s, 2, i)];
 }
+
+// v1 y = gelu(h + b) with GPT-2's tanh GELU, h (rows, n), b (n) broadcast over the rows: a Linear's bias and the
+// activation after it in one pass (one read of h, one write of y).
+extern "C" __global__ void bias_gelu_f32(int rows, int n, const float* __restrict__ h, const float* __restrict__ bias,
+                                         float* __restrict__ y) {
+    unsigned total = (unsigned)rows * (unsigned)n;
+    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < total; i += blockDim.x * gridDim.x)
+        y[i] = unary_apply(U_GELU_TANH, h[i] + bias[i % (unsigned)n]);
+}
+
+// v1 du = dy ⊙ gelu'(h + b): bias_gelu_f32's backward to its pre-activation, recomputing h + b.
+extern "C" __global__ void bias_gelu_backward_f32(int rows, int n, const float* __restrict__ dy,
+                                                  const float* __restrict__ h, const float* __restrict__ bias,
+                                                  float* __restrict__ du) {
+    unsigned total = (unsigned)rows * (unsigned)n;
+    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < total; i += blockDim.x * gridDim.x)
+        du[i] = dy[i] * unary_apply(U_GELU_TANH_GRAD, h[i] + bias[i % (unsigned)n]);
+}

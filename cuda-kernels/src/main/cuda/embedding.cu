@@ -4,17 +4,20 @@
 // (no float atomics).
 #include "common.cuh"
 
-// v1 ids are float tensors holding integers: out[i] = (int) ids[i]. A value that is not an integer in [0, bound)
-// (nor `allowed`, when hasAllowed is set) records the smallest such position in err[0] (set to INT_MAX beforehand).
+// v2 ids are float tensors holding integers: out[i] = (int) ids[i]. A value that is not an integer in [0, bound)
+// (nor `allowed`, when hasAllowed is set) is written as 0 and reported in status[slot], which starts as all ones:
+// the smallest bad position in the high 32 bits and that id's float bits in the low 32 (one 64-bit atomicMin keeps
+// the pair together), so the host can word the error at its next read of the device, without the ids and without
+// waiting for this kernel now.
 extern "C" __global__ void index_check(int n, int bound, int allowed, int hasAllowed, const float* __restrict__ ids,
-                                       int* __restrict__ out, int* __restrict__ err) {
+                                       int* __restrict__ out, unsigned long long* __restrict__ status, int slot) {
     for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned)n; i += blockDim.x * gridDim.x) {
         float v = ids[i];
         int id = (int)v;
         bool exempt = hasAllowed && id == allowed;
         bool bad = (float)id != v || ((id < 0 || id >= bound) && !exempt);
         out[i] = bad ? 0 : id;
-        if (bad) atomicMin(err, (int)i);
+        if (bad) atomicMin(&status[slot], ((unsigned long long)i << 32) | __float_as_uint(v));
     }
 }
 

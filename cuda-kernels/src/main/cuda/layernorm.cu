@@ -2,6 +2,20 @@
 // y = γ·(x − μ)·rstd + β,  μ = mean x,  rstd = 1/√(mean (x − μ)² + ε)   (two passes: mean, then variance).
 #include "common.cuh"
 
+// One warp normalises row xr (whose sum the lanes hold as partial sums) into yr: μ from the sum, then the variance
+// in a second pass over xr, y = (x − μ)·rstd·γ + β; lane 0 stores μ and rstd at `row`.
+__device__ __forceinline__ void layernorm_row(int row, int c, float eps, float partialSum, const float* xr,
+                                              const float* __restrict__ gamma, const float* __restrict__ beta,
+                                              float* yr, float* __restrict__ mean, float* __restrict__ rstd) {
+    int lane = threadIdx.x & 31;
+    float mu = warp_sum(partialSum) / c;
+    float sq = 0.0f;
+    for (int j = lane; j < c; j += 32) { float d = xr[j] - mu; sq += d * d; }
+    float rs = 1.0f / sqrtf(warp_sum(sq) / c + eps);
+    for (int j = lane; j < c; j += 32) yr[j] = (xr[j] - mu) * rs * gamma[j] + beta[j];
+    if (lane == 0) { mean[row] = mu; rstd[row] = rs; }
+}
+
 // v1 forward, one warp per row: lanes stride the row, warp shuffles reduce; saves μ and rstd for backward.
 // grid (⌈rows/8⌉), block (256) = 8 warps.
 extern "C" __global__ void layernorm_forward(int rows, int c, float eps, const float* __restrict__ x,
@@ -13,20 +27,34 @@ extern "C" __global__ void layernorm_forward(int rows, int c, float eps, const f
     const float* xr = x + (offset_t)row * c;
     float sum = 0.0f;
     for (int j = lane; j < c; j += 32) sum += xr[j];
-    float mu = warp_sum(sum) / c;
-    float sq = 0.0f;
-    for (int j = lane; j < c; j += 32) { float d = xr[j] - mu; sq += d * d; }
-    float rs = 1.0f / sqrtf(warp_sum(sq) / c + eps);
-    float* yr = y + (offset_t)row * c;
-    for (int j = lane; j < c; j += 32) yr[j] = (xr[j] - mu) * rs * gamma[j] + beta[j];
-    if (lane == 0) { mean[row] = mu; rstd[row] = rs; }
+    layernorm_row(row, c, eps, sum, xr, gamma, beta, y + (offset_t)row * c, mean, rstd);
 }
 
-// v1 backward for dx, one warp per row: dx = rstd·(ĝ − mean ĝ − x̂·mean(ĝ⊙x̂)), ĝ = dy⊙γ, x̂ = (x − μ)·rstd.
+// v1 residual add fused with the layer norm after it, one warp per row: h = x + a (the new residual stream, written
+// once), then y = layernorm(h) as layernorm_forward computes it, reading h back from the lane that wrote it (no
+// barrier needed). Reads x and a once instead of h being written by one kernel and read by the next.
+// grid (⌈rows/8⌉), block (256).
+extern "C" __global__ void residual_layernorm_forward(int rows, int c, float eps, const float* __restrict__ x,
+                                                      const float* __restrict__ a, const float* __restrict__ gamma,
+                                                      const float* __restrict__ beta, float* h,
+                                                      float* __restrict__ y, float* __restrict__ mean,
+                                                      float* __restrict__ rstd) {
+    int row = blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
+    int lane = threadIdx.x & 31;
+    if (row >= rows) return;
+    offset_t off = (offset_t)row * c;
+    float* hr = h + off;
+    float sum = 0.0f;
+    for (int j = lane; j < c; j += 32) { float v = x[off + j] + a[off + j]; hr[j] = v; sum += v; }
+    layernorm_row(row, c, eps, sum, hr, gamma, beta, y + off, mean, rstd);
+}
+
+// v1 backward for dx, one warp per row: dx = rstd·(ĝ − mean ĝ − x̂·mean(ĝ⊙x̂)), ĝ = dy⊙γ, x̂ = (x − μ)·rstd. With
+// `accumulate` it adds into dx (dx += ..., the residual stream's gradient: the fused residual add's backward).
 // grid (⌈rows/8⌉), block (256).
 extern "C" __global__ void layernorm_backward_dx(int rows, int c, const float* __restrict__ dy, const float* __restrict__ x,
                                                  const float* __restrict__ gamma, const float* __restrict__ mean,
-                                                 const float* __restrict__ rstd, float* __restrict__ dx) {
+                                                 const float* __restrict__ rstd, float* __restrict__ dx, int accumulate) {
     int row = blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
     int lane = threadIdx.x & 31;
     if (row >= rows) return;
@@ -41,7 +69,8 @@ extern "C" __global__ void layernorm_backward_dx(int rows, int c, const float* _
     float meanG = warp_sum(sumG) / c, meanGx = warp_sum(sumGx) / c;
     for (int j = lane; j < c; j += 32) {
         float xh = (x[off + j] - mu) * rs;
-        dx[off + j] = rs * (dy[off + j] * gamma[j] - meanG - xh * meanGx);
+        float d = rs * (dy[off + j] * gamma[j] - meanG - xh * meanGx);
+        dx[off + j] = accumulate ? dx[off + j] + d : d;
     }
 }
 

@@ -206,18 +206,6 @@ matmul_v5(int M, int N, int K, const float* __restrict__ A, const float* __restr
 static_assert(V6_BK % 4 == 0 && V6_BN % 4 == 0 && V6_BM % 4 == 0 && V6_TM % 4 == 0 && V6_TN % 4 == 0,
               "matmul_v6 moves float4s: BK, BN, BM, TM and TN must be multiples of 4");
 
-// Four consecutive floats of a row starting at column c (< cols): one 16-byte load when `vec` says rows start
-// 16-byte aligned and the quad is whole, else scalar loads with zeros past the end.
-__device__ __forceinline__ float4 load_quad(const float* __restrict__ row, int c, int cols, bool vec) {
-    if (vec && c + 3 < cols) return *reinterpret_cast<const float4*>(row + c);
-    float4 v;
-    v.x = c < cols ? row[c] : 0.0f;
-    v.y = c + 1 < cols ? row[c + 1] : 0.0f;
-    v.z = c + 2 < cols ? row[c + 2] : 0.0f;
-    v.w = c + 3 < cols ? row[c + 3] : 0.0f;
-    return v;
-}
-
 // v6 vectorized: v5's tiling with float4 (16-byte) global loads and stores and float4 shared-memory reads, which
 // quarters the load instructions. Quads are used only where every row starts 16-byte aligned (K, N and the batch
 // strides multiples of 4, base pointers 16-byte aligned as every allocation is) and the quad lies inside the matrix;

@@ -1,5 +1,8 @@
 // optim.cu: fused optimizer updates (one thread per parameter element, parameters and state updated in place)
-// and the sum of squares behind the global gradient norm. Formulas follow PyTorch (REFERENCE.md §2).
+// and the sum of squares behind the global gradient norm. Formulas follow PyTorch's torch.optim: the step t counts
+// from 1, SGD's first momentum buffer is g itself (no dampening), RMSprop adds ε outside the square root, Adam and
+// AdamW add ε after the bias correction of √v. Adam and the sum of squares take every tensor of a model in one
+// launch (multi-tensor apply, as PyTorch's foreach and fused optimizers do).
 #include "common.cuh"
 
 // v1 SGD. g' = g + λθ;  with momentum μ: b = g' on the first step, else μb + (1−τ)g';  g' = g' + μb (Nesterov) or b;
@@ -40,35 +43,76 @@ extern "C" __global__ void rmsprop_step(int n, float* __restrict__ p, const floa
     }
 }
 
-// v1 Adam / AdamW. AdamW (decoupled): θ = θ(1 − γλ);  Adam: g' = g + λθ.  Then m = β1m + (1−β1)g',
-// v = β2v + (1−β2)g'²,  θ −= (γ/bc1)·m/(√v/√bc2 + ε), with bc1 = 1 − β1^t, bc2 = 1 − β2^t.
-extern "C" __global__ void adam_step(int n, float* __restrict__ p, const float* __restrict__ g, float* __restrict__ m,
-                                     float* __restrict__ v, float lr, float beta1, float beta2, float eps, float wd,
-                                     int decoupled, float bc1, float bc2) {
-    float stepSize = lr / bc1, sqrtBc2 = sqrtf(bc2);
-    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned)n; i += blockDim.x * gridDim.x) {
-        float theta = p[i], d = g[i];
-        if (decoupled) theta *= 1.0f - lr * wd;
-        else d += wd * theta;
-        float mi = beta1 * m[i] + (1.0f - beta1) * d;
-        float vi = beta2 * v[i] + (1.0f - beta2) * d * d;
+// Multi-tensor launches. The host writes a table of TensorEntry, one per non-empty tensor (MultiTensorTable.java has
+// the same layout: 16 words), and block b works on elements [(b − firstBlock)·MULTI_CHUNK, + MULTI_CHUNK) of the entry
+// with the largest firstBlock ≤ b, so every block has one chunk of one tensor, whatever the tensors' sizes.
+#define MULTI_CHUNK 4096
+
+struct TensorEntry {
+    float* t[5];        // tensors of n elements each (null where unused)
+    int n;
+    int firstBlock;     // the first block of the launch that works on this entry
+    float s[4];         // per-tensor scalars
+};
+
+// The entry block blockIdx.x works on: a binary search over the entries' first blocks (ascending).
+__device__ __forceinline__ const TensorEntry& entry_of_block(const TensorEntry* table, int count) {
+    int lo = 0, hi = count - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) >> 1;
+        if (table[mid].firstBlock <= (int)blockIdx.x) lo = mid;
+        else hi = mid - 1;
+    }
+    return table[lo];
+}
+
+// v2 Adam / AdamW over many tensors in one launch. Entry t = {θ, g, m, v, vmax (AMSGrad) or null}, s = {γ/bc1, 1/√bc2,
+// 1 − γλ (AdamW; else 1), λ (Adam; else 0)}, with bc1 = 1 − β1^t, bc2 = 1 − β2^t for each tensor's step t.
+// g' = g + λθ;  m = β1m + (1−β1)g';  v = β2v + (1−β2)g'²;  AMSGrad: vmax = max(vmax, v), used for v below;
+// θ = θ(1 − γλ) − (γ/bc1)·m/(√v·(1/√bc2) + ε). The CPU loop's float operations in its order, each rounded on its own
+// (the _rn intrinsics keep the compiler from fusing a multiply and an add), so the result is bitwise the CPU's. block (256).
+extern "C" __global__ void adam_multi(int count, const TensorEntry* __restrict__ table, float beta1,
+                                      float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps, int amsgrad) {
+    const TensorEntry& e = entry_of_block(table, count);
+    float* __restrict__ p = e.t[0];
+    const float* __restrict__ g = e.t[1];
+    float* __restrict__ m = e.t[2];
+    float* __restrict__ v = e.t[3];
+    float* __restrict__ vmax = e.t[4];
+    float stepSize = e.s[0], rootBc2Inverse = e.s[1], paramScale = e.s[2], gradDecay = e.s[3];
+    int start = ((int)blockIdx.x - e.firstBlock) * MULTI_CHUNK;
+    int end = min(e.n, start + MULTI_CHUNK);
+    for (int i = start + threadIdx.x; i < end; i += blockDim.x) {
+        float theta = p[i];
+        float d = gradDecay != 0.0f ? __fadd_rn(g[i], __fmul_rn(theta, gradDecay)) : g[i];
+        float mi = __fadd_rn(__fmul_rn(m[i], beta1), __fmul_rn(d, oneMinusBeta1));
+        float vi = __fadd_rn(__fmul_rn(v[i], beta2), __fmul_rn(__fmul_rn(d, d), oneMinusBeta2));
         m[i] = mi;
         v[i] = vi;
-        p[i] = theta - stepSize * mi / (sqrtf(vi) / sqrtBc2 + eps);
+        if (amsgrad) {
+            vi = nan_max(vmax[i], vi);
+            vmax[i] = vi;
+        }
+        float denom = __fadd_rn(__fmul_rn(__fsqrt_rn(vi), rootBc2Inverse), eps);
+        p[i] = __fsub_rn(__fmul_rn(theta, paramScale), __fmul_rn(__fdiv_rn(mi, denom), stepSize));
     }
 }
 
-// v1 sum of squares, stage 1: each block reduces a grid-strided share of x to partials[blockIdx.x]. block (256).
-extern "C" __global__ void sumsq_partial(int n, const float* __restrict__ x, float* __restrict__ partials) {
+// v2 sum of squares over many tensors in one launch: block b writes Σ x² over its chunk of its entry's t[0] to
+// partials[b]; sum_partials then adds the partials in order. block (256).
+extern "C" __global__ void sumsq_multi(int count, const TensorEntry* __restrict__ table, float* __restrict__ partials) {
     __shared__ float scratch[32];
+    const TensorEntry& e = entry_of_block(table, count);
+    const float* __restrict__ x = e.t[0];
+    int start = ((int)blockIdx.x - e.firstBlock) * MULTI_CHUNK;
+    int end = min(e.n, start + MULTI_CHUNK);
     float acc = 0.0f;
-    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned)n; i += blockDim.x * gridDim.x)
-        acc += x[i] * x[i];
+    for (int i = start + threadIdx.x; i < end; i += blockDim.x) acc += x[i] * x[i];
     acc = block_sum(acc, scratch);
     if (threadIdx.x == 0) partials[blockIdx.x] = acc;
 }
 
-// v1 sum of squares, stage 2: one block adds the partials in a fixed order; out[0] = (accumulate ? out[0] : 0) + Σ.
+// v1 sum of squares, final stage: one block adds the partials in a fixed order; out[0] = (accumulate ? out[0] : 0) + Σ.
 // Deterministic, so the gradient norm is the same on every run. grid (1), block (1024).
 extern "C" __global__ void sum_partials(int count, const float* __restrict__ partials, float* __restrict__ out,
                                         int accumulate) {

@@ -9,14 +9,21 @@ __device__ __forceinline__ void softmax_write(const float* x, float* y, int c, i
 }
 
 // v1 naive: one thread per row, three passes (max, sum, write). grid (⌈rows/256⌉), block (256).
+// One thread adds a whole row, so the sum is compensated (Kahan): a plain float sum of a 50,257-wide classifier
+// row drifts by up to ~1e-4 relative, which log-softmax passes on as an absolute error; this one stays near 1 ulp.
 extern "C" __global__ void softmax_v1(int rows, int c, int log, const float* __restrict__ x, float* __restrict__ y) {
     int r = blockIdx.x * blockDim.x + threadIdx.x;
     if (r >= rows) return;
     const float* xr = x + (offset_t)r * c;
     float m = NEG_INF;
     for (int j = 0; j < c; j++) m = nan_max(m, xr[j]);
-    float sum = 0.0f;
-    for (int j = 0; j < c; j++) sum += expf(xr[j] - m);
+    float sum = 0.0f, lost = 0.0f;                      // lost: the low-order part the running sum dropped
+    for (int j = 0; j < c; j++) {
+        float term = expf(xr[j] - m) - lost;
+        float next = sum + term;
+        lost = (next - sum) - term;
+        sum = next;
+    }
     softmax_write(xr, y + (offset_t)r * c, c, log, m, sum, 0, 1);
 }
 

@@ -39,6 +39,19 @@ inline float __int_as_float(int i) {
     return f;
 }
 
+inline unsigned __float_as_uint(float f) {
+    unsigned u;
+    std::memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+// IEEE round-to-nearest arithmetic, never contracted (x86-64 without -mfma has no fused multiply-add).
+inline float __fadd_rn(float a, float b) { return a + b; }
+inline float __fsub_rn(float a, float b) { return a - b; }
+inline float __fmul_rn(float a, float b) { return a * b; }
+inline float __fdiv_rn(float a, float b) { return a / b; }
+inline float __fsqrt_rn(float a) { return std::sqrt(a); }
+
 inline int min(int a, int b) { return a < b ? a : b; }
 inline int max(int a, int b) { return a > b ? a : b; }
 
@@ -182,6 +195,12 @@ inline int atomicAdd(int* p, int v) {
 
 inline int atomicMin(int* p, int v) {
     int old = *p;
+    *p = std::min(old, v);
+    return old;
+}
+
+inline unsigned long long atomicMin(unsigned long long* p, unsigned long long v) {
+    unsigned long long old = *p;
     *p = std::min(old, v);
     return old;
 }

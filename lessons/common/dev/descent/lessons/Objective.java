@@ -4,7 +4,6 @@ import dev.descent.core.Autograd;
 import dev.descent.core.Tensor;
 import dev.descent.optim.LrSchedule;
 import dev.descent.optim.Optimizer;
-import dev.descent.optim.ParamGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -15,7 +14,7 @@ import java.util.function.Function;
  * path θ₀, θ₁, … as plain arrays (easy to print, plot and compare).
  * <pre>{@code
  * Objective valley = theta -> theta.pow(2).mul(curvatures).sum().mul(0.5f);
- * List<float[]> path = valley.descend(start, groups -> new SGD(groups, 0.01, 0.9, 0, false, 0), 100);
+ * List<float[]> path = valley.descend(start, params -> new SGD(params).lr(0.01).momentum(0.9), 100);
  * }</pre>
  */
 @FunctionalInterface
@@ -32,6 +31,7 @@ public interface Objective {
     }
 
     /** The loss at θ as a number. */
+    @SuppressWarnings("try")
     default double value(float[] theta) {
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             return loss(Tensor.fromArray(theta)).item();
@@ -53,7 +53,7 @@ public interface Objective {
      *
      * @return θ₀ = start, θ₁, …, θ_steps
      */
-    default List<float[]> descend(float[] start, Function<List<ParamGroup>, Optimizer> make, int steps) {
+    default List<float[]> descend(float[] start, Function<List<Tensor>, Optimizer<?>> make, int steps) {
         return descend(start, make, null, steps);
     }
 
@@ -61,10 +61,10 @@ public interface Objective {
      * As {@link #descend(float[], Function, int)}, setting the learning rate to {@code schedule.lr(t)} before
      * step t (t = 0, 1, …); a null schedule leaves the optimizer's own rate.
      */
-    default List<float[]> descend(float[] start, Function<List<ParamGroup>, Optimizer> make, LrSchedule schedule,
+    default List<float[]> descend(float[] start, Function<List<Tensor>, Optimizer<?>> make, LrSchedule schedule,
                                   int steps) {
         Tensor theta = Tensor.fromArray(start).requiresGrad(true);
-        Optimizer optimizer = make.apply(ParamGroup.single(List.of(theta)));
+        Optimizer<?> optimizer = make.apply(List.of(theta));
         List<float[]> path = new ArrayList<>(List.of(theta.toArray()));
         for (int t = 0; t < steps; t++) {
             if (schedule != null) {

@@ -1,5 +1,6 @@
 package dev.descent.core;
 
+import dev.descent.core.profile.Profiler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -17,14 +18,20 @@ import java.util.Map;
  * as it has been used, which is what lets a large model's backward fit in device memory.
  */
 public final class Autograd {
-    private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    private static final ThreadLocal<ThreadState> THREAD = ThreadLocal.withInitial(ThreadState::new);
+
+    /** Autograd's state on one thread: how many no-grad scopes are open, and the backward passes running. */
+    private static final class ThreadState {
+        private int noGradDepth;
+        private final Deque<Backprop> passes = new ArrayDeque<>();
+    }
 
     private Autograd() {
     }
 
     /** Runs {@code op.forward()} and, when a gradient will be needed, links the output to the op. */
     public static Tensor record(Op op) {
-        Tensor out = op.forward();
+        Tensor out = Profiler.forward(op);
         if (isGradEnabled() && op.inputs().stream().anyMatch(Tensor::requiresGrad)) {
             out.setCreator(op);
         }
@@ -32,19 +39,14 @@ public final class Autograd {
     }
 
     /** Backpropagates {@code seed} (dL/d root, shaped like {@code root}) through the graph behind root. */
+    @SuppressWarnings("try")
     static void backward(Tensor root, Tensor seed) {
+        Profiler.backwardPass();
         List<Tensor> order = topologicalOrder(root);
-        try (Scope ignored = noGrad(); Backprop pass = Backprop.begin()) {
+        try (Scope noGrad = noGrad(); Backprop pass = Backprop.begin()) {
             root.accumulateGrad(seed);
             for (int i = order.size() - 1; i >= 0; i--) {
-                Tensor t = order.get(i);
-                Op creator = t.creator();
-                Tensor grad = t.grad();
-                boolean ownsGrad = t.ownsGrad();
-                t.releaseGraph();
-                if (grad != null) {
-                    pass.backward(creator, grad, ownsGrad);
-                }
+                pass.step(order.get(i));
             }
         }
     }
@@ -67,7 +69,7 @@ public final class Autograd {
             if (seen.put(t, true) != null) {
                 continue;
             }
-            t.checkGraphNotReleased();
+            Backprop.requireGraph(t);
             if (t.creator() == null) {
                 continue;
             }
@@ -85,22 +87,27 @@ public final class Autograd {
 
     /** Whether ops on this thread record the graph. */
     public static boolean isGradEnabled() {
-        return NO_GRAD_DEPTH.get()[0] == 0;
+        return THREAD.get().noGradDepth == 0;
     }
 
     /** A scope in which ops record no graph (evaluation, optimizer steps): {@code try (var s = noGrad()) {..}}. */
     public static Scope noGrad() {
-        int[] depth = NO_GRAD_DEPTH.get();
-        depth[0]++;
-        return () -> depth[0]--;
+        ThreadState state = THREAD.get();
+        state.noGradDepth++;
+        return () -> state.noGradDepth--;
     }
 
     /** A scope that records the graph again inside a no-grad scope (used to recompute a checkpointed block). */
     public static Scope enableGrad() {
-        int[] depth = NO_GRAD_DEPTH.get();
-        int saved = depth[0];
-        depth[0] = 0;
-        return () -> depth[0] = saved;
+        ThreadState state = THREAD.get();
+        int saved = state.noGradDepth;
+        state.noGradDepth = 0;
+        return () -> state.noGradDepth = saved;
+    }
+
+    /** The backward passes open on this thread, innermost first ({@link Backprop}'s to push and pop). */
+    static Deque<Backprop> openPasses() {
+        return THREAD.get().passes;
     }
 
     /** A gradient-mode scope; closing it restores the previous mode. */

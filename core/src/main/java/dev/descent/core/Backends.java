@@ -1,6 +1,8 @@
 package dev.descent.core;
 
 import dev.descent.core.cpu.CpuBackend;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 
 /** Where new tensors are made when no backend is named: the CPU reference unless a program chooses another. */
 public final class Backends {
@@ -12,6 +14,17 @@ public final class Backends {
     /** The CPU reference backend. */
     public static Backend cpu() {
         return CpuBackend.INSTANCE;
+    }
+
+    /**
+     * {@code backend}'s primitives, with every other method of {@link Backend} running as its composed default (the
+     * oracle of the backend's fused overrides), for tests and benchmarks that compare the two.
+     */
+    public static Backend primitivesOnly(Backend backend) {
+        InvocationHandler handler = (proxy, method, args) -> method.isDefault()
+                ? InvocationHandler.invokeDefault(proxy, method, args)
+                : method.invoke(backend, args);
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, handler);
     }
 
     /** The backend the {@link Tensor} factories use. */

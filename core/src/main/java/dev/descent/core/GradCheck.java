@@ -102,6 +102,7 @@ public final class GradCheck {
     }
 
     /** L = Σ wᵢ·yᵢ in double, with element {@code index} of input {@code which} set to {@code value}. */
+    @SuppressWarnings("try")
     private static double weightedOutput(Function<List<Tensor>, Tensor> f, List<Tensor> leaves, int which,
                                          float[] x, int index, double value, float[] weights) {
         float[] perturbed = x.clone();

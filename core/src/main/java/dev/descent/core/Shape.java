@@ -1,5 +1,6 @@
 package dev.descent.core;
 
+import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
@@ -9,14 +10,31 @@ import java.util.Arrays;
  */
 public final class Shape {
     private final int[] dims;
+    private final int numel;
 
     private Shape(int[] dims) {
+        long n = 1;
         for (int d : dims) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension " + d + " in shape " + Arrays.toString(dims));
             }
+            // n ≤ 2^31 − 1 before each product, so n·d < 2^62 cannot overflow a long
+            n = Math.min(n * d, Integer.MAX_VALUE + 1L);
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("shape " + format(dims) + " has " + exactCount(dims)
+                    + " elements, more than a tensor holds (" + Integer.MAX_VALUE + ", the size of a float[])");
         }
         this.dims = dims;
+        this.numel = (int) n;
+    }
+
+    private static BigInteger exactCount(int[] dims) {
+        BigInteger n = BigInteger.ONE;
+        for (int d : dims) {
+            n = n.multiply(BigInteger.valueOf(d));
+        }
+        return n;
     }
 
     /** A shape with the given dimensions; {@code Shape.of()} is the scalar shape. */
@@ -41,16 +59,9 @@ public final class Shape {
         return dims.clone();
     }
 
-    /** Number of elements: the product of the dimensions (1 for a scalar). */
+    /** Number of elements: the product of the dimensions (1 for a scalar); a shape is refused if it exceeds an int. */
     public int numel() {
-        long n = 1;
-        for (int d : dims) {
-            n *= d;
-        }
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("shape " + this + " has " + n + " elements, more than a float[] holds");
-        }
-        return (int) n;
+        return numel;
     }
 
     /** Row-major strides in elements: the last dimension has stride 1. */
@@ -144,6 +155,10 @@ public final class Shape {
     /** {@code (2, 3)}; a scalar prints as {@code ()}; rank 1 as {@code (5)}. */
     @Override
     public String toString() {
+        return format(dims);
+    }
+
+    private static String format(int[] dims) {
         StringBuilder sb = new StringBuilder("(");
         for (int i = 0; i < dims.length; i++) {
             sb.append(i == 0 ? "" : ", ").append(dims[i]);

@@ -1,30 +1,5 @@
 package dev.descent.core;
 
-import dev.descent.core.ops.Add;
-import dev.descent.core.ops.AddScalar;
-import dev.descent.core.ops.BroadcastTo;
-import dev.descent.core.ops.Concat;
-import dev.descent.core.ops.Div;
-import dev.descent.core.ops.Exp;
-import dev.descent.core.ops.Gelu;
-import dev.descent.core.ops.Log;
-import dev.descent.core.ops.LogSoftmax;
-import dev.descent.core.ops.MatMul;
-import dev.descent.core.ops.Max;
-import dev.descent.core.ops.Mul;
-import dev.descent.core.ops.MulScalar;
-import dev.descent.core.ops.Neg;
-import dev.descent.core.ops.Permute;
-import dev.descent.core.ops.PowScalar;
-import dev.descent.core.ops.Relu;
-import dev.descent.core.ops.Reshape;
-import dev.descent.core.ops.Sigmoid;
-import dev.descent.core.ops.Slice;
-import dev.descent.core.ops.Softmax;
-import dev.descent.core.ops.Sqrt;
-import dev.descent.core.ops.Sub;
-import dev.descent.core.ops.Sum;
-import dev.descent.core.ops.Tanh;
 import java.util.Arrays;
 import java.util.List;
 
@@ -32,17 +7,17 @@ import java.util.List;
  * An n-dimensional array of float32 values, row-major and contiguous, that can remember how it was computed.
  *
  * <p>A tensor is a {@link Shape}, a {@link Storage} on some {@link Backend}, and three autograd fields: whether
- * it requires a gradient, its accumulated gradient, and the {@link Op} that created it. Its values never
+ * it requires a gradient, its gradient, and the {@link Op} that created it. Its values never
  * change after creation, except through {@link #copyFrom}, which optimizers use to update parameters.
  */
 public final class Tensor {
     private final Shape shape;
     private final Storage storage;
     private boolean requiresGrad;
-    private Tensor grad;
-    private boolean ownsGrad;
-    private Op creator;
-    private boolean graphReleased;
+    /** dL/d(this), or null; how it is owned, accumulated and released is {@link Backprop}'s to decide. */
+    Backprop.Gradient grad;
+    /** The op that made this tensor: null for a leaf, {@link Backprop#RELEASED} once backward has run it. */
+    Op creator;
 
     private Tensor(Shape shape, Storage storage) {
         if (storage.size() != shape.numel()) {
@@ -54,6 +29,11 @@ public final class Tensor {
 
     /** Wraps backend memory as a tensor; backends call this, users call the factories below. */
     public static Tensor wrap(Storage storage, Shape shape) {
+        return new Tensor(shape, storage);
+    }
+
+    /** This tensor's storage seen as {@code shape} (same element count), not recorded: for backend code. */
+    Tensor view(Shape shape) {
         return new Tensor(shape, storage);
     }
 
@@ -71,14 +51,27 @@ public final class Tensor {
         return Backends.defaultBackend().full(Shape.of(dims), value);
     }
 
-    /** A rank-0 tensor holding one value. */
+    /** A rank-0 tensor, shape {@code ()}, holding one value: PyTorch's {@code torch.tensor(v)}. */
     public static Tensor scalar(float value) {
         return Backends.defaultBackend().full(Shape.scalar(), value);
     }
 
-    /** A copy of {@code data} viewed as {@code dims}; with no dims, a vector of {@code data.length}. */
+    /**
+     * A copy of {@code data} as a vector, shape {@code (data.length)}, like PyTorch's {@code torch.tensor([..])}: an
+     * array is a list of values, so one value gives shape {@code (1)}, not a scalar. For a rank-0 tensor use
+     * {@link #scalar}; for another shape, {@link #fromArray(float[], int...)}.
+     */
+    public static Tensor fromArray(float[] data) {
+        return fromArray(data, data.length);
+    }
+
+    /**
+     * A copy of {@code data} viewed as exactly {@code dims}, which must hold {@code data.length} values. An empty
+     * {@code dims} is the scalar shape {@code ()} (one value), so {@code fromArray(t.toArray(), t.shape().dims())}
+     * rebuilds any tensor's shape, a scalar's included.
+     */
     public static Tensor fromArray(float[] data, int... dims) {
-        Shape shape = dims.length == 0 ? Shape.of(data.length) : Shape.of(dims);
+        Shape shape = Shape.of(dims);
         if (shape.numel() != data.length) {
             throw new IllegalArgumentException("fromArray: " + data.length + " values cannot fill shape " + shape);
         }
@@ -169,7 +162,7 @@ public final class Tensor {
         backend().copyInto(this, src.to(backend()));
     }
 
-    // ---------------------------------------------------------------- autograd
+    // ---------------------------------------------------------------- autograd (the memory rules: Backprop)
 
     public boolean requiresGrad() {
         return requiresGrad;
@@ -177,7 +170,7 @@ public final class Tensor {
 
     /** Marks a leaf as a variable whose gradient backward should compute; returns this. */
     public Tensor requiresGrad(boolean value) {
-        if (creator != null) {
+        if (creator() != null) {
             throw new IllegalStateException("requiresGrad can only be set on a leaf tensor; this one was made by "
                     + creator.name());
         }
@@ -187,7 +180,7 @@ public final class Tensor {
 
     /** The gradient accumulated by backward calls since the last {@link #zeroGrad()}, or null. */
     public Tensor grad() {
-        return grad;
+        return grad == null ? null : grad.value();
     }
 
     /**
@@ -199,20 +192,12 @@ public final class Tensor {
         if (value != null && !value.shape.equals(shape)) {
             throw new IllegalArgumentException("setGrad: gradient of shape " + value.shape + " for tensor of shape " + shape);
         }
-        this.grad = value;
-        this.ownsGrad = false;
+        Backprop.give(this, value);
     }
 
     /** Multiplies the gradient by {@code s}: in place when backward made it, else by replacing it. */
     public void scaleGrad(float s) {
-        if (grad == null) {
-            return;
-        }
-        if (ownsGrad) {
-            backend().scaleInPlace(grad, s);
-        } else {
-            setGrad(backend().binaryScalar(BinaryOp.MUL, grad, s));
-        }
+        Backprop.scale(this, s);
     }
 
     /**
@@ -220,21 +205,17 @@ public final class Tensor {
      * device memory is free at once): copy it first ({@code toArray}) if you need its values afterwards.
      */
     public void zeroGrad() {
-        if (ownsGrad) {
-            grad.storage().release();
-        }
-        this.grad = null;
-        this.ownsGrad = false;
+        Backprop.zero(this);
     }
 
     /** True for tensors not produced by a recorded op (inputs, parameters). */
     public boolean isLeaf() {
-        return creator == null && !graphReleased;
+        return creator == null;
     }
 
     /** The op that produced this tensor, or null for a leaf or after backward released the graph. */
     public Op creator() {
-        return creator;
+        return creator == Backprop.RELEASED ? null : creator;
     }
 
     void setCreator(Op op) {
@@ -257,7 +238,7 @@ public final class Tensor {
             throw new IllegalArgumentException("backward: upstream gradient of shape " + upstream.shape
                     + " for tensor of shape " + shape);
         }
-        checkGraphNotReleased();
+        Backprop.requireGraph(this);
         if (!requiresGrad) {
             throw new IllegalStateException("backward: this tensor does not require a gradient; mark an input "
                     + "with requiresGrad(true) before computing it (and not inside a no-grad scope)");
@@ -267,30 +248,13 @@ public final class Tensor {
 
     /**
      * Adds {@code g} to this tensor's gradient, first summing it back to this tensor's shape over the
-     * dimensions that broadcasting expanded: the one place where broadcasting is undone.
-     *
-     * <p>During backward the gradient becomes this tensor's own ({@link Backprop#claim}) and later contributions
-     * are added into it in place; outside backward (a caller's own use) it is kept as given or replaced by a sum.
+     * dimensions that broadcasting expanded: the one place where broadcasting is undone. Where the sum goes
+     * (in place, claimed by a backward pass, or a new sum) is {@link Backprop#accumulate}'s rule.
      */
     public void accumulateGrad(Tensor g) {
-        if (!requiresGrad) {
-            return;
+        if (requiresGrad) {
+            Backprop.accumulate(this, sumToShape(g, shape));
         }
-        Tensor reduced = sumToShape(g, shape);
-        Backprop pass = Backprop.active();
-        if (grad != null && ownsGrad) {
-            backend().addInto(grad, reduced);
-        } else if (pass != null) {
-            grad = pass.claim(grad == null ? reduced : backend().binary(BinaryOp.ADD, grad, reduced), this);
-            ownsGrad = true;
-        } else {
-            grad = grad == null ? reduced : backend().binary(BinaryOp.ADD, grad, reduced);
-        }
-    }
-
-    /** Whether the gradient was made by backward and belongs to this tensor (see {@link #accumulateGrad}). */
-    boolean ownsGrad() {
-        return ownsGrad;
     }
 
     /** A new tensor with this one's values, on the same backend; not recorded by autograd. */
@@ -315,20 +279,6 @@ public final class Tensor {
         return r.reshape(target.dims());
     }
 
-    void checkGraphNotReleased() {
-        if (graphReleased) {
-            throw new IllegalStateException("backward through a graph that was already released: an earlier "
-                    + "backward() freed the saved activations behind this tensor; run the forward pass again");
-        }
-    }
-
-    void releaseGraph() {
-        creator = null;
-        grad = null;
-        ownsGrad = false;
-        graphReleased = true;
-    }
-
     /** A leaf sharing this tensor's values, cut off from the graph. */
     public Tensor detach() {
         return new Tensor(shape, storage);
@@ -337,15 +287,15 @@ public final class Tensor {
     // ---------------------------------------------------------------- elementwise ops
 
     public Tensor add(Tensor other) {
-        return Autograd.record(new Add(this, other));
+        return Elementwise.Binary.ADD.apply(this, other);
     }
 
     public Tensor add(float s) {
-        return Autograd.record(new AddScalar(this, s));
+        return Elementwise.Scalar.ADD.apply(this, s);
     }
 
     public Tensor sub(Tensor other) {
-        return Autograd.record(new Sub(this, other));
+        return Elementwise.Binary.SUB.apply(this, other);
     }
 
     public Tensor sub(float s) {
@@ -353,15 +303,15 @@ public final class Tensor {
     }
 
     public Tensor mul(Tensor other) {
-        return Autograd.record(new Mul(this, other));
+        return Elementwise.Binary.MUL.apply(this, other);
     }
 
     public Tensor mul(float s) {
-        return Autograd.record(new MulScalar(this, s));
+        return Elementwise.Scalar.MUL.apply(this, s);
     }
 
     public Tensor div(Tensor other) {
-        return Autograd.record(new Div(this, other));
+        return Elementwise.Binary.DIV.apply(this, other);
     }
 
     public Tensor div(float s) {
@@ -369,46 +319,51 @@ public final class Tensor {
     }
 
     public Tensor neg() {
-        return Autograd.record(new Neg(this));
+        return Elementwise.Unary.NEG.apply(this);
     }
 
     /** x^p for a constant exponent. */
     public Tensor pow(float p) {
-        return Autograd.record(new PowScalar(this, p));
+        return Elementwise.Scalar.POW.apply(this, p);
     }
 
     public Tensor exp() {
-        return Autograd.record(new Exp(this));
+        return Elementwise.Unary.EXP.apply(this);
     }
 
     public Tensor log() {
-        return Autograd.record(new Log(this));
+        return Elementwise.Unary.LOG.apply(this);
     }
 
     public Tensor sqrt() {
-        return Autograd.record(new Sqrt(this));
+        return Elementwise.Unary.SQRT.apply(this);
     }
 
     public Tensor tanh() {
-        return Autograd.record(new Tanh(this));
+        return Elementwise.Unary.TANH.apply(this);
     }
 
     public Tensor sigmoid() {
-        return Autograd.record(new Sigmoid(this));
+        return Elementwise.Unary.SIGMOID.apply(this);
     }
 
     public Tensor relu() {
-        return Autograd.record(new Relu(this));
+        return Elementwise.Unary.RELU.apply(this);
     }
 
     /** GELU with the tanh approximation (GPT-2's). */
     public Tensor gelu() {
-        return Autograd.record(new Gelu(this, false));
+        return Elementwise.Unary.GELU_TANH.apply(this);
     }
 
     /** GELU with the exact erf form, x·Φ(x). */
     public Tensor geluExact() {
-        return Autograd.record(new Gelu(this, true));
+        return Elementwise.Unary.GELU_ERF.apply(this);
+    }
+
+    /** SiLU (swish), x·σ(x), composed of two ops: autograd derives dL/dx = g·(σ(x) + x·σ(x)(1 − σ(x))). */
+    public Tensor silu() {
+        return mul(sigmoid());
     }
 
     // ---------------------------------------------------------------- matrix and shape ops
@@ -435,27 +390,27 @@ public final class Tensor {
 
     /** Output axis i is input axis {@code axes[i]}. */
     public Tensor permute(int... axes) {
-        return Autograd.record(new Permute(this, axes));
+        return Layout.permute(this, axes);
     }
 
     /** The same values viewed as another shape of equal size; one dimension may be {@code -1} (inferred). */
     public Tensor reshape(int... dims) {
-        return Autograd.record(new Reshape(this, dims));
+        return Layout.reshape(this, dims);
     }
 
     /** Elements {@code [start, end)} along {@code axis}. */
     public Tensor slice(int axis, int start, int end) {
-        return Autograd.record(new Slice(this, axis, start, end));
+        return Layout.slice(this, axis, start, end);
     }
 
     /** Joins tensors along {@code axis}; they must agree on every other axis. */
     public static Tensor concat(List<Tensor> tensors, int axis) {
-        return Autograd.record(new Concat(tensors, axis));
+        return Layout.concat(tensors, axis);
     }
 
     /** Materialises the NumPy broadcast of this tensor to {@code dims}. */
     public Tensor broadcastTo(int... dims) {
-        return Autograd.record(new BroadcastTo(this, Shape.of(dims)));
+        return Layout.broadcastTo(this, Shape.of(dims));
     }
 
     // ---------------------------------------------------------------- reductions
@@ -472,7 +427,7 @@ public final class Tensor {
     public Tensor sum(int[] axes, boolean keepDim) {
         Tensor r = this;
         for (int axis : shape.normalizeAxes("sum", axes)) {
-            r = Autograd.record(new Sum(r, axis));
+            r = Reductions.sum(r, axis);
         }
         return keepDim ? r : r.reshape(dropAxes(axes));
     }
@@ -497,18 +452,18 @@ public final class Tensor {
 
     /** Maximum along one axis; ties share the gradient equally. */
     public Tensor max(int axis, boolean keepDim) {
-        Tensor r = Autograd.record(new Max(this, shape.normalizeAxis(axis)));
+        Tensor r = Reductions.max(this, shape.normalizeAxis(axis));
         return keepDim ? r : r.reshape(dropAxes(new int[] {axis}));
     }
 
     /** Softmax over the last axis. */
     public Tensor softmax() {
-        return Autograd.record(new Softmax(this));
+        return Reductions.softmax(this, false);
     }
 
     /** Log-softmax over the last axis. */
     public Tensor logSoftmax() {
-        return Autograd.record(new LogSoftmax(this));
+        return Reductions.softmax(this, true);
     }
 
     private int[] allAxes() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.descent.core.ops.CausalAttention;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -177,6 +176,30 @@ class AttentionTest {
         for (float g : x.grad().toArray()) {
             assertThat(Float.isFinite(g)).as("gradient element %s is finite", g).isTrue();
         }
+    }
+
+    /** The separate form is the packed one after a concatenation: equal outputs and, split back, equal gradients. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("dev.descent.core.Seeds#fifty")
+    void separateQueriesKeysAndValuesGiveThePackedResult(long seed) {
+        Rng rng = new Rng(seed);
+        int[] s = randomShape(rng);
+        int c = s[2] * s[3];
+        Tensor packed = qkv(rng, s, 1).requiresGrad(true);
+        List<Tensor> parts = List.of(packed.slice(2, 0, c).detach().requiresGrad(true),
+                packed.slice(2, c, 2 * c).detach().requiresGrad(true), packed.slice(2, 2 * c, 3 * c).detach().requiresGrad(true));
+        Tensor weights = new RandomTensors(rng).normal(1, s[0], s[1], c);
+        Tensor fromPacked = Functional.causalAttention(packed, s[2]);
+        Tensor fromParts = Functional.causalAttention(parts.get(0), parts.get(1), parts.get(2), s[2]);
+        assertThat(fromParts.toArray()).containsExactly(fromPacked.toArray());
+        fromPacked.mul(weights).sum().backward();
+        fromParts.mul(weights).sum().backward();
+        for (int i = 0; i < 3; i++) {
+            assertThat(parts.get(i).grad().toArray()).as("gradient of part %d", i)
+                    .containsExactly(packed.grad().slice(2, i * c, (i + 1) * c).toArray());
+        }
+        assertThatThrownBy(() -> Functional.causalAttention(parts.get(0), parts.get(1), Tensor.ones(1, 1, 1), s[2]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("q, k and v of one shape (B, T, C)");
     }
 
     @Test

@@ -110,6 +110,7 @@ class AutogradTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void noGradScopeRecordsNothing() {
         Tensor x = Tensor.ones(2).requiresGrad(true);
         Tensor y;
@@ -124,6 +125,7 @@ class AutogradTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void noGradScopesNestAndEnableGradReopensRecording() {
         Tensor x = Tensor.ones(2).requiresGrad(true);
         try (Autograd.Scope outer = Autograd.noGrad()) {

@@ -1,5 +1,6 @@
 package dev.descent.core;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
@@ -110,6 +111,16 @@ class BadInputTest {
                 .hasMessageContaining("more than one -1");
         assertThatThrownBy(() -> Tensor.ones(2, 3).reshape(-2, -3)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("reshape").hasMessageContaining("-2");
+    }
+
+    /** Before, an inferred −1 that did not divide evenly surfaced as "negative dimension -1". */
+    @Test
+    void reshapeWithAnInferredDimensionThatDoesNotDivideSaysSo() {
+        assertThatThrownBy(() -> Tensor.ones(6).reshape(-1, 4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("reshape").hasMessageContaining("(6)").hasMessageContaining("[-1, 4]")
+                .hasMessageContaining("6 is not divisible by 4").hasMessageNotContaining("negative");
+        assertThatThrownBy(() -> Tensor.ones(2, 3).reshape(0, -1)).hasMessageContaining("-1 could be any size");
+        assertThat(Tensor.ones(0, 3).reshape(-1, 3).shape()).isEqualTo(Shape.of(0, 3));
     }
 
     @Test

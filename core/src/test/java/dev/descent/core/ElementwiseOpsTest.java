@@ -42,6 +42,7 @@ class ElementwiseOpsTest {
             new UnaryCase("relu", Tensor::relu, (r, d) -> r.awayFromZero(0.05f, d)),
             new UnaryCase("gelu(tanh)", Tensor::gelu, (r, d) -> r.normal(2, d)),
             new UnaryCase("gelu(exact)", Tensor::geluExact, (r, d) -> r.normal(2, d)),
+            new UnaryCase("silu", Tensor::silu, (r, d) -> r.normal(2, d)),
             new UnaryCase("pow 2", x -> x.pow(2), (r, d) -> r.normal(1.5f, d)),
             new UnaryCase("pow 3", x -> x.pow(3), (r, d) -> r.normal(1.5f, d)),
             new UnaryCase("pow 0", x -> x.pow(0), (r, d) -> r.normal(1.5f, d)),
@@ -162,6 +163,13 @@ class ElementwiseOpsTest {
         assertThat(x.relu().toArray()).containsExactly(0, 0, 1);
         assertThat(x.tanh().toArray()).containsExactly(new float[] {-0.9640276f, 0, 0.7615942f}, within(1e-6f));
         assertThat(x.sigmoid().toArray()).containsExactly(new float[] {0.11920292f, 0.5f, 0.7310586f}, within(1e-6f));
+    }
+
+    /** silu(x) = x·σ(x): 0 at 0, 1/(1 + e^−1) at 1, −2/(1 + e²) at −2. */
+    @Test
+    void siluAtKnownPoints() {
+        assertThat(Tensor.fromArray(new float[] {0, 1, -2}).silu().toArray())
+                .containsExactly(new float[] {0, (float) (1 / (1 + Math.exp(-1))), (float) (-2 / (1 + Math.exp(2)))}, within(1e-7f));
     }
 
     @Test

@@ -3,6 +3,9 @@ package dev.descent.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.descent.core.profile.Counter;
+import dev.descent.core.profile.Profile;
+import dev.descent.core.profile.Profiler;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -91,6 +94,24 @@ class LinearCrossEntropyTest {
         Tensor loss = Functional.linearCrossEntropy(Tensor.ones(2, 3), Tensor.ones(4, 3),
                 Tensor.fromArray(new float[] {IGNORE, IGNORE}), IGNORE);
         assertThat(loss.item()).isNaN();
+    }
+
+    /** K and the scale g/K stay on the device: forward and backward read nothing back (the profiler's sync count). */
+    @Test
+    void forwardAndBackwardReadNothingBackToTheHost() {
+        Problem p = Problem.draw(4, 6, 5, 9);
+        Tensor x = p.x().detach().requiresGrad(true);
+        Tensor w = p.weight().detach().requiresGrad(true);
+        Profile profile = Profiler.start();
+        try (profile) {
+            p.fused(x, w).backward();
+        }
+        assertThat(profile.total(Counter.SYNCS)).isZero();
+        Profile read = Profiler.start();
+        try (read) {
+            x.grad().toArray();
+        }
+        assertThat(read.total(Counter.SYNCS)).as("a read is counted").isEqualTo(1);
     }
 
     @Test

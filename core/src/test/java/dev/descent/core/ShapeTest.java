@@ -24,6 +24,18 @@ class ShapeTest {
         assertThat(Shape.of(5, 0).numel()).isZero();
     }
 
+    /** 65536⁴ = 2^64 wrapped a long product to 0, so zeros() of it made an empty tensor. */
+    @Test
+    void aShapeOfMoreElementsThanATensorHoldsIsRefusedWithItsExactSize() {
+        assertThatThrownBy(() -> Shape.of(65536, 65536, 65536, 65536)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("(65536, 65536, 65536, 65536)").hasMessageContaining("18446744073709551616 elements")
+                .hasMessageContaining("2147483647");
+        assertThatThrownBy(() -> Tensor.zeros(65536, 65536, 65536, 65536)).hasMessageContaining("more than a tensor holds");
+        assertThatThrownBy(() -> Shape.of(46341, 46341)).hasMessageContaining("2147488281 elements");
+        assertThat(Shape.of(Integer.MAX_VALUE).numel()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(Shape.of(65536, 65536, 0).numel()).isZero();
+    }
+
     @Test
     void negativeAxesCountFromTheEnd() {
         Shape s = Shape.of(2, 3, 4);

@@ -32,6 +32,18 @@ class TensorTest {
         assertThat(s.item()).isEqualTo(7);
     }
 
+    /** Like torch.tensor([v]) and torch.tensor(v): an array is a vector even of one value; dims are the exact shape. */
+    @Test
+    void fromArrayOfOneValueIsAVectorAndEmptyDimsAreTheScalarShape() {
+        assertThat(Tensor.fromArray(new float[] {5}).shape()).isEqualTo(Shape.of(1));
+        assertThat(Tensor.fromArray(new float[] {5}, new int[0]).shape()).isEqualTo(Shape.scalar());
+        Tensor s = Tensor.scalar(5);
+        assertThat(Tensor.fromArray(s.toArray(), s.shape().dims()).shape()).as("a round trip keeps a scalar a scalar")
+                .isEqualTo(Shape.scalar());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tensor.fromArray(new float[] {1, 2}, new int[0]))
+                .hasMessageContaining("2 values cannot fill shape ()");
+    }
+
     @Test
     void fromArrayCopiesItsInput() {
         float[] data = {1, 2, 3, 4, 5, 6};

@@ -1,5 +1,6 @@
 package dev.descent.cuda;
 
+import dev.descent.core.AdamStep;
 import dev.descent.core.Backend;
 import dev.descent.core.Backends;
 import dev.descent.core.BinaryOp;
@@ -11,29 +12,53 @@ import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
-import java.lang.ref.Cleaner;
-import java.util.Arrays;
+import dev.descent.cuda.compile.CompilerChoice;
+import dev.descent.cuda.compile.PtxBuilder;
+import dev.descent.cuda.compile.PtxCache;
+import dev.descent.cuda.driver.CudaDevice;
+import dev.descent.cuda.driver.DeviceInfo;
+import dev.descent.cuda.kernels.CudaAttention;
+import dev.descent.cuda.kernels.CudaCrossEntropy;
+import dev.descent.cuda.kernels.CudaElementwise;
+import dev.descent.cuda.kernels.CudaEmbedding;
+import dev.descent.cuda.kernels.CudaIndices;
+import dev.descent.cuda.kernels.CudaLayerNorm;
+import dev.descent.cuda.kernels.CudaLayout;
+import dev.descent.cuda.kernels.CudaOptimKernels;
+import dev.descent.cuda.kernels.CudaReduce;
+import dev.descent.cuda.kernels.CudaSoftmax;
+import dev.descent.cuda.kernels.SoftmaxVersion;
+import dev.descent.cuda.kernels.matmul.CublasMatmul;
+import dev.descent.cuda.kernels.matmul.CudaMatmul;
+import dev.descent.cuda.kernels.matmul.MatmulEngine;
+import dev.descent.cuda.memory.CachingAllocator;
+import dev.descent.cuda.memory.CudaStorage;
+import dev.descent.cuda.memory.CudaTensors;
+import dev.descent.cuda.memory.MemoryStats;
 import java.util.List;
 
 /**
  * The CUDA backend: tensors live in device memory, every primitive runs as kernels on one stream, and data crosses
  * to the host only in {@link #fromArray} and {@link #toArray} (plus a 4-byte status read when ids are checked).
  *
- * <p>Memory: a {@link CachingAllocator} (optionally capped) hands out blocks; {@link #scope()} releases a step's
- * temporaries deterministically. A tensor that is never released is returned to the cache when the garbage
- * collector finds it unreachable, a safety net rather than the plan.
+ * <p>Memory: a {@link CachingAllocator} (optionally capped) hands out blocks through {@link CudaTensors};
+ * {@link #scope()} releases a step's temporaries deterministically. A tensor that is never released is returned to
+ * the cache when the garbage collector finds it unreachable, a safety net rather than the plan.
  *
  * <p>Random numbers: {@link #randn} and {@link #rand} draw on the host from the same {@link Rng} stream as the CPU
  * backend and upload the result, so a seeded model starts from identical weights on either backend (at the cost of
  * one host-to-device copy, which initialisation and dropout masks can afford).
  *
  * <p>Kernels are compiled at run time for the present GPU (see {@link CompilerChoice}) and cached on disk.
+ *
+ * <p>This class is the composition root of the module: it opens the {@link CudaDevice}, makes the
+ * {@link CudaTensors} factory and hands both (as allocator and {@link dev.descent.cuda.kernels.KernelStream}) to
+ * the kernel families, which never see the backend itself.
  */
 public final class CudaBackend implements Backend, AutoCloseable {
-    private static final Cleaner CLEANER = Cleaner.create();
-
     private final CudaOptions options;
     private final CudaDevice device;
+    private final CudaTensors tensors;
     private final CudaElementwise elementwise;
     private final CudaLayout layout;
     private final CudaReduce reduce;
@@ -44,25 +69,33 @@ public final class CudaBackend implements Backend, AutoCloseable {
     private final CudaMatmul matmul;
     private final MemoryScopes scopes = new MemoryScopes();
     private final CudaAttention attention;
+    private final CudaOptimKernels optimKernels;
 
     private CudaBackend(CudaOptions options, CudaDevice device) {
         this.options = options;
         this.device = device;
-        this.elementwise = new CudaElementwise(this, device);
-        this.layout = new CudaLayout(this, device);
-        this.reduce = new CudaReduce(this, device);
-        this.softmax = new CudaSoftmax(this, device);
-        this.layerNorm = new CudaLayerNorm(this, device);
-        CudaIndices indices = new CudaIndices(this, device);
-        this.embedding = new CudaEmbedding(this, device, indices);
-        this.crossEntropy = new CudaCrossEntropy(this, device, indices);
-        this.matmul = new CudaMatmul(this, device, layout);
-        this.attention = new CudaAttention(this, device);
+        this.tensors = new CudaTensors(this, device.allocator(), scopes);
+        this.elementwise = new CudaElementwise(tensors, device);
+        this.layout = new CudaLayout(tensors, device);
+        this.reduce = new CudaReduce(tensors, device);
+        this.softmax = new CudaSoftmax(tensors, device);
+        this.layerNorm = new CudaLayerNorm(tensors, device);
+        CudaIndices indices = new CudaIndices(tensors, device);
+        this.embedding = new CudaEmbedding(tensors, device, indices);
+        this.crossEntropy = new CudaCrossEntropy(tensors, device, indices);
+        this.matmul = new CudaMatmul(tensors, device, layout, device.info().multiprocessors(),
+                () -> CublasMatmul.create(device));
+        this.attention = new CudaAttention(tensors, device, options.attention());
+        this.optimKernels = new CudaOptimKernels(tensors, device);
     }
 
     /** Starts the backend on the device {@code options} name; {@link CudaUnavailableException} says what is missing. */
     public static CudaBackend create(CudaOptions options) {
-        return new CudaBackend(options, CudaDevice.open(options));
+        DeviceInfo info = DeviceInfo.query(options.device());
+        PtxCache cache = options.ptxCacheDir() == null ? PtxCache.defaultCache() : new PtxCache(options.ptxCacheDir());
+        PtxBuilder kernels = new PtxBuilder(CompilerChoice.forDevice(info.arch()), cache);
+        return new CudaBackend(options, CudaDevice.open(info, kernels, options.vramLimitBytes(),
+                options.syncEveryLaunch()));
     }
 
     /** {@link #create(CudaOptions)} with {@link CudaOptions#defaults()}. */
@@ -94,22 +127,22 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     @Override
     public MemoryUsage memory() {
-        MemoryStats s = device.allocator.stats();
+        MemoryStats s = device.allocator().stats();
         return new MemoryUsage(s.liveBytes(), s.peakLiveBytes());
     }
 
     @Override
     public void resetPeakMemory() {
-        device.allocator.resetPeak();
+        device.allocator().resetPeak();
     }
 
     public MemoryStats memoryStats() {
-        return device.allocator.stats();
+        return device.allocator().stats();
     }
 
     /** Returns cached (free) blocks to the device. */
     public void emptyCache() {
-        device.allocator.emptyCache();
+        device.allocator().emptyCache();
     }
 
     /** Waits until every queued kernel and copy has finished. */
@@ -117,50 +150,24 @@ public final class CudaBackend implements Backend, AutoCloseable {
         device.synchronize();
     }
 
-    CudaDevice device() {
+    /** The device: its stream, copies and kernel launches (for benchmarks and tests that launch kernels directly). */
+    public CudaDevice device() {
         return device;
     }
 
-    CudaMatmul matmuls() {
+    /** The matmul engines, with their tile configurations and cuBLAS (for benchmarks and tests). */
+    public CudaMatmul matmuls() {
         return matmul;
     }
 
-    // ---------------------------------------------------------------- memory helpers
-
-    /** A new tensor of {@code shape} with undefined contents. */
-    Tensor empty(Shape shape) {
-        int n = shape.numel();
-        DeviceBuffer buffer = device.allocator.allocate(4L * n);
-        CudaStorage storage = new CudaStorage(this, buffer, n);
-        CLEANER.register(storage, buffer::release);
-        scopes.adopt(storage);
-        return Tensor.wrap(storage, shape);
+    /** The attention kernels, with their versions (for benchmarks and tests). */
+    public CudaAttention attentions() {
+        return attention;
     }
 
-    /** A device buffer for temporaries; the caller releases it. */
-    DeviceBuffer scratch(long bytes) {
-        return device.allocator.allocate(bytes);
-    }
-
-    /** {@code t}, after checking that it lives on this backend (the error names where it lives instead). */
-    Tensor checked(Tensor t) {
-        if (t.backend() != this) {
-            throw new IllegalArgumentException("the " + name() + " backend was handed a tensor on " + t.backend().name()
-                    + "; move it with tensor.to(backend)");
-        }
-        return t;
-    }
-
-    static DeviceBuffer bufferOf(Tensor t) {
-        return ((CudaStorage) t.storage()).buffer();
-    }
-
-    static int rows(Tensor x) {
-        return x.dim(-1) == 0 ? 0 : x.numel() / x.dim(-1);
-    }
-
-    static Shape rowShape(Tensor x) {
-        return Shape.of(Arrays.copyOf(x.shape().dims(), x.rank() - 1));
+    /** The fused optimizer updates and the gradient-norm reduction on this device (also behind {@link #adamStep}). */
+    public CudaOptimKernels optimKernels() {
+        return optimKernels;
     }
 
     // ---------------------------------------------------------------- Backend
@@ -172,14 +179,14 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     @Override
     public Tensor fromArray(float[] data, Shape shape) {
-        Tensor t = empty(shape);
-        device.upload(bufferOf(t), data);
+        Tensor t = tensors.empty(shape);
+        device.upload(CudaTensors.bufferOf(t), data);
         return t;
     }
 
     @Override
     public float[] toArray(Tensor x) {
-        return device.download(bufferOf(checked(x)), 0, x.numel());
+        return device.download(CudaTensors.bufferOf(tensors.checked(x)), 0, x.numel());
     }
 
     @Override
@@ -201,7 +208,8 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     @Override
     public void copyInto(Tensor dst, Tensor src) {
-        device.copy(bufferOf(checked(dst)), bufferOf(checked(src)), 4L * src.numel());
+        device.copy(CudaTensors.bufferOf(tensors.checked(dst)), CudaTensors.bufferOf(tensors.checked(src)),
+                4L * src.numel());
     }
 
     @Override
@@ -290,6 +298,27 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public ResidualLayerNormResult residualLayerNorm(Tensor x, Tensor a, Tensor gamma, Tensor beta, float eps) {
+        return layerNorm.residualForward(x, a, gamma, beta, eps);
+    }
+
+    @Override
+    public LayerNormGrads layerNormBackwardInto(Tensor dx, Tensor dy, Tensor x, Tensor gamma, Tensor mean,
+                                                Tensor rstd) {
+        return layerNorm.backwardInto(dx, dy, x, gamma, mean, rstd);
+    }
+
+    @Override
+    public Tensor biasGelu(Tensor h, Tensor bias) {
+        return elementwise.biasGelu(h, bias);
+    }
+
+    @Override
+    public Tensor biasGeluBackward(Tensor dy, Tensor h, Tensor bias) {
+        return elementwise.biasGeluBackward(dy, h, bias);
+    }
+
+    @Override
     public AttentionResult attention(Tensor qkv, int heads) {
         return attention.forward(qkv, heads);
     }
@@ -323,6 +352,16 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public Tensor crossEntropyInPlace(Tensor logits, Tensor targets, int ignoreIndex) {
         return crossEntropy.inPlace(logits, targets, ignoreIndex);
+    }
+
+    @Override
+    public void adamStep(AdamStep step, List<AdamStep.Param> params) {
+        optimKernels.adamStep(step, params);
+    }
+
+    @Override
+    public Tensor sumOfSquares(List<Tensor> xs) {
+        return optimKernels.sumOfSquares(xs);
     }
 
     /** Matrix product with a chosen engine (for tests and benchmarks); otherwise like {@link #matmul}. */

@@ -42,6 +42,7 @@ class AutogradOnCudaTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void lossAndGradientsMatchTheCpu() {
         CudaBackend gpu = Gpu.backend();
         Run cpu = forwardBackward(Backends.cpu());

@@ -9,6 +9,11 @@ import dev.descent.core.BinaryOp;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
+import dev.descent.cuda.doctor.Doctor;
+import dev.descent.cuda.memory.CudaTensors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +32,12 @@ class CudaBackendBehaviourTest {
             kept = gpu.reduce(dev.descent.core.ReduceOp.SUM, y, 1);
             scope.keep(kept);
         }
-        assertThat(CudaBackend.bufferOf(x).isReleased()).isTrue();
-        assertThat(CudaBackend.bufferOf(y).isReleased()).isTrue();
-        assertThat(CudaBackend.bufferOf(kept).isReleased()).isFalse();
+        assertThat(CudaTensors.bufferOf(x).isReleased()).isTrue();
+        assertThat(CudaTensors.bufferOf(y).isReleased()).isTrue();
+        assertThat(CudaTensors.bufferOf(kept).isReleased()).isFalse();
         assertThat(kept.toArray()).hasSize(256);
         kept.storage().release();
-        assertThat(CudaBackend.bufferOf(kept).isReleased()).isTrue();
+        assertThat(CudaTensors.bufferOf(kept).isReleased()).isTrue();
         assertThatThrownBy(kept::toArray).hasMessageContaining("used after it was released");
     }
 
@@ -66,6 +71,7 @@ class CudaBackendBehaviourTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void theInPlacePrimitivesMatchTheCpu() {
         CudaBackend gpu = Gpu.backend();
         try (MemoryScope scope = gpu.scope()) {
@@ -93,6 +99,7 @@ class CudaBackendBehaviourTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void embeddingBackwardIsBitwiseDeterministic() {
         CudaBackend gpu = Gpu.backend();
         try (MemoryScope scope = gpu.scope()) {
@@ -106,6 +113,7 @@ class CudaBackendBehaviourTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void attentionBackwardIsBitwiseDeterministicAndHeadSizeIsCapped() {
         CudaBackend gpu = Gpu.backend();
         try (MemoryScope scope = gpu.scope()) {
@@ -123,6 +131,7 @@ class CudaBackendBehaviourTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void badIdsAreReportedLikeTheCpuBackendDoes() {
         CudaBackend gpu = Gpu.backend();
         float[] ids = {1, 2, 50257, 3};
@@ -139,6 +148,70 @@ class CudaBackendBehaviourTest {
             assertThatThrownBy(() -> gpu.crossEntropyInPlace(gpu.full(Shape.of(3, 7), 0f),
                     gpu.fromArray(targets, Shape.of(3)), -100)).isInstanceOf(IndexOutOfBoundsException.class)
                     .hasMessage(cpuCe);
+        }
+    }
+
+    @Test
+    void withoutSyncEveryLaunchABadIdIsReportedAtTheNextReadOfTheDevice() {
+        CudaBackend gpu = Gpu.asynchronous();
+        float[] ids = {1, 2, 50257, 3};
+        String cpu = messageOf(() -> Backends.cpu().embedding(Backends.cpu().full(Shape.of(50257, 4), 0f),
+                Backends.cpu().fromArray(ids, Shape.of(4))));
+        try (MemoryScope scope = gpu.scope()) {
+            Tensor table = gpu.full(Shape.of(50257, 4), 1f);
+            Tensor rows = gpu.embedding(table, gpu.fromArray(ids, Shape.of(4)));      // queued, not checked yet
+            Tensor other = gpu.full(Shape.of(3), 2f);
+            assertThatThrownBy(other::toArray).isInstanceOf(IndexOutOfBoundsException.class).hasMessage(cpu);
+            assertThat(other.toArray()).containsExactly(2f, 2f, 2f);                  // reported once
+            assertThat(rows.toArray()).hasSize(16);
+        }
+    }
+
+    @Test
+    void aMicroStepOfUploadsEmbeddingAndCrossEntropyNeverWaitsForTheGpu() {
+        CudaBackend gpu = Gpu.asynchronous();
+        int vocab = 300;
+        int c = 32;
+        try (MemoryScope scope = gpu.scope()) {
+            Tensor table = Inputs.randn(gpu, 90, vocab, c);
+            gpu.synchronize();
+            long waits = gpu.device().synchronizations();
+            long launches = gpu.device().launches();
+            Tensor loss = null;
+            for (int step = 0; step < 20; step++) {                               // 60 uploads: the ring wraps
+                Tensor ids = Inputs.ids(gpu, 91 + step, vocab, 0, 0, 2, 64);
+                Tensor targets = Inputs.ids(gpu, 191 + step, vocab, 5, -100, 128);
+                Tensor x = gpu.embedding(table, ids).reshape(128, c);
+                Tensor logits = gpu.matmul(x, table, false, true);
+                loss = gpu.crossEntropyInPlace(logits, targets, -100);
+                gpu.embeddingBackward(gpu.matmul(logits, table, false, false).reshape(2, 64, c), ids, vocab);
+            }
+            assertThat(gpu.device().synchronizations()).as("host waits inside 20 micro-steps").isEqualTo(waits);
+            assertThat(gpu.device().launches()).isGreaterThan(launches + 20 * 6);
+            Tensor cpuLogits = Backends.cpu().matmul(Backends.cpu().embedding(table.to(Backends.cpu()),
+                    Inputs.ids(Backends.cpu(), 91 + 19, vocab, 0, 0, 2, 64)).reshape(128, c), table.to(Backends.cpu()),
+                    false, true);
+            Tensor want = Backends.cpu().crossEntropyInPlace(cpuLogits, Inputs.ids(Backends.cpu(), 191 + 19, vocab, 5,
+                    -100, 128), -100);
+            new Close(1e-4, 1e-4).check("the last micro-step's loss", want, loss);
+        }
+    }
+
+    @Test
+    void smallUploadsArriveIntactWhileTheStagingRingGoesRound() {
+        CudaBackend gpu = Gpu.asynchronous();
+        try (MemoryScope scope = gpu.scope()) {
+            List<Tensor> uploaded = new ArrayList<>();
+            List<float[]> sent = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                float[] v = Backends.cpu().randn(Shape.of(1000 + i), new dev.descent.core.Rng(300 + i)).toArray();
+                uploaded.add(gpu.binaryScalar(BinaryOp.MUL, gpu.fromArray(v, Shape.of(v.length)), 1f));
+                Arrays.fill(v, Float.NaN);                             // the caller may reuse its array
+                sent.add(Backends.cpu().randn(Shape.of(1000 + i), new dev.descent.core.Rng(300 + i)).toArray());
+            }
+            for (int i = 0; i < 50; i++) {
+                assertThat(uploaded.get(i).toArray()).as("upload %d", i).containsExactly(sent.get(i));
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.descent.core.Backend;
 import dev.descent.core.Backend.AttentionResult;
 import dev.descent.core.Backend.LayerNormGrads;
 import dev.descent.core.Backend.LayerNormResult;
+import dev.descent.core.Backend.ResidualLayerNormResult;
 import dev.descent.core.Backends;
 import dev.descent.core.BinaryOp;
 import dev.descent.core.MemoryScope;
@@ -12,6 +13,9 @@ import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
+import dev.descent.cuda.kernels.AttentionVersion;
+import dev.descent.cuda.kernels.SoftmaxVersion;
+import dev.descent.cuda.kernels.matmul.MatmulEngine;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -48,6 +52,7 @@ class CudaBackendDifferentialTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
+    @SuppressWarnings("try")
     void matchesTheCpuReference(Case c) {
         CudaBackend gpu = Gpu.backend();
         List<Tensor> expected = c.run().apply(CPU);
@@ -195,6 +200,7 @@ class CudaBackendDifferentialTest {
                 return List.of(g.dx(), g.dgamma(), g.dbeta());
             }));
         }
+        blockFusions(all);
         for (int[] ids : new int[][] {{2, 7}, {1, 1}, {64}}) {
             all.add(one("embedding (50257, 33) ids " + Shape.of(ids), Close.EXACT,
                     b -> b.embedding(Inputs.randn(b, 40, 50257, 33), Inputs.ids(b, 41, 50257, 0, 0, ids))));
@@ -227,28 +233,69 @@ class CudaBackendDifferentialTest {
         }
     }
 
+    /** The GPT block's fusions: bias + GELU and its backward, residual add + layer norm and the dx added into a residual. */
+    private static void blockFusions(List<Case> all) {
+        for (int[] dims : new int[][] {{1, 1}, {7, 33}, {2048, 3072}, {4, 3, 1000}}) {
+            int n = dims[dims.length - 1];
+            all.add(one("biasGelu " + Shape.of(dims), TRANSCENDENTAL, b -> b.biasGelu(
+                    b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 37, dims), 3f), Inputs.randn(b, 38, n))));
+            all.add(one("biasGeluBackward " + Shape.of(dims), TRANSCENDENTAL, b -> b.biasGeluBackward(
+                    Inputs.randn(b, 39, dims), b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 37, dims), 3f),
+                    Inputs.randn(b, 38, n))));
+        }
+        for (int[] dims : new int[][] {{1, 1}, {7, 33}, {2048, 768}, {4, 3, 1000}}) {
+            int c = dims[dims.length - 1];
+            all.add(new Case("residualLayerNorm " + Shape.of(dims), new Close(1e-5, 1e-4), b -> {
+                ResidualLayerNormResult r = b.residualLayerNorm(Inputs.randn(b, 33, dims), Inputs.randn(b, 47, dims),
+                        Inputs.randn(b, 34, c), Inputs.randn(b, 35, c), 1e-5f);
+                return List.of(r.sum(), r.y(), r.mean(), r.rstd());
+            }));
+            all.add(new Case("layerNormBackwardInto " + Shape.of(dims), new Close(1e-4, 1e-4), b -> {
+                Tensor x = Inputs.randn(b, 33, dims);
+                Tensor gamma = Inputs.randn(b, 34, c);
+                LayerNormResult r = b.layerNorm(x, gamma, Inputs.randn(b, 35, c), 1e-5f);
+                Tensor residual = Inputs.randn(b, 48, dims);
+                LayerNormGrads g = b.layerNormBackwardInto(residual, Inputs.randn(b, 36, dims), x, gamma, r.mean(),
+                        r.rstd());
+                return List.of(residual, g.dgamma(), g.dbeta());
+            }));
+        }
+    }
+
     /** The logits of the cross-entropy cases: 3·N(0, 1), so rows have a clear maximum. */
     private static Tensor logitsX3(Backend b, int rows, int classes) {
         return b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 44, rows, classes), 3f);
     }
 
-    /** Causal attention on (B, T, heads, hs): T = 1, sizes that fill no 32-row chunk, hs 1 to the kernels' 128. */
+    /**
+     * Causal attention on (B, T, heads, hs), every version: T = 1, sizes that fill no 32-row tile, several tiles, hs
+     * 1 to the kernels' 128 (v2's two head-size classes on both sides of 64).
+     */
     private static void attention(List<Case> all) {
-        int[][] shapes = {{1, 1, 1, 1}, {2, 7, 3, 5}, {2, 33, 2, 64}, {1, 257, 4, 64}, {1, 65, 1, 128}};
-        for (int[] s : shapes) {
-            int heads = s[2];
-            int[] dims = {s[0], s[1], 3 * heads * s[3]};
-            String tag = "(B " + s[0] + ", T " + s[1] + ", heads " + heads + ", hs " + s[3] + ")";
-            all.add(new Case("attention " + tag, new Close(1e-5, 1e-4), b -> {
-                AttentionResult r = b.attention(b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 60, dims), 1.5f), heads);
-                return List.of(r.out(), r.lse());
-            }));
-            all.add(one("attentionBackward " + tag, new Close(1e-4, 1e-3), b -> {
-                Tensor qkv = b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 60, dims), 1.5f);
-                AttentionResult r = b.attention(qkv, heads);
-                return b.attentionBackward(Inputs.randn(b, 61, r.out().shape().dims()), qkv, r.out(), r.lse(), heads);
-            }));
+        int[][] shapes = {{1, 1, 1, 1}, {2, 7, 3, 5}, {2, 33, 2, 64}, {1, 257, 4, 64}, {1, 65, 1, 128}, {2, 100, 2, 96}};
+        for (AttentionVersion v : AttentionVersion.values()) {
+            for (int[] s : shapes) {
+                int heads = s[2];
+                int[] dims = {s[0], s[1], 3 * heads * s[3]};
+                String tag = v + " (B " + s[0] + ", T " + s[1] + ", heads " + heads + ", hs " + s[3] + ")";
+                all.add(new Case("attention " + tag, new Close(1e-5, 1e-4), b -> {
+                    AttentionResult r = attention(b, v, b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 60, dims), 1.5f),
+                            heads);
+                    return List.of(r.out(), r.lse());
+                }));
+                all.add(one("attentionBackward " + tag, new Close(1e-4, 1e-3), b -> {
+                    Tensor qkv = b.binaryScalar(BinaryOp.MUL, Inputs.randn(b, 60, dims), 1.5f);
+                    AttentionResult r = attention(b, v, qkv, heads);
+                    Tensor dout = Inputs.randn(b, 61, r.out().shape().dims());
+                    return b instanceof CudaBackend g ? g.attentions().backward(v, dout, qkv, r.out(), r.lse(), heads)
+                            : b.attentionBackward(dout, qkv, r.out(), r.lse(), heads);
+                }));
+            }
         }
+    }
+
+    private static AttentionResult attention(Backend b, AttentionVersion v, Tensor qkv, int heads) {
+        return b instanceof CudaBackend g ? g.attentions().forward(v, qkv, heads) : b.attention(qkv, heads);
     }
 
     private static void matmul(List<Case> all) {

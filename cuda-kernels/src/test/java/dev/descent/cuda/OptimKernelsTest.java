@@ -2,21 +2,26 @@ package dev.descent.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
+import dev.descent.core.AdamStep;
+import dev.descent.core.Backend;
 import dev.descent.core.Backends;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The fused update kernels against the optimizer formulas written out here in double precision (PyTorch's
- * single-tensor code paths, REFERENCE.md §2), over several steps on random data.
+ * The fused update kernels over several steps on random data: Adam and AdamW against the CPU backend's fused loop
+ * (bitwise), SGD and RMSprop against their formulas written out here in double precision (PyTorch's torch.optim).
  */
 @Tag("gpu")
 class OptimKernelsTest {
@@ -52,55 +57,65 @@ class OptimKernelsTest {
         return f;
     }
 
-    @ParameterizedTest(name = "decoupled weight decay: {0}")
-    @ValueSource(booleans = {true, false})
-    void adamAndAdamWFollowTheFormulaStepByStep(boolean decoupled) {
+    /**
+     * Backend.adamStep over tensors that end inside, at and past a block's chunk (and an empty one), each with its own
+     * rate, decay and step counter, in one launch: bitwise the CPU backend's values (the kernel rounds every
+     * operation as the CPU loop does, which FusedOptimizerTest checks against PyTorch's formula in double).
+     */
+    @ParameterizedTest(name = "decoupled {0}, amsgrad {1}")
+    @CsvSource({"true, false", "false, false", "true, true", "false, true"})
+    @SuppressWarnings("try")
+    void adamStepOverManyTensorsIsBitwiseTheCpuBackends(boolean decoupled, boolean amsgrad) {
         CudaBackend gpu = Gpu.backend();
-        double lr = 1e-2;
-        double beta1 = 0.9;
-        double beta2 = 0.95;
-        double eps = 1e-8;
-        double wd = 0.1;
-        double[] p = copy(randn(1, N));
-        double[] m = new double[N];
-        double[] v = new double[N];
+        Backend cpu = Backends.cpu();
+        AdamStep step = new AdamStep(0.9, amsgrad ? 0.5 : 0.95, 1e-8, decoupled, amsgrad);
+        int[] sizes = {1, 7, 4096, 4097, 300_001, 0};
         try (MemoryScope scope = gpu.scope()) {
-            Tensor param = up(gpu, p);
-            Tensor mt = up(gpu, m);
-            Tensor vt = up(gpu, v);
+            List<Tensor[]> onGpu = new ArrayList<>();
+            List<Tensor[]> onCpu = new ArrayList<>();
+            for (int k = 0; k < sizes.length; k++) {
+                onGpu.add(state(gpu, randn(10 + k, sizes[k])));
+                onCpu.add(state(cpu, randn(10 + k, sizes[k])));
+            }
             for (int t = 1; t <= STEPS; t++) {
-                float[] g = randn(100 + t, N);
-                double bc1 = 1 - Math.pow(beta1, t);
-                double bc2 = 1 - Math.pow(beta2, t);
-                for (int i = 0; i < N; i++) {
-                    double grad = g[i];
-                    if (decoupled) {
-                        p[i] *= 1 - lr * wd;                                     // θ ← θ(1 − γλ)
-                    } else {
-                        grad += wd * p[i];                                       // g ← g + λθ
+                List<AdamStep.Param> gpuParams = new ArrayList<>();
+                List<AdamStep.Param> cpuParams = new ArrayList<>();
+                for (int k = 0; k < sizes.length; k++) {
+                    float[] g = randn(100 * t + k, sizes[k]);
+                    double lr = 0.01 * (k + 1);
+                    double wd = k % 2 == 0 ? 0.1 : 0;
+                    long stepOfTensor = t + k;
+                    gpuParams.add(param(step, onGpu.get(k), gpu.fromArray(g, Shape.of(sizes[k])), lr, wd, stepOfTensor));
+                    cpuParams.add(param(step, onCpu.get(k), cpu.fromArray(g, Shape.of(sizes[k])), lr, wd, stepOfTensor));
+                }
+                gpu.adamStep(step, gpuParams);
+                cpu.adamStep(step, cpuParams);
+                for (int k = 0; k < sizes.length; k++) {
+                    for (int j = 0; j < 4; j++) {
+                        assertThat(onGpu.get(k)[j].toArray()).as("tensor %d, %s after step %d", k,
+                                List.of("θ", "m", "v", "vmax").get(j), t).containsExactly(onCpu.get(k)[j].toArray());
                     }
-                    m[i] = beta1 * m[i] + (1 - beta1) * grad;
-                    v[i] = beta2 * v[i] + (1 - beta2) * grad * grad;
-                    p[i] -= lr / bc1 * m[i] / (Math.sqrt(v[i]) / Math.sqrt(bc2) + eps);
                 }
-                Tensor grad = gpu.fromArray(g, Shape.of(N));
-                if (decoupled) {
-                    CudaOptimKernels.adamw(param, grad, mt, vt, (float) lr, (float) beta1, (float) beta2, (float) eps,
-                            (float) wd, (float) bc1, (float) bc2);
-                } else {
-                    CudaOptimKernels.adam(param, grad, mt, vt, (float) lr, (float) beta1, (float) beta2, (float) eps,
-                            (float) wd, (float) bc1, (float) bc2);
-                }
-                UPDATE.check("param after step " + t, floats(p), param.toArray());
-                UPDATE.check("m after step " + t, floats(m), mt.toArray());
-                new Close(1e-7, 1e-5).check("v after step " + t, floats(v), vt.toArray());
-                assertThat(grad.toArray()).as("the gradient is only read").containsExactly(g);
+                assertThat(gpuParams.get(4).grad().toArray()).as("the gradient is only read")
+                        .containsExactly(cpuParams.get(4).grad().toArray());
             }
         }
     }
 
+    /** θ (from {@code theta}), m, v and vmax (zeros) on {@code backend}. */
+    private static Tensor[] state(Backend backend, float[] theta) {
+        Shape shape = Shape.of(theta.length);
+        return new Tensor[] {backend.fromArray(theta, shape), backend.full(shape, 0f), backend.full(shape, 0f),
+            backend.full(shape, 0f)};
+    }
+
+    private static AdamStep.Param param(AdamStep step, Tensor[] state, Tensor grad, double lr, double wd, long t) {
+        return new AdamStep.Param(state[0], grad, state[1], state[2], step.amsgrad() ? state[3] : null, lr, wd, t);
+    }
+
     @ParameterizedTest(name = "nesterov {0}")
     @ValueSource(booleans = {false, true})
+    @SuppressWarnings("try")
     void sgdWithMomentumDampeningAndWeightDecay(boolean nesterov) {
         CudaBackend gpu = Gpu.backend();
         double lr = 0.05;
@@ -120,7 +135,7 @@ class OptimKernelsTest {
                     d = nesterov ? d + mu * buf[i] : buf[i];
                     p[i] -= lr * d;
                 }
-                CudaOptimKernels.sgd(param, gpu.fromArray(g, Shape.of(N)), b, (float) lr, (float) mu, (float) tau,
+                gpu.optimKernels().sgd(param, gpu.fromArray(g, Shape.of(N)), b, (float) lr, (float) mu, (float) tau,
                         (float) wd, nesterov, t == 1);
                 UPDATE.check("sgd param after step " + t, floats(p), param.toArray());
             }
@@ -129,6 +144,7 @@ class OptimKernelsTest {
 
     @ParameterizedTest(name = "centered {0}")
     @ValueSource(booleans = {false, true})
+    @SuppressWarnings("try")
     void rmspropWithMomentum(boolean centered) {
         CudaBackend gpu = Gpu.backend();
         double lr = 1e-2;
@@ -158,20 +174,22 @@ class OptimKernelsTest {
                     buf[i] = mu * buf[i] + d / (Math.sqrt(vv) + eps);
                     p[i] -= lr * buf[i];
                 }
-                CudaOptimKernels.rmsprop(param, gpu.fromArray(g, Shape.of(N)), sqT, centered ? avgT : null, bufT,
+                gpu.optimKernels().rmsprop(param, gpu.fromArray(g, Shape.of(N)), sqT, centered ? avgT : null, bufT,
                         (float) lr, (float) alpha, (float) eps, (float) wd, (float) mu, centered);
                 new Close(1e-5, 1e-4).check("rmsprop param after step " + t, floats(p), param.toArray());
             }
         }
     }
 
+    /** All tensors in two launches: the double sum within float rounding, the same on every run, 0 for none. */
     @Test
-    void sumOfSquaresAddsEveryTensorInDouble() {
+    @SuppressWarnings("try")
+    void sumOfSquaresOfManyTensors() {
         CudaBackend gpu = Gpu.backend();
-        int[] sizes = {1, 7, 1000, 300_001};
+        int[] sizes = {1, 7, 0, 4096, 1000, 300_001};
         double expected = 0;
         try (MemoryScope scope = gpu.scope()) {
-            List<Tensor> grads = new java.util.ArrayList<>();
+            List<Tensor> grads = new ArrayList<>();
             for (int i = 0; i < sizes.length; i++) {
                 float[] g = randn(400 + i, sizes[i]);
                 for (float x : g) {
@@ -179,22 +197,28 @@ class OptimKernelsTest {
                 }
                 grads.add(gpu.fromArray(g, Shape.of(sizes[i])));
             }
-            Tensor s = CudaOptimKernels.sumOfSquares(grads);
+            Tensor s = gpu.sumOfSquares(grads);
             assertThat(s.shape()).isEqualTo(Shape.scalar());
-            assertThat((double) s.item()).isCloseTo(expected, org.assertj.core.data.Offset.offset(expected * 1e-5));
-            assertThat(CudaOptimKernels.sumOfSquares(grads).item()).as("deterministic").isEqualTo(s.item());
+            assertThat((double) s.item()).isCloseTo(expected, offset(expected * 1e-5));
+            assertThat(gpu.sumOfSquares(grads).item()).as("deterministic").isEqualTo(s.item());
+            assertThat(gpu.sumOfSquares(List.of()).item()).isZero();
         }
     }
 
     @Test
+    @SuppressWarnings("try")
     void missingStateIsNamed() {
         CudaBackend gpu = Gpu.backend();
         try (MemoryScope scope = gpu.scope()) {
             Tensor p = gpu.full(Shape.of(3), 1f);
-            assertThatThrownBy(() -> CudaOptimKernels.sgd(p, p, null, 0.1f, 0.9f, 0, 0, false, true))
+            assertThatThrownBy(() -> gpu.optimKernels().sgd(p, p, null, 0.1f, 0.9f, 0, 0, false, true))
                     .hasMessageContaining("sgd: momentumBuffer is required");
-            assertThatThrownBy(() -> CudaOptimKernels.adamw(p, gpu.full(Shape.of(4), 0f), p, p, 0.1f, 0.9f, 0.99f,
-                    1e-8f, 0, 1, 1)).hasMessageContaining("shape (4) does not match the parameter's (3)");
+            AdamStep.Param wrongGrad = new AdamStep.Param(p, gpu.full(Shape.of(4), 0f), p, p, null, 0.1, 0, 1);
+            assertThatThrownBy(() -> gpu.adamStep(new AdamStep(0.9, 0.99, 1e-8, true, false), List.of(wrongGrad)))
+                    .hasMessageContaining("shape (4) does not match the parameter's (3)");
+            AdamStep.Param noMax = new AdamStep.Param(p, p, p, p, null, 0.1, 0, 1);
+            assertThatThrownBy(() -> gpu.adamStep(new AdamStep(0.9, 0.99, 1e-8, true, true), List.of(noMax)))
+                    .hasMessageContaining("adam: maxExpAvgSq is required");
         }
     }
 }

@@ -58,6 +58,7 @@ public final class GradientCheckpoint extends Module {
 
         /** Runs f without a graph; its intermediate tensors are released at once, only the output is kept. */
         @Override
+        @SuppressWarnings("try")
         public Tensor forward() {
             try (Autograd.Scope ignored = Autograd.noGrad(); MemoryScope temps = x.backend().scope()) {
                 Tensor y = f.forward(x);
@@ -75,6 +76,7 @@ public final class GradientCheckpoint extends Module {
         }
 
         @Override
+        @SuppressWarnings("try")
         public void backward(Tensor g) {
             long[] statesAfter = states();
             setStates(statesBefore);

@@ -1,5 +1,6 @@
 package dev.descent.nn;
 
+import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -184,18 +185,33 @@ public abstract class Module {
      * first; on any missing key, unexpected key or wrong shape it throws, naming each, and changes nothing.
      */
     public final void loadStateDict(Map<String, Tensor> state) {
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        state.forEach((key, tensor) -> shapes.put(key, tensor.shape()));
+        checkStateDictShapes(shapes);
+        for (Map.Entry<String, Tensor> e : stateDict().entrySet()) {
+            e.getValue().copyFrom(state.get(e.getKey()));
+        }
+    }
+
+    /**
+     * Checks that a state dict with these keys and shapes would load: every key of {@link #stateDict()} present
+     * with its shape, and no other key.
+     *
+     * @throws IllegalArgumentException naming every missing, unexpected and misshaped key
+     */
+    public final void checkStateDictShapes(Map<String, Shape> shapes) {
         Map<String, Tensor> own = stateDict();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : own.entrySet()) {
-            Tensor given = state.get(e.getKey());
+            Shape given = shapes.get(e.getKey());
             if (given == null) {
                 problems.add("missing key '" + e.getKey() + "' (expected shape " + e.getValue().shape() + ")");
-            } else if (!given.shape().equals(e.getValue().shape())) {
-                problems.add("key '" + e.getKey() + "' has shape " + given.shape() + ", the module expects "
+            } else if (!given.equals(e.getValue().shape())) {
+                problems.add("key '" + e.getKey() + "' has shape " + given + ", the module expects "
                         + e.getValue().shape());
             }
         }
-        for (String key : state.keySet()) {
+        for (String key : shapes.keySet()) {
             if (!own.containsKey(key)) {
                 problems.add("unexpected key '" + key + "'");
             }
@@ -203,9 +219,6 @@ public abstract class Module {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("loadStateDict into " + getClass().getSimpleName() + ": "
                     + String.join("; ", problems));
-        }
-        for (Map.Entry<String, Tensor> e : own.entrySet()) {
-            e.getValue().copyFrom(state.get(e.getKey()));
         }
     }
 

@@ -72,6 +72,7 @@ class GradientCheckpointTest {
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2})
+    @SuppressWarnings("try")
     void gradientsMatchCentralDifferencesAndNothingIsRecordedInside(long seed) {
         Rng rng = new Rng(seed);
         Linear inner = new Linear(3, 3, rng);

@@ -63,6 +63,7 @@ public final class ParameterGradCheck {
         }
     }
 
+    @SuppressWarnings("try")
     private static double weighted(Tensor p, float[] x, int index, double value, Supplier<Tensor> output,
                                    float[] weights) {
         float[] perturbed = x.clone();

@@ -11,33 +11,23 @@ import java.util.List;
  * m_t, v_t, bc1, bc2, amsgrad, d               exactly as {@link Adam}, with g NOT modified by λ
  * θ ← θ − (γ/bc1)·m_t/d
  * </pre>
- * Diff this class against {@link Adam}: the two overridden methods are the whole difference. llm.c writes the
- * same math as one expression, {@code θ −= γ·(m̂/(√v̂+ε) + λ·θ)}, which rounds in a different order.
+ * Diff this class against {@link Adam}: the {@code decoupled} flag passed to {@link AbstractAdam} is the whole
+ * difference. llm.c writes the same math as one expression, {@code θ −= γ·(m̂/(√v̂+ε) + λ·θ)}, which rounds in a
+ * different order.
  */
-public class AdamW extends Adam {
+public final class AdamW extends AbstractAdam<AdamW> {
 
     /**
-     * @param lr          γ ≥ 0 (PyTorch's default 1e-3)
-     * @param beta1       β1 in [0, 1) (0.9; GPT recipes use 0.9)
-     * @param beta2       β2 in [0, 1) (0.999; GPT recipes use 0.95)
-     * @param eps         ε &gt; 0 (1e-8)
-     * @param weightDecay λ ≥ 0 (PyTorch's AdamW default 1e-2; GPT recipes use 0.1 on matrices only)
-     * @param amsgrad     use the running maximum of the second moment
+     * AdamW over {@code params} with PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 1e-2,
+     * no AMSGrad. GPT recipes use {@code new AdamW(params).lr(6e-4).betas(0.9, 0.95).weightDecay(0.1)}, the decay
+     * on matrices only ({@link ParamGroup#withWeightDecay} 0 for the rest).
      */
-    public AdamW(List<ParamGroup> groups, double lr, double beta1, double beta2, double eps, double weightDecay,
-                 boolean amsgrad) {
-        super("AdamW", groups, lr, beta1, beta2, eps, weightDecay, amsgrad);
+    public AdamW(List<Tensor> params) {
+        this(ParamGroup.of(params));
     }
 
-    /** AdamW's moments see the raw gradient. */
-    @Override
-    protected Tensor decayGradient(Tensor param, Tensor grad, double weightDecay) {
-        return grad;
-    }
-
-    /** θ·(1 − γ·λ): the decoupled decay. */
-    @Override
-    protected Tensor decayParam(Tensor param, double lr, double weightDecay) {
-        return weightDecay == 0 ? param : param.mul((float) (1 - lr * weightDecay));
+    /** AdamW over parameter groups, each with its own learning rate or weight decay if it sets one. */
+    public AdamW(ParamGroup... groups) {
+        super("AdamW", groups, 1e-3, 1e-2, true);
     }
 }

@@ -65,6 +65,7 @@ public final class GradAccumulation {
      * @param params         the parameters whose gradients accumulate
      * @param microBatchLoss builds micro-batch k's mean loss, a single-element tensor with a graph
      */
+    @SuppressWarnings("try")
     public static double accumulate(List<Tensor> params, int microSteps, IntFunction<Tensor> microBatchLoss) {
         Hyper.atLeastOne("accumulate", "microSteps", microSteps);
         if (params.isEmpty()) {
@@ -90,7 +91,7 @@ public final class GradAccumulation {
     }
 
     /** One full optimizer step without clipping: zeroGrad, {@link #accumulate}, step. Returns the mean loss. */
-    public static double step(Optimizer optimizer, int microSteps, IntFunction<Tensor> microBatchLoss) {
+    public static double step(Optimizer<?> optimizer, int microSteps, IntFunction<Tensor> microBatchLoss) {
         optimizer.zeroGrad();
         double loss = accumulate(optimizer.params(), microSteps, microBatchLoss);
         optimizer.step();

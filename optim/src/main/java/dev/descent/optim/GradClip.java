@@ -1,9 +1,14 @@
 package dev.descent.optim;
 
 import dev.descent.core.Autograd;
+import dev.descent.core.Backend;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.Tensor;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Gradient clipping by global norm, as {@code torch.nn.utils.clip_grad_norm_} with the L2 norm:
@@ -30,26 +35,23 @@ public final class GradClip {
      * As {@link #clipGradNorm(List, double)}; with {@code errorIfNonfinite}, a NaN or infinite norm throws
      * before any gradient is touched.
      */
+    @SuppressWarnings("try")
     public static double clipGradNorm(List<Tensor> params, double maxNorm, boolean errorIfNonfinite) {
         Hyper.nonNegative("clipGradNorm", "maxNorm", maxNorm);
         try (Autograd.Scope ignored = Autograd.noGrad()) {
-            Tensor sumOfSquares = null;
-            for (Tensor p : params) {
-                Tensor g = p.grad();
-                if (g != null) {
-                    try (MemoryScope temps = g.backend().scope()) {
-                        // Σ_i ‖g_i‖², each g² released before the next parameter's
-                        Tensor s = g.mul(g).sum();
-                        sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
-                        temps.keep(sumOfSquares);
-                    }
-                }
-            }
-            if (sumOfSquares == null) {
+            Map<Backend, List<Tensor>> grads = params.stream().map(Tensor::grad).filter(Objects::nonNull)
+                    .collect(Collectors.groupingBy(Tensor::backend, LinkedHashMap::new, Collectors.toList()));
+            if (grads.isEmpty()) {
                 return 0;
             }
-            // total = √(Σ_i ‖g_i‖²)
-            double total = Math.sqrt(sumOfSquares.item());
+            // total = √(Σ_i ‖g_i‖²): one fused sum per backend, one number read back from each
+            double sumOfSquares = 0;
+            for (Map.Entry<Backend, List<Tensor>> e : grads.entrySet()) {
+                try (MemoryScope temps = e.getKey().scope()) {
+                    sumOfSquares += e.getKey().sumOfSquares(e.getValue()).item();
+                }
+            }
+            double total = Math.sqrt(sumOfSquares);
             if (errorIfNonfinite && !Double.isFinite(total)) {
                 throw new IllegalStateException("clipGradNorm: the total gradient norm is " + total
                         + "; a gradient holds NaN or infinity (a diverged loss, or a bad learning rate)");

@@ -1,22 +1,26 @@
 package dev.descent.optim;
 
-/** Checks of hyperparameters at construction; each failure names the optimizer, the setting and the value. */
+/**
+ * Checks of hyperparameters at construction; each failure names the optimizer, the setting and the value. The
+ * kernels take every hyperparameter as a float32, so "finite" means finite in float32: 1e39 passes as a double and
+ * becomes infinity on the device.
+ */
 final class Hyper {
     private Hyper() {
     }
 
-    /** {@code value >= 0} and finite. */
+    /** {@code value >= 0} and finite in float32. */
     static double nonNegative(String owner, String name, double value) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw invalid(owner, name, value, "must be a finite value >= 0");
+        if (!(value >= 0) || !finiteFloat(value)) {
+            throw invalid(owner, name, value, "must be a finite value >= 0 in float32");
         }
         return value;
     }
 
-    /** {@code value > 0} and finite. */
+    /** {@code value > 0} and finite in float32. */
     static double positive(String owner, String name, double value) {
-        if (!(value > 0) || Double.isInfinite(value)) {
-            throw invalid(owner, name, value, "must be a finite value > 0");
+        if (!(value > 0) || !finiteFloat(value)) {
+            throw invalid(owner, name, value, "must be a finite value > 0 in float32");
         }
         return value;
     }
@@ -29,12 +33,16 @@ final class Hyper {
         return value;
     }
 
-    /** Any finite value. */
+    /** Any value finite in float32. */
     static double finite(String owner, String name, double value) {
-        if (!Double.isFinite(value)) {
-            throw invalid(owner, name, value, "must be finite");
+        if (!finiteFloat(value)) {
+            throw invalid(owner, name, value, "must be finite in float32");
         }
         return value;
+    }
+
+    private static boolean finiteFloat(double value) {
+        return Float.isFinite((float) value);
     }
 
     /** {@code value >= 1}. */

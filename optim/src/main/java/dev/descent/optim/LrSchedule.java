@@ -12,7 +12,7 @@ public interface LrSchedule {
     double lr(long step);
 
     /** Sets every group of {@code optimizer} to {@code lr(step)} and returns that rate. */
-    default double apply(Optimizer optimizer, long step) {
+    default double apply(Optimizer<?> optimizer, long step) {
         double lr = lr(step);
         optimizer.setLr(lr);
         return lr;

@@ -16,38 +16,49 @@ import java.util.function.Supplier;
  * The common part of every optimizer: parameter groups, per-parameter state, {@link #step()},
  * {@link #zeroGrad()} and state export/import for checkpoints.
  *
+ * <p>An optimizer starts with PyTorch's defaults; named setters change them, as keyword arguments do in PyTorch:
+ * <pre>{@code
+ * new AdamW(model.parameters()).lr(6e-4).betas(0.9, 0.95).weightDecay(0.1)
+ * // torch.optim.AdamW(model.parameters(), lr=6e-4, betas=(0.9, 0.95), weight_decay=0.1)
+ * }</pre>
+ * Each setter checks its value at once and returns the optimizer ({@code O}, the concrete class), so the chain
+ * keeps its type. {@link #lr(double)} and {@link #weightDecay(double)} are the defaults of the groups that do not
+ * set their own ({@link ParamGroup}).
+ *
  * <p>A subclass writes one method, {@link #update}, the formula for one parameter, in Tensor ops. It runs under
  * {@link Autograd#noGrad()} and writes the new value with {@code param.copyFrom(..)}; its state tensors live on
  * the parameter's backend. So every optimizer runs unchanged on any backend: no loop here touches tensor data.
- * Host-side scalars (bias corrections, 1 − β) are computed in double and handed to the ops as floats.
+ * Host-side scalars (bias corrections, 1 − β) are computed in double and handed to the ops as floats. An optimizer
+ * whose backend has a fused step for many tensors at once overrides {@link #updateAll} instead (Adam and AdamW:
+ * {@link dev.descent.core.Backend#adamStep}).
  */
-public abstract class Optimizer {
+public abstract class Optimizer<O extends Optimizer<O>> {
     private final String name;
     private final List<Group> groups = new ArrayList<>();
     private final List<Tensor> params = new ArrayList<>();
     private Map<Tensor, ParamState> state = new IdentityHashMap<>();
+    private double weightDecay;
 
-    /** One group as the optimizer sees it: the learning rate may change (schedules), the decay does not. */
+    /** One group as the optimizer sees it: its own settings, if any, and its current (scheduled) learning rate. */
     private static final class Group {
-        final List<Tensor> params;
-        final double weightDecay;
+        final ParamGroup own;
         double lr;
 
-        Group(List<Tensor> params, double lr, double weightDecay) {
-            this.params = params;
+        Group(ParamGroup own, double lr) {
+            this.own = own;
             this.lr = lr;
-            this.weightDecay = weightDecay;
         }
     }
 
     /**
      * @param name        the optimizer's name, for messages
      * @param groups      the parameter groups; a parameter may appear only once
-     * @param lr          the learning rate of groups that do not set their own
-     * @param weightDecay the weight decay of groups that do not set their own
+     * @param lr          PyTorch's default learning rate, for groups that do not set their own
+     * @param weightDecay PyTorch's default weight decay, for groups that do not set their own
      */
     protected Optimizer(String name, List<ParamGroup> groups, double lr, double weightDecay) {
         this.name = name;
+        this.weightDecay = weightDecay;
         if (groups.isEmpty()) {
             throw new IllegalArgumentException(name + ": no parameter groups given");
         }
@@ -60,10 +71,38 @@ public abstract class Optimizer {
                 }
             }
             double groupLr = Hyper.nonNegative(name, "lr", group.lr().orElse(lr));
-            double groupDecay = Hyper.nonNegative(name, "weightDecay", group.weightDecay().orElse(weightDecay));
-            this.groups.add(new Group(group.params(), groupLr, groupDecay));
+            Hyper.nonNegative(name, "weightDecay", group.weightDecay().orElse(weightDecay));
+            this.groups.add(new Group(group, groupLr));
             params.addAll(group.params());
         }
+    }
+
+    /** This optimizer as its concrete class, for the setters' chain. */
+    @SuppressWarnings("unchecked")
+    protected final O self() {
+        return (O) this;
+    }
+
+    /** The optimizer's name, for the messages of subclasses' checks. */
+    protected final String name() {
+        return name;
+    }
+
+    /** γ ≥ 0 of every group that does not set its own (PyTorch's {@code lr}). */
+    public O lr(double lr) {
+        Hyper.nonNegative(name, "lr", lr);
+        for (Group group : groups) {
+            if (group.own.lr().isEmpty()) {
+                group.lr = lr;
+            }
+        }
+        return self();
+    }
+
+    /** λ ≥ 0 of every group that does not set its own (PyTorch's {@code weight_decay}). */
+    public O weightDecay(double weightDecay) {
+        this.weightDecay = Hyper.nonNegative(name, "weightDecay", weightDecay);
+        return self();
     }
 
     /**
@@ -79,9 +118,33 @@ public abstract class Optimizer {
     protected abstract void update(Tensor param, Tensor grad, ParamState state, double lr, double weightDecay);
 
     /**
+     * One parameter's part of a step: θ, its gradient, its state (the counter already advanced to t) and its
+     * group's γ and λ, as {@link #update} receives them.
+     */
+    protected record ParamUpdate(Tensor param, Tensor grad, ParamState state, double lr, double weightDecay) {
+    }
+
+    /**
+     * Applies the update rule to every parameter of a step that has a gradient, groups in order. By default one
+     * parameter at a time through {@link #update}, each in a memory scope of its own (its temporaries released
+     * before the next, so the step's extra memory is a few copies of the largest parameter, not of all of them).
+     * An optimizer with a fused step over many tensors (Adam, AdamW) overrides this.
+     */
+    @SuppressWarnings("try")
+    protected void updateAll(List<ParamUpdate> updates) {
+        for (ParamUpdate u : updates) {
+            try (MemoryScope temps = u.param().backend().scope()) {
+                update(u.param(), u.grad(), u.state(), u.lr(), u.weightDecay());
+                u.state().buffers().values().forEach(temps::keep);
+            }
+        }
+    }
+
+    /**
      * target ← value, in place, with the temporaries that computing value made released at once: an update written
      * as a few assignments holds a few parameter-sized temporaries at a time, not one per operation of the step.
      */
+    @SuppressWarnings("try")
     protected static void assign(Tensor target, Supplier<Tensor> value) {
         try (MemoryScope temps = target.backend().scope()) {
             target.copyFrom(value.get());
@@ -91,25 +154,31 @@ public abstract class Optimizer {
     /** The buffer names {@link #update} uses; a state import with any other name is refused. */
     protected abstract Set<String> bufferNames();
 
+    /**
+     * The buffer names a state import accepts ({@code exp_avg}, ..): with {@link #params()}, what a checkpoint's
+     * keys and shapes can be checked against before its data is read.
+     */
+    public final Set<String> stateBufferNames() {
+        return bufferNames();
+    }
+
     /** One update of every parameter that has a gradient (parameters without one are skipped, as in PyTorch). */
+    @SuppressWarnings("try")
     public void step() {
-        try (Autograd.Scope ignored = Autograd.noGrad()) {
-            for (Group group : groups) {
-                for (Tensor p : group.params) {
-                    Tensor g = p.grad();
-                    if (g == null) {
-                        continue;
-                    }
+        List<ParamUpdate> updates = new ArrayList<>(params.size());
+        for (int i = 0; i < groups.size(); i++) {
+            Group group = groups.get(i);
+            for (Tensor p : group.own.params()) {
+                Tensor g = p.grad();
+                if (g != null) {
                     ParamState s = state.computeIfAbsent(p, k -> new ParamState(0));
                     s.advance();
-                    // one parameter at a time, its temporaries released before the next: the step's extra memory
-                    // is a few copies of the largest parameter, not of all of them
-                    try (MemoryScope temps = p.backend().scope()) {
-                        update(p, g, s, group.lr, group.weightDecay);
-                        s.buffers().values().forEach(temps::keep);
-                    }
+                    updates.add(new ParamUpdate(p, g, s, group.lr, groupWeightDecay(i)));
                 }
             }
+        }
+        try (Autograd.Scope ignored = Autograd.noGrad()) {
+            updateAll(updates);
         }
     }
 
@@ -129,17 +198,17 @@ public abstract class Optimizer {
         return groups.size();
     }
 
-    /** γ of group {@code group}. */
-    public double lr(int group) {
+    /** γ of group {@code group}, as set now. */
+    public double groupLr(int group) {
         return groups.get(group).lr;
     }
 
-    /** λ of group {@code group}. */
-    public double weightDecay(int group) {
-        return groups.get(group).weightDecay;
+    /** λ of group {@code group}: its own, or the optimizer's. */
+    public double groupWeightDecay(int group) {
+        return groups.get(group).own.weightDecay().orElse(weightDecay);
     }
 
-    /** Sets γ of every group (what a schedule does before each step). */
+    /** Sets γ of every group, their own included (what a schedule does before each step). */
     public void setLr(double lr) {
         for (int i = 0; i < groups.size(); i++) {
             setLr(i, lr);

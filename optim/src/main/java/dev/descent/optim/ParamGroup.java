@@ -10,8 +10,9 @@ import java.util.OptionalDouble;
  * <p>A group without its own value takes the optimizer's. The usual GPT recipe decays the matrices and
  * leaves biases and LayerNorm gains alone:
  * <pre>{@code
- * new AdamW(List.of(ParamGroup.of(matrices), ParamGroup.of(biasesAndGains).withWeightDecay(0)),
- *           6e-4, 0.9, 0.95, 1e-8, 0.1, false);
+ * new AdamW(ParamGroup.of(matrices), ParamGroup.of(biasesAndGains).withWeightDecay(0))
+ *         .lr(6e-4).betas(0.9, 0.95).weightDecay(0.1);
+ * // torch.optim.AdamW([{"params": matrices}, {"params": biases_and_gains, "weight_decay": 0}], ...)
  * }</pre>
  */
 public final class ParamGroup {
@@ -28,11 +29,6 @@ public final class ParamGroup {
     /** A group of {@code params} that uses the optimizer's learning rate and weight decay. */
     public static ParamGroup of(List<Tensor> params) {
         return new ParamGroup(params, OptionalDouble.empty(), OptionalDouble.empty());
-    }
-
-    /** One group holding every parameter: the common case. */
-    public static List<ParamGroup> single(List<Tensor> params) {
-        return List.of(of(params));
     }
 
     /** This group with its own learning rate. */

@@ -16,41 +16,60 @@ import java.util.Set;
  * θ ← θ − γ·g/d                            otherwise
  * </pre>
  */
-public class RMSProp extends Optimizer {
+public final class RMSProp extends Optimizer<RMSProp> {
     static final String SQUARE_AVG = "square_avg";
     static final String GRAD_AVG = "grad_avg";
     static final String MOMENTUM_BUFFER = "momentum_buffer";
 
-    private final float alpha;
-    private final float oneMinusAlpha;
-    private final float eps;
-    private final float momentum;
-    private final boolean centered;
+    private double alpha = 0.99;
+    private double eps = 1e-8;
+    private double momentum;
+    private boolean centered;
 
     /**
-     * @param lr          γ ≥ 0 (PyTorch's default 1e-2)
-     * @param alpha       α ≥ 0, smoothing of the squared-gradient average (0.99)
-     * @param eps         ε &gt; 0, added to the root (1e-8)
-     * @param weightDecay λ ≥ 0, coupled L2, the default of groups without their own
-     * @param momentum    μ ≥ 0 (0 turns momentum off)
-     * @param centered    divide by an estimate of the gradient's variance instead of its second moment
+     * RMSProp over {@code params} with PyTorch's defaults: lr 1e-2, alpha 0.99, eps 1e-8, weight decay 0,
+     * momentum 0, not centered. Change them with the setters: {@code new RMSProp(params).lr(0.1).alpha(0.9)}.
      */
-    public RMSProp(List<ParamGroup> groups, double lr, double alpha, double eps, double weightDecay, double momentum,
-                   boolean centered) {
-        super("RMSProp", groups, lr, weightDecay);
-        this.alpha = (float) Hyper.nonNegative("RMSProp", "alpha", alpha);
-        this.oneMinusAlpha = (float) (1 - alpha);
-        this.eps = (float) Hyper.positive("RMSProp", "eps", eps);
-        this.momentum = (float) Hyper.nonNegative("RMSProp", "momentum", momentum);
+    public RMSProp(List<Tensor> params) {
+        this(ParamGroup.of(params));
+    }
+
+    /** RMSProp over parameter groups, each with its own learning rate or weight decay if it sets one. */
+    public RMSProp(ParamGroup... groups) {
+        super("RMSProp", List.of(groups), 1e-2, 0);
+    }
+
+    /** α ≥ 0, the smoothing of the squared-gradient average. */
+    public RMSProp alpha(double alpha) {
+        this.alpha = Hyper.nonNegative(name(), "alpha", alpha);
+        return this;
+    }
+
+    /** ε &gt; 0, added to the root. */
+    public RMSProp eps(double eps) {
+        this.eps = Hyper.positive(name(), "eps", eps);
+        return this;
+    }
+
+    /** μ ≥ 0 (0 turns momentum off). */
+    public RMSProp momentum(double momentum) {
+        this.momentum = Hyper.nonNegative(name(), "momentum", momentum);
+        return this;
+    }
+
+    /** Divide by an estimate of the gradient's variance instead of its second moment. */
+    public RMSProp centered(boolean centered) {
         this.centered = centered;
+        return this;
     }
 
     @Override
     protected void update(Tensor param, Tensor grad, ParamState state, double lr, double weightDecay) {
+        float oneMinusAlpha = (float) (1 - alpha);
         // g ← g + λ·θ
         Tensor g = weightDecay == 0 ? grad : grad.add(param.mul((float) weightDecay));
         // v_t = α·v_{t−1} + (1−α)·g²
-        Tensor v = state.getOrZeros(SQUARE_AVG, param).mul(alpha).add(g.mul(g).mul(oneMinusAlpha));
+        Tensor v = state.getOrZeros(SQUARE_AVG, param).mul((float) alpha).add(g.mul(g).mul(oneMinusAlpha));
         state.put(SQUARE_AVG, v);
         Tensor variance = v;
         if (centered) {
@@ -61,11 +80,11 @@ public class RMSProp extends Optimizer {
             variance = v.sub(mean.mul(mean));
         }
         // d = √ṽ + ε
-        Tensor denom = variance.sqrt().add(eps);
+        Tensor denom = variance.sqrt().add((float) eps);
         Tensor direction = g.div(denom);
         if (momentum > 0) {
             // b_t = μ·b_{t−1} + g/d
-            direction = state.getOrZeros(MOMENTUM_BUFFER, param).mul(momentum).add(direction);
+            direction = state.getOrZeros(MOMENTUM_BUFFER, param).mul((float) momentum).add(direction);
             state.put(MOMENTUM_BUFFER, direction);
         }
         // θ ← θ − γ·(b_t or g/d)

@@ -17,43 +17,66 @@ import java.util.Set;
  * PyTorch's convention is {@code b = μb + g; θ −= γb}, not Sutskever's {@code v = μv + γg; θ −= v}: the two
  * differ as soon as γ changes during training.
  */
-public class SGD extends Optimizer {
+public final class SGD extends Optimizer<SGD> {
     static final String MOMENTUM_BUFFER = "momentum_buffer";
 
-    private final float momentum;
-    private final float oneMinusDampening;
-    private final boolean nesterov;
+    private double momentum;
+    private double dampening;
+    private boolean nesterov;
 
     /**
-     * @param lr          γ ≥ 0
-     * @param momentum    μ ≥ 0 (0 turns momentum off)
-     * @param dampening   τ, scales the gradient's share of the buffer by (1 − τ)
-     * @param nesterov    Nesterov momentum; needs μ &gt; 0 and τ = 0
-     * @param weightDecay λ ≥ 0, the default of groups without their own
+     * SGD over {@code params} with PyTorch's defaults: lr 1e-3, momentum 0, dampening 0, weight decay 0, no
+     * Nesterov. Change them with the setters: {@code new SGD(params).lr(0.1).momentum(0.9)}.
      */
-    public SGD(List<ParamGroup> groups, double lr, double momentum, double dampening, boolean nesterov,
-               double weightDecay) {
-        super("SGD", groups, lr, weightDecay);
-        this.momentum = (float) Hyper.nonNegative("SGD", "momentum", momentum);
-        this.oneMinusDampening = (float) (1 - Hyper.finite("SGD", "dampening", dampening));
+    public SGD(List<Tensor> params) {
+        this(ParamGroup.of(params));
+    }
+
+    /** SGD over parameter groups, each with its own learning rate or weight decay if it sets one. */
+    public SGD(ParamGroup... groups) {
+        super("SGD", List.of(groups), 1e-3, 0);
+    }
+
+    /** μ ≥ 0 (0 turns momentum off). */
+    public SGD momentum(double momentum) {
+        checkNesterov(Hyper.nonNegative(name(), "momentum", momentum), dampening, nesterov);
+        this.momentum = momentum;
+        return this;
+    }
+
+    /** τ: the gradient's share of the momentum buffer is scaled by (1 − τ). */
+    public SGD dampening(double dampening) {
+        checkNesterov(momentum, Hyper.finite(name(), "dampening", dampening), nesterov);
+        this.dampening = dampening;
+        return this;
+    }
+
+    /** Nesterov momentum; needs μ &gt; 0 and τ = 0, so set the momentum first. */
+    public SGD nesterov(boolean nesterov) {
+        checkNesterov(momentum, dampening, nesterov);
+        this.nesterov = nesterov;
+        return this;
+    }
+
+    private static void checkNesterov(double momentum, double dampening, boolean nesterov) {
         if (nesterov && (momentum <= 0 || dampening != 0)) {
             throw new IllegalArgumentException("SGD: Nesterov momentum requires a momentum > 0 and zero dampening, "
-                    + "got momentum " + momentum + " and dampening " + dampening);
+                    + "got momentum " + momentum + " and dampening " + dampening + " (set the momentum first)");
         }
-        this.nesterov = nesterov;
     }
 
     @Override
     protected void update(Tensor param, Tensor grad, ParamState state, double lr, double weightDecay) {
         // g ← g + λ·θ
         Tensor g = weightDecay == 0 ? grad : grad.add(param.mul((float) weightDecay));
-        if (momentum != 0) {
+        float mu = (float) momentum;
+        if (mu != 0) {
             Tensor previous = state.get(MOMENTUM_BUFFER);
             // b₁ = g (a copy, as PyTorch clones it: the gradient is not the optimizer's) ;  b_t = μ·b_{t−1} + (1−τ)·g
-            Tensor buffer = previous == null ? g.copy() : previous.mul(momentum).add(g.mul(oneMinusDampening));
+            Tensor buffer = previous == null ? g.copy() : previous.mul(mu).add(g.mul((float) (1 - dampening)));
             state.put(MOMENTUM_BUFFER, buffer);
             // g ← g + μ·b_t (Nesterov) or g ← b_t
-            g = nesterov ? g.add(buffer.mul(momentum)) : buffer;
+            g = nesterov ? g.add(buffer.mul(mu)) : buffer;
         }
         // θ ← θ − γ·g
         param.copyFrom(param.sub(g.mul((float) lr)));

@@ -10,10 +10,10 @@
  *       {@link dev.descent.optim.RMSProp} (centered, momentum; ε outside the root),
  *       {@link dev.descent.optim.Adam} (bias correction, coupled L2, AMSGrad over the raw second moment) and
  *       {@link dev.descent.optim.AdamW} (decoupled decay θ ← θ·(1 − γλ) first). Each class carries its update
- *       formula in its Javadoc and above the line that computes it.</li>
+ *       formula in its Javadoc and above the line that computes it. Each starts from PyTorch's defaults, changed
+ *       by named setters: {@code new AdamW(model.parameters()).lr(6e-4).betas(0.9, 0.95).weightDecay(0.1)}.</li>
  *   <li>{@link dev.descent.optim.LrSchedule}: constant, step decay, warmup + cosine (build-nanogpt / llm.c),
- *       PyTorch's LinearLR, CosineAnnealingLR (oscillates past T_max) and SequentialLR;
- *       {@link dev.descent.optim.ScheduleChart} draws any of them to a PNG.</li>
+ *       PyTorch's LinearLR, CosineAnnealingLR (oscillates past T_max) and SequentialLR.</li>
  *   <li>{@link dev.descent.optim.GradClip#clipGradNorm} and {@link dev.descent.optim.GradAccumulation}.</li>
  * </ul>
  *

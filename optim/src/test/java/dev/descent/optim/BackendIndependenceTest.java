@@ -28,10 +28,10 @@ class BackendIndependenceTest {
         MirrorBackend mirror = new MirrorBackend();
         List<Tensor> onMirror = GoldenProblem.params(mirror);
         List<Tensor> onCpu = GoldenProblem.params(Backends.cpu());
-        Optimizer mirrorOptimizer = c.optimizer().apply(OptimizerGoldenTest.groups(onMirror, c.wdBias()));
-        Optimizer cpuOptimizer = c.optimizer().apply(OptimizerGoldenTest.groups(onCpu, c.wdBias()));
+        Optimizer<?> mirrorOptimizer = c.optimizer().apply(OptimizerGoldenTest.groups(onMirror, c.wdBias()));
+        Optimizer<?> cpuOptimizer = c.optimizer().apply(OptimizerGoldenTest.groups(onCpu, c.wdBias()));
         for (int step = 0; step < 3; step++) {
-            for (Optimizer o : List.of(mirrorOptimizer, cpuOptimizer)) {
+            for (Optimizer<?> o : List.of(mirrorOptimizer, cpuOptimizer)) {
                 o.zeroGrad();
                 GoldenProblem.backward(o.params());
                 o.setLr(OptimizerGoldenTest.lrAt(c.lr(), step));
@@ -66,14 +66,14 @@ class BackendIndependenceTest {
     @Test
     void stateExportedOnTheCpuResumesOnAnotherBackend() {
         List<Tensor> onCpu = GoldenProblem.params(Backends.cpu());
-        AdamW cpuOptimizer = new AdamW(ParamGroup.single(onCpu), 0.05, 0.9, 0.95, 1e-8, 0.1, true);
+        AdamW cpuOptimizer = new AdamW(onCpu).lr(0.05).betas(0.9, 0.95).weightDecay(0.1).amsgrad(true);
         step(cpuOptimizer, 2);
         MirrorBackend mirror = new MirrorBackend();
         List<Tensor> onMirror = GoldenProblem.params(mirror);
         for (int i = 0; i < onCpu.size(); i++) {
             onMirror.get(i).copyFrom(onCpu.get(i));
         }
-        AdamW mirrorOptimizer = new AdamW(ParamGroup.single(onMirror), 0.05, 0.9, 0.95, 1e-8, 0.1, true);
+        AdamW mirrorOptimizer = new AdamW(onMirror).lr(0.05).betas(0.9, 0.95).weightDecay(0.1).amsgrad(true);
         mirrorOptimizer.importState(cpuOptimizer.exportState());
         assertThat(mirrorOptimizer.state(0).buffers().values()).allSatisfy(t -> assertThat(t.backend()).isSameAs(mirror));
         step(cpuOptimizer, 2);
@@ -83,7 +83,7 @@ class BackendIndependenceTest {
         }
     }
 
-    private static void step(Optimizer optimizer, int n) {
+    private static void step(Optimizer<?> optimizer, int n) {
         for (int i = 0; i < n; i++) {
             optimizer.zeroGrad();
             GoldenProblem.backward(optimizer.params());

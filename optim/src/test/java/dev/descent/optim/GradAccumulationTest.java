@@ -92,7 +92,7 @@ class GradAccumulationTest {
         w.zeroGrad();
         b.zeroGrad();
 
-        SGD sgd = new SGD(ParamGroup.single(List.of(w, b)), 0.1, 0, 0, false, 0);
+        SGD sgd = new SGD(List.of(w, b)).lr(0.1);
         double loss = GradAccumulation.step(sgd, STEPS,
                 k -> linearLoss(x.slice(0, k * MICRO, (k + 1) * MICRO), y.slice(0, k * MICRO, (k + 1) * MICRO)));
 

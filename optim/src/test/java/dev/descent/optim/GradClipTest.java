@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +72,30 @@ class GradClipTest {
         p.get(1).setGrad(Tensor.fromArray(new float[] {Float.NaN, 1}, 2));
         assertThat(GradClip.clipGradNorm(p, 1.0)).isNaN();
         assertThat(p.get(0).grad().toArray()).containsOnly(Float.NaN);
+    }
+
+    /**
+     * The CPU's fused sum of squares (double) and the composed default (on {@link MirrorBackend}: per-tensor sums
+     * added in float) against the norm summed in double, over gradients of many sizes, one of several blocks.
+     */
+    @Test
+    void theFusedNormAgreesWithTheComposedDefaultAndADoubleSum() {
+        MirrorBackend mirror = new MirrorBackend();
+        Rng rng = new Rng(9);
+        List<Tensor> onCpu = new ArrayList<>();
+        List<Tensor> onMirror = new ArrayList<>();
+        for (int[] dims : new int[][] {{40_003}, {3, 7}, {1}, {129, 65}, {}}) {
+            Tensor g = Tensor.randn(rng, dims).mul(3f);
+            Tensor p = Tensor.zeros(dims).requiresGrad(true);
+            p.setGrad(g);
+            onCpu.add(p);
+            Tensor q = mirror.full(g.shape(), 0f).requiresGrad(true);
+            q.setGrad(mirror.fromArray(g.toArray(), g.shape()));
+            onMirror.add(q);
+        }
+        double expected = globalNorm(onCpu);
+        assertThat(GradClip.clipGradNorm(onCpu, 1e9)).isCloseTo(expected, within(expected * 1e-7));
+        assertThat(GradClip.clipGradNorm(onMirror, 1e9)).isCloseTo(expected, within(expected * 1e-6));
     }
 
     @Test

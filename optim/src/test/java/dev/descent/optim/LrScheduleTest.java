@@ -123,12 +123,11 @@ class LrScheduleTest {
     @Test
     void applySetsEveryGroupOfTheOptimizer() {
         var p = GoldenProblem.params(Backends.cpu());
-        SGD sgd = new SGD(List.of(ParamGroup.of(p.subList(0, 1)), ParamGroup.of(p.subList(1, 3)).withLr(9)),
-                1, 0, 0, false, 0);
+        SGD sgd = new SGD(ParamGroup.of(p.subList(0, 1)), ParamGroup.of(p.subList(1, 3)).withLr(9)).lr(1);
         double lr = LrSchedule.warmupCosine(MAX, MIN, WARMUP, LAST).apply(sgd, 3);
         assertThat(lr).isCloseTo(MAX * 4 / WARMUP, within(1e-18));
-        assertThat(sgd.lr(0)).isEqualTo(lr);
-        assertThat(sgd.lr(1)).isEqualTo(lr);
+        assertThat(sgd.groupLr(0)).isEqualTo(lr);
+        assertThat(sgd.groupLr(1)).isEqualTo(lr);
     }
 
     @Test

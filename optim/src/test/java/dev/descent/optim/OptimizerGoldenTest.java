@@ -26,7 +26,7 @@ class OptimizerGoldenTest {
 
     /** An optimizer under test and its double-precision twin; {@code wd} is the default λ, {@code wdBias} b's. */
     record Case(String name, double lr, double wd, double wdBias,
-                Function<List<ParamGroup>, Optimizer> optimizer, Function<double[], Reference> reference) {
+                Function<ParamGroup[], Optimizer<?>> optimizer, Function<double[], Reference> reference) {
         @Override
         public String toString() {
             return name;
@@ -36,40 +36,40 @@ class OptimizerGoldenTest {
     static Stream<Case> cases() {
         return Stream.of(
                 new Case("SGD plain", 0.05, 0, 0,
-                        g -> new SGD(g, 0.05, 0, 0, false, 0),
+                        g -> new SGD(g).lr(0.05),
                         wd -> ReferenceOptimizers.sgd(0, 0, false, wd)),
                 new Case("SGD momentum with dampening", 0.05, 0, 0,
-                        g -> new SGD(g, 0.05, 0.9, 0.3, false, 0),
+                        g -> new SGD(g).lr(0.05).momentum(0.9).dampening(0.3),
                         wd -> ReferenceOptimizers.sgd(0.9, 0.3, false, wd)),
                 new Case("SGD Nesterov", 0.05, 0, 0,
-                        g -> new SGD(g, 0.05, 0.9, 0, true, 0),
+                        g -> new SGD(g).lr(0.05).momentum(0.9).nesterov(true),
                         wd -> ReferenceOptimizers.sgd(0.9, 0, true, wd)),
                 new Case("SGD momentum, weight decay, bias not decayed", 0.05, 0.1, 0,
-                        g -> new SGD(g, 0.05, 0.9, 0, false, 0.1),
+                        g -> new SGD(g).lr(0.05).momentum(0.9).weightDecay(0.1),
                         wd -> ReferenceOptimizers.sgd(0.9, 0, false, wd)),
                 new Case("RMSProp plain", 0.01, 0, 0,
-                        g -> new RMSProp(g, 0.01, 0.99, 1e-8, 0, 0, false),
+                        g -> new RMSProp(g).lr(0.01),
                         wd -> ReferenceOptimizers.rmsprop(0.99, 1e-8, 0, false, wd)),
                 new Case("RMSProp centered with momentum", 0.01, 0, 0,
-                        g -> new RMSProp(g, 0.01, 0.9, 1e-8, 0, 0.8, true),
+                        g -> new RMSProp(g).lr(0.01).alpha(0.9).momentum(0.8).centered(true),
                         wd -> ReferenceOptimizers.rmsprop(0.9, 1e-8, 0.8, true, wd)),
                 new Case("RMSProp weight decay, large eps", 0.01, 0.1, 0.05,
-                        g -> new RMSProp(g, 0.01, 0.99, 0.05, 0.1, 0, false),
+                        g -> new RMSProp(g).lr(0.01).eps(0.05).weightDecay(0.1),
                         wd -> ReferenceOptimizers.rmsprop(0.99, 0.05, 0, false, wd)),
                 new Case("Adam plain", 0.05, 0, 0,
-                        g -> new Adam(g, 0.05, 0.9, 0.999, 1e-8, 0, false),
+                        g -> new Adam(g).lr(0.05),
                         wd -> ReferenceOptimizers.adam(0.9, 0.999, 1e-8, false, false, wd)),
                 new Case("Adam AMSGrad", 0.05, 0, 0,
-                        g -> new Adam(g, 0.05, 0.9, 0.5, 1e-8, 0, true),
+                        g -> new Adam(g).lr(0.05).betas(0.9, 0.5).amsgrad(true),
                         wd -> ReferenceOptimizers.adam(0.9, 0.5, 1e-8, true, false, wd)),
                 new Case("Adam coupled weight decay, large eps", 0.05, 0.1, 0,
-                        g -> new Adam(g, 0.05, 0.9, 0.999, 0.1, 0.1, false),
+                        g -> new Adam(g).lr(0.05).eps(0.1).weightDecay(0.1),
                         wd -> ReferenceOptimizers.adam(0.9, 0.999, 0.1, false, false, wd)),
                 new Case("AdamW decoupled weight decay, bias not decayed", 0.05, 0.1, 0,
-                        g -> new AdamW(g, 0.05, 0.9, 0.95, 1e-8, 0.1, false),
+                        g -> new AdamW(g).lr(0.05).betas(0.9, 0.95).weightDecay(0.1),
                         wd -> ReferenceOptimizers.adam(0.9, 0.95, 1e-8, false, true, wd)),
                 new Case("AdamW AMSGrad", 0.05, 0.2, 0.2,
-                        g -> new AdamW(g, 0.05, 0.9, 0.5, 1e-8, 0.2, true),
+                        g -> new AdamW(g).lr(0.05).betas(0.9, 0.5).weightDecay(0.2).amsgrad(true),
                         wd -> ReferenceOptimizers.adam(0.9, 0.5, 1e-8, true, true, wd)));
     }
 
@@ -79,15 +79,16 @@ class OptimizerGoldenTest {
     }
 
     /** W and c in a group with the default decay, b in its own group with {@code wdBias}. */
-    static List<ParamGroup> groups(List<Tensor> params, double wdBias) {
-        return List.of(ParamGroup.of(params.subList(0, 2)), ParamGroup.of(params.subList(2, 3)).withWeightDecay(wdBias));
+    static ParamGroup[] groups(List<Tensor> params, double wdBias) {
+        return new ParamGroup[] {ParamGroup.of(params.subList(0, 2)),
+            ParamGroup.of(params.subList(2, 3)).withWeightDecay(wdBias)};
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesTheDoubleReferenceAtEveryStep(Case c) {
         List<Tensor> params = GoldenProblem.params(Backends.cpu());
-        Optimizer optimizer = c.optimizer().apply(groups(params, c.wdBias()));
+        Optimizer<?> optimizer = c.optimizer().apply(groups(params, c.wdBias()));
         double[][] expected = GoldenProblem.referenceParams();
         Reference reference = c.reference().apply(new double[] {c.wd(), c.wd(), c.wdBias()});
         for (int step = 0; step < STEPS; step++) {

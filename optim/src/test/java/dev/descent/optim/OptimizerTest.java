@@ -19,21 +19,43 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OptimizerTest {
 
     static Stream<Arguments> invalidHyperparameters() {
-        List<ParamGroup> g = ParamGroup.single(GoldenProblem.params(Backends.cpu()));
+        List<Tensor> p = GoldenProblem.params(Backends.cpu());
         return Stream.of(
-                Arguments.of((Runnable) () -> new SGD(g, -0.1, 0, 0, false, 0), "SGD: invalid lr -0.1"),
-                Arguments.of((Runnable) () -> new SGD(g, 0.1, -0.5, 0, false, 0), "SGD: invalid momentum -0.5"),
-                Arguments.of((Runnable) () -> new SGD(g, 0.1, 0, 0, false, -1), "SGD: invalid weightDecay -1.0"),
-                Arguments.of((Runnable) () -> new SGD(g, 0.1, 0, 0, true, 0), "Nesterov momentum requires a momentum > 0"),
-                Arguments.of((Runnable) () -> new SGD(g, 0.1, 0.9, 0.1, true, 0), "and zero dampening, got momentum 0.9 and dampening 0.1"),
-                Arguments.of((Runnable) () -> new RMSProp(g, 0.01, 0.99, 0, 0, 0, false), "RMSProp: invalid eps 0.0"),
-                Arguments.of((Runnable) () -> new RMSProp(g, 0.01, -0.1, 1e-8, 0, 0, false), "RMSProp: invalid alpha -0.1"),
-                Arguments.of((Runnable) () -> new Adam(g, Double.NaN, 0.9, 0.999, 1e-8, 0, false), "Adam: invalid lr NaN"),
-                Arguments.of((Runnable) () -> new Adam(g, 1e-3, 1.0, 0.999, 1e-8, 0, false), "Adam: invalid beta1 1.0 (must be in [0, 1))"),
-                Arguments.of((Runnable) () -> new Adam(g, 1e-3, 0.9, -0.1, 1e-8, 0, false), "Adam: invalid beta2 -0.1"),
-                Arguments.of((Runnable) () -> new AdamW(g, 1e-3, 0.9, 0.999, -1e-8, 0.1, false), "AdamW: invalid eps -1.0E-8"),
-                Arguments.of((Runnable) () -> new AdamW(List.of(ParamGroup.of(List.of()).withLr(-2)), 1e-3, 0.9, 0.999,
-                        1e-8, 0.1, false), "AdamW: invalid lr -2.0"));
+                Arguments.of((Runnable) () -> new SGD(p).lr(-0.1), "SGD: invalid lr -0.1"),
+                Arguments.of((Runnable) () -> new SGD(p).momentum(-0.5), "SGD: invalid momentum -0.5"),
+                Arguments.of((Runnable) () -> new SGD(p).weightDecay(-1), "SGD: invalid weightDecay -1.0"),
+                Arguments.of((Runnable) () -> new SGD(p).nesterov(true), "Nesterov momentum requires a momentum > 0"),
+                Arguments.of((Runnable) () -> new SGD(p).momentum(0.9).dampening(0.1).nesterov(true),
+                        "and zero dampening, got momentum 0.9 and dampening 0.1"),
+                Arguments.of((Runnable) () -> new SGD(p).momentum(0.9).nesterov(true).momentum(0),
+                        "got momentum 0.0 and dampening 0.0"),
+                Arguments.of((Runnable) () -> new RMSProp(p).eps(0), "RMSProp: invalid eps 0.0"),
+                Arguments.of((Runnable) () -> new RMSProp(p).alpha(-0.1), "RMSProp: invalid alpha -0.1"),
+                Arguments.of((Runnable) () -> new Adam(p).lr(Double.NaN), "Adam: invalid lr NaN"),
+                Arguments.of((Runnable) () -> new Adam(p).betas(1.0, 0.999), "Adam: invalid beta1 1.0 (must be in [0, 1))"),
+                Arguments.of((Runnable) () -> new Adam(p).betas(0.9, -0.1), "Adam: invalid beta2 -0.1"),
+                Arguments.of((Runnable) () -> new AdamW(p).eps(-1e-8), "AdamW: invalid eps -1.0E-8"),
+                Arguments.of((Runnable) () -> new AdamW(ParamGroup.of(List.of()).withLr(-2)), "AdamW: invalid lr -2.0"),
+                // 1e39 is finite in double but the kernels take it as a float32: infinity, and NaN weights after one step
+                Arguments.of((Runnable) () -> new AdamW(p).lr(1e39), "AdamW: invalid lr 1.0E39 (must be a finite value >= 0 "
+                        + "in float32"),
+                Arguments.of((Runnable) () -> new AdamW(p).setLr(1e39), "AdamW: invalid lr 1.0E39"),
+                Arguments.of((Runnable) () -> new SGD(p).weightDecay(-1e39), "SGD: invalid weightDecay -1.0E39"),
+                Arguments.of((Runnable) () -> new AdamW(p).eps(4e38), "AdamW: invalid eps 4.0E38"));
+    }
+
+    /** A new optimizer holds PyTorch's defaults; AdamW differs from Adam in its weight decay alone. */
+    @Test
+    void defaultsArePyTorchs() {
+        List<Tensor> p = GoldenProblem.params(Backends.cpu());
+        assertThat(new SGD(p).groupLr(0)).isEqualTo(1e-3);
+        assertThat(new RMSProp(p).groupLr(0)).isEqualTo(1e-2);
+        assertThat(new Adam(p).groupLr(0)).isEqualTo(1e-3);
+        assertThat(new Adam(p).groupWeightDecay(0)).isEqualTo(0.0);
+        assertThat(new AdamW(p).groupWeightDecay(0)).isEqualTo(1e-2);
+        float[][] defaults = run(g -> new Adam(g), 3);
+        float[][] named = run(g -> new Adam(g).lr(1e-3).betas(0.9, 0.999).eps(1e-8).weightDecay(0).amsgrad(false), 3);
+        assertThat(named).isDeepEqualTo(defaults);
     }
 
     @ParameterizedTest
@@ -45,30 +67,30 @@ class OptimizerTest {
     @Test
     void rejectsAParameterGivenTwice() {
         List<Tensor> p = GoldenProblem.params(Backends.cpu());
-        assertThatThrownBy(() -> new SGD(List.of(ParamGroup.of(p), ParamGroup.of(p.subList(0, 1))), 0.1, 0, 0, false, 0))
+        assertThatThrownBy(() -> new SGD(ParamGroup.of(p), ParamGroup.of(p.subList(0, 1))))
                 .hasMessageContaining("appears in more than one place");
     }
 
     @Test
     void groupsKeepTheirOwnLearningRateAndDecay() {
         List<Tensor> p = GoldenProblem.params(Backends.cpu());
-        AdamW adamw = new AdamW(List.of(ParamGroup.of(p.subList(0, 2)), ParamGroup.of(p.subList(2, 3))
-                .withLr(0.5).withWeightDecay(0)), 0.01, 0.9, 0.95, 1e-8, 0.1, false);
+        AdamW adamw = new AdamW(ParamGroup.of(p.subList(0, 2)), ParamGroup.of(p.subList(2, 3)).withLr(0.5)
+                .withWeightDecay(0)).lr(0.01).betas(0.9, 0.95).weightDecay(0.1);
         assertThat(adamw.groupCount()).isEqualTo(2);
-        assertThat(adamw.lr(0)).isEqualTo(0.01);
-        assertThat(adamw.lr(1)).isEqualTo(0.5);
-        assertThat(adamw.weightDecay(0)).isEqualTo(0.1);
-        assertThat(adamw.weightDecay(1)).isEqualTo(0.0);
+        assertThat(adamw.groupLr(0)).isEqualTo(0.01);
+        assertThat(adamw.groupLr(1)).isEqualTo(0.5);
+        assertThat(adamw.groupWeightDecay(0)).isEqualTo(0.1);
+        assertThat(adamw.groupWeightDecay(1)).isEqualTo(0.0);
         assertThat(adamw.params()).containsExactlyElementsOf(p);
         adamw.setLr(0.2);
-        assertThat(adamw.lr(1)).isEqualTo(0.2);
+        assertThat(adamw.groupLr(1)).isEqualTo(0.2);
         assertThatThrownBy(() -> adamw.setLr(-1)).hasMessageContaining("invalid lr -1.0");
     }
 
     @Test
     void zeroGradDropsEveryGradient() {
         List<Tensor> p = GoldenProblem.params(Backends.cpu());
-        SGD sgd = new SGD(ParamGroup.single(p), 0.1, 0, 0, false, 0);
+        SGD sgd = new SGD(p).lr(0.1);
         GoldenProblem.backward(p);
         assertThat(p).allSatisfy(t -> assertThat(t.grad()).isNotNull());
         sgd.zeroGrad();
@@ -78,7 +100,7 @@ class OptimizerTest {
     @Test
     void parametersWithoutAGradientAreSkipped() {
         List<Tensor> p = GoldenProblem.params(Backends.cpu());
-        Adam adam = new Adam(ParamGroup.single(p), 0.1, 0.9, 0.999, 1e-8, 0, false);
+        Adam adam = new Adam(p).lr(0.1);
         GoldenProblem.backward(p);
         p.get(1).zeroGrad();
         float[] before = p.get(1).toArray();
@@ -92,31 +114,31 @@ class OptimizerTest {
 
     @Test
     void adamWithoutDecayEqualsAdamWWithoutDecay() {
-        float[][] adam = run(g -> new Adam(g, 0.05, 0.9, 0.95, 1e-8, 0, false), 4);
-        float[][] adamw = run(g -> new AdamW(g, 0.05, 0.9, 0.95, 1e-8, 0, false), 4);
+        float[][] adam = run(g -> new Adam(g).lr(0.05).betas(0.9, 0.95), 4);
+        float[][] adamw = run(g -> new AdamW(g).lr(0.05).betas(0.9, 0.95).weightDecay(0), 4);
         assertThat(adamw).isDeepEqualTo(adam);
     }
 
     @Test
     void amsgradChangesTheTrajectoryOnTheGoldenProblem() {
-        float[][] plain = run(g -> new Adam(g, 0.05, 0.9, 0.5, 1e-8, 0, false), 5);
-        float[][] amsgrad = run(g -> new Adam(g, 0.05, 0.9, 0.5, 1e-8, 0, true), 5);
+        float[][] plain = run(g -> new Adam(g).lr(0.05).betas(0.9, 0.5), 5);
+        float[][] amsgrad = run(g -> new Adam(g).lr(0.05).betas(0.9, 0.5).amsgrad(true), 5);
         assertThat(Math.abs(plain[0][0] - amsgrad[0][0])).isGreaterThan(1e-3f);
     }
 
-    static Stream<Function<List<ParamGroup>, Optimizer>> optimizers() {
+    static Stream<Function<List<Tensor>, Optimizer<?>>> optimizers() {
         return Stream.of(
-                g -> new SGD(g, 0.05, 0.9, 0.1, false, 0.01),
-                g -> new RMSProp(g, 0.01, 0.9, 1e-8, 0.01, 0.8, true),
-                g -> new Adam(g, 0.05, 0.9, 0.5, 1e-8, 0.01, true),
-                g -> new AdamW(g, 0.05, 0.9, 0.95, 1e-8, 0.1, false));
+                p -> new SGD(p).lr(0.05).momentum(0.9).dampening(0.1).weightDecay(0.01),
+                p -> new RMSProp(p).lr(0.01).alpha(0.9).weightDecay(0.01).momentum(0.8).centered(true),
+                p -> new Adam(p).lr(0.05).betas(0.9, 0.5).weightDecay(0.01).amsgrad(true),
+                p -> new AdamW(p).lr(0.05).betas(0.9, 0.95).weightDecay(0.1));
     }
 
     @ParameterizedTest
     @MethodSource("optimizers")
-    void exportedStateResumesTheSameTrajectoryBitForBit(Function<List<ParamGroup>, Optimizer> make) {
+    void exportedStateResumesTheSameTrajectoryBitForBit(Function<List<Tensor>, Optimizer<?>> make) {
         List<Tensor> a = GoldenProblem.params(Backends.cpu());
-        Optimizer first = make.apply(ParamGroup.single(a));
+        Optimizer<?> first = make.apply(a);
         steps(first, a, 3);
         OptimizerState saved = first.exportState();
         assertThat(saved.steps()).containsEntry("0", 3L).containsEntry("2", 3L);
@@ -125,7 +147,7 @@ class OptimizerTest {
         for (int i = 0; i < a.size(); i++) {
             b.get(i).copyFrom(a.get(i));
         }
-        Optimizer resumed = make.apply(ParamGroup.single(b));
+        Optimizer<?> resumed = make.apply(b);
         resumed.importState(saved);
         steps(first, a, 2);
         steps(resumed, b, 2);
@@ -138,7 +160,7 @@ class OptimizerTest {
     @Test
     void importRefusesStateThatDoesNotFit() {
         List<Tensor> p = GoldenProblem.params(Backends.cpu());
-        Adam adam = new Adam(ParamGroup.single(p), 0.05, 0.9, 0.999, 1e-8, 0, false);
+        Adam adam = new Adam(p).lr(0.05);
         steps(adam, p, 1);
         OptimizerState good = adam.exportState();
 
@@ -159,7 +181,7 @@ class OptimizerTest {
         return new OptimizerState(tensors, state.steps());
     }
 
-    private static void steps(Optimizer optimizer, List<Tensor> params, int n) {
+    private static void steps(Optimizer<?> optimizer, List<Tensor> params, int n) {
         for (int i = 0; i < n; i++) {
             optimizer.zeroGrad();
             GoldenProblem.backward(params);
@@ -167,9 +189,9 @@ class OptimizerTest {
         }
     }
 
-    private static float[][] run(Function<List<ParamGroup>, Optimizer> make, int n) {
+    private static float[][] run(Function<List<Tensor>, Optimizer<?>> make, int n) {
         List<Tensor> p = GoldenProblem.params(Backends.cpu());
-        steps(make.apply(ParamGroup.single(p)), p, n);
+        steps(make.apply(p), p, n);
         return p.stream().map(Tensor::toArray).toArray(float[][]::new);
     }
 }

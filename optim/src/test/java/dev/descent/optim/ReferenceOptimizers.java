@@ -1,8 +1,9 @@
 package dev.descent.optim;
 
 /**
- * Independent double-precision implementations of PyTorch's update rules, scalar loops written straight from
- * REFERENCE.md section 2 (not from the classes under test). Each keeps its own state; {@code weightDecay[i]} is
+ * Independent double-precision implementations of PyTorch's update rules, scalar loops written straight from the
+ * formulas of torch.optim's documentation and single-tensor code paths, stated on each method (not from the classes
+ * under test). Each keeps its own state; {@code weightDecay[i]} is
  * λ of parameter i, so parameter groups can be mirrored. Every parameter is updated at every step, so one step
  * counter t serves all of them (incremented before use: the first update has t = 1).
  */

@@ -6,24 +6,76 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * Everything that defines a training run: the model's shape, the batch arithmetic, AdamW and its schedule, and
- * the bookkeeping. Two presets; every field can be overridden on the command line.
- *
- * @param totalBatchTokens tokens per optimizer step; {@code totalBatchTokens / (microBatch·seqLen)} micro-batches
- *                         are accumulated into each step
- * @param evalBatches      micro-batches per validation loss, at most the validation shard's
- * @param tokenizer        how the embedded Moby-Dick is tokenized when {@code data} is its default directory
- *                         and missing: {@code gpt2}, {@code bytes} or {@code bpe-N} (see Tokenizers)
- * @param device           {@code cpu} or {@code cuda}
- * @param vramLimit        a hard cap on device memory such as {@code 8g}, or empty for none
+ * Everything that defines a training run, in four groups: the model's shape, the batch arithmetic, AdamW and its
+ * schedule, and the run's bookkeeping. Start from a preset and change what differs by name:
+ * <pre>{@code
+ * TrainConfig c = TrainConfig.tinyCpu().with("steps", 300).with("maxLr", 3e-3);   // --steps 300 --lr 3e-3
+ * TrainConfig wider = c.with(new TrainConfig.Model(4096, 64, 2, 2, 128, 0f));       // a whole group
+ * }</pre>
+ * Every field of a group is a {@link Setting}: the command line has an option for each (its help line is on the
+ * field), and the ones marked {@code identity} are recorded in a checkpoint. A new hyperparameter is one annotated
+ * field in its group and its value in the presets.
  */
-public record TrainConfig(String preset, int vocab, int context, int layers, int heads, int width, float dropout,
-                          int microBatch, int seqLen, long totalBatchTokens, int steps, double maxLr, double minLr,
-                          int warmupSteps, double weightDecay, double beta1, double beta2, double eps, double gradClip,
-                          int evalEvery, int evalBatches, int checkpointEvery, long seed, String tokenizer, Path data,
-                          Path out, String device, String vramLimit) {
+public record TrainConfig(String preset, Model model, Batch batch, Optimization optimization, Run run) {
+
+
+    /** The GPT's shape. */
+    public record Model(
+            @Setting(help = "Vocabulary size (padded sizes like 50304 allowed).", identity = true) int vocab,
+            @Setting(help = "Context length (positions).", identity = true) int context,
+            @Setting(help = "Transformer blocks.", identity = true) int layers,
+            @Setting(help = "Attention heads.", identity = true) int heads,
+            @Setting(help = "Channels of the residual stream.", identity = true) int width,
+            @Setting(help = "Dropout probability.", identity = true) float dropout) {
+
+        /** The model these fields describe (without gradient checkpointing). */
+        public GPTConfig gpt() {
+            return new GPTConfig(vocab, context, layers, heads, width, dropout, false);
+        }
+    }
+
+    /**
+     * The batch arithmetic: {@code totalBatchTokens / (microBatch·seqLen)} micro-batches of (B, T) =
+     * (microBatch, seqLen) are accumulated into each optimizer step.
+     */
+    public record Batch(
+            @Setting(help = "Sequences per micro-batch (B).", identity = true) int microBatch,
+            @Setting(help = "Tokens per sequence (T).", identity = true) int seqLen,
+            @Setting(help = "Tokens per optimizer step (a multiple of B*T).", flag = "total-batch", identity = true)
+            long totalBatchTokens) {
+    }
+
+    /** AdamW, its warmup + cosine schedule and the gradient clip. */
+    public record Optimization(
+            @Setting(help = "Optimizer steps.") int steps,
+            @Setting(help = "Peak learning rate.", flag = "lr") double maxLr,
+            @Setting(help = "Learning rate at the end of the cosine.") double minLr,
+            @Setting(help = "Warmup steps.", flag = "warmup") int warmupSteps,
+            @Setting(help = "AdamW weight decay on matrices.") double weightDecay,
+            @Setting(help = "AdamW beta1.") double beta1,
+            @Setting(help = "AdamW beta2.") double beta2,
+            @Setting(help = "AdamW epsilon.") double eps,
+            @Setting(help = "Global gradient-norm clip.", flag = "clip") double gradClip) {
+    }
+
+    /** The bookkeeping: evaluation, checkpoints, the seed, where data and results live, the device. */
+    public record Run(
+            @Setting(help = "Steps between validation losses (0: never).") int evalEvery,
+            @Setting(help = "Micro-batches per validation loss (at most the validation shard's).") int evalBatches,
+            @Setting(help = "Steps between checkpoints (0: only at the end).") int checkpointEvery,
+            @Setting(help = "Seed of initialisation, dropout and data order.", identity = true) long seed,
+            @Setting(help = "gpt2, bytes or bpe-N (a byte-pair vocabulary of N tokens learned from the text) for the "
+                    + "embedded Moby-Dick; sets the default --data and --vocab.") String tokenizer,
+            @Setting(help = "Dataset directory (prepare-data writes one; default: the embedded Moby-Dick in the "
+                    + "--tokenizer's tokens, prepared on first use).") Path data,
+            @Setting(help = "Run directory: checkpoint, loss.png, summary.json.") Path out,
+            @Setting(help = "cpu or cuda.") String device,
+            @Setting(help = "Hard cap on device memory, e.g. 8g (empty: none).") String vramLimit) {
+    }
 
     /**
      * Where the embedded Moby-Dick goes in the tokens of {@code tokenizer}, prepared on first use: data/moby-dick
@@ -42,9 +94,12 @@ public record TrainConfig(String preset, int vocab, int context, int layers, int
      * depth (2-4) at this scale, while the vocabulary matters most, so the cheapest shape that learns as fast wins.
      */
     public static TrainConfig tinyCpu() {
-        return new TrainConfig("tiny-cpu", 4096, 64, 2, 2, 64, 0f, 16, 64, 1024, 1200, 6e-3, 3e-4, 30, 0.1, 0.9,
-                0.95, 1e-8, 1.0, 300, 64, 300, 1337, "bpe-4096", embeddedData("bpe-4096"), Path.of("runs", "tiny-cpu"),
-                "cpu", "");
+        return new TrainConfig("tiny-cpu",
+                new Model(4096, 64, 2, 2, 64, 0f),
+                new Batch(16, 64, 1024),
+                new Optimization(1200, 6e-3, 3e-4, 30, 0.1, 0.9, 0.95, 1e-8, 1.0),
+                new Run(300, 64, 300, 1337, "bpe-4096", embeddedData("bpe-4096"), Path.of("runs", "tiny-cpu"), "cpu",
+                        ""));
     }
 
     /**
@@ -53,9 +108,12 @@ public record TrainConfig(String preset, int vocab, int context, int layers, int
      * warmup steps and cosine decay to 6e-5 over 19,073 steps, clip 1.0.
      */
     public static TrainConfig gpt2On1070Ti() {
-        return new TrainConfig("gpt2-124m-1070ti", 50304, 1024, 12, 12, 768, 0f, 2, 1024, 1L << 19, 19073, 6e-4,
-                6e-5, 715, 0.1, 0.9, 0.95, 1e-8, 1.0, 250, 20, 500, 1337, "gpt2", embeddedData("gpt2"),
-                Path.of("runs", "gpt2-124m-1070ti"), "cuda", "8g");
+        return new TrainConfig("gpt2-124m-1070ti",
+                new Model(50304, 1024, 12, 12, 768, 0f),
+                new Batch(2, 1024, 1L << 19),
+                new Optimization(19073, 6e-4, 6e-5, 715, 0.1, 0.9, 0.95, 1e-8, 1.0),
+                new Run(250, 20, 500, 1337, "gpt2", embeddedData("gpt2"), Path.of("runs", "gpt2-124m-1070ti"),
+                        "cuda", "8g"));
     }
 
     /** The preset called {@code name}, or an error listing the presets. */
@@ -70,38 +128,144 @@ public record TrainConfig(String preset, int vocab, int context, int layers, int
         }
     }
 
-    public GPTConfig model() {
-        return new GPTConfig(vocab, context, layers, heads, width, dropout, false);
+    /**
+     * This configuration with one setting changed, by its field name ({@link Settings#all()} lists them). A number
+     * converts to the setting's type when no digit is lost: {@code with("seed", 5)} sets the long seed.
+     */
+    public TrainConfig with(String setting, Object value) {
+        Settings.Spec s = Settings.named(setting);
+        Record group = (Record) Settings.value(this, s.group().getName());
+        return Settings.with(this, s.group().getName(), Settings.with(group, s.name(), Settings.coerce(s, value)));
+    }
+
+    public TrainConfig with(Model m) {
+        return new TrainConfig(preset, m, batch, optimization, run);
+    }
+
+    public TrainConfig with(Batch b) {
+        return new TrainConfig(preset, model, b, optimization, run);
+    }
+
+    public TrainConfig with(Optimization o) {
+        return new TrainConfig(preset, model, batch, o, run);
+    }
+
+    public TrainConfig with(Run r) {
+        return new TrainConfig(preset, model, batch, optimization, r);
+    }
+
+    /** The value of a setting, by its field name. */
+    public Object get(String setting) {
+        Settings.Spec s = Settings.named(setting);
+        return Settings.value((Record) Settings.value(this, s.group().getName()), s.name());
     }
 
     /**
-     * The fields that make a checkpoint incompatible with this configuration when they differ: the model's
-     * shape and the batch arithmetic. (Step count, schedule and logging may change on resume.)
+     * The settings marked {@code identity}, by name: a checkpoint is incompatible with this configuration when one
+     * differs (the model's shape, the batch arithmetic, the seed).
      */
     public Map<String, String> identity() {
+        return settings(Settings.Spec::identity);
+    }
+
+    /**
+     * The run's AdamW and schedule settings ({@link Optimization}), by name: a checkpoint records them and a resume
+     * keeps them, so a resumed run is the run that was started (lengthening it is explicit: {@code --extend-to}).
+     */
+    public Map<String, String> schedule() {
+        return settings(s -> s.group().getName().equals("optimization"));
+    }
+
+    private Map<String, String> settings(Predicate<Settings.Spec> which) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("vocab", String.valueOf(vocab));
-        m.put("context", String.valueOf(context));
-        m.put("layers", String.valueOf(layers));
-        m.put("heads", String.valueOf(heads));
-        m.put("width", String.valueOf(width));
-        m.put("dropout", String.valueOf(dropout));
-        m.put("microBatch", String.valueOf(microBatch));
-        m.put("seqLen", String.valueOf(seqLen));
-        m.put("totalBatchTokens", String.valueOf(totalBatchTokens));
-        m.put("seed", String.valueOf(seed));
+        for (Settings.Spec s : Settings.all()) {
+            if (which.test(s)) {
+                m.put(s.name(), String.valueOf(get(s.name())));
+            }
+        }
         return m;
     }
 
     /** The names and values of identity fields that differ from {@code saved}, empty when compatible. */
     public List<String> differencesFrom(Map<String, String> saved) {
+        return differences(identity(), saved);
+    }
+
+    /** The names and values of schedule settings that differ from {@code saved}, empty when they agree. */
+    public List<String> scheduleDifferencesFrom(Map<String, String> saved) {
+        return differences(schedule(), saved);
+    }
+
+    private static List<String> differences(Map<String, String> now, Map<String, String> saved) {
         List<String> diffs = new ArrayList<>();
-        identity().forEach((key, value) -> {
+        now.forEach((key, value) -> {
             String old = saved.get(key);
             if (!value.equals(old)) {
                 diffs.add(key + " (checkpoint " + old + ", now " + value + ")");
             }
         });
         return diffs;
+    }
+
+    /**
+     * This configuration with the schedule the checkpoint {@code from} recorded ({@code saved}, from
+     * {@link #schedule()}), for a resume. A setting the user gave ({@code given}, by name) with another value is
+     * refused, naming its option.
+     */
+    public TrainConfig withSchedule(Map<String, String> saved, Set<String> given, Path from) {
+        TrainConfig c = this;
+        for (Map.Entry<String, String> e : saved.entrySet()) {
+            Settings.Spec s = Settings.named(e.getKey());
+            String now = String.valueOf(get(s.name()));
+            if (given.contains(s.name()) && !now.equals(e.getValue())) {
+                throw new IllegalArgumentException("--" + s.flag() + " " + now + " differs from the run's " + e.getValue()
+                        + " (recorded in " + from + "): a resume continues the run's own schedule; drop --" + s.flag()
+                        + (s.name().equals("steps") ? ", or lengthen the run with --extend-to " + now : "")
+                        + " (or start a new run)");
+            }
+            c = c.with(s.name(), Settings.parse(s, e.getValue()));
+        }
+        return c;
+    }
+
+    /**
+     * This configuration with the warmup shortened to a tenth of the run (at least one step) when the run is not
+     * longer than it: {@code --steps 10} with a preset's 20 warmup steps. Unchanged otherwise.
+     */
+    public TrainConfig withWarmupFitted() {
+        Optimization o = optimization;
+        return o.steps() > o.warmupSteps() ? this : with("warmupSteps", Math.max(1, o.steps() / 10));
+    }
+
+    /**
+     * This configuration, if a run can use it; otherwise an error naming the option, the value and the fix. The
+     * peak rate is at most 1: AdamW moves each weight by up to about lr per step, and weights are of order 0.02.
+     */
+    public TrainConfig checked() {
+        Optimization o = optimization;
+        require(o.steps() >= 2, "steps", o.steps(), "a run needs at least 2 steps (a warmup step and one more)");
+        require(o.warmupSteps() >= 1, "warmupSteps", o.warmupSteps(), "the warmup needs at least 1 step");
+        require(o.steps() > o.warmupSteps(), "steps", o.steps(), "must be greater than " + option("warmupSteps") + " "
+                + o.warmupSteps() + ": raise " + option("steps") + " or lower " + option("warmupSteps"));
+        require(o.maxLr() > 0 && o.maxLr() <= 1, "maxLr", o.maxLr(), "is not a usable peak learning rate: AdamW "
+                + "moves each weight by up to about lr per step; use a value in (0, 1], e.g. 6e-4");
+        require(o.minLr() >= 0 && o.minLr() <= o.maxLr(), "minLr", o.minLr(), "must be between 0 and "
+                + option("maxLr") + " " + o.maxLr());
+        require(run.evalEvery() >= 0, "evalEvery", run.evalEvery(), "must be 0 (never) or a number of steps");
+        require(run.evalBatches() >= 1, "evalBatches", run.evalBatches(), "must be at least 1");
+        require(run.checkpointEvery() >= 0, "checkpointEvery", run.checkpointEvery(),
+                "must be 0 (only at the end) or a number of steps");
+        return this;
+    }
+
+    private static void require(boolean ok, String setting, Object value, String problem) {
+        if (!ok) {
+            throw new IllegalArgumentException(option(setting) + " " + value + ": " + problem);
+        }
+    }
+
+    /** The command-line option of a setting: {@code --lr} for maxLr. */
+    public static String option(String setting) {
+        return "--" + Settings.named(setting).flag();
     }
 }

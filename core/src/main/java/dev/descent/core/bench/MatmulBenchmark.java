@@ -51,18 +51,18 @@ public final class MatmulBenchmark {
         if (shapes.isEmpty()) {
             shapes = List.of(new int[] {2048, 768, 3072}, new int[] {1024, 1024, 1024});
         }
-        System.out.println(machine());
+        System.out.println(Machine.describe());
         try (NumPy numpy = NumPy.start()) {
             if (numpy != null) {
                 System.out.println(numpy.version);
             }
-            System.out.println("load average before: " + loadAverage());
+            System.out.println("load average before: " + Machine.loadAverage());
             System.out.println("| M | K | N | descent GFLOP/s best (median) | NumPy GFLOP/s best (median) |");
             System.out.println("|---|---|---|---|---|");
             for (int[] s : shapes) {
                 System.out.println(measure(s[0], s[1], s[2], rounds, reps, numpy));
             }
-            System.out.println("load average after: " + loadAverage());
+            System.out.println("load average after: " + Machine.loadAverage());
         }
     }
 
@@ -120,23 +120,6 @@ public final class MatmulBenchmark {
         double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return String.format(Locale.ROOT, "%.1f (%.1f)", flops / sorted[0] * 1e-9,
                 flops / sorted[sorted.length / 2] * 1e-9);
-    }
-
-    private static String machine() throws IOException {
-        String model = "unknown CPU";
-        Path cpuinfo = Path.of("/proc/cpuinfo");
-        if (Files.isReadable(cpuinfo)) {
-            model = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(model);
-        }
-        return String.format(Locale.ROOT, "cpu: %s, %d cores; jdk: %s %s", model,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-                Runtime.version());
-    }
-
-    private static String loadAverage() throws IOException {
-        Path loadavg = Path.of("/proc/loadavg");
-        return Files.isReadable(loadavg) ? Files.readString(loadavg).trim() : "unknown";
     }
 
     /** The NumPy timing script as a running subprocess, or null from {@link #start()} when it cannot run. */

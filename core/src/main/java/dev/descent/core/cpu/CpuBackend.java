@@ -1,20 +1,25 @@
 package dev.descent.core.cpu;
 
+import dev.descent.core.AdamStep;
 import dev.descent.core.Backend;
 import dev.descent.core.BinaryOp;
+import dev.descent.core.Indices;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.MemoryUsage;
 import dev.descent.core.ReduceOp;
-import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
+import dev.descent.core.profile.Counter;
+import dev.descent.core.profile.Profiler;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The CPU reference backend: plain Java loops over {@code float[]}, double accumulators in reductions, and the
- * oracle that every faster path is tested against. Large loops are split across cores.
+ * oracle that every faster path is tested against. Large loops are split across cores. Besides the primitives it
+ * overrides every fused op of {@link Backend} with a fused loop ({@link CpuFused}, {@link CpuAttention},
+ * {@link CpuOptim}), tested against the composed defaults.
  */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
@@ -55,8 +60,10 @@ public final class CpuBackend implements Backend {
         return wrap(data.clone(), shape);
     }
 
+    /** A copy of the values; counted as a {@link Counter#SYNCS sync}, the read that would wait for a device. */
     @Override
     public float[] toArray(Tensor x) {
+        Profiler.count(Counter.SYNCS, 1);
         return data(x).clone();
     }
 
@@ -65,24 +72,6 @@ public final class CpuBackend implements Backend {
         float[] d = new float[shape.numel()];
         if (value != 0f) {
             Arrays.fill(d, value);
-        }
-        return wrap(d, shape);
-    }
-
-    @Override
-    public Tensor randn(Shape shape, Rng rng) {
-        float[] d = new float[shape.numel()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) rng.nextGaussian();
-        }
-        return wrap(d, shape);
-    }
-
-    @Override
-    public Tensor rand(Shape shape, Rng rng) {
-        float[] d = new float[shape.numel()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = rng.nextFloat();
         }
         return wrap(d, shape);
     }
@@ -413,8 +402,49 @@ public final class CpuBackend implements Backend {
         float[] dgamma = new float[c];
         float[] dbeta = new float[c];
         CpuFused.layerNormBackward(data(dy), data(x), data(gamma), data(mean), data(rstd), dx, dgamma, dbeta,
-                rowsOf(x), c);
+                rowsOf(x), c, false);
         return new LayerNormGrads(wrap(dx, x.shape()), wrap(dgamma, gamma.shape()), wrap(dbeta, gamma.shape()));
+    }
+
+    @Override
+    public LayerNormGrads layerNormBackwardInto(Tensor dx, Tensor dy, Tensor x, Tensor gamma, Tensor mean,
+                                                Tensor rstd) {
+        int c = x.dim(-1);
+        float[] dgamma = new float[c];
+        float[] dbeta = new float[c];
+        CpuFused.layerNormBackward(data(dy), data(x), data(gamma), data(mean), data(rstd), data(dx), dgamma, dbeta,
+                rowsOf(x), c, true);
+        return new LayerNormGrads(dx, wrap(dgamma, gamma.shape()), wrap(dbeta, gamma.shape()));
+    }
+
+    @Override
+    public ResidualLayerNormResult residualLayerNorm(Tensor x, Tensor a, Tensor gamma, Tensor beta, float eps) {
+        // h = x + a, as binary ADD rounds it, then the layer norm of h
+        float[] xs = data(x);
+        float[] as = data(a);
+        float[] h = new float[xs.length];
+        Parallel.forRange(h.length, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                h[i] = xs[i] + as[i];
+            }
+        });
+        Tensor sum = wrap(h, x.shape());
+        LayerNormResult r = layerNorm(sum, gamma, beta, eps);
+        return new ResidualLayerNormResult(sum, r.y(), r.mean(), r.rstd());
+    }
+
+    @Override
+    public Tensor biasGelu(Tensor h, Tensor bias) {
+        float[] y = new float[h.numel()];
+        CpuFused.biasGelu(data(h), data(bias), y, rowsOf(h), h.dim(-1));
+        return wrap(y, h.shape());
+    }
+
+    @Override
+    public Tensor biasGeluBackward(Tensor dy, Tensor h, Tensor bias) {
+        float[] du = new float[h.numel()];
+        CpuFused.biasGeluBackward(data(dy), data(h), data(bias), du, rowsOf(h), h.dim(-1));
+        return wrap(du, h.shape());
     }
 
     @Override
@@ -440,7 +470,7 @@ public final class CpuBackend implements Backend {
     public Tensor embedding(Tensor table, Tensor ids) {
         int vocab = table.dim(0);
         int c = table.dim(1);
-        int[] index = indices("embedding", ids, vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
+        int[] index = Indices.of("embedding", data(ids), vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
         float[] w = data(table);
         float[] out = new float[index.length * c];
         for (int i = 0; i < index.length; i++) {
@@ -454,7 +484,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor embeddingBackward(Tensor g, Tensor ids, int vocab) {
         int c = g.dim(-1);
-        int[] index = indices("embedding", ids, vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
+        int[] index = Indices.of("embedding", data(ids), vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
         float[] grad = data(g);
         float[] out = new float[vocab * c];
         for (int i = 0; i < index.length; i++) {
@@ -469,7 +499,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, float labelSmoothing) {
         int c = logits.dim(1);
-        int[] t = indices("crossEntropy", targets, c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
+        int[] t = Indices.of("crossEntropy", data(targets), c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
         float[] loss = new float[t.length];
         CpuFused.crossEntropy(data(logits), t, loss, t.length, c, ignoreIndex, labelSmoothing);
         return wrap(loss, targets.shape());
@@ -479,7 +509,7 @@ public final class CpuBackend implements Backend {
     public Tensor crossEntropyBackward(Tensor logits, Tensor targets, Tensor rowGrad, int ignoreIndex,
                                        float labelSmoothing) {
         int c = logits.dim(1);
-        int[] t = indices("crossEntropy", targets, c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
+        int[] t = Indices.of("crossEntropy", data(targets), c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
         float[] d = new float[logits.numel()];
         CpuFused.crossEntropyBackward(data(logits), t, data(rowGrad), d, t.length, c, ignoreIndex, labelSmoothing);
         return wrap(d, logits.shape());
@@ -488,26 +518,22 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor crossEntropyInPlace(Tensor logits, Tensor targets, int ignoreIndex) {
         int c = logits.dim(1);
-        int[] t = indices("crossEntropy", targets, c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
+        int[] t = Indices.of("crossEntropy", data(targets), c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
         float[] loss = new float[t.length];
         CpuFused.crossEntropyInPlace(data(logits), t, loss, t.length, c, ignoreIndex);
         return wrap(loss, targets.shape());
     }
 
-    /** Integer ids from a float tensor, each in [0, bound) or equal to {@code allowed}; the error names the id. */
-    private static int[] indices(String op, Tensor ids, int bound, int allowed, String what) {
-        float[] v = data(ids);
-        int[] out = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            int id = (int) v[i];
-            if (id != v[i] || ((id < 0 || id >= bound) && id != allowed)) {
-                String shown = id == v[i] ? Integer.toString(id) : Float.toString(v[i]);
-                throw new IndexOutOfBoundsException(op + ": index " + shown + " at position " + i
-                        + " is out of range for " + what);
-            }
-            out[i] = id;
-        }
-        return out;
+    // ---------------------------------------------------------------- optimizer
+
+    @Override
+    public void adamStep(AdamStep step, List<AdamStep.Param> params) {
+        CpuOptim.adamStep(step, params);
+    }
+
+    @Override
+    public Tensor sumOfSquares(List<Tensor> xs) {
+        return wrap(new float[] {(float) CpuOptim.sumOfSquares(xs)}, Shape.scalar());
     }
 
     private static int rowsOf(Tensor x) {

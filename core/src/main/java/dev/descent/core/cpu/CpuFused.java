@@ -77,9 +77,10 @@ final class CpuFused {
 
     /**
      * dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ⊙x̂)) with ĝ = g⊙γ and x̂ = (x−μ)·rstd;  dγ = Σ_rows g⊙x̂;  dβ = Σ_rows g.
+     * With {@code accumulate}, dx ← dx + that (the float value added, as a separate addition would).
      */
     static void layerNormBackward(float[] g, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dx,
-                                  float[] dgamma, float[] dbeta, int rows, int c) {
+                                  float[] dgamma, float[] dbeta, int rows, int c, boolean accumulate) {
         Parallel.forRange(rows, 6L * c, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * c;
@@ -94,7 +95,8 @@ final class CpuFused {
                 meanGx /= c;
                 for (int j = 0; j < c; j++) {
                     double xh = (x[off + j] - mean[r]) * rstd[r];
-                    dx[off + j] = (float) (rstd[r] * ((double) g[off + j] * gamma[j] - meanG - xh * meanGx));
+                    float d = (float) (rstd[r] * ((double) g[off + j] * gamma[j] - meanG - xh * meanGx));
+                    dx[off + j] = accumulate ? dx[off + j] + d : d;
                 }
             }
         });
@@ -111,6 +113,32 @@ final class CpuFused {
             dgamma[j] = (float) dg[j];
             dbeta[j] = (float) db[j];
         }
+    }
+
+    /** y = gelu(h + b) per element of {@code rows} rows of {@code n}, GPT-2's tanh GELU. */
+    static void biasGelu(float[] h, float[] bias, float[] y, int rows, int n) {
+        Parallel.forRange(rows, 20L * n, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * n;
+                for (int j = 0; j < n; j++) {
+                    float u = h[off + j] + bias[j];
+                    y[off + j] = (float) ScalarMath.geluTanh(u);
+                }
+            }
+        });
+    }
+
+    /** du = dy ⊙ gelu'(h + b) per element. */
+    static void biasGeluBackward(float[] dy, float[] h, float[] bias, float[] du, int rows, int n) {
+        Parallel.forRange(rows, 25L * n, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * n;
+                for (int j = 0; j < n; j++) {
+                    float u = h[off + j] + bias[j];
+                    du[off + j] = dy[off + j] * (float) ScalarMath.geluTanhGrad(u);
+                }
+            }
+        });
     }
 
     /** lₙ = (1−ε)(lse − x_y) + (ε/C)·Σ_c(lse − x_c), lse = m + log Σ e^(x−m); 0 for ignored rows. */

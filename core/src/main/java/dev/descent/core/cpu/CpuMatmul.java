@@ -21,7 +21,9 @@ import java.util.Arrays;
  *       (3×3, 4×3 rows × steps) vectorize on JDK 25 but not on JDK 17 once C2 inlines the kernel into the tile
  *       loops, which it does there; 4×2 vectorizes on both (checked on the disassembled compiled code).</li>
  * </ol>
- * Transposed operands cost nothing extra: packing reads them through strides.
+ * Transposed operands cost nothing extra: packing reads them through strides. A product of at most
+ * {@link #ROWS} rows with a transposed B (a Linear layer decoding one token) skips all this: packing would copy
+ * the whole weight for one row of output, so each element is a dot product of two contiguous rows instead.
  */
 final class CpuMatmul {
     /** Rows of C one kernel call updates. */
@@ -67,6 +69,9 @@ final class CpuMatmul {
         if (batch > 1 && b.batchStride() == 0 && a.rowsContinueAcrossBatches(m)) {
             return multiply(new Operand(a.data(), 0, a.rowStride(), a.colStride()), b, 1, batch * m, k, n);
         }
+        if (batch == 1 && m <= ROWS && b.rowStride() == 1 && k > 0) {
+            return fewRowsTimesTransposed(a, b, m, k, n);
+        }
         float[] c = new float[batch * m * n];
         if (m == 0 || n == 0) {
             return c;
@@ -99,6 +104,50 @@ final class CpuMatmul {
             }
         });
         return c;
+    }
+
+    /**
+     * C = A·B for at most {@link #ROWS} rows of A and a B stored transposed (a Linear's weight W, B = Wᵀ): each
+     * element c[i][j] = Σ_kk a[i][kk]·w[j][kk] is one dot product of two contiguous rows. This is decoding one
+     * token at a time, where packing B (the whole weight, per call) would cost more than the product itself; each
+     * row of W is read once, for every row of A.
+     */
+    private static float[] fewRowsTimesTransposed(Operand a, Operand b, int m, int k, int n) {
+        float[][] rows = new float[m][k];
+        for (int i = 0; i < m; i++) {
+            for (int kk = 0; kk < k; kk++) {
+                rows[i][kk] = a.get(0, i, kk);
+            }
+        }
+        float[] c = new float[m * n];
+        float[] w = b.data();
+        Parallel.forRange(n, 2L * m * k, (from, to) -> {
+            for (int j = from; j < to; j++) {
+                for (int i = 0; i < m; i++) {
+                    c[i * n + j] = dot(rows[i], w, j * b.colStride(), k);
+                }
+            }
+        });
+        return c;
+    }
+
+    /** Σ_kk x[kk]·w[base + kk] with four running sums (independent chains of fused multiply-adds), then added. */
+    private static float dot(float[] x, float[] w, int base, int k) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int kk = 0;
+        for (; kk + 3 < k; kk += 4) {
+            s0 = Math.fma(x[kk], w[base + kk], s0);
+            s1 = Math.fma(x[kk + 1], w[base + kk + 1], s1);
+            s2 = Math.fma(x[kk + 2], w[base + kk + 2], s2);
+            s3 = Math.fma(x[kk + 3], w[base + kk + 3], s3);
+        }
+        for (; kk < k; kk++) {
+            s0 = Math.fma(x[kk], w[base + kk], s0);
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /**

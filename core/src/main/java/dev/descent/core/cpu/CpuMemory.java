@@ -3,6 +3,7 @@ package dev.descent.core.cpu;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.MemoryScopes;
 import dev.descent.core.MemoryUsage;
+import dev.descent.core.profile.Profiler;
 
 /**
  * Memory bookkeeping of the CPU backend, per thread: the open {@link MemoryScope}s and a ledger of bytes made and
@@ -10,8 +11,14 @@ import dev.descent.core.MemoryUsage;
  * hold if it ran the same code, releasing only what scopes and backward release.
  */
 final class CpuMemory {
-    private static final ThreadLocal<Ledger> LEDGER = ThreadLocal.withInitial(Ledger::new);
-    private static final ThreadLocal<MemoryScopes> SCOPES = ThreadLocal.withInitial(MemoryScopes::new);
+    private static final ThreadLocal<PerThread> THREAD = ThreadLocal.withInitial(PerThread::new);
+
+    /** One thread's ledger and open scopes. */
+    private record PerThread(Ledger ledger, MemoryScopes scopes) {
+        PerThread() {
+            this(new Ledger(), new MemoryScopes());
+        }
+    }
 
     private CpuMemory() {
     }
@@ -41,21 +48,22 @@ final class CpuMemory {
 
     /** Counts a new storage on this thread's ledger and gives it to this thread's innermost scope. */
     static Ledger made(CpuStorage storage) {
-        Ledger ledger = LEDGER.get();
-        ledger.made(4L * storage.size());
-        SCOPES.get().adopt(storage);
-        return ledger;
+        PerThread thread = THREAD.get();
+        thread.ledger().made(4L * storage.size());
+        Profiler.allocated(4L * storage.size());
+        thread.scopes().adopt(storage);
+        return thread.ledger();
     }
 
     static MemoryScope openScope() {
-        return SCOPES.get().open();
+        return THREAD.get().scopes().open();
     }
 
     static MemoryUsage usage() {
-        return LEDGER.get().usage();
+        return THREAD.get().ledger().usage();
     }
 
     static void resetPeak() {
-        LEDGER.get().resetPeak();
+        THREAD.get().ledger().resetPeak();
     }
 }

@@ -44,6 +44,10 @@ class CpuMatmulTest {
             cases.add(Arguments.of(3, 5, 9, 17, transA, transB, true, seed++));
             cases.add(Arguments.of(2, 67, 193, 260, transA, transB, true, seed++));
         }
+        // a few rows times a transposed B, as when decoding one token: one dot product per element, on both cores
+        cases.add(Arguments.of(0, 1, 768, 3000, false, true, false, seed++));
+        cases.add(Arguments.of(0, 4, 67, 2049, true, true, false, seed++));
+        cases.add(Arguments.of(0, 3, 5, 1, false, true, false, seed++));
         cases.add(Arguments.of(4, 1, 33, 7, false, false, true, seed++));
         cases.add(Arguments.of(2, 3, 0, 4, false, false, false, seed));
         return cases.stream();

@@ -1,5 +1,6 @@
 package dev.descent.nn.gpt;
 
+import dev.descent.core.Autograd;
 import dev.descent.core.Functional;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -10,6 +11,7 @@ import dev.descent.nn.Sequential;
 import dev.descent.nn.layers.Block;
 import dev.descent.nn.layers.Dropout;
 import dev.descent.nn.layers.Embedding;
+import dev.descent.nn.layers.KVCache;
 import dev.descent.nn.layers.LayerNorm;
 import dev.descent.nn.layers.Linear;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ public final class GPT extends Module {
     private final Embedding wpe;
     private final Dropout drop;
     private final Sequential blocks;
+    private final List<Block> blockList = new ArrayList<>();
     private final LayerNorm lnf;
 
     public GPT(GPTConfig config, Rng rng) {
@@ -47,6 +50,7 @@ public final class GPT extends Module {
         for (int i = 0; i < config.layers(); i++) {
             Block block = new Block(c, config.heads(), config.dropout(), rng);
             initialise(block, rng);
+            blockList.add(block);
             layers.add(config.gradientCheckpointing() ? new GradientCheckpoint(block) : block);
         }
         this.blocks = module("blocks", new Sequential(layers));
@@ -69,12 +73,61 @@ public final class GPT extends Module {
     /** idx (B, T) -> logits (B, T, V); T may not exceed the context length. */
     @Override
     public Tensor forward(Tensor idx) {
-        // logits = h · wteᵀ, (B, T, C) -> (B, T, V), the head tied to the token embedding
-        return Functional.linear(hidden(idx), wte.weight(), null);
+        return head(hidden(idx));
+    }
+
+    /** The tied head: final hidden states h (.., C) -> logits h · wteᵀ (.., V). */
+    public Tensor head(Tensor h) {
+        return Functional.linear(h, wte.weight(), null);
+    }
+
+    /** An empty key-value cache for {@link #decode}: one entry per block, up to the context length. */
+    public KVCache newCache() {
+        return new KVCache(config.layers(), config.contextLength());
+    }
+
+    /**
+     * Incremental decoding: idx (B, Tn) are the tokens at positions n..n+Tn−1 that follow the n tokens whose keys
+     * and values {@code cache} holds; appends theirs to the cache and returns the logits of the last one (B, V).
+     * Equal, up to rounding, to the last position of {@link #forward} over all n + Tn tokens, at a cost of Tn
+     * positions instead of n + Tn. Inference only: the model must be in evaluation mode (no dropout), and no graph
+     * is recorded.
+     *
+     * @throws IllegalStateException when the model is training, or the tokens would run past the context length
+     */
+    @SuppressWarnings("try")
+    public Tensor decode(Tensor idx, KVCache cache) {
+        if (isTraining()) {
+            throw new IllegalStateException("GPT.decode: the model is in training mode; call eval() first (decoding "
+                    + "is inference, without dropout)");
+        }
+        if (idx.rank() != 2 || cache.layers() != config.layers()) {
+            throw new IllegalArgumentException("GPT.decode: needs token ids (B, Tn) and a cache of " + config.layers()
+                    + " blocks, got " + idx.shape() + " and " + cache.layers());
+        }
+        int t = idx.dim(1);
+        cache.checkRoom(t);
+        try (Autograd.Scope ignored = Autograd.noGrad()) {
+            int past = cache.length();
+            Tensor positions = Tensor.arange(past, past + t, 1).to(idx.backend());
+            // x = wte[idx] + wpe[n..n+Tn−1]
+            Tensor x = wte.forward(idx).add(wpe.forward(positions));
+            for (int i = 0; i < blockList.size(); i++) {
+                x = blockList.get(i).forward(x, cache.layer(i));
+            }
+            cache.advance(t);
+            // logits of the last position only: lnf and the head act on each position alone
+            return head(lnf.forward(x.slice(1, t - 1, t))).reshape(idx.dim(0), config.vocabSize());
+        }
     }
 
     /** idx (B, T) -> the final hidden states h = lnf(blocks(x)) (B, T, C), which the tied head maps to logits. */
     public Tensor hidden(Tensor idx) {
+        return hidden(idx, true);
+    }
+
+    /** {@link #hidden(Tensor)} with the blocks' fusions, or with every block as the plain composition of its layers. */
+    private Tensor hidden(Tensor idx, boolean fusedBlocks) {
         if (idx.rank() != 2) {
             throw new IllegalArgumentException("GPT: needs token ids (B, T), got " + idx.shape());
         }
@@ -86,7 +139,13 @@ public final class GPT extends Module {
         Tensor positions = Tensor.arange(t).to(idx.backend());
         // x = wte[idx] + wpe[0..T−1], (B, T, C) + (T, C)
         Tensor x = drop.forward(wte.forward(idx).add(wpe.forward(positions)));
-        return lnf.forward(blocks.forward(x));
+        if (fusedBlocks) {
+            return lnf.forward(blocks.forward(x));
+        }
+        for (int i = 0; i < blocks.size(); i++) {
+            x = ((Block) blocks.get(i)).forward(x, false);
+        }
+        return lnf.forward(x);
     }
 
     /**
@@ -95,12 +154,21 @@ public final class GPT extends Module {
      * the head and the loss are fused: the (B·T, V) logits are never kept, one buffer of that size is.
      */
     public Tensor loss(Tensor idx, Tensor targets) {
+        return loss(idx, targets, true);
+    }
+
+    /**
+     * {@link #loss(Tensor, Tensor)}, or with {@code fusedBlocks = false} the same loss through the plain composition
+     * of every block's layers (no residual + layer norm kernel, MLP as Linear, GELU, Linear): the reference the
+     * fusions are tested against. Not for a model with gradient checkpointing.
+     */
+    Tensor loss(Tensor idx, Tensor targets, boolean fusedBlocks) {
         if (!targets.shape().equals(idx.shape())) {
             throw new IllegalArgumentException("GPT: targets must have the shape of the token ids " + idx.shape()
                     + ", got " + targets.shape());
         }
         // L = mean over kept (b, t) of −log softmax(h_bt · wteᵀ)[y_bt], h flattened to (B·T, C)
-        Tensor h = hidden(idx).reshape(-1, config.width());
+        Tensor h = hidden(idx, fusedBlocks).reshape(-1, config.width());
         return Functional.linearCrossEntropy(h, wte.weight(), targets.reshape(-1), Functional.DEFAULT_IGNORE_INDEX);
     }
 

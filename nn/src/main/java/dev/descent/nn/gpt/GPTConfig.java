@@ -1,5 +1,8 @@
 package dev.descent.nn.gpt;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * The shape of a {@link GPT}.
  *
@@ -14,6 +17,8 @@ package dev.descent.nn.gpt;
  */
 public record GPTConfig(int vocabSize, int contextLength, int layers, int heads, int width, float dropout,
                         boolean gradientCheckpointing) {
+    /** The keys of {@link #shapeMetadata()}, in its order. */
+    private static final String[] SHAPE_KEYS = {"vocab", "context", "layers", "heads", "width"};
 
     public GPTConfig {
         if (vocabSize <= 0 || contextLength <= 0 || layers <= 0 || heads <= 0 || width <= 0) {
@@ -48,5 +53,52 @@ public record GPTConfig(int vocabSize, int contextLength, int layers, int heads,
 
     public GPTConfig withGradientCheckpointing(boolean on) {
         return new GPTConfig(vocabSize, contextLength, layers, heads, width, dropout, on);
+    }
+
+    /**
+     * The model's shape as string metadata: vocab, context, layers, heads and width (the keys a trainer checkpoint's
+     * identity uses too). Stored in a checkpoint's {@code model.safetensors}, it makes the weights self-describing.
+     */
+    public Map<String, String> shapeMetadata() {
+        int[] values = {vocabSize, contextLength, layers, heads, width};
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < SHAPE_KEYS.length; i++) {
+            m.put(SHAPE_KEYS[i], String.valueOf(values[i]));
+        }
+        return m;
+    }
+
+    /**
+     * The configuration (no dropout, no checkpointing) whose {@link #shapeMetadata()} is in {@code metadata}, or
+     * null when none of its keys are there; an IllegalArgumentException naming {@code source} and the key when
+     * some are missing or not whole numbers, or naming {@code source} when the shape is impossible.
+     */
+    public static GPTConfig fromShapeMetadata(Map<String, String> metadata, String source) {
+        int[] values = new int[SHAPE_KEYS.length];
+        int present = 0;
+        for (int i = 0; i < SHAPE_KEYS.length; i++) {
+            String value = metadata.get(SHAPE_KEYS[i]);
+            if (value != null) {
+                present++;
+                try {
+                    values[i] = Integer.parseInt(value.strip());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(source + ": model shape '" + SHAPE_KEYS[i] + "' is '" + value
+                            + "', not a whole number");
+                }
+            }
+        }
+        if (present == 0) {
+            return null;
+        }
+        if (present < SHAPE_KEYS.length) {
+            throw new IllegalArgumentException(source + ": the model shape needs all of " + String.join(", ", SHAPE_KEYS)
+                    + ", got " + metadata);
+        }
+        try {
+            return new GPTConfig(values[0], values[1], values[2], values[3], values[4], 0f, false);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
     }
 }

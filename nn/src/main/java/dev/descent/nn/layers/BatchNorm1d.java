@@ -70,6 +70,7 @@ public final class BatchNorm1d extends Module {
     }
 
     /** r ← (1 − m)·r + m·batch, with the variance made unbiased by n/(n − 1). */
+    @SuppressWarnings("try")
     private void updateRunningStats(Tensor mean, Tensor var, int n) {
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             runningMean.copyFrom(runningMean.mul(1 - momentum).add(mean.mul(momentum)));

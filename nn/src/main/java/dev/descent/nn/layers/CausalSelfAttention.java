@@ -57,20 +57,48 @@ public final class CausalSelfAttention extends Module {
         return residDropout.forward(proj.forward(y));
     }
 
+    /**
+     * Incremental decoding: x (B, Tn, C) holds the tokens at positions past..past+Tn−1, where past = cache.past();
+     * their keys and values are appended to the cache and each attends to every cached position up to its own.
+     * Inference: no dropout. The first call (an empty cache) runs the fused kernel, exactly as {@link #forward}.
+     */
+    public Tensor forward(Tensor x, KVCache.Layer cache) {
+        Tensor qkvOut = qkv.forward(x);
+        int past = cache.past();
+        int width = qkvOut.dim(2) / 3;
+        int hs = width / heads;
+        Tensor[] cached = cache.append(splitHeads(qkvOut.slice(2, width, 2 * width), hs),
+                splitHeads(qkvOut.slice(2, 2 * width, 3 * width), hs));
+        Tensor y = past == 0 ? Functional.causalAttention(qkvOut, heads)
+                : attend(splitHeads(qkvOut.slice(2, 0, width), hs), cached[0], cached[1], past, null);
+        return proj.forward(y);
+    }
+
     /** qkv (B, T, 3C) -> y (B, T, C), materialising att (B, nh, T, T) so that attention dropout can act on it. */
     private Tensor attendExplicitly(Tensor qkvOut) {
-        int b = qkvOut.dim(0);
-        int t = qkvOut.dim(1);
         int width = qkvOut.dim(2) / 3;
         int hs = width / heads;
         Tensor q = splitHeads(qkvOut.slice(2, 0, width), hs);
         Tensor k = splitHeads(qkvOut.slice(2, width, 2 * width), hs);
         Tensor v = splitHeads(qkvOut.slice(2, 2 * width, 3 * width), hs);
-        // att = softmax(mask(q·kᵀ/√hs))
+        return attend(q, k, v, 0, attnDropout);
+    }
+
+    /**
+     * q (B, nh, Tq, hs) for positions offset..offset+Tq−1 over k, v (B, nh, Tk, hs) for positions 0..Tk−1
+     * -> y (B, Tq, C), heads merged; att is dropped out by {@code dropout} unless it is null.
+     */
+    private Tensor attend(Tensor q, Tensor k, Tensor v, int offset, Dropout dropout) {
+        int b = q.dim(0);
+        int tq = q.dim(2);
+        int hs = q.dim(3);
+        // att = softmax(mask(q·kᵀ/√hs)), (B, nh, Tq, Tk)
         Tensor scores = q.matmul(k.transpose()).mul((float) (1 / Math.sqrt(hs)));
-        Tensor att = Functional.maskedFill(scores, causalMask(t, qkvOut.backend()), Float.NEGATIVE_INFINITY).softmax();
+        Tensor att = Functional.maskedFill(scores, causalMask(tq, k.dim(2), offset, q.backend()),
+                Float.NEGATIVE_INFINITY).softmax();
         // y = dropout(att)·v, heads merged back into channels
-        return attnDropout.forward(att).matmul(v).permute(0, 2, 1, 3).reshape(b, t, width);
+        Tensor dropped = dropout == null ? att : dropout.forward(att);
+        return dropped.matmul(v).permute(0, 2, 1, 3).reshape(b, tq, heads * hs);
     }
 
     /** (B, T, C) -> (B, nh, T, hs) */
@@ -80,8 +108,14 @@ public final class CausalSelfAttention extends Module {
 
     /** (T, T), 1 where key s > query t (the future), else 0. */
     static Tensor causalMask(int t, Backend backend) {
-        Tensor positions = Tensor.arange(t).to(backend);
-        return backend.binary(BinaryOp.GT, positions.reshape(1, t), positions.reshape(t, 1));
+        return causalMask(t, t, 0, backend);
+    }
+
+    /** (Tq, Tk), 1 where key s > query position offset + t (the future), else 0. */
+    static Tensor causalMask(int tq, int tk, int offset, Backend backend) {
+        Tensor keys = Tensor.arange(tk).to(backend);
+        Tensor queries = Tensor.arange(offset, offset + tq, 1).to(backend);
+        return backend.binary(BinaryOp.GT, keys.reshape(1, tk), queries.reshape(tq, 1));
     }
 
     /** The projection to queries, keys and values, C -> 3C. */

@@ -6,7 +6,10 @@ import dev.descent.core.Tensor;
 import dev.descent.nn.Init;
 import dev.descent.nn.Module;
 
-/** A lookup table: integer-valued ids {@code (..)} -> rows of {@code weight (V, C)}, giving {@code (.., C)}. */
+/**
+ * A lookup table: ids {@code (..)} -> rows of {@code weight (V, C)}, giving {@code (.., C)}. The ids are a float
+ * tensor holding integers in [0, V) (descent has one dtype, float32, exact for integers up to 2^24).
+ */
 public final class Embedding extends Module {
     private final Tensor weight;
 

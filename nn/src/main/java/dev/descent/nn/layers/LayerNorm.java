@@ -43,6 +43,11 @@ public final class LayerNorm extends Module {
         return bias;
     }
 
+    /** ε, added to the variance. */
+    public float eps() {
+        return eps;
+    }
+
     @Override
     protected String extraRepr() {
         return weight.dim(0) + ", eps=" + eps;

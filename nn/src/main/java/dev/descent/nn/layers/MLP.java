@@ -1,12 +1,15 @@
 package dev.descent.nn.layers;
 
+import dev.descent.core.Functional;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.nn.Module;
 
 /**
  * The transformer's position-wise feed-forward network: {@code (.., C) -> (.., C)},
- * y = dropout(proj(gelu(fc(x)))), with a hidden width (4C in GPT-2) and GPT-2's tanh GELU.
+ * y = dropout(proj(gelu(fc(x)))), with a hidden width (4C in GPT-2) and GPT-2's tanh GELU. The forward pass runs
+ * fc, GELU and proj as one op ({@link Functional#geluMlp}) that keeps the (.., hidden) pre-activation only and
+ * recomputes GELU in backward; {@link #forward(Tensor, boolean)} with {@code fused = false} runs the three layers.
  */
 public final class MLP extends Module {
     private final Linear fc;
@@ -24,7 +27,14 @@ public final class MLP extends Module {
     /** (.., C) -> (.., C) */
     @Override
     public Tensor forward(Tensor x) {
-        return dropout.forward(proj.forward(gelu.forward(fc.forward(x))));
+        return forward(x, true);
+    }
+
+    /** (.., C) -> (.., C), as one fused op or as the composition of the three layers: equal outputs and gradients. */
+    public Tensor forward(Tensor x, boolean fused) {
+        Tensor y = fused ? Functional.geluMlp(x, fc.weight(), fc.bias(), proj.weight(), proj.bias())
+                : proj.forward(gelu.forward(fc.forward(x)));
+        return dropout.forward(y);
     }
 
     /** The expansion C -> hidden. */

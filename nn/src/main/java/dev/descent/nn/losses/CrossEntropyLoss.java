@@ -8,7 +8,8 @@ import dev.descent.core.Tensor;
  * Cross-entropy of logits {@code (.., C)} against integer class targets {@code (..)}, with PyTorch's
  * semantics, over the core's fused op: targets equal to {@code ignoreIndex} count for nothing (MEAN divides by
  * the targets that are not ignored), and label smoothing ε mixes the one-hot target with the uniform one:
- * l = (1 − ε)·(−log p_y) + (ε/C)·Σ_c(−log p_c).
+ * l = (1 − ε)·(−log p_y) + (ε/C)·Σ_c(−log p_c). The targets are a float tensor holding class indices (descent has
+ * one dtype, float32, exact for integers up to 2^24), e.g. {@code Tensor.fromArray(new float[] {2, 0, 1})}.
  */
 public final class CrossEntropyLoss {
     private final Reduction reduction;

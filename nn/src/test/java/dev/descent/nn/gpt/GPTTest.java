@@ -141,6 +141,45 @@ class GPTTest {
         });
     }
 
+    /**
+     * The blocks' fusions (residual add + ln2 in one kernel, the MLP as one op recomputing GELU) against the plain
+     * composition of the same layers: the same loss and the same gradient for every parameter, to float rounding, with
+     * generic parameter values (non-zero biases, LayerNorms away from (1, 0)), ignored targets and, in training with
+     * dropout, the same masks.
+     */
+    @ParameterizedTest
+    @ValueSource(floats = {0f, 0.1f})
+    void theFusedBlocksGiveTheLossAndEveryGradientOfThePlainComposition(float dropout) {
+        GPTConfig config = new GPTConfig(29, 8, 3, 2, 12, dropout, false);
+        Rng data = new Rng(31);
+        Tensor idx = tokens(data, 2, 8, 29);
+        float[] t = tokens(data, 2, 8, 29).toArray();
+        t[5] = Functional.DEFAULT_IGNORE_INDEX;
+        Tensor targets = Tensor.fromArray(t, 2, 8);
+        GPT fused = generic(new GPT(config, new Rng(32)), new Rng(33));
+        GPT plain = generic(new GPT(config, new Rng(32)), new Rng(33));
+        Tensor fusedLoss = fused.loss(idx, targets, true);
+        Tensor plainLoss = plain.loss(idx, targets, false);
+        assertThat((double) fusedLoss.item()).isCloseTo(plainLoss.item(), within(1e-6 * Math.abs(plainLoss.item())));
+        fusedLoss.backward();
+        plainLoss.backward();
+        var expected = plain.namedParameters();
+        fused.namedParameters().forEach((name, p) -> {
+            float[] a = p.grad().toArray();
+            float[] e = expected.get(name).grad().toArray();
+            for (int i = 0; i < a.length; i++) {
+                assertThat((double) a[i]).as("%s[%d]", name, i).isCloseTo(e[i], within(1e-6 * (1e-3 + Math.abs(e[i]))));
+            }
+        });
+    }
+
+    /** Every parameter of {@code gpt} redrawn at unit-ish scale (LayerNorm scales around 1), so no term is trivial. */
+    private static GPT generic(GPT gpt, Rng rng) {
+        gpt.namedParameters().forEach((name, p) -> p.copyFrom(Tensor.randn(rng, p.shape().dims()).mul(0.3f)
+                .add(name.contains("ln") && name.endsWith("weight") ? 1f : 0f)));
+        return gpt;
+    }
+
     @Test
     void targetsOfAnotherShapeThanTheIdsAreRejected() {
         GPT gpt = new GPT(TINY, new Rng(5));

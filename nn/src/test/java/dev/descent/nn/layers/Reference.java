@@ -4,12 +4,12 @@ package dev.descent.nn.layers;
  * Plain double-precision loops that compute what the layers compute, written from the formulas, as the
  * hand computation the layers are tested against. Arrays are row-major; x is (N, in), W is (out, in).
  */
-final class Reference {
+public final class Reference {
     private Reference() {
     }
 
     /** y = x·Wᵀ + b for x (n, in), W (out, in), b (out) or null. */
-    static double[] linear(double[] x, int n, float[] w, float[] b, int in, int out) {
+    public static double[] linear(double[] x, int n, float[] w, float[] b, int in, int out) {
         double[] y = new double[n * out];
         for (int r = 0; r < n; r++) {
             for (int o = 0; o < out; o++) {
@@ -24,7 +24,7 @@ final class Reference {
     }
 
     /** (x − μ)/√(σ² + ε)·γ + β per row of x (n, c), σ² biased. */
-    static double[] layerNorm(double[] x, int n, int c, float[] gamma, float[] beta, double eps) {
+    public static double[] layerNorm(double[] x, int n, int c, float[] gamma, float[] beta, double eps) {
         double[] y = new double[n * c];
         for (int r = 0; r < n; r++) {
             double mean = 0;
@@ -43,7 +43,7 @@ final class Reference {
     }
 
     /** ½x(1 + tanh(√(2/π)(x + 0.044715x³))) */
-    static double[] geluTanh(double[] x) {
+    public static double[] geluTanh(double[] x) {
         double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             y[i] = 0.5 * x[i] * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x[i] + 0.044715 * Math.pow(x[i], 3))));
@@ -55,7 +55,7 @@ final class Reference {
      * Causal multi-head attention on qkv (b·t, 3c) = [q | k | v]: for each batch, head and query position,
      * softmax over keys 0..t of q·k/√hs, then the weighted sum of values. Returns (b·t, c), heads merged.
      */
-    static double[] causalAttention(double[] qkv, int b, int t, int c, int heads) {
+    public static double[] causalAttention(double[] qkv, int b, int t, int c, int heads) {
         int hs = c / heads;
         double[] y = new double[b * t * c];
         for (int bi = 0; bi < b; bi++) {
@@ -89,7 +89,7 @@ final class Reference {
         return y;
     }
 
-    static double[] toDouble(float[] v) {
+    public static double[] toDouble(float[] v) {
         double[] d = new double[v.length];
         for (int i = 0; i < v.length; i++) {
             d[i] = v[i];
@@ -97,7 +97,7 @@ final class Reference {
         return d;
     }
 
-    static float[] toFloat(double[] v) {
+    public static float[] toFloat(double[] v) {
         float[] f = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             f[i] = (float) v[i];

@@ -13,6 +13,8 @@ import dev.descent.nn.layers.BatchNorm1d;
 import dev.descent.nn.layers.Linear;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -203,5 +205,44 @@ class SafeTensorsTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(file);
         }
+    }
+
+    /** Bytes this thread allocated on the Java heap while {@code work} ran. */
+    private static long allocatedBy(ThrowingRunnable work) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        try {
+            work.run();
+        } catch (Exception e) {
+            // the caller checks the error separately; here only the allocation counts
+        }
+        return threads.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /**
+     * A state dict with one extra 1.6 GB tensor (a sparse file: the disk holds almost nothing) is refused from its
+     * header, naming the key, before any data is read: the load allocates a few kilobytes, not gigabytes.
+     */
+    @Test
+    void anExtraHugeKeyIsRefusedFromTheHeaderBeforeAnyDataIsRead() throws IOException {
+        Path file = dir.resolve("linear.safetensors");
+        long huge = 400_000_000L;
+        String json = "{\"weight\":{\"dtype\":\"F32\",\"shape\":[1,2],\"data_offsets\":[0,8]},"
+                + "\"bias\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]},"
+                + "\"extra\":{\"dtype\":\"F32\",\"shape\":[" + huge + "],\"data_offsets\":[12," + (12 + 4 * huge) + "]}}";
+        Files.write(file, concat(u64(json.length()), json.getBytes(StandardCharsets.UTF_8)));
+        try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
+            sparse.setLength(8 + json.length() + 12 + 4 * huge);
+        }
+        Linear target = new Linear(2, 1, new Rng(9));
+        Map<String, float[]> before = values(target);
+        assertThatThrownBy(() -> StateDict.load(target, file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unexpected key 'extra'").hasMessageContaining(file.toString());
+        assertThat(allocatedBy(() -> StateDict.load(target, file))).isLessThan(1L << 20);
+        assertThat(values(target)).usingRecursiveComparison().isEqualTo(before);
     }
 }

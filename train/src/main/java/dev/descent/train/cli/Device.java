@@ -12,17 +12,17 @@ record Device(Backend backend, String name) {
     /** Opens the configured device and makes it the default backend, so the model is built there. */
     static Device open(TrainConfig config) {
         Device device;
-        if (config.device().equals("cpu")) {
+        if (config.run().device().equals("cpu")) {
             device = new Device(Backends.cpu(), "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)");
-        } else if (config.device().equals("cuda")) {
+        } else if (config.run().device().equals("cuda")) {
             CudaOptions options = CudaOptions.defaults();
-            if (!config.vramLimit().isEmpty()) {
-                options = options.withVramLimit(config.vramLimit());
+            if (!config.run().vramLimit().isEmpty()) {
+                options = options.withVramLimit(config.run().vramLimit());
             }
             CudaBackend cuda = CudaBackend.create(options);
             device = new Device(cuda, cuda.deviceInfo().name());
         } else {
-            throw new IllegalArgumentException("unknown device '" + config.device() + "'; use cpu or cuda");
+            throw new IllegalArgumentException("unknown device '" + config.run().device() + "'; use cpu or cuda");
         }
         Backends.setDefault(device.backend());
         return device;

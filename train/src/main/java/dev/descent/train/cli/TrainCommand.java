@@ -8,9 +8,12 @@ import dev.descent.train.data.Shard;
 import dev.descent.train.data.TextSpan;
 import dev.descent.train.data.Tokenizer;
 import dev.descent.train.data.UnigramBaseline;
+import dev.descent.train.loop.Checkpoint;
 import dev.descent.train.loop.RunReport;
 import dev.descent.train.loop.Sampler;
 import dev.descent.train.loop.StepLog;
+import dev.descent.train.loop.StepProfile;
+import dev.descent.train.loop.TrainState;
 import dev.descent.train.loop.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,39 +35,69 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
 
-    @Option(names = "--resume", description = "Continue exactly from a checkpoint directory (e.g. runs/tiny-cpu/checkpoint).")
+    @Option(names = "--resume", description = "Continue a run exactly, with its own schedule, from its checkpoint "
+            + "directory (e.g. runs/tiny-cpu/checkpoint).")
     Path resume;
+
+    @Option(names = "--extend-to", paramLabel = "<steps>", description = "With --resume: lengthen the run to this "
+            + "many steps; the rate decays by a cosine from where it is to --min-lr (the new curve is printed first).")
+    Integer extendTo;
+
+    @Option(names = "--replace", description = "Delete the run in --out (checkpoint, loss.png, summary.json) and "
+            + "start over there; without it a directory holding a run is only resumed.")
+    boolean replace;
 
     @Option(names = "--sample-tokens", defaultValue = "100", description = "Tokens to sample at the end (default ${DEFAULT-VALUE}).")
     int sampleTokens;
 
+    @Option(names = "--profile", description = "Profile the steps after the warm-up; print the table after the run "
+            + "and write it to profile.txt in the run directory.")
+    boolean profile;
+
+    @Option(names = "--profile-warmup", defaultValue = "1", description = "Steps left out of the profile's table "
+            + "(default ${DEFAULT-VALUE}).")
+    int profileWarmup;
+
     @Override
     public Integer call() throws IOException {
-        TrainConfig config = options.resolve();
+        TrainConfig config = configure();
+        RunDirectory.claim(config.run().out(), resume, replace);
         prepareEmbeddedDataIfMissing(config);
         Device device = Device.open(config);
         Trainer trainer = new Trainer(config, device.backend(), device.name(), System.out);
         if (resume != null) {
             trainer.resume(resume);
         }
+        if (extendTo != null) {
+            trainer.extendTo(extendTo);
+        }
+        StepProfile steps = profile ? StepProfile.afterWarmup(profileWarmup) : null;
+        if (steps != null) {
+            trainer.profile(steps);
+        }
         Tokenizer tokenizer = trainer.tokenizer();
         // the unigram baseline scores the same validation tokens as the model
-        double baseline = UnigramBaseline.crossEntropy(Dataset.open(config.data()).trainingShards(),
+        double baseline = UnigramBaseline.crossEntropy(Dataset.open(config.run().data()).trainingShards(),
                 trainer.validationTargets(), tokenizer.vocabSize());
         TextSpan evaluated = trainer.validationSpan();
         double baselineBits = evaluated.bitsPerCharacter(baseline);
         System.out.printf(Locale.ROOT, "the bar to clear: a unigram model (token frequencies, no context) gets %.4f "
                 + "nats per token = %.2f bits per character on the validation text%n", baseline, baselineBits);
         trainer.run(Integer.MAX_VALUE);
-        double validation = finalValidationLoss(trainer, config);
+        if (steps != null) {
+            String report = steps.report();
+            System.out.printf(Locale.ROOT, "%n%s", report);
+            Files.writeString(Files.createDirectories(config.run().out()).resolve("profile.txt"), report);
+        }
+        double validation = finalValidationLoss(trainer);
         double bits = evaluated.bitsPerCharacter(validation);
         System.out.printf(Locale.ROOT, "%nvalidation loss %.4f nats per token = %.2f bits per character (%,d tokens, "
                         + "%,d characters of %s text); a unigram model (token frequencies, no context) gets %.4f nats "
                         + "= %.2f bits per character%n", validation, bits, evaluated.tokens(), evaluated.characters(),
                 tokenizer.name(), baseline, baselineBits);
-        int[] prompt = {tokenizer.endOfText()};
+        int[] prompt = {tokenizer.documentStart(config.model().vocab())};
         String sample = tokenizer.decode(Arrays.copyOfRange(
-                Sampler.generate(trainer.model(), prompt, sampleTokens, 0.8, 40, new Rng(config.seed())), 1,
+                Sampler.generate(trainer.model(), prompt, sampleTokens, 0.8, 40, new Rng(config.run().seed())), 1,
                 1 + sampleTokens));
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("preset", config.preset());
@@ -80,35 +113,60 @@ public final class TrainCommand implements Callable<Integer> {
         extra.put("sample", sample);
         String title = String.format(Locale.ROOT, "%s: validation %.3f nats = %.2f bits per character", config.preset(),
                 validation, bits);
-        RunReport.write(config.out(), trainer.history(), title, baseline, evaluated.bitsPerCharacter(1), extra);
+        RunReport.write(config.run().out(), trainer.history(), title, baseline, evaluated.bitsPerCharacter(1), extra);
         System.out.printf(Locale.ROOT, "sample (temperature 0.8, top-k 40):%n%s%n%n", sample.strip());
-        System.out.printf(Locale.ROOT, "wrote %s, %s and the checkpoint %s%n", config.out().resolve("loss.png"),
-                config.out().resolve("summary.json"), trainer.checkpointDir());
+        Path out = config.run().out();
+        String profileNote = profile ? ", " + out.resolve("profile.txt") : "";
+        System.out.printf(Locale.ROOT, trainer.checkpointWritten() ? "wrote %s, %s%s and the checkpoint %s%n"
+                : "wrote %s, %s%s; the checkpoint %s is as it was (the run had finished: --extend-to lengthens it)%n",
+                out.resolve("loss.png"), out.resolve("summary.json"), profileNote, trainer.checkpointDir());
         return 0;
     }
 
-    /** The validation loss the last step measured, or a fresh one when it measured none. */
-    private static double finalValidationLoss(Trainer trainer, TrainConfig config) throws IOException {
+    /**
+     * The preset and the options; for a resume, the run's own schedule from its checkpoint (an option that
+     * contradicts it is refused); for a new run shorter than the preset's warmup, a warmup fitted to it.
+     */
+    private TrainConfig configure() throws IOException {
+        TrainConfig config = options.resolve();
+        if (resume != null) {
+            TrainState saved = Checkpoint.readState(resume);
+            return saved.optimization() == null ? config : config.withSchedule(saved.optimization(), options.given(), resume);
+        }
+        if (extendTo != null) {
+            throw new IllegalArgumentException("--extend-to lengthens a run that is resumed: add --resume <checkpoint>");
+        }
+        TrainConfig fitted = options.given().contains("warmupSteps") ? config : config.withWarmupFitted();
+        if (fitted != config) {
+            System.out.printf(Locale.ROOT, "--steps %d is not above the preset's warmup of %d steps: warming up over %d "
+                            + "step%s instead (--warmup sets it)%n", config.optimization().steps(),
+                    config.optimization().warmupSteps(), fitted.optimization().warmupSteps(),
+                    fitted.optimization().warmupSteps() == 1 ? "" : "s");
+        }
+        return fitted;
+    }
+
+    /** The validation loss of the last step, which always measures one, or a fresh one when it measured none. */
+    private static double finalValidationLoss(Trainer trainer) throws IOException {
         List<StepLog> history = trainer.history();
         StepLog last = history.isEmpty() ? null : history.get(history.size() - 1);
-        return last != null && last.step() == config.steps() - 1 && last.valLoss() != null
-                ? last.valLoss() : trainer.validationLoss();
+        return last != null && last.valLoss() != null ? last.valLoss() : trainer.validationLoss();
     }
 
     /**
      * The embedded Moby-Dick ships inside descent: tokenize it on first use, into a temporary directory renamed
      * into place when complete, so an interrupted preparation leaves nothing half-written behind.
      */
-    static void prepareEmbeddedDataIfMissing(TrainConfig config) throws IOException {
-        Path data = config.data();
-        if (Files.isDirectory(data) || !data.equals(TrainConfig.embeddedData(config.tokenizer()))) {
+    public static void prepareEmbeddedDataIfMissing(TrainConfig config) throws IOException {
+        Path data = config.run().data();
+        if (Files.isDirectory(data) || !data.equals(TrainConfig.embeddedData(config.run().tokenizer()))) {
             return;
         }
         System.out.printf(Locale.ROOT, "preparing the embedded Moby-Dick corpus in %s (%s tokens) ...%n", data,
-                config.tokenizer());
+                config.run().tokenizer());
         long t0 = System.nanoTime();
         Path tmp = data.resolveSibling(data.getFileName() + ".tmp");
-        Tokenizer tokenizer = Dataset.prepare(tmp, Corpora.mobyDickChapters(), 0.1, 1 << 20, config.tokenizer());
+        Tokenizer tokenizer = Dataset.prepare(tmp, Corpora.mobyDickChapters(), 0.1, 1 << 20, config.run().tokenizer());
         Files.move(tmp, data, StandardCopyOption.ATOMIC_MOVE);
         Dataset dataset = Dataset.open(data);
         long validation = Shard.read(dataset.validationShard()).length;

@@ -1,92 +1,88 @@
 package dev.descent.train.cli;
 
+import dev.descent.train.Settings;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.data.Tokenizers;
-import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The preset and the command-line overrides of any of its fields. */
+/**
+ * The preset and the command-line overrides of its settings: one option per {@link Settings#all() setting} a
+ * command uses ({@code train} all of them; {@code sample} and {@code plan} {@link #only} theirs).
+ */
 public final class TrainOptions {
     @Option(names = "--preset", defaultValue = "tiny-cpu", description = "tiny-cpu or gpt2-124m-1070ti (default ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--vocab", description = "Vocabulary size (padded sizes like 50304 allowed; default: the preset's, "
-            + "or the --tokenizer's size).")
-    Integer vocab;
-    @Option(names = "--context", description = "Context length (positions).")
-    Integer context;
-    @Option(names = "--layers", description = "Transformer blocks.")
-    Integer layers;
-    @Option(names = "--heads", description = "Attention heads.")
-    Integer heads;
-    @Option(names = "--width", description = "Channels of the residual stream.")
-    Integer width;
-    @Option(names = "--dropout", description = "Dropout probability.")
-    Float dropout;
-    @Option(names = "--micro-batch", description = "Sequences per micro-batch (B).")
-    Integer microBatch;
-    @Option(names = "--seq-len", description = "Tokens per sequence (T).")
-    Integer seqLen;
-    @Option(names = "--total-batch", description = "Tokens per optimizer step (a multiple of B*T).")
-    Long totalBatch;
-    @Option(names = "--steps", description = "Optimizer steps.")
-    Integer steps;
-    @Option(names = "--lr", description = "Peak learning rate.")
-    Double lr;
-    @Option(names = "--min-lr", description = "Learning rate at the end of the cosine.")
-    Double minLr;
-    @Option(names = "--warmup", description = "Warmup steps.")
-    Integer warmup;
-    @Option(names = "--weight-decay", description = "AdamW weight decay on matrices.")
-    Double weightDecay;
-    @Option(names = "--beta1", description = "AdamW beta1.")
-    Double beta1;
-    @Option(names = "--beta2", description = "AdamW beta2.")
-    Double beta2;
-    @Option(names = "--eps", description = "AdamW epsilon.")
-    Double eps;
-    @Option(names = "--clip", description = "Global gradient-norm clip.")
-    Double clip;
-    @Option(names = "--eval-every", description = "Steps between validation losses (0: never).")
-    Integer evalEvery;
-    @Option(names = "--eval-batches", description = "Micro-batches per validation loss.")
-    Integer evalBatches;
-    @Option(names = "--checkpoint-every", description = "Steps between checkpoints (0: only at the end).")
-    Integer checkpointEvery;
-    @Option(names = "--seed", description = "Seed of initialisation, dropout and data order.")
-    Long seed;
-    @Option(names = "--tokenizer", description = "gpt2, bytes or bpe-N (a byte-pair vocabulary of N tokens learned "
-            + "from the text) for the embedded Moby-Dick; sets the default --data and --vocab.")
-    String tokenizer;
-    @Option(names = "--data", description = "Dataset directory (prepare-data writes one; default: the embedded "
-            + "Moby-Dick in the --tokenizer's tokens, prepared on first use).")
-    Path data;
-    @Option(names = "--out", description = "Run directory: checkpoint, loss.png, summary.json.")
-    Path out;
-    @Option(names = "--device", description = "cpu or cuda.")
-    String device;
-    @Option(names = "--vram-limit", description = "Hard cap on device memory, e.g. 8g.")
-    String vramLimit;
+    /** The settings given on the command line, by name, in the order given. */
+    private final Map<String, Object> overrides = new LinkedHashMap<>();
+    private final Predicate<Settings.Spec> offered;
+
+    /** Every setting as an option. */
+    public TrainOptions() {
+        this(s -> true);
+    }
+
+    private TrainOptions(Predicate<Settings.Spec> offered) {
+        this.offered = offered;
+    }
+
+    /** Options for the settings of these groups ({@code "model"}, ..) or with these names ({@code "out"}) only. */
+    static TrainOptions only(String... groupsOrSettings) {
+        Set<String> names = Set.of(groupsOrSettings);
+        return new TrainOptions(s -> names.contains(s.group().getName()) || names.contains(s.name()));
+    }
+
+    /** Adds an option for every offered setting to the command this mixes into (picocli calls it while building it). */
+    @Spec(Spec.Target.MIXEE)
+    void addSettingOptions(CommandSpec command) {
+        for (Settings.Spec s : Settings.all()) {
+            if (!offered.test(s)) {
+                continue;
+            }
+            ISetter store = new ISetter() {
+                @Override
+                public <T> T set(T value) {
+                    overrides.put(s.name(), value);
+                    return null;
+                }
+            };
+            command.addOption(OptionSpec.builder("--" + s.flag()).type(Settings.boxed(s.type()))
+                    .paramLabel("<" + s.name() + ">").description(s.help()).hasInitialValue(false).setter(store)
+                    .build());
+        }
+    }
+
+    /** The names of the settings given on the command line. */
+    public Set<String> given() {
+        return Set.copyOf(overrides.keySet());
+    }
 
     /**
      * The preset with every given override applied. A --tokenizer without --vocab or --data brings its own
      * vocabulary size and embedded-data directory.
      */
     public TrainConfig resolve() {
-        TrainConfig p = TrainConfig.preset(preset);
-        int defaultVocab = tokenizer == null ? p.vocab() : Tokenizers.vocabSize(tokenizer);
-        Path defaultData = tokenizer == null ? p.data() : TrainConfig.embeddedData(tokenizer);
-        return new TrainConfig(p.preset(), or(vocab, defaultVocab), or(context, p.context()), or(layers, p.layers()),
-                or(heads, p.heads()), or(width, p.width()), or(dropout, p.dropout()), or(microBatch, p.microBatch()),
-                or(seqLen, p.seqLen()), or(totalBatch, p.totalBatchTokens()), or(steps, p.steps()), or(lr, p.maxLr()),
-                or(minLr, p.minLr()), or(warmup, p.warmupSteps()), or(weightDecay, p.weightDecay()),
-                or(beta1, p.beta1()), or(beta2, p.beta2()), or(eps, p.eps()), or(clip, p.gradClip()),
-                or(evalEvery, p.evalEvery()), or(evalBatches, p.evalBatches()), or(checkpointEvery, p.checkpointEvery()),
-                or(seed, p.seed()), or(tokenizer, p.tokenizer()), or(data, defaultData), or(out, p.out()), or(device, p.device()),
-                or(vramLimit, p.vramLimit()));
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value != null ? value : fallback;
+        TrainConfig config = TrainConfig.preset(preset);
+        for (Map.Entry<String, Object> o : overrides.entrySet()) {
+            config = config.with(o.getKey(), o.getValue());
+        }
+        if (overrides.containsKey("tokenizer")) {
+            String tokenizer = config.run().tokenizer();
+            if (!overrides.containsKey("vocab")) {
+                config = config.with("vocab", Tokenizers.vocabSize(tokenizer));
+            }
+            if (!overrides.containsKey("data")) {
+                config = config.with("data", TrainConfig.embeddedData(tokenizer));
+            }
+        }
+        return config;
     }
 }

@@ -78,7 +78,7 @@ public final class BytePairTokenizer implements Tokenizer {
         return new BytePairTokenizer(new int[0][]);
     }
 
-    /** Reads a vocabulary that {@link #save} wrote; the error names the file and what is wrong with it. */
+    /** Reads a vocabulary that {@link #save} wrote ({@link #json}); the error names the file and what is wrong with it. */
     public static BytePairTokenizer load(Path file) throws IOException {
         Saved saved;
         try {
@@ -98,14 +98,13 @@ public final class BytePairTokenizer implements Tokenizer {
     }
 
     @Override
-    public void save(Path dir) throws IOException {
+    public String json() {
         Saved saved = new Saved();
         saved.type = TYPE;
         saved.vocabSize = vocabSize();
         saved.pattern = PIECES.pattern();
         saved.merges = merges;
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(FILE), new Gson().toJson(saved), StandardCharsets.UTF_8);
+        return new Gson().toJson(saved);
     }
 
     @Override
@@ -148,16 +147,20 @@ public final class BytePairTokenizer implements Tokenizer {
     public String decode(int[] ids) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int id : ids) {
-            if (id == endOfText()) {
-                out.writeBytes(END_OF_TEXT);
-            } else if (id >= 0 && id < bytes.length) {
-                out.writeBytes(bytes[id]);
-            } else {
-                throw new IllegalArgumentException("token id " + id + " is outside this " + vocabSize()
-                        + "-token vocabulary");
-            }
+            out.writeBytes(bytes(id));
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] bytes(int id) {
+        if (id == endOfText()) {
+            return END_OF_TEXT.clone();
+        }
+        if (id < 0 || id >= bytes.length) {
+            throw new IllegalArgumentException("token id " + id + " is outside this " + vocabSize() + "-token vocabulary");
+        }
+        return bytes[id].clone();
     }
 
     @Override

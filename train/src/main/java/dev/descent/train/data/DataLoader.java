@@ -34,6 +34,7 @@ public final class DataLoader {
     private final int seqLen;
     private final long seed;
     private final Order order;
+    private final int vocab;
     private final long[] shardSizes;
     private final long totalTokens;
     /** Windows per epoch: ⌊(tokens − 1) / T⌋. */
@@ -55,7 +56,16 @@ public final class DataLoader {
     public record Position(long epoch, long offset) {
     }
 
-    public DataLoader(List<Path> shards, int batch, int seqLen, long seed, Order order) {
+    /** A loader for any uint16 token ids. */
+    public DataLoader(List<Path> shards, int batch, int seqLen, long seed, Order order) throws IOException {
+        this(shards, batch, seqLen, seed, 1 << 16, order);
+    }
+
+    /**
+     * A loader for a model with {@code vocab} token ids: each shard is checked when it is opened (here, for its
+     * size, and on every later read), so an id the model has no embedding for fails naming the file and position.
+     */
+    public DataLoader(List<Path> shards, int batch, int seqLen, long seed, int vocab, Order order) throws IOException {
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("the loader needs at least one shard");
         }
@@ -67,16 +77,18 @@ public final class DataLoader {
         this.seqLen = seqLen;
         this.seed = seed;
         this.order = order;
+        this.vocab = vocab;
         this.shardSizes = new long[shards.size()];
         long total = 0;
         for (int i = 0; i < shards.size(); i++) {
-            shardSizes[i] = cache.get(i).length;
+            shardSizes[i] = cache.load(i).length;
             total += shardSizes[i];
         }
         this.totalTokens = total;
         if (totalTokens < (long) batch * seqLen + 1) {
-            throw new IllegalArgumentException("the shards hold " + totalTokens + " tokens, fewer than one micro-batch of "
-                    + batch + " x " + seqLen + " + 1 needs");
+            throw new IllegalArgumentException("the shards " + this.shards + " hold " + totalTokens + " tokens, fewer "
+                    + "than one micro-batch of " + batch + " x " + seqLen + " + 1 needs: prepare more data or lower "
+                    + "--micro-batch or --seq-len");
         }
         this.windows = (totalTokens - 1) / seqLen;
         seek(new Position(0, 0));
@@ -188,7 +200,8 @@ public final class DataLoader {
         private final int[] ids = {-1, -1};
         private final int[][] tokens = new int[2][];
 
-        int[] get(int shard) {
+        /** The tokens of {@code shard}, read and checked against the vocabulary if it is not one of the two. */
+        int[] load(int shard) throws IOException {
             for (int i = 0; i < 2; i++) {
                 if (ids[i] == shard) {
                     return tokens[i];
@@ -196,13 +209,18 @@ public final class DataLoader {
             }
             ids[1] = ids[0];
             tokens[1] = tokens[0];
+            ids[0] = -1;
+            tokens[0] = Shard.read(shards.get(shard), vocab);
+            ids[0] = shard;
+            return tokens[0];
+        }
+
+        int[] get(int shard) {
             try {
-                tokens[0] = Shard.read(shards.get(shard));
+                return load(shard);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            ids[0] = shard;
-            return tokens[0];
         }
     }
 }

@@ -39,7 +39,7 @@ public final class Dataset {
 
     /** The tokenizer the shards were written with. */
     public Tokenizer tokenizer() throws IOException {
-        return Tokenizers.forDataset(dir);
+        return Tokenizers.recordedIn(dir);
     }
 
     public Path validationShard() {

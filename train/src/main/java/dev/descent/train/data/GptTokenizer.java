@@ -4,10 +4,6 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** GPT-2's byte-pair encoding ({@code r50k_base}, vocabulary inside the JTokkit jar: no network). */
 public final class GptTokenizer implements Tokenizer {
@@ -15,8 +11,6 @@ public final class GptTokenizer implements Tokenizer {
     public static final int END_OF_TEXT = 50256;
     /** Number of GPT-2 token ids. */
     public static final int VOCAB_SIZE = 50257;
-    /** The contents of a GPT-2 dataset's {@link Tokenizer#FILE}. */
-    static final String SAVED = "{\"type\": \"gpt2\"}\n";
 
     private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
 
@@ -27,11 +21,20 @@ public final class GptTokenizer implements Tokenizer {
 
     @Override
     public String decode(int[] ids) {
+        return encoding.decode(list(ids));
+    }
+
+    @Override
+    public byte[] bytes(int id) {
+        return encoding.decodeBytes(list(new int[] {id}));
+    }
+
+    private static IntArrayList list(int[] ids) {
         IntArrayList list = new IntArrayList(ids.length);
         for (int id : ids) {
             list.add(id);
         }
-        return encoding.decode(list);
+        return list;
     }
 
     @Override
@@ -50,8 +53,7 @@ public final class GptTokenizer implements Tokenizer {
     }
 
     @Override
-    public void save(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(FILE), SAVED, StandardCharsets.UTF_8);
+    public String json() {
+        return "{\"type\": \"gpt2\"}\n";
     }
 }

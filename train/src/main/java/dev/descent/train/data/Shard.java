@@ -41,6 +41,29 @@ public final class Shard {
 
     /** Reads and validates a shard; the error names the file and what is wrong with it. */
     public static int[] read(Path file) throws IOException {
+        return read(file, 1 << 16);
+    }
+
+    /**
+     * Reads and validates a shard for a model with {@code vocab} token ids: an id at or above it (a shard made with
+     * another tokenizer) is refused here, naming the file and its position, not steps into training.
+     */
+    public static int[] read(Path file, int vocab) throws IOException {
+        int[] tokens = readAll(file);
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] >= vocab) {
+                throw new IOException("shard " + file + " holds token id " + tokens[i] + " at token " + i + " (byte "
+                        + (HEADER_BYTES + 2L * i) + "), outside the model's vocabulary of " + vocab + ": the shard was "
+                        + "made for another vocabulary; prepare the data again or set --vocab");
+            }
+        }
+        return tokens;
+    }
+
+    private static int[] readAll(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("shard " + file + " is not a file");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < HEADER_BYTES) {

@@ -52,7 +52,7 @@ public final class Tokenizers {
         if (!Files.exists(data.resolve(Tokenizer.FILE))) {
             return;
         }
-        Tokenizer tokenizer = forDataset(data);
+        Tokenizer tokenizer = recordedIn(data);
         if (tokenizer.vocabSize() > modelVocab) {
             throw new IllegalArgumentException("the dataset " + data + " is in " + tokenizer.name() + " tokens ("
                     + tokenizer.vocabSize() + " ids) but the model's vocabulary has " + modelVocab + ": pass --vocab "
@@ -64,7 +64,7 @@ public final class Tokenizers {
      * The tokenizer the dataset in {@code dir} was written with, from its {@link Tokenizer#FILE}; shards without
      * one are read as GPT-2 tokens, the format's origin (llm.c) and what descent wrote before it kept the file.
      */
-    public static Tokenizer forDataset(Path dir) throws IOException {
+    public static Tokenizer recordedIn(Path dir) throws IOException {
         Path file = dir.resolve(Tokenizer.FILE);
         if (!Files.exists(file)) {
             return new GptTokenizer();

@@ -6,6 +6,8 @@ import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
+import dev.descent.core.profile.Profiler;
+import dev.descent.core.profile.Span;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.optim.AdamW;
 import dev.descent.optim.GradAccumulation;
@@ -26,15 +28,18 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The training loop of the main job. Each optimizer step: zero the gradients; for each of the N micro-batches
  * run forward and cross-entropy and backward with the loss scaled by 1/N; clip the global gradient norm; set the
- * scheduled learning rate; AdamW step; log. Every {@code evalEvery} steps the validation loss, every
- * {@code checkpointEvery} steps (and at the end) a checkpoint. A non-finite loss or gradient norm stops the run
- * with the step number, leaving the last good checkpoint in place.
+ * scheduled learning rate; AdamW step; check that every parameter and optimizer buffer is finite; log. Every
+ * {@code evalEvery} steps the validation loss, every {@code checkpointEvery} steps and at the end a checkpoint.
+ * A non-finite loss, gradient norm, parameter or optimizer buffer stops the run with the step number and the
+ * first tensor that went bad, before it can reach a checkpoint: the last one written stays as it was.
  */
 public final class Trainer {
     private final TrainConfig config;
@@ -43,7 +48,8 @@ public final class Trainer {
     private final Rng rng;
     private final GPT model;
     private final AdamW optimizer;
-    private final LrSchedule schedule;
+    private LrSchedule schedule;
+    private final List<ScheduleExtension> extensions = new ArrayList<>();
     private final int accumulation;
     private final double flopsPerToken;
     private final String deviceName;
@@ -58,6 +64,10 @@ public final class Trainer {
     /** Those tokens and the characters they spell. */
     private TextSpan evaluated;
     private int nextStep;
+    private StepProfile profile = StepProfile.off();
+    /** The step of the last checkpoint this trainer wrote or resumed from; -1 when there is none. */
+    private int checkpointStep = -1;
+    private boolean checkpointWritten;
     /** Bytes the backend held before this trainer made anything (other work on the device or thread). */
     private final long memoryBaseline;
 
@@ -68,39 +78,42 @@ public final class Trainer {
         }
     }
 
+    /** A trainer for {@code config}, which must be {@link TrainConfig#checked() usable}. */
     public Trainer(TrainConfig config, Backend backend, String deviceName, PrintStream out) {
-        this.config = config;
+        this.config = config.checked();
         this.backend = backend;
         this.deviceName = deviceName;
         this.out = out;
-        this.rng = new Rng(config.seed());
+        this.rng = new Rng(config.run().seed());
         this.memoryBaseline = backend.memory().liveBytes();
         this.model = build(config, rng, backend);
-        this.optimizer = new AdamW(decayGroups(model), config.maxLr(), config.beta1(), config.beta2(), config.eps(),
-                config.weightDecay(), false);
-        this.schedule = LrSchedule.warmupCosine(config.maxLr(), config.minLr(), config.warmupSteps(), config.steps());
-        this.accumulation = GradAccumulation.accumulationSteps(config.totalBatchTokens(), config.microBatch(),
-                config.seqLen());
-        this.flopsPerToken = Mfu.flopsPerToken(model.parameterCount(), config.layers(), config.width(), config.seqLen());
+        TrainConfig.Optimization o = config.optimization();
+        this.optimizer = new AdamW(decayGroups(model)).lr(o.maxLr()).betas(o.beta1(), o.beta2()).eps(o.eps())
+                .weightDecay(o.weightDecay());
+        this.schedule = schedule();
+        TrainConfig.Batch b = config.batch();
+        this.accumulation = GradAccumulation.accumulationSteps(b.totalBatchTokens(), b.microBatch(), b.seqLen());
+        this.flopsPerToken = Mfu.flopsPerToken(model.parameterCount(), config.model().layers(), config.model().width(),
+                b.seqLen());
     }
 
     /** The model, with the temporaries of its initialisation released: only the parameters stay on the device. */
     private static GPT build(TrainConfig config, Rng rng, Backend backend) {
         try (MemoryScope init = backend.scope()) {
-            GPT model = new GPT(config.model(), rng);
+            GPT model = new GPT(config.model().gpt(), rng);
             model.parameters().forEach(init::keep);
             return model;
         }
     }
 
     /** Weight decay on matrices (embeddings, Linear weights) only; biases and LayerNorm parameters get none. */
-    private static List<ParamGroup> decayGroups(GPT model) {
+    private static ParamGroup[] decayGroups(GPT model) {
         List<Tensor> decay = new ArrayList<>();
         List<Tensor> noDecay = new ArrayList<>();
         for (Tensor p : model.parameters()) {
             (p.rank() >= 2 ? decay : noDecay).add(p);
         }
-        return List.of(ParamGroup.of(decay), ParamGroup.of(noDecay).withWeightDecay(0));
+        return new ParamGroup[] {ParamGroup.of(decay), ParamGroup.of(noDecay).withWeightDecay(0)};
     }
 
     public GPT model() {
@@ -112,49 +125,129 @@ public final class Trainer {
     }
 
     public Path checkpointDir() {
-        return config.out().resolve("checkpoint");
+        return config.run().out().resolve("checkpoint");
     }
 
-    /** Continues from the checkpoint in {@code dir}; refuses one made with a different model or batch shape. */
+    /** Profiles the steps of {@link #run} (see {@link StepProfile}). */
+    public void profile(StepProfile stepProfile) {
+        this.profile = stepProfile;
+    }
+
+    /** The warmup + cosine schedule of the configuration, lengthened by each extension in turn. */
+    private LrSchedule schedule() {
+        TrainConfig.Optimization o = config.optimization();
+        LrSchedule lr = LrSchedule.warmupCosine(o.maxLr(), o.minLr(), o.warmupSteps(), o.steps());
+        for (ScheduleExtension e : extensions) {
+            lr = e.applyTo(lr, o.minLr());
+        }
+        return lr;
+    }
+
+    /** The run's length: the configuration's steps, or the last extension's. */
+    public int totalSteps() {
+        return extensions.isEmpty() ? config.optimization().steps() : extensions.get(extensions.size() - 1).to();
+    }
+
+    /** The learning rate of step {@code step} under the run's schedule, extensions included. */
+    public double lr(int step) {
+        return schedule.lr(step);
+    }
+
+    /**
+     * Continues from the checkpoint in {@code dir} (or its {@code .prev} twin, if dir is unloadable, saying so).
+     * Refuses one made with a different model, batch shape, seed or schedule: a resume continues the run that was
+     * started; {@link #extendTo} lengthens it.
+     */
     public void resume(Path dir) throws IOException {
-        TrainState saved = Checkpoint.readState(dir);
+        Checkpoint.Loaded<TrainState> loaded = Checkpoint.load(dir, model, optimizer,
+                saved -> refuseOtherRuns(dir, saved));
+        TrainState state = loaded.value();
+        rng.setState(state.rngState());
+        nextStep = state.nextStep();
+        checkpointStep = nextStep;
+        history.clear();
+        history.addAll(state.history());
+        extensions.clear();
+        extensions.addAll(state.extensionsOrNone());
+        schedule = schedule();
+        openData();
+        train.seek(new DataLoader.Position(state.loaderEpoch(), state.loaderOffset()));
+        out.printf(Locale.ROOT, "resumed from %s at step %d of %d%s%n", loaded.from(), nextStep, totalSteps(),
+                loaded.skipped() == null ? "" : " (" + dir + " is unloadable: " + loaded.skipped() + ")");
+    }
+
+    private void refuseOtherRuns(Path dir, TrainState saved) {
         List<String> diffs = config.differencesFrom(saved.identity());
         if (!diffs.isEmpty()) {
             throw new IllegalArgumentException("cannot resume from " + dir + ": the configuration differs in "
-                    + String.join(", ", diffs));
+                    + String.join(", ", diffs) + "; give the run's own values, or start a new run elsewhere");
         }
-        TrainState state = Checkpoint.load(dir, model, optimizer);
-        rng.setState(state.rngState());
-        nextStep = state.nextStep();
-        history.clear();
-        history.addAll(state.history());
-        openData();
-        train.seek(new DataLoader.Position(state.loaderEpoch(), state.loaderOffset()));
-        out.printf(Locale.ROOT, "resumed from %s at step %d%n", dir, nextStep);
+        if (saved.optimization() != null && !config.scheduleDifferencesFrom(saved.optimization()).isEmpty()) {
+            throw new IllegalArgumentException("cannot resume from " + dir + ": a resume keeps the run's own schedule, "
+                    + "and this one differs in " + String.join(", ", config.scheduleDifferencesFrom(saved.optimization()))
+                    + "; resume with the run's settings, or lengthen the run with --extend-to");
+        }
     }
 
-    /** Runs until step {@code config.steps()} (or {@code stopAfter} steps of this call, for tests). */
+    /**
+     * Lengthens the run to {@code steps} steps from the step it is at: the rate decays by a cosine from where it is
+     * to the floor at the new end ({@link ScheduleExtension}). Prints the new curve's key points; the checkpoints
+     * record the extension, so a later resume keeps it.
+     */
+    public void extendTo(int steps) {
+        if (steps <= totalSteps()) {
+            throw new IllegalArgumentException("--extend-to " + steps + " must be more than the run's " + totalSteps()
+                    + " steps");
+        }
+        int length = totalSteps();
+        double before = schedule.lr(nextStep);
+        extensions.add(new ScheduleExtension(nextStep, steps));
+        schedule = schedule();
+        double floor = config.optimization().minLr();
+        if (before <= floor) {
+            out.printf(Locale.ROOT, "extending the run from %d to %d steps: it has reached its floor, lr %.2e, and "
+                    + "stays there%n", length, steps, floor);
+            return;
+        }
+        int mid = nextStep + (steps - nextStep) / 2;
+        out.printf(Locale.ROOT, "extending the run from %d to %d steps: lr %.2e at step %d (where it is), %.2e at step "
+                + "%d, %.2e at step %d (the end): a cosine from where it is down to %.2e%n", length, steps, before,
+                nextStep, schedule.lr(mid), mid, schedule.lr(steps - 1), steps - 1, floor);
+    }
+
+    /** Runs until step {@link #totalSteps()} (or {@code stopAfter} steps of this call, for tests). */
     public void run(int stopAfter) throws IOException {
         openData();
         out.printf(Locale.ROOT, "%s: %,d parameters, %d x %d tokens per micro-batch, %d micro-batch%s per step, "
-                        + "%d steps, on %s%n", config.preset(), model.parameterCount(), config.microBatch(),
-                config.seqLen(), accumulation, accumulation == 1 ? "" : "es", config.steps(), deviceName);
-        ProgressLine progress = new ProgressLine(out, config.steps());
+                        + "%d steps, on %s%n", config.preset(), model.parameterCount(), config.batch().microBatch(),
+                config.batch().seqLen(), accumulation, accumulation == 1 ? "" : "es", totalSteps(), deviceName);
+        ProgressLine progress = new ProgressLine(out, totalSteps());
         backend.resetPeakMemory();
         int first = nextStep;
-        int last = (int) Math.min(config.steps(), (long) first + stopAfter);
+        int last = (int) Math.min(totalSteps(), (long) first + stopAfter);
         for (int step = first; step < last; step++) {
-            StepLog log = step(step);
+            StepLog log;
+            profile.beforeStep();
+            try {
+                log = step(step);
+            } finally {
+                profile.afterStep();
+            }
             history.add(log);
             progress.line(format(log));
             nextStep = step + 1;
-            boolean end = nextStep == last;
-            if (config.checkpointEvery() > 0 && (nextStep % config.checkpointEvery() == 0 || end)) {
+            int every = config.run().checkpointEvery();
+            if (nextStep == last || (every > 0 && nextStep % every == 0)) {
                 saveCheckpoint();
             }
             progress.bar(nextStep, first);
         }
         out.println(memoryReport());
+    }
+
+    /** Whether this trainer has written a checkpoint (every run that takes a step ends with one). */
+    public boolean checkpointWritten() {
+        return checkpointWritten;
     }
 
     /** The most tensor memory this trainer held at once since its run started (model, state and step). */
@@ -163,7 +256,8 @@ public final class Trainer {
     }
 
     private String memoryReport() {
-        long planned = VramPlan.of(config.model(), config.microBatch(), config.seqLen(), VramPlan.Layout.FITTED)
+        TrainConfig.Batch b = config.batch();
+        long planned = VramPlan.of(config.model().gpt(), b.microBatch(), b.seqLen(), VramPlan.Layout.FITTED)
                 .totalBytes();
         long peak = peakMemoryBytes();
         return String.format(Locale.ROOT, "tensor memory held at peak on %s: %.1f MiB; the planner's %s layout: %.1f MiB "
@@ -179,16 +273,23 @@ public final class Trainer {
             DataLoader.Batch b = train.next();
             return model.loss(ids(b.inputs(), b), ids(b.targets(), b));
         });
-        double norm = GradClip.clipGradNorm(model.parameters(), config.gradClip());
+        double norm;
+        try (Span clip = Profiler.phase("clip")) {
+            norm = GradClip.clipGradNorm(model.parameters(), config.optimization().gradClip());
+        }
         if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-            throw new NonFiniteException(String.format(Locale.ROOT, "step %d: loss %s, gradient norm %s; stopping. "
-                    + "The last good checkpoint is in %s", step, loss, norm, checkpointDir()));
+            throw new NonFiniteException(String.format(Locale.ROOT, "step %d: loss %s, gradient norm %s; stopping. %s",
+                    step, loss, norm, lastGoodCheckpoint()));
         }
         double lr = schedule.apply(optimizer, step);
-        optimizer.step();
+        try (Span update = Profiler.phase("optimizer")) {
+            optimizer.step();
+        }
+        refuseNonFiniteState(step);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double tokensPerSecond = accumulation * (double) config.microBatch() * config.seqLen() / seconds;
-        Double val = config.evalEvery() > 0 && ((step + 1) % config.evalEvery() == 0 || step + 1 == config.steps())
+        double tokensPerSecond = accumulation * (double) config.batch().microBatch() * config.batch().seqLen() / seconds;
+        int evalEvery = config.run().evalEvery();
+        Double val = evalEvery > 0 && ((step + 1) % evalEvery == 0 || step + 1 == totalSteps())
                 ? validationLoss() : null;
         double mfu = Mfu.of(tokensPerSecond, flopsPerToken, deviceName);
         return new StepLog(step, loss, norm, lr, seconds * 1000, tokensPerSecond, Double.isNaN(mfu) ? null : mfu, val,
@@ -207,12 +308,13 @@ public final class Trainer {
      * Mean loss in nats per token over the first {@code evalBatches} micro-batches of the validation shard (at
      * most all of them), in eval mode.
      */
+    @SuppressWarnings("try")
     public double validationLoss() throws IOException {
         openData();
         validation.seek(new DataLoader.Position(0, 0));
         model.eval();
         double sum = 0;
-        try (Autograd.Scope ignored = Autograd.noGrad()) {
+        try (Autograd.Scope ignored = Autograd.noGrad(); Span phase = Profiler.phase("validation")) {
             for (int i = 0; i < evalBatches; i++) {
                 try (MemoryScope batch = backend.scope()) {
                     DataLoader.Batch b = validation.next();
@@ -242,11 +344,31 @@ public final class Trainer {
         return tokenizer;
     }
 
+    /** Stops the run if the update left a parameter or an optimizer buffer non-finite, naming the first one. */
+    private void refuseNonFiniteState(int step) {
+        Map<String, Tensor> state = new LinkedHashMap<>(model.namedParameters());
+        state.putAll(Checkpoint.namedState(model, optimizer));
+        Finite.firstNonFinite(state).ifPresent(name -> {
+            throw new NonFiniteException(String.format(Locale.ROOT, "step %d: %s holds non-finite values after the "
+                    + "update (lr %.2e); stopping before they reach a checkpoint. %s", step, name,
+                    schedule.lr(step), lastGoodCheckpoint()));
+        });
+    }
+
+    private String lastGoodCheckpoint() {
+        return checkpointStep < 0 ? "No checkpoint has been written."
+                : String.format(Locale.ROOT, "The last good checkpoint is in %s (step %d).", checkpointDir(),
+                        checkpointStep);
+    }
+
     private void saveCheckpoint() throws IOException {
         DataLoader.Position pos = train.position();
         OptimizerState opt = optimizer.exportState();
         Checkpoint.save(checkpointDir(), model, optimizer, new TrainState(nextStep, rng.state(), pos.epoch(),
-                pos.offset(), opt.steps(), config.identity(), history));
+                pos.offset(), opt.steps(), config.identity(), config.schedule(), List.copyOf(extensions), history),
+                tokenizer);
+        checkpointStep = nextStep;
+        checkpointWritten = true;
     }
 
     /**
@@ -257,16 +379,18 @@ public final class Trainer {
         if (train != null) {
             return;
         }
-        Dataset ds = Dataset.open(config.data());
-        Tokenizers.requireFits(config.data(), config.vocab());
+        Dataset ds = Dataset.open(config.run().data());
+        Tokenizers.requireFits(config.run().data(), config.model().vocab());
         tokenizer = ds.tokenizer();
-        train = new DataLoader(ds.trainingShards(), config.microBatch(), config.seqLen(), config.seed(),
+        TrainConfig.Batch b = config.batch();
+        int vocab = config.model().vocab();
+        train = new DataLoader(ds.trainingShards(), b.microBatch(), b.seqLen(), config.run().seed(), vocab,
                 DataLoader.Order.SHUFFLED);
-        validation = new DataLoader(List.of(ds.validationShard()), config.microBatch(), config.seqLen(), 0,
+        validation = new DataLoader(List.of(ds.validationShard()), b.microBatch(), b.seqLen(), 0, vocab,
                 DataLoader.Order.SEQUENTIAL);
-        evalBatches = (int) Math.max(1, Math.min(config.evalBatches(), validation.batchesPerEpoch()));
+        evalBatches = (int) Math.max(1, Math.min(config.run().evalBatches(), validation.batchesPerEpoch()));
         // the targets of the first evalBatches micro-batches: tokens 1 .. evalBatches·B·T of the shard
-        int targets = evalBatches * config.microBatch() * config.seqLen();
+        int targets = evalBatches * b.microBatch() * b.seqLen();
         evaluatedTargets = Arrays.copyOfRange(Shard.read(ds.validationShard()), 1, 1 + targets);
         evaluated = TextSpan.of(tokenizer, evaluatedTargets);
     }

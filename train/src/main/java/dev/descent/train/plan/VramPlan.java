@@ -12,20 +12,21 @@ import java.util.Locale;
  * <p>Memory comes in three phases. The parameters, their gradients and AdamW's two moments are held for the whole
  * run ({@link Phase#ALWAYS}). A micro-step ({@link Phase#MICRO_STEP}) adds its activations and, at the peak of
  * backward, a few gradient temporaries; they are released when the micro-step ends. The optimizer step
- * ({@link Phase#OPTIMIZER_STEP}) adds temporaries of one parameter at a time. The total is
- * ALWAYS + max(MICRO_STEP, OPTIMIZER_STEP).
+ * ({@link Phase#OPTIMIZER_STEP}) updates in place: AdamW is one fused pass over θ, g, m, v, and the gradient norm
+ * and the finite check of the state are fused sums of squares, which on a GPU keep one partial sum per
+ * {@value #SUM_CHUNK} elements. The total is ALWAYS + max(MICRO_STEP, OPTIMIZER_STEP).
  *
  * <p>Two layouts are priced. {@link Layout#FITTED} is what descent does, item by item (a test checks the figure
  * against the memory a short training run measures): fused causal attention keeps one log-sum-exp per row instead
  * of T×T scores, the fused classifier turns the logits into dlogits in the same buffer, backward frees each
  * activation gradient as soon as it has been used (so its peak is at the classifier, the first op it meets), and
- * AdamW computes one parameter at a time. {@link Layout#KEEP_ALL} is the naive plan DESIGN.md starts from: every
+ * AdamW makes no temporaries. {@link Layout#KEEP_ALL} is the naive first estimate: every
  * activation and a gradient for each, the attention scores and probabilities, logits and probabilities.
  */
 public final class VramPlan {
     private static final long FLOAT = 4;
-    /** Parameter-sized temporaries alive at once in AdamW's update: θ·(1−γλ), √v, /√bc2, +ε, m/d, ·γ/bc1, θ − .. */
-    static final int ADAMW_TEMPORARIES = 7;
+    /** Elements per partial sum of squares on a GPU ({@code MULTI_CHUNK} of the CUDA backend's optim.cu). */
+    static final int SUM_CHUNK = 4096;
 
     /** How activations and their gradients are kept. */
     public enum Layout {
@@ -65,10 +66,14 @@ public final class VramPlan {
         plan.add("token ids and targets (2·B·T)", Phase.MICRO_STEP, 2 * bt);
         plan.add("embeddings: wte rows, wpe rows, their sum (2·B·T·C + T·C)", Phase.MICRO_STEP, 2 * bt * c + t * c);
         // Per block and token: ln1 (C + mean, rstd) + qkv 3C + attention out C + proj C + residual C
-        // + ln2 (C + 2) + fc 4C + gelu 4C + proj C + residual C = 18C + 4
-        long perBlock = bt * (18 * c + 4);
-        plan.add(layers + " blocks: 18C + 4 per token each (ln1, qkv, attention, proj, residual, ln2, fc, gelu, proj, "
-                + "residual)", Phase.MICRO_STEP, layers * perBlock);
+        // + ln2 (C + 2) + fc 4C + gelu 4C + proj C + residual C = 18C + 4. The fused MLP keeps fc's pre-activation only
+        // and recomputes GELU in backward: 14C + 4.
+        long perBlock = layout == Layout.KEEP_ALL ? bt * (18 * c + 4) : bt * (14 * c + 4);
+        plan.add(layout == Layout.KEEP_ALL
+                ? layers + " blocks: 18C + 4 per token each (ln1, qkv, attention, proj, residual, ln2, fc, gelu, proj, "
+                        + "residual)"
+                : layers + " blocks: 14C + 4 per token each (ln1, qkv, attention, proj, residual, ln2, fc, proj, "
+                        + "residual)", Phase.MICRO_STEP, layers * perBlock);
         long scores = batch * heads * t * t;
         if (layout == Layout.KEEP_ALL) {
             plan.add("attention scores and probabilities (B·heads·T·T, twice)", Phase.MICRO_STEP, 2 * layers * scores);
@@ -83,17 +88,19 @@ public final class VramPlan {
                     2 * bt * c + t * c + layers * (perBlock + 2 * scores) + bt * (c + 2) + logits);
         } else {
             plan.add("logits, overwritten by dlogits (B·T·V)", Phase.MICRO_STEP, logits);
-            // At the classifier: a V·C weight-gradient temporary, dx and s·x. At a GELU, after the logits are freed:
-            // the residual gradient C, the upstream 4C, GELU's derivative 4C and the product handed on 4C.
+            // At the classifier: a V·C weight-gradient temporary, dx and s·x. In a block's fused MLP, after the logits
+            // are freed: the residual stream's gradient and the MLP output's (C each), then either the gradient da
+            // from the projection and du = da ⊙ gelu' (4C each) beside dW2 and db2, or du, dx (C) and both weight
+            // gradients with their biases', all but dx temporaries until the op's backward returns.
             long classifier = vocab * c + 2 * bt * c;
-            long gelu = 13 * bt * c - logits;
-            plan.add("backward's peak: at the classifier, V·C + 2·B·T·C; or at a GELU, 13·B·T·C less the freed logits",
-                    Phase.MICRO_STEP, Math.max(classifier, gelu));
+            long mlp = Math.max(10 * bt * c + 4 * c * c + c, 7 * bt * c + 8 * c * c + 5 * c) - logits;
+            plan.add("backward's peak: classifier V·C + 2BTC, or MLP max(10BTC + 4C² + C, 7BTC + 8C² + 5C) − BTV",
+                    Phase.MICRO_STEP, Math.max(classifier, mlp));
         }
-        // the largest parameter: wte (V·C), wpe (context·C) or an MLP matrix (4C·C)
-        long largest = Math.max(vocab * c, Math.max((long) model.contextLength() * c, 4 * c * c));
-        plan.add("AdamW update of the largest parameter (max of V·C, context·C, 4C·C): " + ADAMW_TEMPORARIES
-                + " temporaries", Phase.OPTIMIZER_STEP, ADAMW_TEMPORARIES * largest);
+        // AdamW is one fused pass that writes θ, m and v in place: no temporaries. The gradient norm and the check of
+        // θ, m and v for non-finite values sum squares without a squared copy: on a GPU one partial sum per chunk
+        plan.add("fused AdamW in place; partial sums of squares of θ, m, v, one per " + SUM_CHUNK + " elements",
+                Phase.OPTIMIZER_STEP, (3 * params + SUM_CHUNK - 1) / SUM_CHUNK);
         return plan;
     }
 

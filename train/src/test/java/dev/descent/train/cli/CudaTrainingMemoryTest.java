@@ -36,10 +36,11 @@ class CudaTrainingMemoryTest {
             Device device = openOrSkip(c);
             Trainer t = new Trainer(c, device.backend(), device.name(), new PrintStream(new ByteArrayOutputStream()));
             t.run(Integer.MAX_VALUE);
-            long planned = VramPlan.of(c.model(), c.microBatch(), c.seqLen(), VramPlan.Layout.FITTED).totalBytes();
+            TrainConfig.Batch b = c.batch();
+            long planned = VramPlan.of(c.model().gpt(), b.microBatch(), b.seqLen(), VramPlan.Layout.FITTED).totalBytes();
             // the default hand-written matmul copies dlogits transposed (B·T·V floats) in the classifier's backward;
             // each block is rounded up to its size class, at most 1/8 more
-            long transposedLogits = 4L * c.microBatch() * c.seqLen() * c.vocab();
+            long transposedLogits = 4L * b.microBatch() * b.seqLen() * c.model().vocab();
             assertThat(t.peakMemoryBytes()).isBetween(planned, (planned + transposedLogits) * 9 / 8);
         } finally {
             Backends.setDefault(previous);

@@ -124,7 +124,7 @@ class BytePairTokenizerTest {
     void aSavedVocabularyLoadsBackAndEncodesTheSame() throws IOException {
         BytePairTokenizer bpe = BytePairTokenizer.train(chapters(0, 3), 800);
         bpe.save(dir);
-        Tokenizer loaded = Tokenizers.forDataset(dir);
+        Tokenizer loaded = Tokenizers.recordedIn(dir);
         String text = String.join(" ", chapters(3, 4));
         assertThat(loaded.encode(text)).containsExactly(bpe.encode(text));
         assertThat(loaded.vocabSize()).isEqualTo(800);
@@ -135,10 +135,10 @@ class BytePairTokenizerTest {
     void aCorruptVocabularyFileIsRefusedNamingTheFile() throws IOException {
         Path file = dir.resolve(Tokenizer.FILE);
         Files.writeString(file, "{\"type\": \"byte-pair\", \"merges\": [[300, 1]]}");
-        assertThatThrownBy(() -> Tokenizers.forDataset(dir)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> Tokenizers.recordedIn(dir)).isInstanceOf(IOException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("merge 0");
         Files.writeString(file, "not json");
-        assertThatThrownBy(() -> Tokenizers.forDataset(dir)).hasMessageContaining(file.toString());
+        assertThatThrownBy(() -> Tokenizers.recordedIn(dir)).hasMessageContaining(file.toString());
     }
 
     /** On the whole book the vocabulary is worth its size: held-out chapters at over 3 characters per token. */

@@ -37,7 +37,19 @@ public final class TrainFixtures {
      * next to the width, as in every GPT, so backward peaks at the classifier. The run the memory checks measure.
      */
     public static TrainConfig memoryCheck(Path data, Path out, String device) {
-        return new TrainConfig("memory-check", 2048, 64, 2, 2, 32, 0f, 4, 64, 512, 2, 1e-2, 1e-3, 1, 0.1, 0.9, 0.95,
-                1e-8, 1.0, 0, 4, 0, 5, "gpt2", data, out, device, "");
+        return tiny(2048, data, out).with(new TrainConfig.Model(2048, 64, 2, 2, 32, 0f))
+                .with(new TrainConfig.Batch(4, 64, 512)).with("steps", 2).with("warmupSteps", 1)
+                .with("device", device);
+    }
+
+    /**
+     * The tiny-cpu preset shrunk for tests: a 1-block, width-16 GPT over {@code vocab} ids, 2 micro-batches of
+     * 4 × 16 a step, lr 1e-2 to 1e-3 after 2 warmup steps, seed 5, no evaluation and one checkpoint at the end.
+     */
+    public static TrainConfig tiny(int vocab, Path data, Path out) {
+        return TrainConfig.tinyCpu().with(new TrainConfig.Model(vocab, 16, 1, 2, 16, 0f))
+                .with(new TrainConfig.Batch(4, 16, 128)).with("maxLr", 1e-2).with("minLr", 1e-3).with("warmupSteps", 2)
+                .with("evalEvery", 0).with("evalBatches", 4).with("checkpointEvery", 0).with("seed", 5)
+                .with("data", data).with("out", out);
     }
 }

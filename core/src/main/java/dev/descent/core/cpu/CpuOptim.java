@@ -1,0 +1,103 @@
+package dev.descent.core.cpu;
+
+import dev.descent.core.AdamStep;
+import dev.descent.core.Tensor;
+import java.util.List;
+
+/**
+ * The optimizer's fused loops: each reads its tensors once, writes in place and allocates no tensor. The Adam loop
+ * rounds exactly as the composed default does (same float operations in the same order), so it is bitwise equal to
+ * it; the sum of squares adds in double.
+ */
+final class CpuOptim {
+    /**
+     * Elements per partial sum of squares. Fixed, so the sum's rounding does not depend on how many cores run it;
+     * a multiple of 4, the accumulators of {@link #squares}.
+     */
+    static final int SUM_BLOCK = 1 << 14;
+
+    private CpuOptim() {
+    }
+
+    /** {@link AdamStep}'s formula, one pass over each parameter, split across cores when it is large. */
+    static void adamStep(AdamStep step, List<AdamStep.Param> params) {
+        for (AdamStep.Param p : params) {
+            AdamStep.Coefficients c = step.coefficients(p);
+            float[] theta = CpuBackend.data(p.param());
+            float[] grad = CpuBackend.data(p.grad());
+            float[] m = CpuBackend.data(p.expAvg());
+            float[] v = CpuBackend.data(p.expAvgSq());
+            float[] vmax = step.amsgrad() ? CpuBackend.data(p.maxExpAvgSq()) : null;
+            Parallel.forRange(theta.length, 16, (from, to) -> adam(c, theta, grad, m, v, vmax, from, to));
+        }
+    }
+
+    /** Elements [from, to) of one parameter; {@code vmax} is null without AMSGrad. */
+    private static void adam(AdamStep.Coefficients c, float[] theta, float[] grad, float[] m, float[] v, float[] vmax,
+                             int from, int to) {
+        float beta1 = c.beta1();
+        float oneMinusBeta1 = c.oneMinusBeta1();
+        float beta2 = c.beta2();
+        float oneMinusBeta2 = c.oneMinusBeta2();
+        float eps = c.eps();
+        float gradDecay = c.gradDecay();
+        boolean coupled = gradDecay != 0f;
+        float paramScale = c.paramScale();
+        float stepSize = c.stepSize();
+        float rootBc2Inverse = c.rootBc2Inverse();
+        for (int i = from; i < to; i++) {
+            // g' = g + λ·θ (Adam's coupled decay)
+            float g = coupled ? grad[i] + theta[i] * gradDecay : grad[i];
+            // m ← β1·m + (1−β1)·g' ;  v ← β2·v + (1−β2)·g'²
+            float mi = m[i] * beta1 + g * oneMinusBeta1;
+            float vi = v[i] * beta2 + g * g * oneMinusBeta2;
+            m[i] = mi;
+            v[i] = vi;
+            // vmax ← max(vmax, v), used instead of v (AMSGrad)
+            if (vmax != null) {
+                vi = Math.max(vmax[i], vi);
+                vmax[i] = vi;
+            }
+            // θ ← θ·(1 − γλ) − (γ/bc1)·m/d,  d = √v·(1/√bc2) + ε
+            float d = (float) Math.sqrt(vi) * rootBc2Inverse + eps;
+            theta[i] = theta[i] * paramScale - mi / d * stepSize;
+        }
+    }
+
+    /** Σ over {@code xs} of Σ x², in double: per block of {@link #SUM_BLOCK} elements, then the blocks in order. */
+    static double sumOfSquares(List<Tensor> xs) {
+        double total = 0;
+        for (Tensor x : xs) {
+            float[] d = CpuBackend.data(x);
+            double[] partials = new double[(d.length + SUM_BLOCK - 1) / SUM_BLOCK];
+            Parallel.forRange(partials.length, SUM_BLOCK, (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    partials[b] = squares(d, b * SUM_BLOCK, Math.min(d.length, (b + 1) * SUM_BLOCK));
+                }
+            });
+            for (double s : partials) {
+                total += s;
+            }
+        }
+        return total;
+    }
+
+    /** Σ x[i]² over [from, to) in double, four accumulators (element i into i mod 4) to keep the adds in flight. */
+    private static double squares(float[] x, int from, int to) {
+        double a0 = 0;
+        double a1 = 0;
+        double a2 = 0;
+        double a3 = 0;
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            a0 += (double) x[i] * x[i];
+            a1 += (double) x[i + 1] * x[i + 1];
+            a2 += (double) x[i + 2] * x[i + 2];
+            a3 += (double) x[i + 3] * x[i + 3];
+        }
+        for (; i < to; i++) {
+            a0 += (double) x[i] * x[i];
+        }
+        return (a0 + a1) + (a2 + a3);
+    }
+}

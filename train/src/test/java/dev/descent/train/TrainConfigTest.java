@@ -1,0 +1,48 @@
+package dev.descent.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TrainConfigTest {
+
+    /** trainer.json of checkpoints saved before the settings were grouped has exactly these keys. */
+    @Test
+    void theIdentityHasTheKeysAndValuesCheckpointsRecord() {
+        assertThat(TrainConfig.tinyCpu().identity()).containsExactly(Map.entry("vocab", "4096"),
+                Map.entry("context", "64"), Map.entry("layers", "2"), Map.entry("heads", "2"), Map.entry("width", "64"),
+                Map.entry("dropout", "0.0"), Map.entry("microBatch", "16"), Map.entry("seqLen", "64"),
+                Map.entry("totalBatchTokens", "1024"), Map.entry("seed", "1337"));
+    }
+
+    @Test
+    void aNamedChangeChangesThatSettingAlone() {
+        TrainConfig base = TrainConfig.tinyCpu();
+        TrainConfig changed = base.with("width", 128).with("maxLr", 3e-3).with("seed", 7);
+        assertThat(changed.model()).isEqualTo(new TrainConfig.Model(4096, 64, 2, 2, 128, 0f));
+        assertThat(changed.optimization().maxLr()).isEqualTo(3e-3);
+        assertThat(changed.run().seed()).isEqualTo(7L);
+        assertThat(changed.batch()).isEqualTo(base.batch());
+        assertThat(changed.with("width", 64).with("maxLr", 6e-3).with("seed", 1337)).isEqualTo(base);
+        assertThat(base.differencesFrom(changed.identity()))
+                .containsExactly("width (checkpoint 128, now 64)", "seed (checkpoint 7, now 1337)");
+    }
+
+    @Test
+    void aWrongNameOrTypeIsRefusedNamingIt() {
+        TrainConfig c = TrainConfig.tinyCpu();
+        assertThatThrownBy(() -> c.with("widht", 32)).hasMessageStartingWith("unknown setting 'widht'; settings: vocab, ")
+                .hasMessageContaining("maxLr");
+        assertThatThrownBy(() -> c.with("steps", 2.5)).hasMessage("setting 'steps' takes int, got 2.5 (Double)");
+        assertThatThrownBy(() -> c.with("device", 1)).hasMessage("setting 'device' takes String, got 1 (Integer)");
+    }
+
+    @Test
+    void everySettingHasAFlagAndHelp() {
+        assertThat(Settings.all()).hasSize(27).allSatisfy(s -> assertThat(s.help()).isNotBlank());
+        assertThat(Settings.all()).extracting(Settings.Spec::flag).contains("micro-batch", "total-batch", "lr",
+                "min-lr", "warmup", "clip", "tokenizer", "vram-limit");
+    }
+}
