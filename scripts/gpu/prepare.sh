@@ -91,7 +91,7 @@ cp -r "$ROOT/cuda-kernels/target/test-classes" "$GPU/test-cuda"
 cp -r "$ROOT/train/target/test-classes" "$GPU/test-train"
 
 # ---------------------------------------------------------------- 3. every kernel module, compiled here
-java -cp "$GPU/jars/*:$GPU/lib/*:$KIT/lib/*" dev.descent.cuda.Precompile --arch "$ARCH" --cache "$GPU/ptx" >&2
+java --add-modules jdk.incubator.vector -cp "$GPU/jars/*:$GPU/lib/*:$KIT/lib/*" dev.descent.cuda.Precompile --arch "$ARCH" --cache "$GPU/ptx" >&2
 
 du -sh "$KIT" "$GPU" >&2
 say "done: carry .devkit and .gpu, then run 'bash scripts/gpu/run.sh' on the GPU machine"

@@ -40,7 +40,7 @@ jre
 CONSOLE="$(ls "$KIT"/lib/junit-platform-console-standalone-*.jar 2>/dev/null | head -1)"
 CP="$(ls "$GPU"/jars/*.jar "$GPU"/lib/*.jar "$KIT"/lib/*.jar 2>/dev/null | grep -v junit-platform-console | paste -sd:)"
 TESTS="$GPU/test-cuda:$GPU/test-train"
-JOPTS=(--enable-native-access=ALL-UNNAMED -Djava.awt.headless=true)
+JOPTS=(--enable-native-access=ALL-UNNAMED -Djava.awt.headless=true --add-modules jdk.incubator.vector)
 native_on() {        # the retargeted JCublas needs CUDA 13's libcublas.so.13, which PyTorch's pip packages hold
   local libs
   libs="$(python3 -c 'import glob, os, site
@@ -78,7 +78,7 @@ step_doctor() {
   local rc=$?                                       # 1: no GPU at all; anything else but 0: cuBLAS is the problem
   if [[ $rc != 0 && $rc != 1 && -d "$KIT/native" ]]; then
     mv "$KIT/native" "$KIT/native.off"; echo "cuBLAS check failed with the retargeted JCublas: turned it off"
-    JOPTS=(--enable-native-access=ALL-UNNAMED -Djava.awt.headless=true)
+    JOPTS=(--enable-native-access=ALL-UNNAMED -Djava.awt.headless=true --add-modules jdk.incubator.vector)
   fi
   grep -E "^cuBLAS" "$OUT/doctor.txt"
 }

@@ -73,7 +73,8 @@ final class LessonRun {
         Path err = workDir.resolve("stderr.txt");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
-                "-Djava.awt.headless=true", "-cp", classPathFirst + System.getProperty("java.class.path"), mainClass));
+                "-Djava.awt.headless=true", "--add-modules", "jdk.incubator.vector", "-cp",
+                classPathFirst + System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectOutput(out.toFile())
                 .redirectError(err.toFile()).start();

@@ -61,8 +61,14 @@ class PrimitivesOnlyBackendTest {
             float[] expected = onCpu.get(i).grad().toArray();
             float[] actual = onMirror.get(i).grad().toArray();
             assertThat(onMirror.get(i).grad().backend()).isSameAs(mirror);
+            // float rounding apart, at the parameter's gradient scale (up to 15 here): the CPU's vector kernels sum
+            // in float where the compositions reduce in double
+            float scale = 0;
+            for (float e : expected) {
+                scale = Math.max(scale, Math.abs(e));
+            }
             for (int j = 0; j < expected.length; j++) {
-                assertThat(actual[j]).as("parameter %d, element %d", i, j).isCloseTo(expected[j], within(1e-5f));
+                assertThat(actual[j]).as("parameter %d, element %d", i, j).isCloseTo(expected[j], within(4e-6f * scale));
             }
         }
     }

@@ -23,7 +23,7 @@ import java.util.Locale;
  * half a second after the other side's ended.
  *
  * <p>Usage, from the repository root after {@code mvn -q -pl core compile}:
- * <pre>java -cp core/target/classes dev.descent.core.bench.MatmulBenchmark [--rounds R] [--reps N] [MxKxN ...]</pre>
+ * <pre>scripts/java.sh -cp core/target/classes dev.descent.core.bench.MatmulBenchmark [--rounds R] [--reps N] [MxKxN ...]</pre>
  * Defaults: 5 rounds of 3 repetitions each side, shapes 2048x768x3072 and 1024x1024x1024. Flops = 2·M·K·N;
  * a time is one {@code Backend.matmul} call (packing and the output array included), after 3 s of untimed calls;
  * best and median reported.

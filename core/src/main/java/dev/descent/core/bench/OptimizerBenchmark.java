@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * The CPU backend's fused optimizer loops against the machine's copy bandwidth and against their composed defaults
@@ -63,7 +62,7 @@ public final class OptimizerBenchmark {
         float[] to = new float[elements];
         long[] step = {0};
         Map<String, Runnable> cases = new LinkedHashMap<>();
-        cases.put("copy, all cores", () -> copy(from, to));
+        cases.put("copy, all cores", () -> Copy.onAllCores(from, to));
         cases.put("AdamW, fused (CpuOptim)", () -> adamw(cpu, theta, grad, m, v, ++step[0]));
         cases.put("AdamW, composed default", () -> adamw(composed, theta, grad, m, v, ++step[0]));
         cases.put("sum of squares, fused", () -> cpu.sumOfSquares(List.of(grad)).item());
@@ -101,16 +100,6 @@ public final class OptimizerBenchmark {
         try (MemoryScope temps = b.scope()) {
             b.adamStep(ADAMW, List.of(new AdamStep.Param(theta, grad, m, v, null, 1e-4, 0.1, t)));
         }
-    }
-
-    /** to ← from, one contiguous share per core. */
-    private static void copy(float[] from, float[] to) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        IntStream.range(0, cores).parallel().forEach(c -> {
-            int start = (int) ((long) from.length * c / cores);
-            int end = (int) ((long) from.length * (c + 1) / cores);
-            System.arraycopy(from, start, to, start, end - start);
-        });
     }
 
     private static void warmUp(Runnable r) {

@@ -3,35 +3,24 @@ package dev.descent.core.cpu;
 import java.util.Arrays;
 
 /**
- * Causal self-attention on the CPU without a T×T matrix. {@code qkv (B, T, 3C)} holds [q | k | v]; head h uses
- * channels h·hs..(h+1)·hs−1 of each third. Work is split over the B·heads (batch, head) pairs; scores are
- * recomputed wherever they are needed, and sums run in double.
+ * Causal self-attention on the CPU without a T×T matrix, data in the {@link AttentionLayout}. Work is split over
+ * the B·heads (batch, head) pairs; scores are recomputed wherever they are needed, and sums run in double.
  */
 final class CpuAttention {
     private final float[] qkv;
+    private final AttentionLayout layout;
     private final int t;
     private final int heads;
     private final int hs;
-    private final int c;
     private final double scale;
 
     CpuAttention(float[] qkv, int t, int heads, int hs) {
         this.qkv = qkv;
+        this.layout = new AttentionLayout(t, heads, hs);
         this.t = t;
         this.heads = heads;
         this.hs = hs;
-        this.c = heads * hs;
         this.scale = 1 / Math.sqrt(hs);
-    }
-
-    /** Offset of head h of q (part 0), k (1) or v (2) at position (b, pos) in qkv. */
-    private int qkvOffset(int b, int pos, int h, int part) {
-        return (b * t + pos) * 3 * c + part * c + h * hs;
-    }
-
-    /** Offset of head h at position (b, pos) in a (B, T, C) tensor. */
-    private int rowOffset(int b, int pos, int h) {
-        return (b * t + pos) * c + h * hs;
     }
 
     private double dot(float[] x, int xo, float[] y, int yo) {
@@ -53,12 +42,12 @@ final class CpuAttention {
                 int b = bh / heads;
                 int h = bh % heads;
                 for (int q = 0; q < t; q++) {
-                    int qo = qkvOffset(b, q, h, 0);
+                    int qo = layout.qkvOffset(b, q, h, 0);
                     double max = Double.NEGATIVE_INFINITY;
                     double sum = 0;
                     Arrays.fill(acc, 0);
                     for (int s = 0; s <= q; s++) {
-                        double score = scale * dot(qkv, qo, qkv, qkvOffset(b, s, h, 1));
+                        double score = scale * dot(qkv, qo, qkv, layout.qkvOffset(b, s, h, 1));
                         if (score > max) {
                             double rescale = Math.exp(max - score);
                             sum *= rescale;
@@ -69,12 +58,12 @@ final class CpuAttention {
                         }
                         double p = Math.exp(score - max);
                         sum += p;
-                        int vo = qkvOffset(b, s, h, 2);
+                        int vo = layout.qkvOffset(b, s, h, 2);
                         for (int d = 0; d < hs; d++) {
                             acc[d] += p * qkv[vo + d];
                         }
                     }
-                    int oo = rowOffset(b, q, h);
+                    int oo = layout.rowOffset(b, q, h);
                     for (int d = 0; d < hs; d++) {
                         out[oo + d] = (float) (acc[d] / sum);
                     }
@@ -100,14 +89,14 @@ final class CpuAttention {
                 Arrays.fill(dk, 0);
                 Arrays.fill(dv, 0);
                 for (int q = 0; q < t; q++) {
-                    int qo = qkvOffset(b, q, h, 0);
-                    int go = rowOffset(b, q, h);
+                    int qo = layout.qkvOffset(b, q, h, 0);
+                    int go = layout.rowOffset(b, q, h);
                     double delta = dot(dout, go, out, go);
                     double rowLse = lse[bh * t + q];
                     Arrays.fill(dq, 0);
                     for (int s = 0; s <= q; s++) {
-                        int ko = qkvOffset(b, s, h, 1);
-                        int vo = qkvOffset(b, s, h, 2);
+                        int ko = layout.qkvOffset(b, s, h, 1);
+                        int vo = layout.qkvOffset(b, s, h, 2);
                         double p = Math.exp(scale * dot(qkv, qo, qkv, ko) - rowLse);
                         double ds = p * (dot(dout, go, qkv, vo) - delta);
                         for (int d = 0; d < hs; d++) {
@@ -121,8 +110,8 @@ final class CpuAttention {
                     }
                 }
                 for (int s = 0; s < t; s++) {
-                    int ko = qkvOffset(b, s, h, 1);
-                    int vo = qkvOffset(b, s, h, 2);
+                    int ko = layout.qkvOffset(b, s, h, 1);
+                    int vo = layout.qkvOffset(b, s, h, 2);
                     for (int d = 0; d < hs; d++) {
                         dqkv[ko + d] = (float) (scale * dk[s * hs + d]);
                         dqkv[vo + d] = (float) dv[s * hs + d];

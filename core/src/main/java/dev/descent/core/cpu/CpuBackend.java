@@ -16,13 +16,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The CPU reference backend: plain Java loops over {@code float[]}, double accumulators in reductions, and the
- * oracle that every faster path is tested against. Large loops are split across cores. Besides the primitives it
- * overrides every fused op of {@link Backend} with a fused loop ({@link CpuFused}, {@link CpuAttention},
- * {@link CpuOptim}), tested against the composed defaults.
+ * The CPU backend: plain Java loops over {@code float[]} with double accumulators in reductions, the oracle that
+ * every faster path is tested against, and, where the JVM has the Vector API, vector kernels for what dominates a
+ * training step (matmul, the fused row kernels, attention, GPT-2's GELU), each tested against its plain loop.
+ * Large loops are split across cores. Besides the primitives it overrides every fused op of {@link Backend} with a
+ * fused loop ({@link FusedKernels}, {@link VectorAttention} or {@link CpuAttention}, {@link CpuOptim}), tested
+ * against the composed defaults.
  */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
+    private static final FusedKernels FUSED = FusedKernels.fastest();
 
     private CpuBackend() {
     }
@@ -115,9 +118,17 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor unary(UnaryOp op, Tensor x) {
-        FloatUnary f = unaryFunction(op);
         float[] in = data(x);
         float[] out = new float[in.length];
+        if (VectorApi.available() && (op == UnaryOp.GELU_TANH || op == UnaryOp.GELU_TANH_GRAD)) {
+            if (op == UnaryOp.GELU_TANH) {
+                VectorFused.geluTanh(in, out);
+            } else {
+                VectorFused.geluTanhGrad(in, out);
+            }
+            return wrap(out, x.shape());
+        }
+        FloatUnary f = unaryFunction(op);
         Parallel.forRange(in.length, 8, (from, to) -> {
             for (int i = from; i < to; i++) {
                 out[i] = f.apply(in[i]);
@@ -373,14 +384,14 @@ public final class CpuBackend implements Backend {
     public Tensor softmax(Tensor x, boolean log) {
         int c = x.dim(-1);
         float[] out = new float[x.numel()];
-        CpuFused.softmax(data(x), out, rowsOf(x), c, log);
+        FUSED.softmax(data(x), out, rowsOf(x), c, log);
         return wrap(out, x.shape());
     }
 
     @Override
     public Tensor softmaxBackward(Tensor y, Tensor g, boolean log) {
         float[] out = new float[y.numel()];
-        CpuFused.softmaxBackward(data(y), data(g), out, rowsOf(y), y.dim(-1), log);
+        FUSED.softmaxBackward(data(y), data(g), out, rowsOf(y), y.dim(-1), log);
         return wrap(out, y.shape());
     }
 
@@ -390,7 +401,7 @@ public final class CpuBackend implements Backend {
         float[] y = new float[x.numel()];
         float[] mean = new float[rows];
         float[] rstd = new float[rows];
-        CpuFused.layerNorm(data(x), data(gamma), data(beta), eps, y, mean, rstd, rows, x.dim(-1));
+        FUSED.layerNorm(data(x), data(gamma), data(beta), eps, y, mean, rstd, rows, x.dim(-1));
         Shape rowShape = rowShape(x);
         return new LayerNormResult(wrap(y, x.shape()), wrap(mean, rowShape), wrap(rstd, rowShape));
     }
@@ -401,7 +412,7 @@ public final class CpuBackend implements Backend {
         float[] dx = new float[x.numel()];
         float[] dgamma = new float[c];
         float[] dbeta = new float[c];
-        CpuFused.layerNormBackward(data(dy), data(x), data(gamma), data(mean), data(rstd), dx, dgamma, dbeta,
+        FUSED.layerNormBackward(data(dy), data(x), data(gamma), data(mean), data(rstd), dx, dgamma, dbeta,
                 rowsOf(x), c, false);
         return new LayerNormGrads(wrap(dx, x.shape()), wrap(dgamma, gamma.shape()), wrap(dbeta, gamma.shape()));
     }
@@ -412,7 +423,7 @@ public final class CpuBackend implements Backend {
         int c = x.dim(-1);
         float[] dgamma = new float[c];
         float[] dbeta = new float[c];
-        CpuFused.layerNormBackward(data(dy), data(x), data(gamma), data(mean), data(rstd), data(dx), dgamma, dbeta,
+        FUSED.layerNormBackward(data(dy), data(x), data(gamma), data(mean), data(rstd), data(dx), dgamma, dbeta,
                 rowsOf(x), c, true);
         return new LayerNormGrads(dx, wrap(dgamma, gamma.shape()), wrap(dbeta, gamma.shape()));
     }
@@ -436,14 +447,14 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor biasGelu(Tensor h, Tensor bias) {
         float[] y = new float[h.numel()];
-        CpuFused.biasGelu(data(h), data(bias), y, rowsOf(h), h.dim(-1));
+        FUSED.biasGelu(data(h), data(bias), y, rowsOf(h), h.dim(-1));
         return wrap(y, h.shape());
     }
 
     @Override
     public Tensor biasGeluBackward(Tensor dy, Tensor h, Tensor bias) {
         float[] du = new float[h.numel()];
-        CpuFused.biasGeluBackward(data(dy), data(h), data(bias), du, rowsOf(h), h.dim(-1));
+        FUSED.biasGeluBackward(data(dy), data(h), data(bias), du, rowsOf(h), h.dim(-1));
         return wrap(du, h.shape());
     }
 
@@ -454,15 +465,24 @@ public final class CpuBackend implements Backend {
         int c = qkv.dim(2) / 3;
         float[] out = new float[b * t * c];
         float[] lse = new float[b * heads * t];
-        new CpuAttention(data(qkv), t, heads, c / heads).forward(out, lse, b);
+        if (VectorApi.available()) {
+            new VectorAttention(data(qkv), t, heads, c / heads).forward(out, lse, b);
+        } else {
+            new CpuAttention(data(qkv), t, heads, c / heads).forward(out, lse, b);
+        }
         return new AttentionResult(wrap(out, Shape.of(b, t, c)), wrap(lse, Shape.of(b, heads, t)));
     }
 
     @Override
     public Tensor attentionBackward(Tensor dout, Tensor qkv, Tensor out, Tensor lse, int heads) {
         float[] dqkv = new float[qkv.numel()];
-        new CpuAttention(data(qkv), qkv.dim(1), heads, qkv.dim(2) / 3 / heads)
-                .backward(data(dout), data(out), data(lse), dqkv, qkv.dim(0));
+        int t = qkv.dim(1);
+        int hs = qkv.dim(2) / 3 / heads;
+        if (VectorApi.available()) {
+            new VectorAttention(data(qkv), t, heads, hs).backward(data(dout), data(out), data(lse), dqkv, qkv.dim(0));
+        } else {
+            new CpuAttention(data(qkv), t, heads, hs).backward(data(dout), data(out), data(lse), dqkv, qkv.dim(0));
+        }
         return wrap(dqkv, qkv.shape());
     }
 
@@ -501,7 +521,7 @@ public final class CpuBackend implements Backend {
         int c = logits.dim(1);
         int[] t = Indices.of("crossEntropy", data(targets), c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
         float[] loss = new float[t.length];
-        CpuFused.crossEntropy(data(logits), t, loss, t.length, c, ignoreIndex, labelSmoothing);
+        FUSED.crossEntropy(data(logits), t, loss, t.length, c, ignoreIndex, labelSmoothing);
         return wrap(loss, targets.shape());
     }
 
@@ -511,7 +531,7 @@ public final class CpuBackend implements Backend {
         int c = logits.dim(1);
         int[] t = Indices.of("crossEntropy", data(targets), c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
         float[] d = new float[logits.numel()];
-        CpuFused.crossEntropyBackward(data(logits), t, data(rowGrad), d, t.length, c, ignoreIndex, labelSmoothing);
+        FUSED.crossEntropyBackward(data(logits), t, data(rowGrad), d, t.length, c, ignoreIndex, labelSmoothing);
         return wrap(d, logits.shape());
     }
 
@@ -520,7 +540,7 @@ public final class CpuBackend implements Backend {
         int c = logits.dim(1);
         int[] t = Indices.of("crossEntropy", data(targets), c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
         float[] loss = new float[t.length];
-        CpuFused.crossEntropyInPlace(data(logits), t, loss, t.length, c, ignoreIndex);
+        FUSED.crossEntropyInPlace(data(logits), t, loss, t.length, c, ignoreIndex);
         return wrap(loss, targets.shape());
     }
 

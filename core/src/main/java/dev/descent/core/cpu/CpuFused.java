@@ -1,15 +1,18 @@
 package dev.descent.core.cpu;
 
 /**
- * The fused row kernels of the CPU reference: softmax, layer norm, cross-entropy. Each works on rows of length
- * {@code c} and accumulates sums in double.
+ * The fused row kernels of the CPU reference: softmax, layer norm, cross-entropy, bias + GELU. Each works on rows
+ * of length {@code c} and accumulates sums in double; {@link VectorFused} is the fast path tested against them.
  */
-final class CpuFused {
+final class CpuFused implements FusedKernels {
+    static final CpuFused INSTANCE = new CpuFused();
+
     private CpuFused() {
     }
 
     /** y = softmax(x) or log-softmax(x) per row, max-subtracted: log Σ e^(x−m) never overflows. */
-    static void softmax(float[] x, float[] y, int rows, int c, boolean log) {
+    @Override
+    public void softmax(float[] x, float[] y, int rows, int c, boolean log) {
         Parallel.forRange(rows, 3L * c, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * c;
@@ -33,7 +36,8 @@ final class CpuFused {
     }
 
     /** Softmax: dx = y⊙(g − Σ g⊙y).  Log-softmax: dx = g − e^y·Σ g. */
-    static void softmaxBackward(float[] y, float[] g, float[] dx, int rows, int c, boolean log) {
+    @Override
+    public void softmaxBackward(float[] y, float[] g, float[] dx, int rows, int c, boolean log) {
         Parallel.forRange(rows, 3L * c, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * c;
@@ -50,7 +54,8 @@ final class CpuFused {
     }
 
     /** Two-pass layer norm per row: μ, then σ² = mean((x−μ)²), rstd = 1/√(σ²+ε), y = γ(x−μ)rstd + β. */
-    static void layerNorm(float[] x, float[] gamma, float[] beta, float eps, float[] y, float[] mean, float[] rstd,
+    @Override
+    public void layerNorm(float[] x, float[] gamma, float[] beta, float eps, float[] y, float[] mean, float[] rstd,
                           int rows, int c) {
         Parallel.forRange(rows, 4L * c, (from, to) -> {
             for (int r = from; r < to; r++) {
@@ -79,7 +84,8 @@ final class CpuFused {
      * dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ⊙x̂)) with ĝ = g⊙γ and x̂ = (x−μ)·rstd;  dγ = Σ_rows g⊙x̂;  dβ = Σ_rows g.
      * With {@code accumulate}, dx ← dx + that (the float value added, as a separate addition would).
      */
-    static void layerNormBackward(float[] g, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dx,
+    @Override
+    public void layerNormBackward(float[] g, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dx,
                                   float[] dgamma, float[] dbeta, int rows, int c, boolean accumulate) {
         Parallel.forRange(rows, 6L * c, (from, to) -> {
             for (int r = from; r < to; r++) {
@@ -116,7 +122,8 @@ final class CpuFused {
     }
 
     /** y = gelu(h + b) per element of {@code rows} rows of {@code n}, GPT-2's tanh GELU. */
-    static void biasGelu(float[] h, float[] bias, float[] y, int rows, int n) {
+    @Override
+    public void biasGelu(float[] h, float[] bias, float[] y, int rows, int n) {
         Parallel.forRange(rows, 20L * n, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * n;
@@ -129,7 +136,8 @@ final class CpuFused {
     }
 
     /** du = dy ⊙ gelu'(h + b) per element. */
-    static void biasGeluBackward(float[] dy, float[] h, float[] bias, float[] du, int rows, int n) {
+    @Override
+    public void biasGeluBackward(float[] dy, float[] h, float[] bias, float[] du, int rows, int n) {
         Parallel.forRange(rows, 25L * n, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * n;
@@ -141,68 +149,9 @@ final class CpuFused {
         });
     }
 
-    /** lₙ = (1−ε)(lse − x_y) + (ε/C)·Σ_c(lse − x_c), lse = m + log Σ e^(x−m); 0 for ignored rows. */
-    static void crossEntropy(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex,
-                             float smoothing) {
-        Parallel.forRange(rows, 2L * c, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                if (targets[r] == ignoreIndex) {
-                    loss[r] = 0f;
-                    continue;
-                }
-                int off = r * c;
-                double lse = logSumExp(logits, off, c);
-                double nll = lse - logits[off + targets[r]];
-                double sumAll = 0;
-                if (smoothing != 0) {
-                    for (int j = 0; j < c; j++) {
-                        sumAll += lse - logits[off + j];
-                    }
-                }
-                loss[r] = (float) ((1 - smoothing) * nll + smoothing / c * sumAll);
-            }
-        });
-    }
-
-    /** dlogits = gₙ·(p − (1−ε)·onehot(y) − ε/C), zero rows where ignored. */
-    static void crossEntropyBackward(float[] logits, int[] targets, float[] rowGrad, float[] dlogits, int rows,
-                                     int c, int ignoreIndex, float smoothing) {
-        Parallel.forRange(rows, 2L * c, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int off = r * c;
-                if (targets[r] == ignoreIndex) {
-                    java.util.Arrays.fill(dlogits, off, off + c, 0f);
-                    continue;
-                }
-                gradientRow(logits, dlogits, off, c, targets[r], rowGrad[r], smoothing);
-            }
-        });
-    }
-
-    /**
-     * lₙ = lse − x_y and, over the same row, logits ← p − onehot(y); an ignored row gets loss 0 and zeros. In
-     * place: the target logit is read before {@link #gradientRow} overwrites the row.
-     */
-    static void crossEntropyInPlace(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex) {
-        Parallel.forRange(rows, 2L * c, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int off = r * c;
-                if (targets[r] == ignoreIndex) {
-                    java.util.Arrays.fill(logits, off, off + c, 0f);
-                    loss[r] = 0f;
-                    continue;
-                }
-                float picked = logits[off + targets[r]];
-                loss[r] = (float) (gradientRow(logits, logits, off, c, targets[r], 1.0, 0f) - picked);
-            }
-        });
-    }
-
-    /**
-     * Writes d = g·(p − (1−ε)·onehot(t) − ε/C) for the row at {@code off} and returns its lse = m + log Σ e^(x−m).
-     * One exp per element: e^(x−m) is stored in d, summed, then turned into p in place, so d may be x itself.
-     */
-    private static double gradientRow(float[] x, float[] d, int off, int c, int target, double g, float smoothing) {
+    /** One exp per element: e^(x−m) is stored in d, summed in double, then turned into p in place. */
+    @Override
+    public double gradientRow(float[] x, float[] d, int off, int c, int target, double g, float smoothing) {
         float max = rowMax(x, off, c);
         double sum = 0;
         for (int j = 0; j < c; j++) {
@@ -219,13 +168,23 @@ final class CpuFused {
         return max + Math.log(sum);
     }
 
-    private static double logSumExp(float[] x, int off, int c) {
+    @Override
+    public double logSumExp(float[] x, int off, int c) {
         float max = rowMax(x, off, c);
         double sum = 0;
         for (int j = 0; j < c; j++) {
             sum += Math.exp(x[off + j] - max);
         }
         return max + Math.log(sum);
+    }
+
+    @Override
+    public double sum(float[] x, int off, int c) {
+        double sum = 0;
+        for (int j = 0; j < c; j++) {
+            sum += x[off + j];
+        }
+        return sum;
     }
 
     private static float rowMax(float[] x, int off, int c) {

@@ -35,34 +35,57 @@ public final class HfGpt2 {
     private HfGpt2() {
     }
 
+    /** Where {@link #readWeights} hands each tensor: descent's name and the values in descent's layout. */
+    @FunctionalInterface
+    public interface TensorSink {
+        void accept(String descentName, float[] values) throws IOException;
+    }
+
     /**
      * Reads the Hugging Face folder {@code hfDir} and writes its weights in descent's layout to {@code descentFile}.
      * Keys may carry the {@code transformer.} prefix or not; the causal-mask buffers of older files are skipped;
      * {@code lm_head.weight}, when present, must equal wte (descent ties the head). Returns the model's shape.
      */
     public static GPTConfig importFolder(Path hfDir, Path descentFile) throws IOException {
+        GPTConfig config = readConfig(hfDir);
+        Map<String, Shape> layout = new LinkedHashMap<>();
+        HfGpt2Layout.pairs(config).forEach(p -> layout.put(p.descent(), p.shape()));
+        try (SafeTensorsWriter out = new SafeTensorsWriter(descentFile, layout, config.shapeMetadata())) {
+            readWeights(hfDir, config, out::write);
+            out.commit();
+        }
+        return config;
+    }
+
+    /** The model's shape in the Hugging Face folder {@code hfDir}, after checking that it holds both files. */
+    public static GPTConfig readConfig(Path hfDir) throws IOException {
+        requireFolderFiles(hfDir);
+        return HfGpt2Config.read(hfDir.resolve(CONFIG));
+    }
+
+    /**
+     * Hands every tensor of the Hugging Face folder {@code hfDir} (a model of shape {@code config}, as
+     * {@link #readConfig} reads it) to {@code sink} in descent's names, order and layout, one at a time, after
+     * checking every name, shape and dtype in the header: a bad file fails before the sink sees anything. Keys may
+     * carry the {@code transformer.} prefix or not; the causal-mask buffers of older files are skipped;
+     * {@code lm_head.weight}, when present, must equal wte (descent ties the head).
+     */
+    public static void readWeights(Path hfDir, GPTConfig config, TensorSink sink) throws IOException {
         Path weights = requireFolderFiles(hfDir);
-        GPTConfig config = HfGpt2Config.read(hfDir.resolve(CONFIG));
         List<Pair> pairs = HfGpt2Layout.pairs(config);
         try (SafeTensorsReader in = SafeTensorsReader.open(weights)) {
             String prefix = in.entries().keySet().stream().anyMatch(k -> k.startsWith(HfGpt2Layout.PREFIX))
                     ? HfGpt2Layout.PREFIX : "";
             checkHfEntries(in, pairs, prefix, config);
-            Map<String, Shape> layout = new LinkedHashMap<>();
-            pairs.forEach(p -> layout.put(p.descent(), p.shape()));
-            try (SafeTensorsWriter out = new SafeTensorsWriter(descentFile, layout, config.shapeMetadata())) {
-                for (Pair p : pairs) {
-                    float[] values = in.readFloats(prefix + p.hf());
-                    if (p.descent().equals("wte.weight")) {
-                        checkTiedHead(in, values);
-                    }
-                    out.write(p.descent(), p.transposed()
-                            ? HfGpt2Layout.transpose(values, p.shape().dim(1), p.shape().dim(0)) : values);
+            for (Pair p : pairs) {
+                float[] values = in.readFloats(prefix + p.hf());
+                if (p.descent().equals("wte.weight")) {
+                    checkTiedHead(in, values);
                 }
-                out.commit();
+                sink.accept(p.descent(), p.transposed()
+                        ? HfGpt2Layout.transpose(values, p.shape().dim(1), p.shape().dim(0)) : values);
             }
         }
-        return config;
     }
 
     /**

@@ -11,7 +11,22 @@ import picocli.CommandLine.Command;
                 PrepareDataCommand.class, PlanCommand.class, DoctorCommand.class})
 public final class DescentCli {
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        try {
+            System.exit(commandLine().execute(args));
+        } catch (OutOfMemoryError e) {
+            System.err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
+            System.exit(1);
+        }
+    }
+
+    /**
+     * The one line for a run the JVM heap cannot hold: how large the heap was and how to make it larger (picocli
+     * hands Errors through, so this is the only place that sees one).
+     */
+    static String outOfMemory(long maxHeapBytes) {
+        return String.format("descent: out of memory: the JVM heap of %d MiB cannot hold this run; "
+                + "`./descent plan --device cpu` with the same options names the heap it needs, "
+                + "and JAVA_TOOL_OPTIONS=-Xmx<size> (e.g. -Xmx8g) gives it", maxHeapBytes >> 20);
     }
 
     /** The command line, with every failure of a command reported as one line {@code descent: <message>}, exit 1. */

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,15 +107,7 @@ public final class SampleCommand implements Callable<Integer> {
         if (recorded == null) {
             return config.model().gpt();
         }
-        Map<String, String> saved = recorded.shapeMetadata();
-        for (String name : options.given()) {
-            String value = String.valueOf(config.get(name));
-            if (saved.containsKey(name) && !saved.get(name).equals(value)) {
-                String flag = TrainConfig.option(name);
-                throw new IllegalArgumentException(flag + " " + value + " differs from the checkpoint's " + saved.get(name)
-                        + ": sample reads the model's shape from the checkpoint; drop " + flag);
-            }
-        }
+        options.requireShape(config, recorded, "the checkpoint's", "sample reads the model's shape from the checkpoint");
         return recorded;
     }
 

@@ -1,6 +1,8 @@
 package dev.descent.train.cli;
 
 import dev.descent.core.Rng;
+import dev.descent.nn.gpt.GPT;
+import dev.descent.nn.gpt.GPTConfig;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.data.Corpora;
 import dev.descent.train.data.Dataset;
@@ -9,6 +11,7 @@ import dev.descent.train.data.TextSpan;
 import dev.descent.train.data.Tokenizer;
 import dev.descent.train.data.UnigramBaseline;
 import dev.descent.train.loop.Checkpoint;
+import dev.descent.train.loop.InitSource;
 import dev.descent.train.loop.RunReport;
 import dev.descent.train.loop.Sampler;
 import dev.descent.train.loop.StepLog;
@@ -39,6 +42,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "directory (e.g. runs/tiny-cpu/checkpoint).")
     Path resume;
 
+    @Option(names = "--init-from", paramLabel = "<dir>", description = "Start a new run from these weights "
+            + "(fine-tuning): a checkpoint directory (a run's, or one import-hf made) or a Hugging Face GPT-2 folder. "
+            + "The model's shape is theirs; AdamW's state and the schedule start afresh.")
+    Path initFrom;
+
     @Option(names = "--extend-to", paramLabel = "<steps>", description = "With --resume: lengthen the run to this "
             + "many steps; the rate decays by a cosine from where it is to --min-lr (the new curve is printed first).")
     Integer extendTo;
@@ -58,6 +66,9 @@ public final class TrainCommand implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}).")
     int profileWarmup;
 
+    /** The weights of {@code --init-from}, opened by {@link #configure()}; null without it. */
+    private InitSource source;
+
     @Override
     public Integer call() throws IOException {
         TrainConfig config = configure();
@@ -68,6 +79,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             trainer.resume(resume);
         }
+        Tokenizer tokenizer = trainer.tokenizer();
+        if (source != null) {
+            trainer.initFrom(source, model -> sample(model, tokenizer, config));
+        }
         if (extendTo != null) {
             trainer.extendTo(extendTo);
         }
@@ -75,7 +90,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (steps != null) {
             trainer.profile(steps);
         }
-        Tokenizer tokenizer = trainer.tokenizer();
         // the unigram baseline scores the same validation tokens as the model
         double baseline = UnigramBaseline.crossEntropy(Dataset.open(config.run().data()).trainingShards(),
                 trainer.validationTargets(), tokenizer.vocabSize());
@@ -95,10 +109,8 @@ public final class TrainCommand implements Callable<Integer> {
                         + "%,d characters of %s text); a unigram model (token frequencies, no context) gets %.4f nats "
                         + "= %.2f bits per character%n", validation, bits, evaluated.tokens(), evaluated.characters(),
                 tokenizer.name(), baseline, baselineBits);
-        int[] prompt = {tokenizer.documentStart(config.model().vocab())};
-        String sample = tokenizer.decode(Arrays.copyOfRange(
-                Sampler.generate(trainer.model(), prompt, sampleTokens, 0.8, 40, new Rng(config.run().seed())), 1,
-                1 + sampleTokens));
+        String sample = sample(trainer.model(), tokenizer, config);
+        TrainState.InitFrom init = trainer.initFrom();
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("preset", config.preset());
         extra.put("device", device.name());
@@ -111,10 +123,19 @@ public final class TrainCommand implements Callable<Integer> {
         extra.put("unigramBaselineLoss", baseline);
         extra.put("unigramBaselineBitsPerCharacter", baselineBits);
         extra.put("sample", sample);
+        if (init != null) {
+            extra.put("initFrom", init);
+        }
         String title = String.format(Locale.ROOT, "%s: validation %.3f nats = %.2f bits per character", config.preset(),
                 validation, bits);
         RunReport.write(config.run().out(), trainer.history(), title, baseline, evaluated.bitsPerCharacter(1), extra);
-        System.out.printf(Locale.ROOT, "sample (temperature 0.8, top-k 40):%n%s%n%n", sample.strip());
+        if (init != null) {
+            System.out.printf(Locale.ROOT, "before the first step (the weights of %s): validation loss %.4f%nsample "
+                    + "before (temperature 0.8, top-k 40):%n%s%n%n", init.source(), init.validationLossBefore(),
+                    init.sampleBefore().strip());
+        }
+        System.out.printf(Locale.ROOT, "sample%s (temperature 0.8, top-k 40):%n%s%n%n", init == null ? "" : " after",
+                sample.strip());
         Path out = config.run().out();
         String profileNote = profile ? ", " + out.resolve("profile.txt") : "";
         System.out.printf(Locale.ROOT, trainer.checkpointWritten() ? "wrote %s, %s%s and the checkpoint %s%n"
@@ -123,18 +144,43 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code sampleTokens} tokens of {@code model} after the start of a document: temperature 0.8, top-k 40. */
+    private String sample(GPT model, Tokenizer tokenizer, TrainConfig config) {
+        int[] prompt = {tokenizer.documentStart(config.model().vocab())};
+        int[] ids = Sampler.generate(model, prompt, sampleTokens, 0.8, 40, new Rng(config.run().seed()));
+        return tokenizer.decode(Arrays.copyOfRange(ids, 1, 1 + sampleTokens));
+    }
+
     /**
      * The preset and the options; for a resume, the run's own schedule from its checkpoint (an option that
-     * contradicts it is refused); for a new run shorter than the preset's warmup, a warmup fitted to it.
+     * contradicts it is refused), and a fine-tuning run's model; for a new run from {@code --init-from}, the model of
+     * those weights; for a new run shorter than the preset's warmup, a warmup fitted to it.
      */
     private TrainConfig configure() throws IOException {
         TrainConfig config = options.resolve();
         if (resume != null) {
+            if (initFrom != null) {
+                throw new IllegalArgumentException("--init-from starts a new run from a model's weights and --resume "
+                        + "continues a run: give one of them");
+            }
             TrainState saved = Checkpoint.readState(resume);
+            if (saved.initFrom() != null) {
+                config = withShape(config, GPTConfig.fromShapeMetadata(saved.identity(), resume.toString()),
+                        "the run's", "a fine-tuning run keeps the model it started from");
+            }
             return saved.optimization() == null ? config : config.withSchedule(saved.optimization(), options.given(), resume);
         }
         if (extendTo != null) {
             throw new IllegalArgumentException("--extend-to lengthens a run that is resumed: add --resume <checkpoint>");
+        }
+        if (initFrom != null) {
+            source = InitSource.open(initFrom);
+            config = withShape(config, source.shape(), "--init-from's",
+                    "a run from --init-from takes the model's shape from its weights");
+        } else if (config.preset().equals(TrainConfig.GPT2_FINETUNE)) {
+            throw new IllegalArgumentException("the preset " + TrainConfig.GPT2_FINETUNE + " fine-tunes GPT-2: add "
+                    + "--init-from <dir>, a Hugging Face GPT-2 folder or a checkpoint from ./descent import-hf (the "
+                    + "README's \"Real GPT-2\" says how to get them)");
         }
         TrainConfig fitted = options.given().contains("warmupSteps") ? config : config.withWarmupFitted();
         if (fitted != config) {
@@ -144,6 +190,21 @@ public final class TrainCommand implements Callable<Integer> {
                     fitted.optimization().warmupSteps() == 1 ? "" : "s");
         }
         return fitted;
+    }
+
+    /**
+     * {@code config} with the model's shape {@code shape} (its dropout kept), after refusing the model options given
+     * that contradict it, and a sequence longer than its context.
+     */
+    private TrainConfig withShape(TrainConfig config, GPTConfig shape, String whose, String rule) {
+        options.requireShape(config, shape, whose, rule);
+        int seqLen = config.batch().seqLen();
+        if (seqLen > shape.contextLength()) {
+            throw new IllegalArgumentException(TrainConfig.option("seqLen") + " " + seqLen + " is longer than the "
+                    + "model's context of " + shape.contextLength() + " positions: lower " + TrainConfig.option("seqLen"));
+        }
+        return config.with(new TrainConfig.Model(shape.vocabSize(), shape.contextLength(), shape.layers(),
+                shape.heads(), shape.width(), config.model().dropout()));
     }
 
     /** The validation loss of the last step, which always measures one, or a fresh one when it measured none. */

@@ -1,5 +1,6 @@
 package dev.descent.train.cli;
 
+import dev.descent.nn.gpt.GPTConfig;
 import dev.descent.train.Settings;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.data.Tokenizers;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
  * command uses ({@code train} all of them; {@code sample} and {@code plan} {@link #only} theirs).
  */
 public final class TrainOptions {
-    @Option(names = "--preset", defaultValue = "tiny-cpu", description = "tiny-cpu or gpt2-124m-1070ti (default ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "tiny-cpu", description = "tiny-cpu, gpt2-124m-1070ti or "
+            + "gpt2-124m-finetune (default ${DEFAULT-VALUE}).")
     String preset;
 
     /** The settings given on the command line, by name, in the order given. */
@@ -63,6 +65,22 @@ public final class TrainOptions {
     /** The names of the settings given on the command line. */
     public Set<String> given() {
         return Set.copyOf(overrides.keySet());
+    }
+
+    /**
+     * Refuses every model option given on the command line that differs from {@code shape}, the shape some weights
+     * hold: "--width 32 differs from {@code whose} 16: {@code rule}; drop --width".
+     */
+    void requireShape(TrainConfig config, GPTConfig shape, String whose, String rule) {
+        Map<String, String> held = shape.shapeMetadata();
+        for (String name : overrides.keySet()) {
+            String value = String.valueOf(config.get(name));
+            if (held.containsKey(name) && !held.get(name).equals(value)) {
+                String flag = TrainConfig.option(name);
+                throw new IllegalArgumentException(flag + " " + value + " differs from " + whose + " " + held.get(name)
+                        + ": " + rule + "; drop " + flag);
+            }
+        }
     }
 
     /**

@@ -69,6 +69,14 @@ public final class ModelCheckpoint {
         return Checkpoint.loadWeights(dir, from -> new GPT(requiredShape(from), new Rng(0)));
     }
 
+    /**
+     * The shape recorded in the checkpoint {@code dir} (or in its {@code .prev} twin when dir is unreadable), which
+     * must record one, and the directory it was read from.
+     */
+    public static Checkpoint.Loaded<GPTConfig> shape(Path dir) throws IOException {
+        return Checkpoint.readWeights(dir, ModelCheckpoint::requiredShape);
+    }
+
     /** The shape recorded in {@code from}, which must record one. */
     private static GPTConfig requiredShape(Path from) throws IOException {
         GPTConfig recorded = recordedShape(from);

@@ -18,11 +18,24 @@ import java.util.Map;
  *                       written before they were recorded
  * @param extensions     the lengthenings of the run's schedule, in order (null or empty: none)
  * @param history        every step's log so far
+ * @param initFrom       the weights the run started from ({@code --init-from}); null for a run that started from a
+ *                       random initialisation
  */
 public record TrainState(int nextStep, long rngState, long loaderEpoch, long loaderOffset,
                          Map<String, Long> optimizerSteps, Map<String, String> identity,
                          Map<String, String> optimization, List<ScheduleExtension> extensions,
-                         List<StepLog> history) {
+                         List<StepLog> history, InitFrom initFrom) {
+
+    /**
+     * Where a fine-tuning run's weights came from, and the model's validation loss and sample before its first step.
+     *
+     * @param source               the directory given to {@code --init-from}
+     * @param format               what it is ({@link InitSource.Format#description()})
+     * @param validationLossBefore the validation loss of the weights as loaded
+     * @param sampleBefore         a sample of the weights as loaded
+     */
+    public record InitFrom(String source, String format, double validationLossBefore, String sampleBefore) {
+    }
 
     /** The extensions, never null. */
     public List<ScheduleExtension> extensionsOrNone() {

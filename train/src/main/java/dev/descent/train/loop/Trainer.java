@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The training loop of the main job. Each optimizer step: zero the gradients; for each of the N micro-batches
@@ -68,6 +69,8 @@ public final class Trainer {
     /** The step of the last checkpoint this trainer wrote or resumed from; -1 when there is none. */
     private int checkpointStep = -1;
     private boolean checkpointWritten;
+    /** The weights this run started from, when it is a fine-tuning run; null otherwise. */
+    private TrainState.InitFrom initFrom;
     /** Bytes the backend held before this trainer made anything (other work on the device or thread). */
     private final long memoryBaseline;
 
@@ -128,6 +131,38 @@ public final class Trainer {
         return config.run().out().resolve("checkpoint");
     }
 
+    /**
+     * Starts this new run from the weights of {@code source} instead of the random initialisation (fine-tuning): the
+     * model's shape must be the source's, and the data must be in its tokens (GPT-2's for a Hugging Face folder, the
+     * one a checkpoint records); AdamW's state is fresh and the schedule starts at step 0. Measures the
+     * validation loss of the weights as loaded and takes {@code sampleOf}'s text of them; the checkpoints record
+     * both with the source, so a resumed run still reports them.
+     */
+    public TrainState.InitFrom initFrom(InitSource source, Function<GPT, String> sampleOf) throws IOException {
+        if (nextStep != 0 || checkpointStep >= 0) {
+            throw new IllegalStateException("initFrom starts a new run; this trainer has resumed one at step " + nextStep);
+        }
+        openData();
+        Tokenizer weights = source.tokenizer();
+        if (!weights.json().equals(tokenizer.json())) {
+            throw new IllegalArgumentException("--init-from " + source.path() + " holds a model of " + weights.name()
+                    + " tokens, but the dataset " + config.run().data() + " is in " + tokenizer.name() + " tokens: "
+                    + "train it on data in its own tokens (--tokenizer " + weights.name() + ", or --data)");
+        }
+        source.loadInto(model);
+        double before = validationLoss();
+        initFrom = new TrainState.InitFrom(source.path().toString(), source.format().description(), before,
+                sampleOf.apply(model));
+        out.printf(Locale.ROOT, "initialised from %s: validation loss %.4f before the first step%n", source.describe(),
+                before);
+        return initFrom;
+    }
+
+    /** Where this run's weights came from and how they did before its first step; null for a run from scratch. */
+    public TrainState.InitFrom initFrom() {
+        return initFrom;
+    }
+
     /** Profiles the steps of {@link #run} (see {@link StepProfile}). */
     public void profile(StepProfile stepProfile) {
         this.profile = stepProfile;
@@ -170,6 +205,7 @@ public final class Trainer {
         extensions.clear();
         extensions.addAll(state.extensionsOrNone());
         schedule = schedule();
+        initFrom = state.initFrom();
         openData();
         train.seek(new DataLoader.Position(state.loaderEpoch(), state.loaderOffset()));
         out.printf(Locale.ROOT, "resumed from %s at step %d of %d%s%n", loaded.from(), nextStep, totalSteps(),
@@ -365,8 +401,8 @@ public final class Trainer {
         DataLoader.Position pos = train.position();
         OptimizerState opt = optimizer.exportState();
         Checkpoint.save(checkpointDir(), model, optimizer, new TrainState(nextStep, rng.state(), pos.epoch(),
-                pos.offset(), opt.steps(), config.identity(), config.schedule(), List.copyOf(extensions), history),
-                tokenizer);
+                pos.offset(), opt.steps(), config.identity(), config.schedule(), List.copyOf(extensions), history,
+                initFrom), tokenizer);
         checkpointStep = nextStep;
         checkpointWritten = true;
     }

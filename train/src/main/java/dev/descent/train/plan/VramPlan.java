@@ -42,16 +42,23 @@ public final class VramPlan {
     public record Item(String name, Phase phase, long bytes) {
     }
 
+    /** A micro-batch's shape: {@code batch} sequences of {@code seqLen} tokens. */
+    public record MicroBatch(int batch, int seqLen) {
+    }
+
     private final List<Item> items = new ArrayList<>();
     private final Layout layout;
+    /** The dlogits buffer, B·T·V floats, in bytes: what the default GPU matmul copies transposed. */
+    private final long logitsBytes;
 
-    private VramPlan(Layout layout) {
+    private VramPlan(Layout layout, long logitsBytes) {
         this.layout = layout;
+        this.logitsBytes = logitsBytes;
     }
 
     /** Prices training {@code model} with AdamW at micro-batch {@code batch} × {@code seqLen}. */
     public static VramPlan of(GPTConfig model, int batch, int seqLen, Layout layout) {
-        VramPlan plan = new VramPlan(layout);
+        VramPlan plan = new VramPlan(layout, FLOAT * batch * seqLen * model.vocabSize());
         int layers = model.layers();
         long heads = model.heads();
         long vocab = model.vocabSize();
@@ -130,8 +137,47 @@ public final class VramPlan {
         return totalBytes() <= cardBytes;
     }
 
+    /**
+     * The most a GPU's caching allocator holds for this plan: the total, plus the transposed copy of dlogits
+     * (B·T·V floats) that the default hand-written matmul kernels make in the classifier's backward, every block
+     * rounded up to its size class (at most 1/8 more). What a card must have for the run to fit.
+     */
+    public long deviceBytes() {
+        return (totalBytes() + logitsBytes) * 9 / 8;
+    }
+
+    /**
+     * The micro-batch the planner chooses for training {@code model} on a card of {@code cardBytes}: the most tokens
+     * B·T whose FITTED plan's {@link #deviceBytes()} fit, over B = 1, 2, 4 .. 64 sequences and T = the context, half
+     * of it, a quarter .. down to 64 tokens (or the context, when shorter); between equal token counts, the longer
+     * sequence, the context the model learned with. Refuses when not even one shortest sequence fits.
+     */
+    public static MicroBatch largestFitting(GPTConfig model, long cardBytes) {
+        MicroBatch best = null;
+        int shortest = Math.min(64, model.contextLength());
+        for (int t = model.contextLength(); t >= shortest; t /= 2) {
+            for (int b = 1; b <= 64; b *= 2) {
+                boolean more = best == null || (long) b * t > (long) best.batch() * best.seqLen();
+                if (more && of(model, b, t, Layout.FITTED).deviceBytes() <= cardBytes) {
+                    best = new MicroBatch(b, t);
+                }
+            }
+        }
+        if (best == null) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "not even one sequence of %d tokens fits "
+                    + "%.2f GiB when training this model (%,d parameters)", shortest, cardBytes / 1073741824.0,
+                    GPT.parameterCount(model)));
+        }
+        return best;
+    }
+
     /** A table of the bill in MiB by phase, the peak, and whether it fits {@code cardBytes}. */
     public String render(long cardBytes) {
+        return render(cardBytes, String.format(Locale.ROOT, "a %.1f GiB card", cardBytes / 1073741824.0));
+    }
+
+    /** The same table, the verdict naming what holds the {@code bytes} ("a 8.0 GiB card"). */
+    public String render(long bytes, String holder) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "layout %s%n", layout));
         for (Phase phase : Phase.values()) {
@@ -142,9 +188,9 @@ public final class VramPlan {
                 }
             }
         }
-        sb.append(String.format(Locale.ROOT, "  %-102s %10.1f MiB = %.2f GiB -> %s a %.1f GiB card%n",
+        sb.append(String.format(Locale.ROOT, "  %-102s %10.1f MiB = %.2f GiB -> %s %s%n",
                 "peak = ALWAYS + max(MICRO_STEP, OPTIMIZER_STEP)", totalBytes() / 1048576.0, totalBytes() / 1073741824.0,
-                fits(cardBytes) ? "fits" : "does NOT fit", cardBytes / 1073741824.0));
+                fits(bytes) ? "fits" : "does NOT fit", holder));
         return sb.toString();
     }
 }

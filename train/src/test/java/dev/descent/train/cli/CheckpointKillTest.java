@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,16 +125,7 @@ class CheckpointKillTest {
 
     /** {@code ./descent train} of the tiny run into {@code out}, a checkpoint after every step, in a new JVM. */
     private Process start(Path out, boolean resume) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
-        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (flag.startsWith("--enable-native-access") || flag.startsWith("--add-modules")
-                    || flag.startsWith("-Djava.awt.headless")) {
-                command.add(flag);
-            }
-        }
-        command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path",
-                System.getProperty("java.class.path")), DescentCli.class.getName(), "train", "--sample-tokens", "4"));
+        List<String> command = ChildDescent.command("256m", List.of("train", "--sample-tokens", "4"));
         command.addAll(Cli.tinyRun(data, out, "--steps", String.valueOf(STEPS), "--checkpoint-every", "1"));
         if (resume) {
             command.addAll(List.of("--resume", out.resolve("checkpoint").toString()));

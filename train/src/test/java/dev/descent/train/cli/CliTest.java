@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.descent.train.TrainConfig;
 import dev.descent.train.loop.TrainFixtures;
+import dev.descent.train.plan.VramPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,6 +114,40 @@ class CliTest {
         assertThat(r.err()).contains(checkpoint + " is unloadable", "too short", "sampling from " + prev);
     }
 
+    /** plan: the time on a named card with where each figure comes from; a bare size is memory only. */
+    @Test
+    void planPrintsTheTimeOnACardAndSaysWhereEachFigureComesFrom() {
+        Cli.Run r = Cli.descent("plan", "--preset", "gpt2-124m-1070ti", "--card", "1070ti");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("time on GeForce GTX 1070 Ti: fp32 peak 8.19 TFLOP/s, 256 GB/s, 8.0 GiB",
+                "6N + 6·L·C·T = 6 x 124,475,904 + 6 x 12 x 768 x 1024 = 803.5 MFLOP", "19,073 steps",
+                "728.1   160.7 days (23.0 weeks)", "PyTorch eager fp32: 52.1% MFU measured on H100",
+                "No GeForce GTX 1070 Ti has been measured: these assume it reaches the MFU measured on the H100");
+        Cli.Run h100 = Cli.descent("plan", "--preset", "gpt2-124m-1070ti", "--card", "h100");
+        assertThat(h100.out()).contains("time on H100 SXM5 80GB").doesNotContain("has been measured");
+        Cli.Run bare = Cli.descent("plan", "--card", "8g");
+        assertThat(bare.out()).contains("time: not estimated: a bare memory size has no peak");
+        failsWithOneLine(Cli.descent("plan", "--card", "1080"), "--card 1080: neither a card (1070ti, h100");
+    }
+
+    /**
+     * plan --device cpu: a calibration of this CPU's matmuls, and the efficiency that turns it into steps; the heap
+     * the run needs, 1.6 times the plan.
+     */
+    @Test
+    void planOnTheCpuCalibratesItAndNamesTheHeapTheRunNeeds() {
+        Cli.Run r = Cli.descent("plan", "--device", "cpu", "--vocab", "2048", "--width", "64", "--steps", "100");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        TrainConfig c = TrainConfig.tinyCpu().with("vocab", 2048).with("width", 64);
+        long heapMib = (long) Math.ceil(1.6 * VramPlan.of(c.model().gpt(), c.batch().microBatch(), c.batch().seqLen(),
+                VramPlan.Layout.FITTED).totalBytes() / 1048576.0);
+        assertThat(r.out()).contains("/ 1.6 (the garbage collector needs the rest",
+                "which needs 1.6 times the plan: JAVA_TOOL_OPTIONS=-Xmx" + heapMib + "m or more")
+                .doesNotContain("On a GPU add");
+        assertThat(r.out()).contains("time on this CPU (", "GFLOP/s just now", "descent on this CPU", "50.0%",
+                "100 steps", "descent on the CPU reaches 50% of the calibrated matmul rate");
+    }
+
     @Test
     void doctorSucceedsWhereTheCpuBackendIsReady() {
         Cli.Run r = Cli.descent("doctor");
@@ -126,7 +161,7 @@ class CliTest {
         assertThat(sampleHelp).contains("--checkpoint", "--top-k", "--width").doesNotContain("--lr", "--steps",
                 "--eval-every", "--checkpoint-every", "--total-batch");
         String planHelp = Cli.descent("plan", "--help").out();
-        assertThat(planHelp).contains("--card", "--micro-batch", "--width").doesNotContain("--lr", "--steps",
-                "--checkpoint-every", "--data");
+        assertThat(planHelp).contains("--card", "--micro-batch", "--width", "--steps", "--device")
+                .doesNotContain("--lr", "--checkpoint-every", "--data");
     }
 }

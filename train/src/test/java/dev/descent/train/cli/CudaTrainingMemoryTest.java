@@ -37,11 +37,10 @@ class CudaTrainingMemoryTest {
             Trainer t = new Trainer(c, device.backend(), device.name(), new PrintStream(new ByteArrayOutputStream()));
             t.run(Integer.MAX_VALUE);
             TrainConfig.Batch b = c.batch();
-            long planned = VramPlan.of(c.model().gpt(), b.microBatch(), b.seqLen(), VramPlan.Layout.FITTED).totalBytes();
-            // the default hand-written matmul copies dlogits transposed (B·T·V floats) in the classifier's backward;
-            // each block is rounded up to its size class, at most 1/8 more
-            long transposedLogits = 4L * b.microBatch() * b.seqLen() * c.model().vocab();
-            assertThat(t.peakMemoryBytes()).isBetween(planned, (planned + transposedLogits) * 9 / 8);
+            VramPlan plan = VramPlan.of(c.model().gpt(), b.microBatch(), b.seqLen(), VramPlan.Layout.FITTED);
+            // at most: the default hand-written matmul copies dlogits transposed in the classifier's backward, and
+            // each block is rounded up to its size class
+            assertThat(t.peakMemoryBytes()).isBetween(plan.totalBytes(), plan.deviceBytes());
         } finally {
             Backends.setDefault(previous);
         }

@@ -1,6 +1,7 @@
 package dev.descent.train.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.descent.core.Rng;
 import dev.descent.nn.gpt.GPT;
@@ -46,6 +47,21 @@ class VramPlanTest {
                 .orElseThrow();
         assertThat(blocks.bytes()).isEqualTo(12L * 2 * 1024 * (14 * 768 + 4) * 4);
         assertThat(fitted.bytes(VramPlan.Phase.MICRO_STEP)).isGreaterThan(fitted.bytes(VramPlan.Phase.OPTIMIZER_STEP));
+    }
+
+    /** The largest B·T whose plan with the GPU's allowances fits; among equal token counts the longer sequence. */
+    @Test
+    void thePlannersMicroBatchIsTheMostTokensThatFitPreferringTheLongerSequence() {
+        GPTConfig gpt2 = GPTConfig.gpt2Small();
+        assertThat(VramPlan.largestFitting(gpt2, 8 * GIB)).isEqualTo(new VramPlan.MicroBatch(4, 1024));
+        // 16 GiB holds 8 x 1024 (and 16 x 512, the same tokens) but not 16 x 1024
+        assertThat(VramPlan.largestFitting(gpt2, 16 * GIB)).isEqualTo(new VramPlan.MicroBatch(8, 1024));
+        assertThat(VramPlan.of(gpt2, 16, 1024, VramPlan.Layout.FITTED).deviceBytes()).isGreaterThan(16 * GIB);
+        // the allowances: the transposed B·T·V dlogits, and an eighth for the allocator's size classes
+        VramPlan plan = VramPlan.of(gpt2, 4, 1024, VramPlan.Layout.FITTED);
+        assertThat(plan.deviceBytes()).isEqualTo((plan.totalBytes() + 4L * 4 * 1024 * 50257) * 9 / 8);
+        assertThatThrownBy(() -> VramPlan.largestFitting(gpt2, GIB))
+                .hasMessageContaining("not even one sequence of 64 tokens fits 1.00 GiB");
     }
 
     /** AdamW fused in place; the sums of squares of θ, m and v keep one partial per 4096 elements on a GPU. */

@@ -1,0 +1,229 @@
+package dev.descent.core.cpu;
+
+import static dev.descent.core.cpu.VectorMath.L;
+import static dev.descent.core.cpu.VectorMath.SPECIES;
+
+import dev.descent.core.cpu.CpuMatmul.Operand;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Batched C = op(A)·op(B) on the JDK's Vector API: the GEMM recipe of GotoBLAS/BLIS with a register-blocked
+ * micro-kernel. {@link CpuMatmul#reference} is the plain loop this must agree with.
+ *
+ * <p>Plan, with L the floats per vector of the machine's preferred species (8 with AVX2, 16 with AVX-512):
+ * <ol>
+ *   <li>B is packed once per call, in blocks of at most {@link #PACKED_B} floats (4 MiB, so a 50,304-row
+ *       embedding never needs a packed copy of its own size): each block of rows [k0, k0 + depth) × columns
+ *       [n0, n0 + width) is copied into panels of {@link #NR} = 2L columns, k-major, the panels split among the
+ *       cores. Both layouts of B are read with unit stride, so a transposed B costs no copy of its own.</li>
+ *   <li>Then the rows of C are split into tiles, as many as keep every core busy (columns too when there are
+ *       few rows). A tile walks the block's K in steps of {@link #KC}, packs its rows of A for that step into
+ *       slivers of {@link #MR} rows, k-major (again unit-stride reads for either layout of A), and runs the
+ *       micro-kernel over every sliver and panel, {@link #NB} columns at a time so the panels in use stay in L2.
+ *       </li>
+ *   <li>The micro-kernel holds an {@code MR × NR} block of C in 8 vector registers for a whole K step: per step
+ *       of k, 2 vector loads of B, 4 broadcasts of A (one address register, constant offsets) and 8 fused
+ *       multiply-adds. C2 issues the 4 broadcasts ahead of the multiply-adds, so 14 registers are live: within
+ *       AVX2's 16 (a 6-row block spills there; measured) and enough independent sums to keep the FMA units
+ *       busy. C is loaded and stored once per K step.</li>
+ *   <li>A batch with a B per entry runs its entries on different cores, each packing its own B.</li>
+ * </ol>
+ */
+final class PackedMatmul {
+    /** Rows of the C block the micro-kernel holds in registers. */
+    static final int MR = 4;
+    /** Columns of the C block the micro-kernel holds in registers: two vectors. */
+    static final int NR = 2 * L;
+    /** Steps of k per kernel call: C is loaded and stored once per step. */
+    private static final int KC = 256;
+    /** Columns of packed B the slivers of A pass over at a time: {@code KC × NB} floats (256 KiB) stay in L2. */
+    private static final int NB = 256;
+    /** Most floats of packed B at a time. */
+    private static final int PACKED_B = 1 << 20;
+    /** Most rows per tile, which bounds each thread's packed A ({@code MC × KC} floats, 1 MiB). */
+    private static final int MC = 1024;
+    /** Tiles wanted per core, so that a core slowed by other work hands its share to the others. */
+    private static final int TILES_PER_CORE = 3;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    /** Each thread's packing buffers, reused from call to call. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private PackedMatmul() {
+    }
+
+    private static final class Scratch {
+        final float[] edge = new float[MR * NR];
+        float[] packedA = new float[0];
+        float[] packedB = new float[0];
+
+        float[] packedA(int size) {
+            if (packedA.length < size) {
+                packedA = new float[size];
+            }
+            return packedA;
+        }
+
+        float[] packedB(int size) {
+            if (packedB.length < size) {
+                packedB = new float[size];
+            }
+            return packedB;
+        }
+    }
+
+    /** C[b] = A[b]·B[b] as in {@link CpuMatmul#multiply}, added into {@code c} (zero on entry). */
+    static void multiply(Operand a, Operand b, int batch, int m, int k, int n, float[] c) {
+        if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        if (batch == 1) {
+            new Product(a, b, c, 0, m, k, n).run(true);
+            return;
+        }
+        Parallel.forRange(batch, 2L * m * k * n, (from, to) -> {
+            for (int bi = from; bi < to; bi++) {
+                new Product(a, b, c, bi, m, k, n).run(false);
+            }
+        });
+    }
+
+    static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /** C[bi] = A[bi]·B[bi], on all cores or on the calling thread alone. */
+    private record Product(Operand a, Operand b, float[] c, int bi, int m, int k, int n) {
+        void run(boolean parallel) {
+            int width = roundUp(n, NR);
+            int depth;
+            if ((long) k * NB <= PACKED_B) {
+                // all of K at once: a panel's columns of a transposed B are then one contiguous run of memory
+                depth = k;
+                width = Math.min(width, PACKED_B / k / NB * NB);
+            } else {
+                width = Math.min(width, PACKED_B / KC / NB * NB);
+                depth = Math.max(KC, PACKED_B / width / KC * KC);
+            }
+            float[] packedB = SCRATCH.get().packedB(width * depth);
+            for (int k0 = 0; k0 < k; k0 += depth) {
+                for (int n0 = 0; n0 < n; n0 += width) {
+                    Block block = new Block(this, packedB, k0, Math.min(depth, k - k0), n0, Math.min(width, n - n0));
+                    block.run(parallel);
+                }
+            }
+        }
+    }
+
+    /** The part of a product that uses rows [k0, k0 + depth) × columns [n0, n0 + width) of B, packed. */
+    private record Block(Product p, float[] packedB, int k0, int depth, int n0, int width) {
+        void run(boolean parallel) {
+            int panels = (width + NR - 1) / NR;
+            int rowTiles = Math.max((p.m() + MC - 1) / MC, Math.min(CORES * TILES_PER_CORE, (p.m() + MR - 1) / MR));
+            int colTiles = Math.max(1, Math.min(panels, CORES * TILES_PER_CORE / rowTiles));
+            int tileRows = roundUp((p.m() + rowTiles - 1) / rowTiles, MR);
+            int tilePanels = (panels + colTiles - 1) / colTiles;
+            int rows = (p.m() + tileRows - 1) / tileRows;
+            int tiles = rows * ((panels + tilePanels - 1) / tilePanels);
+            if (!parallel) {
+                MatmulPacking.packPanels(p.b(), p.bi(), k0, depth, n0, p.n(), packedB, 0, panels);
+                runTiles(SCRATCH.get(), 0, tiles, rows, tileRows, tilePanels);
+                return;
+            }
+            Parallel.forRange(panels, 2L * depth * NR,
+                    (from, to) -> MatmulPacking.packPanels(p.b(), p.bi(), k0, depth, n0, p.n(), packedB, from, to));
+            Parallel.forRange(tiles, 2L * tileRows * tilePanels * NR * depth,
+                    (from, to) -> runTiles(SCRATCH.get(), from, to, rows, tileRows, tilePanels));
+        }
+
+        /** Tiles {@code [from, to)}: tile t has rows (t mod rows)·tileRows .. and panels (t / rows)·tilePanels ... */
+        private void runTiles(Scratch s, int from, int to, int rows, int tileRows, int tilePanels) {
+            for (int t = from; t < to; t++) {
+                int i0 = t % rows * tileRows;
+                int q0 = t / rows * tilePanels;
+                int panels = (width + NR - 1) / NR;
+                tile(s, i0, Math.min(p.m(), i0 + tileRows), q0, Math.min(panels, q0 + tilePanels));
+            }
+        }
+
+        /** C[i0 .. i1) × the columns of panels [q0, q1), over the block's K. */
+        private void tile(Scratch s, int i0, int i1, int q0, int q1) {
+            float[] packedA = s.packedA(roundUp(i1 - i0, MR) * KC);
+            for (int pc = 0; pc < depth; pc += KC) {
+                int kc = Math.min(KC, depth - pc);
+                MatmulPacking.packA(p.a(), p.bi(), i0, i1, k0 + pc, kc, packedA);
+                for (int qb = q0; qb < q1; qb += NB / NR) {
+                    int qe = Math.min(q1, qb + NB / NR);
+                    for (int i = i0; i < i1; i += MR) {
+                        for (int q = qb; q < qe; q++) {
+                            multiplySliver(s, packedA, (i - i0) * kc, i, Math.min(MR, i1 - i), q, pc, kc);
+                        }
+                    }
+                }
+            }
+        }
+
+        /** C[i .. i+rows) × panel q's columns += the packed sliver of A at {@code aOff} · panel q, steps pc ... */
+        private void multiplySliver(Scratch s, float[] packedA, int aOff, int i, int rows, int q, int pc, int kc) {
+            int n = p.n();
+            int j = n0 + q * NR;
+            int cols = Math.min(NR, n - j);
+            int cOff = (p.bi() * p.m() + i) * n + j;
+            int bOff = (q * depth + pc) * NR;
+            if (rows == MR && cols == NR) {
+                kernel(packedA, aOff, packedB, bOff, kc, p.c(), cOff, n);
+                return;
+            }
+            Arrays.fill(s.edge, 0f);
+            kernel(packedA, aOff, packedB, bOff, kc, s.edge, 0, NR);
+            for (int r = 0; r < rows; r++) {
+                for (int jj = 0; jj < cols; jj++) {
+                    p.c()[cOff + r * n + jj] += s.edge[r * NR + jj];
+                }
+            }
+        }
+    }
+
+    /**
+     * c[r][0 .. NR) += Σ_p a[p][r]·b[p][0 .. NR) for the MR rows r and p in {@code [0, kc)}: row r of C at
+     * {@code cOff + r·ldc}, a[p][r] at {@code aOff + p·MR + r}, b[p] at {@code bOff + p·NR}.
+     */
+    private static void kernel(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bOff + p * NR);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bOff + p * NR + L);
+            int ap = aOff + p * MR;
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ap]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[ap + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[ap + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[ap + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        addInto(c, cOff, c00, c01);
+        addInto(c, cOff + ldc, c10, c11);
+        addInto(c, cOff + 2 * ldc, c20, c21);
+        addInto(c, cOff + 3 * ldc, c30, c31);
+    }
+
+    /** c[off .. off + NR) += [v0 | v1]. */
+    private static void addInto(float[] c, int off, FloatVector v0, FloatVector v1) {
+        v0.add(FloatVector.fromArray(SPECIES, c, off)).intoArray(c, off);
+        v1.add(FloatVector.fromArray(SPECIES, c, off + L)).intoArray(c, off + L);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.descent.core.cpu;
+
+import static dev.descent.core.cpu.VectorMath.L;
+import static dev.descent.core.cpu.VectorMath.SPECIES;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * {@link CpuAttention}'s causal self-attention on the Vector API, same layout and equations, no T×T matrix. Per
+ * (batch, head) pair, k and v are first copied transposed, {@code (hs, T)}: then the scores of one query against
+ * all its keys, q·k_s for s ≤ t, are a vector loop over s (a matrix-vector product with unit stride), and so are
+ * the dout·v_s of backward; the softmax runs on that row with the vector exp, and the sums over keys (p·v, ds·k)
+ * are vector loops over the head's channels. Sums are float.
+ */
+final class VectorAttention {
+    private final float[] qkv;
+    private final AttentionLayout layout;
+    private final int t;
+    private final int heads;
+    private final int hs;
+    private final float scale;
+    /** T rounded up to whole vectors: the row length of the transposed k and v, zero-padded. */
+    private final int tPad;
+
+    VectorAttention(float[] qkv, int t, int heads, int hs) {
+        this.qkv = qkv;
+        this.layout = new AttentionLayout(t, heads, hs);
+        this.t = t;
+        this.heads = heads;
+        this.hs = hs;
+        this.scale = (float) (1 / Math.sqrt(hs));
+        this.tPad = (t + L - 1) / L * L;
+    }
+
+    /** Per-thread buffers of one (batch, head) pair. */
+    private final class Scratch {
+        final float[] keysT = new float[hs * tPad];
+        final float[] valuesT = new float[hs * tPad];
+        final float[] p = new float[tPad];
+        final float[] dp = new float[tPad];
+        final float[] acc = new float[hs];
+        final float[] dk = new float[t * hs];
+        final float[] dv = new float[t * hs];
+    }
+
+    /** What runs for one (batch b, head h) pair, bh = b·heads + h, with its thread's buffers. */
+    @FunctionalInterface
+    private interface HeadWork {
+        void run(Scratch s, int b, int h, int bh);
+    }
+
+    /** Runs {@code work} for every (batch, head) pair, spread over the cores; {@code cost} per pair. */
+    private void forEachHead(int batch, long cost, HeadWork work) {
+        Parallel.forRange(batch * heads, cost, (from, to) -> {
+            Scratch s = new Scratch();
+            for (int bh = from; bh < to; bh++) {
+                work.run(s, bh / heads, bh % heads, bh);
+            }
+        });
+    }
+
+    /** transposed[d·tPad + s] = part (1: k, 2: v) of head h at position s, channel d (zeros past T stay). */
+    private void transpose(int b, int h, int part, float[] transposed) {
+        for (int s = 0; s < t; s++) {
+            int o = layout.qkvOffset(b, s, h, part);
+            for (int d = 0; d < hs; d++) {
+                transposed[d * tPad + s] = qkv[o + d];
+            }
+        }
+    }
+
+    /**
+     * For each query t: p_s = e^(score_s − m) over s ≤ t with score_s = scale·q_t·k_s and m their max,
+     * out_t = Σ p_s·v_s / Σ p_s, lse_t = m + log Σ p_s.
+     */
+    void forward(float[] out, float[] lse, int batch) {
+        forEachHead(batch, 2L * t * t * hs, (s, b, h, bh) -> {
+            transpose(b, h, 1, s.keysT);
+            for (int q = 0; q < t; q++) {
+                int keys = q + 1;
+                matVecTransposed(s.keysT, qkv, layout.qkvOffset(b, q, h, 0), scale, s.p, keys);
+                float max = VectorRows.max(s.p, 0, keys);
+                float sum = VectorRows.exp(s.p, s.p, 0, keys, max);
+                Arrays.fill(s.acc, 0f);
+                for (int k = 0; k < keys; k++) {
+                    VectorRows.axpy(s.p[k], qkv, layout.qkvOffset(b, k, h, 2), s.acc, 0, hs);
+                }
+                VectorRows.affine(s.acc, 0, out, layout.rowOffset(b, q, h), hs, 1f / sum, 0f);
+                lse[bh * t + q] = max + (float) Math.log(sum);
+            }
+        });
+    }
+
+    /**
+     * For each query t and key s ≤ t: p = e^(scale·q_t·k_s − lse_t), ds = p·(dout_t·v_s − D_t) with
+     * D_t = dout_t·out_t; dq_t = scale·Σ_s ds·k_s, dk_s += scale·ds·q_t, dv_s += p·dout_t.
+     */
+    void backward(float[] dout, float[] out, float[] lse, float[] dqkv, int batch) {
+        forEachHead(batch, 5L * t * t * hs, (s, b, h, bh) -> {
+            transpose(b, h, 1, s.keysT);
+            transpose(b, h, 2, s.valuesT);
+            Arrays.fill(s.dk, 0f);
+            Arrays.fill(s.dv, 0f);
+            for (int q = 0; q < t; q++) {
+                int keys = q + 1;
+                int qo = layout.qkvOffset(b, q, h, 0);
+                int go = layout.rowOffset(b, q, h);
+                float delta = VectorRows.dot(dout, go, out, go, hs);
+                matVecTransposed(s.keysT, qkv, qo, scale, s.p, keys);
+                VectorRows.exp(s.p, s.p, 0, keys, lse[bh * t + q]);
+                matVecTransposed(s.valuesT, dout, go, 1f, s.dp, keys);
+                Arrays.fill(s.acc, 0f);
+                for (int k = 0; k < keys; k++) {
+                    float ds = s.p[k] * (s.dp[k] - delta);
+                    VectorRows.axpy(ds, qkv, layout.qkvOffset(b, k, h, 1), s.acc, 0, hs);
+                    VectorRows.axpy(scale * ds, qkv, qo, s.dk, k * hs, hs);
+                    VectorRows.axpy(s.p[k], dout, go, s.dv, k * hs, hs);
+                }
+                VectorRows.affine(s.acc, 0, dqkv, qo, hs, scale, 0f);
+            }
+            for (int k = 0; k < t; k++) {
+                System.arraycopy(s.dk, k * hs, dqkv, layout.qkvOffset(b, k, h, 1), hs);
+                System.arraycopy(s.dv, k * hs, dqkv, layout.qkvOffset(b, k, h, 2), hs);
+            }
+        });
+    }
+
+    /**
+     * y[s] = a·Σ_d x[xOff + d]·m[d·tPad + s] for s < n rounded up to whole vectors: one row of x times the
+     * (hs, tPad) matrix m. Past n, y holds products with other keys or the zero padding, which callers ignore.
+     */
+    private void matVecTransposed(float[] m, float[] x, int xOff, float a, float[] y, int n) {
+        for (int s = 0; s < n; s += L) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int d = 0; d < hs; d++) {
+                acc = FloatVector.fromArray(SPECIES, m, d * tPad + s).fma(VectorMath.constant(x[xOff + d]), acc);
+            }
+            acc.mul(a).intoArray(y, s);
+        }
+    }
+}

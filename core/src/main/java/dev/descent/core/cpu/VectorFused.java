@@ -1,0 +1,295 @@
+package dev.descent.core.cpu;
+
+import static dev.descent.core.cpu.VectorMath.L;
+import static dev.descent.core.cpu.VectorMath.SPECIES;
+import static dev.descent.core.cpu.VectorMath.W;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The fused row kernels of {@link CpuFused} on the Vector API, same equations, same arguments: softmax,
+ * cross-entropy, layer norm, and GPT-2's tanh GELU (alone, and after a bias in the MLP's bias + GELU). Each row
+ * is read from memory once and written once; the
+ * passes after the first run on the row while it is still in cache (a row of 50,304 logits is 197 KiB, inside
+ * L2). Sums are float, per lane, instead of the reference's double.
+ */
+final class VectorFused implements FusedKernels {
+    static final VectorFused INSTANCE = new VectorFused();
+
+    /** Row blocks of the layer-norm backward, each with its own dγ, dβ partial sums, added in block order. */
+    private static final int GRADIENT_BLOCKS = 16;
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
+    private static final float GELU_CUBIC = 0.044715f;
+    /** Each thread's one vector of GELU inputs for the last elements of an array or row. */
+    private static final ThreadLocal<float[]> GELU_TAIL = ThreadLocal.withInitial(() -> new float[L]);
+
+    private VectorFused() {
+    }
+
+    /** y = softmax(x) = e^(x−m)/Σe^(x−m), or log-softmax y = x − m − log Σe^(x−m), per row; m the row's max. */
+    @Override
+    public void softmax(float[] x, float[] y, int rows, int c, boolean log) {
+        Parallel.forRange(rows, 3L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                float max = VectorRows.max(x, off, c);
+                float sum = VectorRows.exp(x, y, off, c, max);
+                if (log) {
+                    VectorRows.affine(x, off, y, off, c, 1f, -(max + (float) Math.log(sum)));
+                } else {
+                    VectorRows.affine(y, off, y, off, c, 1f / sum, 0f);
+                }
+            }
+        });
+    }
+
+    /** Softmax: dx = y⊙(g − Σ g⊙y).  Log-softmax: dx = g − e^y·Σ g. */
+    @Override
+    public void softmaxBackward(float[] y, float[] g, float[] dx, int rows, int c, boolean log) {
+        Parallel.forRange(rows, 3L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                float dot = log ? VectorRows.sum(g, off, c, 0f) : VectorRows.dot(g, off, y, off, c);
+                int j = 0;
+                for (int bound = VectorMath.bound(c); j < bound; j += L) {
+                    FloatVector yv = FloatVector.fromArray(SPECIES, y, off + j);
+                    FloatVector gv = FloatVector.fromArray(SPECIES, g, off + j);
+                    FloatVector d = log ? VectorMath.exp(yv).fma(VectorMath.constant(-dot), gv) : yv.mul(gv.sub(dot));
+                    d.intoArray(dx, off + j);
+                }
+                for (; j < c; j++) {
+                    float yj = y[off + j];
+                    dx[off + j] = log ? g[off + j] - (float) Math.exp(yj) * dot : yj * (g[off + j] - dot);
+                }
+            }
+        });
+    }
+
+    /**
+     * μ = mean(x), σ² = mean((x−μ)²), rstd = 1/√(σ²+ε), y = γ(x−μ)rstd + β, per row. The sums run on x − x₀
+     * (x₀ the row's first element, so the differences are exact): μ = x₀ + mean(x − x₀) and x − μ = (x − x₀) − μ'
+     * keep the precision a float μ would lose when |μ| is large next to σ.
+     */
+    @Override
+    public void layerNorm(float[] x, float[] gamma, float[] beta, float eps, float[] y, float[] mean,
+                          float[] rstd, int rows, int c) {
+        Parallel.forRange(rows, 4L * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                float shift = x[off];
+                float mu = VectorRows.sum(x, off, c, shift) / c;
+                float rs = (float) (1 / Math.sqrt(VectorRows.squaredDeviations(x, off, c, shift, mu) / c + eps));
+                int j = 0;
+                for (int bound = VectorMath.bound(c); j < bound; j += L) {
+                    FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j).sub(shift).sub(mu).mul(rs);
+                    xh.fma(FloatVector.fromArray(SPECIES, gamma, j), FloatVector.fromArray(SPECIES, beta, j))
+                            .intoArray(y, off + j);
+                }
+                for (; j < c; j++) {
+                    y[off + j] = (x[off + j] - shift - mu) * rs * gamma[j] + beta[j];
+                }
+                mean[r] = shift + mu;
+                rstd[r] = rs;
+            }
+        });
+    }
+
+    /**
+     * dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ⊙x̂)) with ĝ = g⊙γ and x̂ = (x−μ)·rstd;  dγ = Σ_rows g⊙x̂;  dβ = Σ_rows g.
+     * The row sums for dγ and dβ are kept per block of rows and added in block order, so the result does not
+     * depend on how many cores ran. With {@code accumulate}, dx ← dx + that.
+     */
+    @Override
+    public void layerNormBackward(float[] g, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dx,
+                                  float[] dgamma, float[] dbeta, int rows, int c, boolean accumulate) {
+        int blocks = Math.min(rows, GRADIENT_BLOCKS);
+        float[] partial = new float[blocks * 2 * c];
+        Parallel.forRange(blocks, 8L * c * rows / Math.max(blocks, 1), (from, to) -> {
+            for (int block = from; block < to; block++) {
+                int dg = block * 2 * c;
+                int db = dg + c;
+                for (int r = rows * block / blocks; r < rows * (block + 1) / blocks; r++) {
+                    layerNormBackwardRow(g, x, gamma, mean[r], rstd[r], dx, r * c, c, accumulate, partial, dg, db);
+                }
+            }
+        });
+        Arrays.fill(dgamma, 0f);
+        Arrays.fill(dbeta, 0f);
+        for (int block = 0; block < blocks; block++) {
+            for (int j = 0; j < c; j++) {
+                dgamma[j] += partial[block * 2 * c + j];
+                dbeta[j] += partial[block * 2 * c + c + j];
+            }
+        }
+    }
+
+    /**
+     * One row of {@link #layerNormBackward}: dx, and g⊙x̂ and g added to the partial sums at dg and db. The row's
+     * Σ ĝ and Σ ĝ⊙x̂ are kept in {@link VectorMath#W} lanes each, as {@link VectorRows} keeps its sums.
+     */
+    private static void layerNormBackwardRow(float[] g, float[] x, float[] gamma, float mu, float rs, float[] dx,
+                                             int off, int c, boolean accumulate, float[] partial, int dg, int db) {
+        int bound = VectorMath.bound(c);
+        float[] lanes = VectorMath.lanes();
+        for (int q = 0; q < W; q += L) {
+            FloatVector sumG = FloatVector.zero(SPECIES);
+            FloatVector sumGx = sumG;
+            for (int j = q; j < bound; j += W) {
+                FloatVector gv = FloatVector.fromArray(SPECIES, g, off + j);
+                FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j).sub(mu).mul(rs);
+                FloatVector gh = gv.mul(FloatVector.fromArray(SPECIES, gamma, j));
+                sumG = sumG.add(gh);
+                sumGx = gh.fma(xh, sumGx);
+                gv.fma(xh, FloatVector.fromArray(SPECIES, partial, dg + j)).intoArray(partial, dg + j);
+                gv.add(FloatVector.fromArray(SPECIES, partial, db + j)).intoArray(partial, db + j);
+            }
+            sumG.intoArray(lanes, q);
+            sumGx.intoArray(lanes, W + q);
+        }
+        float meanG = VectorMath.sum(lanes, 0);
+        float meanGx = VectorMath.sum(lanes, W);
+        for (int j = bound; j < c; j++) {
+            float xh = (x[off + j] - mu) * rs;
+            float gh = g[off + j] * gamma[j];
+            meanG += gh;
+            meanGx += gh * xh;
+            partial[dg + j] += g[off + j] * xh;
+            partial[db + j] += g[off + j];
+        }
+        meanG /= c;
+        meanGx /= c;
+        for (int j = 0; j < bound; j += L) {
+            FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j).sub(mu).mul(rs);
+            FloatVector gh = FloatVector.fromArray(SPECIES, g, off + j).mul(FloatVector.fromArray(SPECIES, gamma, j));
+            FloatVector d = gh.sub(meanG).sub(xh.mul(meanGx)).mul(rs);
+            (accumulate ? FloatVector.fromArray(SPECIES, dx, off + j).add(d) : d).intoArray(dx, off + j);
+        }
+        for (int j = bound; j < c; j++) {
+            float xh = (x[off + j] - mu) * rs;
+            float d = (g[off + j] * gamma[j] - meanG - xh * meanGx) * rs;
+            dx[off + j] = accumulate ? dx[off + j] + d : d;
+        }
+    }
+
+    @Override
+    public double logSumExp(float[] x, int off, int c) {
+        float max = VectorRows.max(x, off, c);
+        return max + Math.log(VectorRows.expSum(x, off, c, max));
+    }
+
+    @Override
+    public double sum(float[] x, int off, int c) {
+        return VectorRows.sum(x, off, c, 0f);
+    }
+
+    /** e^(x−m) is written to d and summed in one pass, then scaled in place. */
+    @Override
+    public double gradientRow(float[] x, float[] d, int off, int c, int target, double g, float smoothing) {
+        float max = VectorRows.max(x, off, c);
+        float sum = VectorRows.exp(x, d, off, c, max);
+        VectorRows.affine(d, off, d, off, c, (float) (g / sum), (float) (-g * smoothing / c));
+        d[off + target] -= (float) (g * (1 - smoothing));
+        return max + Math.log(sum);
+    }
+
+    /**
+     * GELU, tanh form: y = ½x(1 + tanh u) = x·σ(2u), u = √(2/π)(x + 0.044715x³). σ(2u) comes from
+     * q = e^(−2|u|) ≤ 1: σ(2u) = 1/(1 + q) for u ≥ 0 and q/(1 + q) below, which neither overflows nor cancels.
+     */
+    static void geluTanh(float[] x, float[] y) {
+        gelu(x, y, false);
+    }
+
+    /**
+     * dGELU/dx = ½(1 + t) + ½x(1 − t²)·u', t = tanh u, u' = √(2/π)(1 + 3·0.044715x²); with s = σ(2u) as in
+     * {@link #geluTanh}: ½(1 + t) = s and ¼(1 − t²) = s(1 − s) = q/(1 + q)², so dGELU/dx = s + 2x·u'·q/(1 + q)².
+     */
+    static void geluTanhGrad(float[] x, float[] y) {
+        gelu(x, y, true);
+    }
+
+    /**
+     * y = GELU(x), or its derivative, whole vectors on all cores, the last x.length mod L elements through one
+     * vector of {@link #geluTail}: every element gets the bits of its value, wherever it sits.
+     */
+    private static void gelu(float[] x, float[] y, boolean gradient) {
+        int vectors = x.length / L;
+        Parallel.forRange(vectors, 30L * L, (from, to) -> {
+            for (int j = from * L; j < to * L; j += L) {
+                gelu(FloatVector.fromArray(SPECIES, x, j), gradient).intoArray(y, j);
+            }
+        });
+        int start = vectors * L;
+        float[] tail = GELU_TAIL.get();
+        System.arraycopy(x, start, tail, 0, x.length - start);
+        geluTail(tail, gradient);
+        System.arraycopy(tail, 0, y, start, x.length - start);
+    }
+
+    /** y = gelu(h + b) per element, the GELU of {@link #geluTanh} on u = h + b rounded to float. */
+    @Override
+    public void biasGelu(float[] h, float[] bias, float[] y, int rows, int n) {
+        biasGelu(null, h, bias, y, rows, n);
+    }
+
+    /** du = dy ⊙ gelu'(h + b) per element, the derivative of {@link #geluTanhGrad} on u = h + b. */
+    @Override
+    public void biasGeluBackward(float[] dy, float[] h, float[] bias, float[] du, int rows, int n) {
+        biasGelu(dy, h, bias, du, rows, n);
+    }
+
+    /**
+     * out = gelu(h + b) when dy is null, else dy ⊙ gelu'(h + b): whole vectors of each row, then its last
+     * n mod L elements through one vector of {@link #geluTail}, so that GELU's bits do not depend on the row
+     * length (the composition, a bias add and the unary GELU, gives the same).
+     */
+    private static void biasGelu(float[] dy, float[] h, float[] bias, float[] out, int rows, int n) {
+        boolean gradient = dy != null;
+        Parallel.forRange(rows, 30L * n, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * n;
+                int j = 0;
+                for (int bound = SPECIES.loopBound(n); j < bound; j += L) {
+                    FloatVector u = FloatVector.fromArray(SPECIES, h, off + j).add(FloatVector.fromArray(SPECIES, bias, j));
+                    FloatVector v = gelu(u, gradient);
+                    (gradient ? v.mul(FloatVector.fromArray(SPECIES, dy, off + j)) : v).intoArray(out, off + j);
+                }
+                if (j == n) {
+                    continue;
+                }
+                float[] tail = GELU_TAIL.get();
+                for (int t = 0; j + t < n; t++) {
+                    tail[t] = h[off + j + t] + bias[j + t];
+                }
+                geluTail(tail, gradient);
+                for (int t = 0; j + t < n; t++) {
+                    out[off + j + t] = gradient ? dy[off + j + t] * tail[t] : tail[t];
+                }
+            }
+        });
+    }
+
+    /** tail[0 .. L) ← GELU or its derivative of itself, as one vector (lanes past the inputs hold leftovers). */
+    private static void geluTail(float[] tail, boolean gradient) {
+        gelu(FloatVector.fromArray(SPECIES, tail, 0), gradient).intoArray(tail, 0);
+    }
+
+    /** GELU(v) as in {@link #geluTanh}, or its derivative as in {@link #geluTanhGrad}, lane by lane. */
+    private static FloatVector gelu(FloatVector v, boolean gradient) {
+        FloatVector u = geluArgument(v);
+        FloatVector q = VectorMath.exp(u.abs().mul(-2f));
+        FloatVector r = VectorMath.constant(1f).div(q.add(1f));
+        FloatVector s = r.blend(q.mul(r), u.lt(0f));
+        if (!gradient) {
+            return v.mul(s);
+        }
+        FloatVector du = v.mul(v).fma(3 * GELU_CUBIC * SQRT_2_OVER_PI, SQRT_2_OVER_PI);
+        return v.mul(du).mul(q).mul(r).mul(r).fma(VectorMath.constant(2f), s);
+    }
+
+    /** u = √(2/π)(x + 0.044715x³). */
+    private static FloatVector geluArgument(FloatVector x) {
+        return x.mul(x).fma(GELU_CUBIC, 1f).mul(x).mul(SQRT_2_OVER_PI);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.descent.core.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float functions on whole vectors for the fused CPU kernels, written with plain vector arithmetic so that every
+ * JDK compiles them to the same few instructions (the Vector API's own {@code EXP} depends on the JDK's math
+ * library stubs) and every machine computes the same bits; the one species of every CPU kernel; and the
+ * {@link #W}-lane sums that keep the row kernels' results the same whatever that species' width.
+ */
+final class VectorMath {
+    /**
+     * Lanes of every row kernel's sums, whatever the machine's vectors: element j of a row is added into lane
+     * j mod W, the lanes are added in order at the end, and the last c mod W elements of a row run in plain Java.
+     * With 16 floats per vector (AVX-512) that is one vector; with 8 (AVX2) two, each summing its own half of
+     * every block of W. So AVX2 and AVX-512 machines compute the same bits, and a run's numbers (the lessons'
+     * printed outputs) do not depend on which one ran it.
+     */
+    static final int W = 16;
+    /**
+     * The one species of every CPU kernel, the machine's preferred one (at most {@link #W} floats). One species in
+     * the whole program keeps the Vector API compiled to vector instructions: with two, the code they share sees
+     * both vector classes and C2 falls back to plain Java for some stores (measured: the small GPT's step went from
+     * 1.3 to 2.5 s).
+     */
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.length() <= W
+            ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_512;
+    static final int L = SPECIES.length();
+
+    private static final float LOG2_E = 1.44269504088896341f;
+    /** ln 2 in two parts; n·LN2_HI is exact for |n| < 2⁹, so r = x − n·ln 2 loses nothing. */
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** 1.5·2²³: adding it rounds a float below 2²² in magnitude to an integer held in the low mantissa bits. */
+    private static final float ROUNDER = 12582912f;
+    /** Below this e^x is under the smallest normal float; the result is 0 there. */
+    private static final float EXP_MIN = -87.33654f;
+    /** Above this e^x overflows; inputs are clamped to it (e^88.72 = 3.4·10³⁸). */
+    private static final float EXP_MAX = 88.72283f;
+
+    /** Each thread's lane sums: two sets of {@link #W}. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[2 * W]);
+
+    private VectorMath() {
+    }
+
+    /**
+     * e^x with at most 2 ulp of relative error for x ≥ −87.3 (0 below; NaN stays NaN): e^x = 2ⁿ·e^r with
+     * n = round(x·log₂e) and |r| ≤ ln2/2, e^r from Cephes' degree-7 polynomial of expf, 2ⁿ built in the
+     * exponent bits.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector clamped = x.min(EXP_MAX);
+        FloatVector shifted = clamped.fma(LOG2_E, ROUNDER);
+        FloatVector n = shifted.sub(ROUNDER);
+        FloatVector r = clamped.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+        p = p.fma(r, constant(8.3334519073e-3f));
+        p = p.fma(r, constant(4.1665795894e-2f));
+        p = p.fma(r, constant(1.6666665459e-1f));
+        p = p.fma(r, constant(5.0000001201e-1f));
+        p = p.fma(r.mul(r), r).add(1f);
+        IntVector bits = shifted.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDER) - 127).lanewise(
+                VectorOperators.LSHL, 23);
+        FloatVector result = p.mul(bits.reinterpretAsFloats());
+        return result.blend(0f, x.lt(EXP_MIN));
+    }
+
+    /** Whole blocks of {@link #W} in a row of c: the elements the vector loops take, the rest run in plain Java. */
+    static int bound(int c) {
+        return c - c % W;
+    }
+
+    /** This thread's scratch for lane sums: {@code 2·W} floats, one set of W at 0 and one at W. */
+    static float[] lanes() {
+        return LANES.get();
+    }
+
+    /**
+     * Σ lanes[from .. from + W), added in lane order. Not {@code reduceLanes(ADD)}: the API leaves its order open,
+     * and on JDK 25 the JIT-compiled order differs from the interpreter's, so a result would depend on when the JIT
+     * got to the code (a resumed training run stopped being bitwise identical to an uninterrupted one).
+     */
+    static float sum(float[] lanes, int from) {
+        float sum = lanes[from];
+        for (int i = from + 1; i < from + W; i++) {
+            sum += lanes[i];
+        }
+        return sum;
+    }
+
+    /** v in every lane. */
+    static FloatVector constant(float v) {
+        return FloatVector.broadcast(SPECIES, v);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.descent.core.cpu;
+
+import static dev.descent.core.cpu.VectorMath.L;
+import static dev.descent.core.cpu.VectorMath.SPECIES;
+import static dev.descent.core.cpu.VectorMath.W;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * One pass over one row {@code [off, off + c)} of a float array, on vectors: the building blocks of the fused
+ * row kernels. Each loop runs the whole blocks of {@link VectorMath#W} floats, then the last {@code c mod W}
+ * elements one at a time in plain Java (JDK 17 runs masked vector loads and stores on a slow path, about 200 times
+ * slower). Sums are kept per lane in float, lane j mod W for element j, in one sweep of the row per vector of a
+ * block (one sweep with AVX-512, two with AVX2), and the W lanes are added in order at the end: the same bits on
+ * every machine. Each sum writes its loops out rather than taking its term as a lambda: one call site shared by
+ * several lambdas is not inlined by C2, and a vector passed through a call that is not inlined is boxed.
+ */
+final class VectorRows {
+    private VectorRows() {
+    }
+
+    /** max_j x[j] (exact in any order). */
+    static float max(float[] x, int off, int c) {
+        FloatVector acc = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (int bound = SPECIES.loopBound(c); j < bound; j += L) {
+            acc = acc.max(FloatVector.fromArray(SPECIES, x, off + j));
+        }
+        float max = acc.reduceLanes(VectorOperators.MAX);
+        for (; j < c; j++) {
+            max = Math.max(max, x[off + j]);
+        }
+        return max;
+    }
+
+    /** Σ_j (x[j] − shift). */
+    static float sum(float[] x, int off, int c, float shift) {
+        int bound = VectorMath.bound(c);
+        float[] lanes = VectorMath.lanes();
+        for (int q = 0; q < W; q += L) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int j = q; j < bound; j += W) {
+                acc = acc.add(FloatVector.fromArray(SPECIES, x, off + j).sub(shift));
+            }
+            acc.intoArray(lanes, q);
+        }
+        float sum = VectorMath.sum(lanes, 0);
+        for (int j = bound; j < c; j++) {
+            sum += x[off + j] - shift;
+        }
+        return sum;
+    }
+
+    /** Σ_j x[off + j]·y[yOff + j]. */
+    static float dot(float[] x, int off, float[] y, int yOff, int c) {
+        int bound = VectorMath.bound(c);
+        float[] lanes = VectorMath.lanes();
+        for (int q = 0; q < W; q += L) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int j = q; j < bound; j += W) {
+                acc = FloatVector.fromArray(SPECIES, x, off + j).fma(FloatVector.fromArray(SPECIES, y, yOff + j), acc);
+            }
+            acc.intoArray(lanes, q);
+        }
+        float sum = VectorMath.sum(lanes, 0);
+        for (int j = bound; j < c; j++) {
+            sum += x[off + j] * y[yOff + j];
+        }
+        return sum;
+    }
+
+    /** Σ_j ((x[j] − shift) − μ)². */
+    static float squaredDeviations(float[] x, int off, int c, float shift, float mu) {
+        int bound = VectorMath.bound(c);
+        float[] lanes = VectorMath.lanes();
+        for (int q = 0; q < W; q += L) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int j = q; j < bound; j += W) {
+                FloatVector d = FloatVector.fromArray(SPECIES, x, off + j).sub(shift).sub(mu);
+                acc = d.fma(d, acc);
+            }
+            acc.intoArray(lanes, q);
+        }
+        float sum = VectorMath.sum(lanes, 0);
+        for (int j = bound; j < c; j++) {
+            float d = x[off + j] - shift - mu;
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    /** y[j] = e^(x[j] − shift) (y may be x), returning Σ_j y[j]. */
+    static float exp(float[] x, float[] y, int off, int c, float shift) {
+        int bound = VectorMath.bound(c);
+        float[] lanes = VectorMath.lanes();
+        for (int q = 0; q < W; q += L) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int j = q; j < bound; j += W) {
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, off + j).sub(shift));
+                e.intoArray(y, off + j);
+                acc = acc.add(e);
+            }
+            acc.intoArray(lanes, q);
+        }
+        float sum = VectorMath.sum(lanes, 0);
+        for (int j = bound; j < c; j++) {
+            y[off + j] = (float) Math.exp(x[off + j] - shift);
+            sum += y[off + j];
+        }
+        return sum;
+    }
+
+    /** Σ_j e^(x[j] − shift), nothing written. */
+    static float expSum(float[] x, int off, int c, float shift) {
+        int bound = VectorMath.bound(c);
+        float[] lanes = VectorMath.lanes();
+        for (int q = 0; q < W; q += L) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int j = q; j < bound; j += W) {
+                acc = acc.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, off + j).sub(shift)));
+            }
+            acc.intoArray(lanes, q);
+        }
+        float sum = VectorMath.sum(lanes, 0);
+        for (int j = bound; j < c; j++) {
+            sum += (float) Math.exp(x[off + j] - shift);
+        }
+        return sum;
+    }
+
+    /** y[yOff + j] = x[off + j]·scale + shift (y may be x). */
+    static void affine(float[] x, int off, float[] y, int yOff, int c, float scale, float shift) {
+        int j = 0;
+        for (int bound = VectorMath.bound(c); j < bound; j += L) {
+            FloatVector.fromArray(SPECIES, x, off + j).fma(scale, shift).intoArray(y, yOff + j);
+        }
+        for (; j < c; j++) {
+            y[yOff + j] = x[off + j] * scale + shift;
+        }
+    }
+
+    /** y[yOff + j] += a·x[off + j]. */
+    static void axpy(float a, float[] x, int off, float[] y, int yOff, int c) {
+        FloatVector av = FloatVector.broadcast(SPECIES, a);
+        int j = 0;
+        for (int bound = VectorMath.bound(c); j < bound; j += L) {
+            FloatVector.fromArray(SPECIES, x, off + j).fma(av, FloatVector.fromArray(SPECIES, y, yOff + j))
+                    .intoArray(y, yOff + j);
+        }
+        for (; j < c; j++) {
+            y[yOff + j] += a * x[off + j];
+        }
+    }
+}
