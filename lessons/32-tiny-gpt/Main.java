@@ -10,15 +10,15 @@ import dev.descent.lessons.Plot;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.cli.TrainOptions;
-import dev.descent.train.data.Corpora;
+import dev.descent.train.cli.TrainCommand;
 import dev.descent.train.data.Dataset;
-import dev.descent.train.data.GptTokenizer;
 import dev.descent.train.data.Shard;
+import dev.descent.train.data.TextSpan;
+import dev.descent.train.data.Tokenizer;
 import dev.descent.train.loop.Sampler;
 import dev.descent.train.loop.StepLog;
 import dev.descent.train.loop.Trainer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -31,13 +31,13 @@ import picocli.CommandLine.Mixin;
  * Lesson 32, the capstone: the tiny GPT on Moby-Dick with descent's own {@link Trainer}, the program behind
  * {@code ./descent train}, cut to about a minute on two cores ({@link #SHORT_RUN}). It prints the validation loss
  * against the two reference points, ln V (a uniform guess) and the unigram model (token frequencies) on the same
- * tokens, samples, and draws {@code loss.png}. The full run is {@code ./descent train}.
+ * tokens, in nats per token and bits per character, samples, and draws {@code loss.png}. The full run is
+ * {@code ./descent}.
  */
 public final class Main {
-    /** {@code ./descent train} with these options: the tiny-cpu preset, fewer and smaller steps. */
-    static final List<String> SHORT_RUN = List.of("--steps", "100", "--micro-batch", "2", "--total-batch", "256",
-            "--warmup", "10", "--eval-every", "25", "--eval-batches", "16", "--checkpoint-every", "0",
-            "--out", "runs/lesson-30");
+    /** {@code ./descent train} with these options: the tiny-cpu preset, fewer steps. */
+    static final List<String> SHORT_RUN = List.of("--steps", "200", "--warmup", "20", "--eval-every", "50",
+            "--eval-batches", "16", "--checkpoint-every", "0", "--out", "runs/lesson-32");
     static final int SAMPLE_TOKENS = 40;
 
     /** A command that only reads {@code ./descent train}'s settings: the preset and its overrides. */
@@ -54,13 +54,13 @@ public final class Main {
         return settings.options.resolve();
     }
 
-    /** The GPT-2 token shards of Moby-Dick in {@code dir}, written first if they are not there (as ./descent does). */
-    static Dataset mobyDick(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            long tokens = Dataset.write(dir, Corpora.mobyDickChapters(), 0.1, 1 << 20, new GptTokenizer());
-            System.out.printf(Locale.ROOT, "tokenized Moby-Dick into %s: %,d GPT-2 tokens%n", dir, tokens);
-        }
-        return Dataset.open(dir);
+    /**
+     * The token shards of Moby-Dick in the preset's own byte-pair vocabulary, learned from the book and written
+     * first if they are not there, exactly as {@code ./descent} does.
+     */
+    static Dataset mobyDick(TrainConfig c) throws IOException {
+        TrainCommand.prepareEmbeddedDataIfMissing(c);
+        return Dataset.open(c.run().data());
     }
 
     /**
@@ -107,23 +107,29 @@ public final class Main {
 
     public static void main(String[] args) throws IOException {
         TrainConfig c = config(SHORT_RUN);
-        Dataset data = mobyDick(c.run().data());
-        int[] targets = validationTargets(data, c);
-        double uniform = Math.log(GptTokenizer.VOCAB_SIZE);
-        double[] unigramLogP = Unigram.logProbabilities(data, targets, GptTokenizer.VOCAB_SIZE);
-        double unigram = crossEntropy(unigramLogP);
         System.out.printf(Locale.ROOT, "./descent train %s%n", String.join(" ", SHORT_RUN));
+        Dataset data = mobyDick(c);
+        Tokenizer tokenizer = data.tokenizer();
+        int vocab = c.model().vocab();
+        int[] targets = validationTargets(data, c);
+        double uniform = Math.log(vocab);
+        double[] unigramLogP = Unigram.logProbabilities(data, targets, vocab);
+        double unigram = crossEntropy(unigramLogP);
 
         Trainer trainer = new Trainer(c, Backends.cpu(), "cpu", System.out);
         double before = trainer.validationLoss();
         trainer.run(Integer.MAX_VALUE);
         double after = trainer.validationLoss();
 
-        System.out.printf(Locale.ROOT, "validation loss on %,d tokens (nats per token):%n", targets.length);
-        System.out.printf(Locale.ROOT, "  uniform guess, ln V = ln %d      %.4f%n", GptTokenizer.VOCAB_SIZE, uniform);
-        System.out.printf(Locale.ROOT, "  the GPT before training           %.4f%n", before);
-        System.out.printf(Locale.ROOT, "  unigram model (token frequencies) %.4f%n", unigram);
-        System.out.printf(Locale.ROOT, "  the GPT after %d steps            %.4f%n", c.optimization().steps(), after);
+        TextSpan text = TextSpan.of(tokenizer, targets);
+        System.out.printf(Locale.ROOT, "validation loss on %,d tokens (%,d characters): nats per token, bits per "
+                + "character%n", text.tokens(), text.characters());
+        String row = "  %-34s %.4f  %.2f%n";
+        System.out.printf(Locale.ROOT, row, "uniform guess, ln V = ln " + vocab, uniform, text.bitsPerCharacter(uniform));
+        System.out.printf(Locale.ROOT, row, "the GPT before training", before, text.bitsPerCharacter(before));
+        System.out.printf(Locale.ROOT, row, "unigram model (token frequencies)", unigram, text.bitsPerCharacter(unigram));
+        System.out.printf(Locale.ROOT, row, "the GPT after " + c.optimization().steps() + " steps", after,
+                text.bitsPerCharacter(after));
         // The loss is the mean of −ln p(true token), so e^(−loss) is the geometric mean of those probabilities.
         System.out.printf(Locale.ROOT, "geometric mean of p(true next token): uniform %.2e, unigram %.2e, GPT %.2e "
                 + "(GPT / unigram = e^%.4f = %.3f)%n", Math.exp(-uniform), Math.exp(-unigram), Math.exp(-after),
@@ -137,15 +143,14 @@ public final class Main {
                 Arrays.stream(ratio).average().orElseThrow(), sorted[0], sorted[sorted.length - 1],
                 sorted[sorted.length / 2], better, ratio.length);
 
-        GptTokenizer tokenizer = new GptTokenizer();
-        int[] sample = Sampler.generate(trainer.model(), new int[] {GptTokenizer.END_OF_TEXT}, SAMPLE_TOKENS, 0.8, 40,
+        int[] sample = Sampler.generate(trainer.model(), new int[] {tokenizer.endOfText()}, SAMPLE_TOKENS, 0.8, 40,
                 new Rng(c.run().seed()));
         System.out.printf(Locale.ROOT, "sample (temperature 0.8, top-k 40): %s%n",
                 tokenizer.decode(Arrays.copyOfRange(sample, 1, sample.length)).strip().replaceAll("\\s+", " "));
 
         Path png = LessonFolder.of("32-tiny-gpt").resolve("loss.png");
         picture(trainer.history(), targets.length, before, uniform, unigram).save(png);
-        System.out.println("wrote " + png + "; the full run is ./descent train");
+        System.out.println("wrote " + png + "; the full run is ./descent");
     }
 
     /** ln p_model − ln p_unigram for each token: how many times more probability the model gives it, as a log. */

@@ -34,8 +34,8 @@ cp="$("$root/scripts/classpath.sh" train)"
 # config name -> "B T descent-options"
 config() {
   case "$1" in
-    small) echo "8 128 --vocab 50304 --layers 4 --heads 4 --width 128 --context 128 --micro-batch 8 --seq-len 128 --total-batch 1024";;
-    gpt2)  echo "4 64 --vocab 50304 --layers 12 --heads 12 --width 768 --context 1024 --micro-batch 4 --seq-len 64 --total-batch 256";;
+    small) echo "8 128 --tokenizer gpt2 --vocab 50304 --layers 4 --heads 4 --width 128 --context 128 --micro-batch 8 --seq-len 128 --total-batch 1024";;
+    gpt2)  echo "4 64 --tokenizer gpt2 --vocab 50304 --layers 12 --heads 12 --width 768 --context 1024 --micro-batch 4 --seq-len 64 --total-batch 256";;
     *) echo "unknown configuration $1 (small, gpt2 or both)" >&2; exit 2;;
   esac
 }

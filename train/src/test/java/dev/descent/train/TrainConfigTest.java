@@ -11,17 +11,17 @@ class TrainConfigTest {
     /** trainer.json of checkpoints saved before the settings were grouped has exactly these keys. */
     @Test
     void theIdentityHasTheKeysAndValuesCheckpointsRecord() {
-        assertThat(TrainConfig.tinyCpu().identity()).containsExactly(Map.entry("vocab", "50257"),
+        assertThat(TrainConfig.tinyCpu().identity()).containsExactly(Map.entry("vocab", "4096"),
                 Map.entry("context", "64"), Map.entry("layers", "2"), Map.entry("heads", "2"), Map.entry("width", "64"),
-                Map.entry("dropout", "0.0"), Map.entry("microBatch", "4"), Map.entry("seqLen", "64"),
-                Map.entry("totalBatchTokens", "512"), Map.entry("seed", "1337"));
+                Map.entry("dropout", "0.0"), Map.entry("microBatch", "16"), Map.entry("seqLen", "64"),
+                Map.entry("totalBatchTokens", "1024"), Map.entry("seed", "1337"));
     }
 
     @Test
     void aNamedChangeChangesThatSettingAlone() {
         TrainConfig base = TrainConfig.tinyCpu();
         TrainConfig changed = base.with("width", 128).with("maxLr", 3e-3).with("seed", 7);
-        assertThat(changed.model()).isEqualTo(new TrainConfig.Model(50257, 64, 2, 2, 128, 0f));
+        assertThat(changed.model()).isEqualTo(new TrainConfig.Model(4096, 64, 2, 2, 128, 0f));
         assertThat(changed.optimization().maxLr()).isEqualTo(3e-3);
         assertThat(changed.run().seed()).isEqualTo(7L);
         assertThat(changed.batch()).isEqualTo(base.batch());
@@ -41,8 +41,8 @@ class TrainConfigTest {
 
     @Test
     void everySettingHasAFlagAndHelp() {
-        assertThat(Settings.all()).hasSize(26).allSatisfy(s -> assertThat(s.help()).isNotBlank());
+        assertThat(Settings.all()).hasSize(27).allSatisfy(s -> assertThat(s.help()).isNotBlank());
         assertThat(Settings.all()).extracting(Settings.Spec::flag).contains("micro-batch", "total-batch", "lr",
-                "min-lr", "warmup", "clip", "vram-limit");
+                "min-lr", "warmup", "clip", "tokenizer", "vram-limit");
     }
 }

@@ -72,8 +72,12 @@ public final class LlmcFiles implements Callable<Integer> {
         GPT model = new GPT(config.model().gpt(), new Rng(config.run().seed()));
         writeCheckpoint(model, dir.resolve("gpt2_124M.bin"));
         writeTokenizer(dir.resolve("gpt2_tokenizer.bin"));
-        TrainCommand.prepareEmbeddedDataIfMissing(config.run().data());
+        TrainCommand.prepareEmbeddedDataIfMissing(config);
         Dataset data = Dataset.open(config.run().data());
+        if (!(data.tokenizer() instanceof GptTokenizer)) {
+            throw new IllegalArgumentException("llm.c reads GPT-2 tokens, and " + config.run().data() + " holds "
+                    + data.tokenizer().name() + " tokens: add --tokenizer gpt2");
+        }
         Path tokens = Files.createDirectories(dir.resolve("dev/data/tinyshakespeare"));
         List<int[]> shards = new ArrayList<>();
         for (Path shard : data.trainingShards()) {

@@ -1,7 +1,7 @@
 package dev.descent.train.cli;
 
 import dev.descent.train.data.Dataset;
-import dev.descent.train.data.GptTokenizer;
+import dev.descent.train.data.Tokenizer;
 import dev.descent.train.data.TextSources;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,9 +13,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code prepare-data}: text -> GPT-2 tokens -> shards (the first one validation). */
+/** {@code prepare-data}: text -> tokens -> shards (the first one validation) and the tokenizer beside them. */
 @Command(name = "prepare-data", mixinStandardHelpOptions = true,
-        description = "Tokenize public-domain text with GPT-2's BPE into token shards (shard 0 is validation).")
+        description = "Tokenize public-domain text into token shards (shard 0 is validation) with GPT-2's BPE or a "
+                + "byte-pair vocabulary learned from the training text.")
 public final class PrepareDataCommand implements Callable<Integer> {
     @Option(names = "--source", split = ",", defaultValue = "MOBY_DICK",
             description = "Comma-separated sources: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; SOTU needs "
@@ -27,6 +28,10 @@ public final class PrepareDataCommand implements Callable<Integer> {
 
     @Option(names = "--shard-tokens", defaultValue = "1048576", description = "Tokens per training shard (default 2^20).")
     int shardTokens;
+
+    @Option(names = "--tokenizer", defaultValue = "gpt2", description = "gpt2, bytes or bpe-N: a byte-pair "
+            + "vocabulary of N tokens learned from the training documents (default ${DEFAULT-VALUE}).")
+    String tokenizer;
 
     @Option(names = "--val-fraction", defaultValue = "0.1", description = "Share of tokens held out (default ${DEFAULT-VALUE}).")
     double valFraction;
@@ -40,10 +45,10 @@ public final class PrepareDataCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-9s %5d documents%n", source, docs.size());
             documents.addAll(docs);
         }
-        long tokens = Dataset.write(out, documents, valFraction, shardTokens, new GptTokenizer());
+        Tokenizer written = Dataset.prepare(out, documents, valFraction, shardTokens, tokenizer);
         Dataset ds = Dataset.open(out);
-        System.out.printf(Locale.ROOT, "wrote %,d tokens to %s: 1 validation shard + %d training shard(s)%n",
-                tokens, out, ds.trainingShards().size());
+        System.out.printf(Locale.ROOT, "wrote %s tokens (%,d ids) to %s: 1 validation shard + %d training shard(s) "
+                + "and %s%n", written.name(), written.vocabSize(), out, ds.trainingShards().size(), Tokenizer.FILE);
         return 0;
     }
 

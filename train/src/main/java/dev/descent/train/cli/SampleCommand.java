@@ -4,7 +4,8 @@ import dev.descent.core.Rng;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.nn.gpt.GPTConfig;
 import dev.descent.train.TrainConfig;
-import dev.descent.train.data.GptTokenizer;
+import dev.descent.train.data.Tokenizer;
+import dev.descent.train.data.Tokenizers;
 import dev.descent.train.loop.Checkpoint;
 import dev.descent.train.loop.ModelCheckpoint;
 import dev.descent.train.loop.Sampler;
@@ -72,8 +73,9 @@ public final class SampleCommand implements Callable<Integer> {
                     + loaded.from());
         }
         GPT model = loaded.value();
-        GptTokenizer tokenizer = new GptTokenizer();
-        int[] promptIds = prompt.isEmpty() ? new int[] {GptTokenizer.documentStart(model.config().vocabSize())}
+        // the tokenizer recorded beside the weights (a trained run's: its dataset's), or GPT-2's (an imported GPT-2)
+        Tokenizer tokenizer = Tokenizers.recordedIn(loaded.from());
+        int[] promptIds = prompt.isEmpty() ? new int[] {tokenizer.documentStart(model.config().vocabSize())}
                 : tokenizer.encode(prompt);
         int context = model.config().contextLength();
         if (promptIds.length > context) {

@@ -1,21 +1,21 @@
 package dev.descent.train.cli;
 
-import dev.descent.train.data.GptTokenizer;
+import dev.descent.train.data.Tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.IntConsumer;
 
 /**
- * Prints generated tokens as they come. A GPT-2 token is a run of bytes that may end inside a UTF-8 character
+ * Prints generated tokens as they come. A token is a run of bytes that may end inside a UTF-8 character
  * (an emoji often spans two tokens), so bytes are held back until their character is complete.
  */
 final class TokenPrinter implements IntConsumer {
-    private final GptTokenizer tokenizer;
+    private final Tokenizer tokenizer;
     private final PrintStream out;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
-    TokenPrinter(GptTokenizer tokenizer, PrintStream out) {
+    TokenPrinter(Tokenizer tokenizer, PrintStream out) {
         this.tokenizer = tokenizer;
         this.out = out;
     }

@@ -6,20 +6,25 @@ import dev.descent.nn.gpt.GPTConfig;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.data.Corpora;
 import dev.descent.train.data.Dataset;
-import dev.descent.train.data.GptTokenizer;
+import dev.descent.train.data.Shard;
+import dev.descent.train.data.TextSpan;
+import dev.descent.train.data.Tokenizer;
 import dev.descent.train.data.UnigramBaseline;
 import dev.descent.train.loop.Checkpoint;
 import dev.descent.train.loop.InitSource;
 import dev.descent.train.loop.RunReport;
 import dev.descent.train.loop.Sampler;
+import dev.descent.train.loop.StepLog;
 import dev.descent.train.loop.StepProfile;
 import dev.descent.train.loop.TrainState;
 import dev.descent.train.loop.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -50,7 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
             + "start over there; without it a directory holding a run is only resumed.")
     boolean replace;
 
-    @Option(names = "--sample-tokens", defaultValue = "60", description = "Tokens to sample at the end (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sample-tokens", defaultValue = "100", description = "Tokens to sample at the end (default ${DEFAULT-VALUE}).")
     int sampleTokens;
 
     @Option(names = "--profile", description = "Profile the steps after the warm-up; print the table after the run "
@@ -68,14 +73,15 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         TrainConfig config = configure();
         RunDirectory.claim(config.run().out(), resume, replace);
-        prepareEmbeddedDataIfMissing(config.run().data());
+        prepareEmbeddedDataIfMissing(config);
         Device device = Device.open(config);
         Trainer trainer = new Trainer(config, device.backend(), device.name(), System.out);
         if (resume != null) {
             trainer.resume(resume);
         }
+        Tokenizer tokenizer = trainer.tokenizer();
         if (source != null) {
-            trainer.initFrom(source, model -> sample(model, config));
+            trainer.initFrom(source, model -> sample(model, tokenizer, config));
         }
         if (extendTo != null) {
             trainer.extendTo(extendTo);
@@ -84,31 +90,45 @@ public final class TrainCommand implements Callable<Integer> {
         if (steps != null) {
             trainer.profile(steps);
         }
+        // the unigram baseline scores the same validation tokens as the model
+        double baseline = UnigramBaseline.crossEntropy(Dataset.open(config.run().data()).trainingShards(),
+                trainer.validationTargets(), tokenizer.vocabSize());
+        TextSpan evaluated = trainer.validationSpan();
+        double baselineBits = evaluated.bitsPerCharacter(baseline);
+        System.out.printf(Locale.ROOT, "the bar to clear: a unigram model (token frequencies, no context) gets %.4f "
+                + "nats per token = %.2f bits per character on the validation text%n", baseline, baselineBits);
         trainer.run(Integer.MAX_VALUE);
         if (steps != null) {
             String report = steps.report();
             System.out.printf(Locale.ROOT, "%n%s", report);
             Files.writeString(Files.createDirectories(config.run().out()).resolve("profile.txt"), report);
         }
-        Dataset dataset = Dataset.open(config.run().data());
-        double baseline = UnigramBaseline.crossEntropy(dataset.trainingShards(), dataset.validationShard(),
-                GptTokenizer.VOCAB_SIZE);
-        double validation = trainer.validationLoss();
-        System.out.printf(Locale.ROOT, "%nvalidation loss %.4f nats; a unigram model (token frequencies, no context) "
-                + "gets %.4f%n", validation, baseline);
-        String sample = sample(trainer.model(), config);
+        double validation = finalValidationLoss(trainer);
+        double bits = evaluated.bitsPerCharacter(validation);
+        System.out.printf(Locale.ROOT, "%nvalidation loss %.4f nats per token = %.2f bits per character (%,d tokens, "
+                        + "%,d characters of %s text); a unigram model (token frequencies, no context) gets %.4f nats "
+                        + "= %.2f bits per character%n", validation, bits, evaluated.tokens(), evaluated.characters(),
+                tokenizer.name(), baseline, baselineBits);
+        String sample = sample(trainer.model(), tokenizer, config);
         TrainState.InitFrom init = trainer.initFrom();
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("preset", config.preset());
         extra.put("device", device.name());
+        extra.put("tokenizer", tokenizer.name());
         extra.put("parameters", trainer.model().parameterCount());
         extra.put("validationLoss", validation);
+        extra.put("validationBitsPerCharacter", bits);
+        extra.put("validationTokens", evaluated.tokens());
+        extra.put("validationCharacters", evaluated.characters());
         extra.put("unigramBaselineLoss", baseline);
+        extra.put("unigramBaselineBitsPerCharacter", baselineBits);
         extra.put("sample", sample);
         if (init != null) {
             extra.put("initFrom", init);
         }
-        RunReport.write(config.run().out(), trainer.history(), extra);
+        String title = String.format(Locale.ROOT, "%s: validation %.3f nats = %.2f bits per character", config.preset(),
+                validation, bits);
+        RunReport.write(config.run().out(), trainer.history(), title, baseline, evaluated.bitsPerCharacter(1), extra);
         if (init != null) {
             System.out.printf(Locale.ROOT, "before the first step (the weights of %s): validation loss %.4f%nsample "
                     + "before (temperature 0.8, top-k 40):%n%s%n%n", init.source(), init.validationLossBefore(),
@@ -125,10 +145,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** {@code sampleTokens} tokens of {@code model} after the start of a document: temperature 0.8, top-k 40. */
-    private String sample(GPT model, TrainConfig config) {
-        int[] prompt = {GptTokenizer.documentStart(config.model().vocab())};
+    private String sample(GPT model, Tokenizer tokenizer, TrainConfig config) {
+        int[] prompt = {tokenizer.documentStart(config.model().vocab())};
         int[] ids = Sampler.generate(model, prompt, sampleTokens, 0.8, 40, new Rng(config.run().seed()));
-        return new GptTokenizer().decode(Arrays.copyOfRange(ids, 1, 1 + sampleTokens));
+        return tokenizer.decode(Arrays.copyOfRange(ids, 1, 1 + sampleTokens));
     }
 
     /**
@@ -187,13 +207,36 @@ public final class TrainCommand implements Callable<Integer> {
                 shape.heads(), shape.width(), config.model().dropout()));
     }
 
-    /** The default dataset is Moby-Dick, shipped inside descent: tokenize it on first use. */
-    public static void prepareEmbeddedDataIfMissing(Path data) throws IOException {
-        if (Files.isDirectory(data) || !data.equals(TrainConfig.DEFAULT_DATA)) {
+    /** The validation loss of the last step, which always measures one, or a fresh one when it measured none. */
+    private static double finalValidationLoss(Trainer trainer) throws IOException {
+        List<StepLog> history = trainer.history();
+        StepLog last = history.isEmpty() ? null : history.get(history.size() - 1);
+        return last != null && last.valLoss() != null ? last.valLoss() : trainer.validationLoss();
+    }
+
+    /**
+     * The embedded Moby-Dick ships inside descent: tokenize it on first use, into a temporary directory renamed
+     * into place when complete, so an interrupted preparation leaves nothing half-written behind.
+     */
+    public static void prepareEmbeddedDataIfMissing(TrainConfig config) throws IOException {
+        Path data = config.run().data();
+        if (Files.isDirectory(data) || !data.equals(TrainConfig.embeddedData(config.run().tokenizer()))) {
             return;
         }
-        System.out.println("preparing the embedded Moby-Dick corpus in " + data + " ...");
-        long tokens = Dataset.write(data, Corpora.mobyDickChapters(), 0.1, 1 << 20, new GptTokenizer());
-        System.out.printf(Locale.ROOT, "%,d GPT-2 tokens (first 10%% held out for validation)%n", tokens);
+        System.out.printf(Locale.ROOT, "preparing the embedded Moby-Dick corpus in %s (%s tokens) ...%n", data,
+                config.run().tokenizer());
+        long t0 = System.nanoTime();
+        Path tmp = data.resolveSibling(data.getFileName() + ".tmp");
+        Tokenizer tokenizer = Dataset.prepare(tmp, Corpora.mobyDickChapters(), 0.1, 1 << 20, config.run().tokenizer());
+        Files.move(tmp, data, StandardCopyOption.ATOMIC_MOVE);
+        Dataset dataset = Dataset.open(data);
+        long validation = Shard.read(dataset.validationShard()).length;
+        long training = 0;
+        for (Path shard : dataset.trainingShards()) {
+            training += Shard.read(shard).length;
+        }
+        System.out.printf(Locale.ROOT, "%,d training and %,d validation tokens (the first chapters, 10%% of the text) "
+                + "of a %,d-token vocabulary, in %.1f s%n", training, validation, tokenizer.vocabSize(),
+                (System.nanoTime() - t0) / 1e9);
     }
 }

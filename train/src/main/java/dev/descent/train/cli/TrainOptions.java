@@ -3,6 +3,7 @@ package dev.descent.train.cli;
 import dev.descent.nn.gpt.GPTConfig;
 import dev.descent.train.Settings;
 import dev.descent.train.TrainConfig;
+import dev.descent.train.data.Tokenizers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -82,11 +83,23 @@ public final class TrainOptions {
         }
     }
 
-    /** The preset with every given override applied. */
+    /**
+     * The preset with every given override applied. A --tokenizer without --vocab or --data brings its own
+     * vocabulary size and embedded-data directory.
+     */
     public TrainConfig resolve() {
         TrainConfig config = TrainConfig.preset(preset);
         for (Map.Entry<String, Object> o : overrides.entrySet()) {
             config = config.with(o.getKey(), o.getValue());
+        }
+        if (overrides.containsKey("tokenizer")) {
+            String tokenizer = config.run().tokenizer();
+            if (!overrides.containsKey("vocab")) {
+                config = config.with("vocab", Tokenizers.vocabSize(tokenizer));
+            }
+            if (!overrides.containsKey("data")) {
+                config = config.with("data", TrainConfig.embeddedData(tokenizer));
+            }
         }
         return config;
     }

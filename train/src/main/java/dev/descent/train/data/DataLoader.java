@@ -7,47 +7,65 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Yields micro-batches of {@code (B, T)} inputs and the targets shifted by one token, reading the shards as one
- * continuous stream: a micro-batch that runs past the end of a shard continues in the next, so no micro-batch
- * is lost at shard boundaries (llm.c and build-nanogpt drop one per shard: 511 of 512 at B=2, T=1024 with
- * 2^20-token shards). Each epoch visits the shards in an order drawn from {@code seed} and the epoch number;
- * only the tail of the last shard that cannot fill a micro-batch is skipped, once per epoch.
+ * Yields micro-batches of {@code (B, T)} inputs and the targets shifted by one token. An epoch reads the shards
+ * (in an order drawn from {@code seed} and the epoch number; file order in epoch 0) as one continuous stream
+ * cut into windows of T + 1 tokens that overlap by one, window w holding stream tokens [wT, wT + T]; a
+ * micro-batch is B windows. {@link Order#SEQUENTIAL} takes the windows in stream order, so consecutive rows
+ * continue each other and a micro-batch that runs past the end of a shard continues in the next (no micro-batch
+ * is lost at shard boundaries: llm.c and build-nanogpt drop one per shard). {@link Order#SHUFFLED} takes the
+ * windows that start in each shard in a random order drawn from the seed, the epoch and the shard, one shard
+ * after another, so a micro-batch mixes distant parts of the text while only a shard or two are in memory. Only
+ * the windows that cannot fill a last micro-batch are skipped, once per epoch.
  *
- * <p>The position (epoch, offset in the epoch's stream) is two numbers, saved in checkpoints and restored
- * with {@link #seek}.
+ * <p>The position (epoch, tokens taken in the epoch) is two numbers, saved in checkpoints and restored with
+ * {@link #seek}.
  */
 public final class DataLoader {
+    /** The order in which an epoch takes its windows. */
+    public enum Order {
+        /** Stream order: what validation reads, so a loss covers one stretch of text. */
+        SEQUENTIAL,
+        /** Each shard's windows in a seeded random order: what training reads. */
+        SHUFFLED
+    }
+
     private final List<Path> shards;
     private final int batch;
     private final int seqLen;
     private final long seed;
+    private final Order order;
     private final int vocab;
     private final long[] shardSizes;
     private final long totalTokens;
+    /** Windows per epoch: ⌊(tokens − 1) / T⌋. */
+    private final long windows;
     private long epoch;
     private long offset;
     private int[] epochOrder;
-    private int cachedShard = -1;
-    private int[] cachedTokens;
+    /** {@code blockStart[k]}: the first window that starts in the k-th shard of this epoch's order. */
+    private long[] blockStart;
+    private int cachedBlock = -1;
+    private int[] blockOrder;
+    private final ShardCache cache = new ShardCache();
 
     /** Batch arrays of {@code B·T} token ids, row-major {@code (B, T)}. */
     public record Batch(int[] inputs, int[] targets, int batch, int seqLen) {
     }
 
-    /** Where the loader is: the epoch and the token offset inside that epoch's stream. */
+    /** Where the loader is: the epoch and the number of tokens taken in that epoch (windows taken × T). */
     public record Position(long epoch, long offset) {
     }
 
     /** A loader for any uint16 token ids. */
-    public DataLoader(List<Path> shards, int batch, int seqLen, long seed) throws IOException {
-        this(shards, batch, seqLen, seed, 1 << 16);
+    public DataLoader(List<Path> shards, int batch, int seqLen, long seed, Order order) throws IOException {
+        this(shards, batch, seqLen, seed, 1 << 16, order);
     }
 
     /**
      * A loader for a model with {@code vocab} token ids: each shard is checked when it is opened (here, for its
      * size, and on every later read), so an id the model has no embedding for fails naming the file and position.
      */
-    public DataLoader(List<Path> shards, int batch, int seqLen, long seed, int vocab) throws IOException {
+    public DataLoader(List<Path> shards, int batch, int seqLen, long seed, int vocab, Order order) throws IOException {
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("the loader needs at least one shard");
         }
@@ -58,13 +76,12 @@ public final class DataLoader {
         this.batch = batch;
         this.seqLen = seqLen;
         this.seed = seed;
+        this.order = order;
         this.vocab = vocab;
         this.shardSizes = new long[shards.size()];
         long total = 0;
         for (int i = 0; i < shards.size(); i++) {
-            cachedTokens = Shard.read(shards.get(i), vocab);
-            cachedShard = i;
-            shardSizes[i] = cachedTokens.length;
+            shardSizes[i] = cache.load(i).length;
             total += shardSizes[i];
         }
         this.totalTokens = total;
@@ -73,12 +90,13 @@ public final class DataLoader {
                     + "than one micro-batch of " + batch + " x " + seqLen + " + 1 needs: prepare more data or lower "
                     + "--micro-batch or --seq-len");
         }
+        this.windows = (totalTokens - 1) / seqLen;
         seek(new Position(0, 0));
     }
 
-    /** Micro-batches per epoch: ⌊(tokens − 1) / (B·T)⌋. */
+    /** Micro-batches per epoch: ⌊windows / B⌋ = ⌊(tokens − 1) / (B·T)⌋. */
     public long batchesPerEpoch() {
-        return (totalTokens - 1) / ((long) batch * seqLen);
+        return windows / batch;
     }
 
     public Position position() {
@@ -90,21 +108,48 @@ public final class DataLoader {
         this.epoch = position.epoch();
         this.offset = position.offset();
         this.epochOrder = shardOrder(epoch);
+        this.blockStart = new long[shards.size() + 1];
+        long start = 0;
+        for (int k = 0; k < epochOrder.length; k++) {
+            blockStart[k] = Math.min((start + seqLen - 1) / seqLen, windows);
+            start += shardSizes[epochOrder[k]];
+        }
+        blockStart[epochOrder.length] = windows;
+        cachedBlock = -1;
     }
 
     /** The next micro-batch; after the last full one of an epoch, the next epoch begins. */
     public Batch next() {
-        int n = batch * seqLen;
-        if (offset + n + 1 > totalTokens) {
+        if (offset / seqLen + batch > batchesPerEpoch() * batch) {
             seek(new Position(epoch + 1, 0));
         }
-        int[] window = read(offset, n + 1);
-        offset += n;
+        int n = batch * seqLen;
         int[] inputs = new int[n];
         int[] targets = new int[n];
-        System.arraycopy(window, 0, inputs, 0, n);
-        System.arraycopy(window, 1, targets, 0, n);
+        for (int row = 0; row < batch; row++) {
+            int[] window = read(window(offset / seqLen + row) * seqLen, seqLen + 1);
+            System.arraycopy(window, 0, inputs, row * seqLen, seqLen);
+            System.arraycopy(window, 1, targets, row * seqLen, seqLen);
+        }
+        offset += n;
         return new Batch(inputs, targets, batch, seqLen);
+    }
+
+    /** The window taken {@code i}-th in this epoch. */
+    private long window(long i) {
+        if (order == Order.SEQUENTIAL) {
+            return i;
+        }
+        int k = 0;
+        while (blockStart[k + 1] <= i) {
+            k++;
+        }
+        if (k != cachedBlock) {
+            blockOrder = permutation((int) (blockStart[k + 1] - blockStart[k]),
+                    new Rng((seed * 1_000_003L + epoch) * 1_000_003L + k));
+            cachedBlock = k;
+        }
+        return blockStart[k] + blockOrder[(int) (i - blockStart[k])];
     }
 
     /** {@code count} tokens starting at {@code start} in this epoch's stream, crossing shard boundaries. */
@@ -117,7 +162,7 @@ public final class DataLoader {
             long shardEnd = shardStart + shardSizes[shard];
             long from = Math.max(start + filled, shardStart);
             if (from < shardEnd) {
-                int[] tokens = load(shard);
+                int[] tokens = cache.get(shard);
                 int len = (int) Math.min(count - filled, shardEnd - from);
                 System.arraycopy(tokens, (int) (from - shardStart), out, filled, len);
                 filled += len;
@@ -129,32 +174,53 @@ public final class DataLoader {
 
     /** Epoch 0 reads the shards in file order; later epochs in a Fisher-Yates shuffle seeded by (seed, epoch). */
     private int[] shardOrder(long epochNumber) {
-        int[] order = new int[shards.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        if (epochNumber == 0) {
+            return permutation(shards.size(), null);
         }
-        if (epochNumber > 0) {
-            Rng rng = new Rng(seed * 1_000_003L + epochNumber);
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-        }
-        return order;
+        return permutation(shards.size(), new Rng(seed * 1_000_003L + epochNumber));
     }
 
-    private int[] load(int shard) {
-        if (shard != cachedShard) {
+    /** 0..n−1, shuffled by Fisher-Yates when {@code rng} is given. */
+    private static int[] permutation(int n, Rng rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; rng != null && i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** The two shards read last: a window that crosses a shard boundary needs both. */
+    private final class ShardCache {
+        private final int[] ids = {-1, -1};
+        private final int[][] tokens = new int[2][];
+
+        /** The tokens of {@code shard}, read and checked against the vocabulary if it is not one of the two. */
+        int[] load(int shard) throws IOException {
+            for (int i = 0; i < 2; i++) {
+                if (ids[i] == shard) {
+                    return tokens[i];
+                }
+            }
+            ids[1] = ids[0];
+            tokens[1] = tokens[0];
+            ids[0] = -1;
+            tokens[0] = Shard.read(shards.get(shard), vocab);
+            ids[0] = shard;
+            return tokens[0];
+        }
+
+        int[] get(int shard) {
             try {
-                cachedTokens = Shard.read(shards.get(shard), vocab);
+                return load(shard);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            cachedShard = shard;
         }
-        return cachedTokens;
     }
-
 }

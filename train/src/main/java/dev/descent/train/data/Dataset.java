@@ -3,7 +3,6 @@ package dev.descent.train.data;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -26,10 +25,7 @@ public final class Dataset {
         if (!Files.isDirectory(dir)) {
             throw new IOException("no dataset at " + dir + ": run `prepare-data` first");
         }
-        List<Path> shards;
-        try (Stream<Path> files = Files.list(dir)) {
-            shards = files.filter(p -> p.getFileName().toString().matches("shard_\\d{6}\\.bin")).sorted().toList();
-        }
+        List<Path> shards = shards(dir);
         if (shards.size() < 2) {
             throw new IOException("dataset " + dir + " has " + shards.size() + " shard(s); it needs a validation "
                     + "shard and at least one training shard: run `prepare-data` again");
@@ -39,6 +35,11 @@ public final class Dataset {
 
     public Path dir() {
         return dir;
+    }
+
+    /** The tokenizer the shards were written with. */
+    public Tokenizer tokenizer() throws IOException {
+        return Tokenizers.recordedIn(dir);
     }
 
     public Path validationShard() {
@@ -55,34 +56,58 @@ public final class Dataset {
     }
 
     /**
-     * Tokenizes {@code documents} and writes them to {@code dir}: the first documents, until at least
-     * {@code validationFraction} of all tokens, go to shard 0 (validation); the rest fill training shards of
-     * {@code shardTokens} tokens each (the last one may be shorter). Returns the number of tokens written.
+     * Tokenizes {@code documents} into {@code dir} with the tokenizer called {@code tokenizerName} (see
+     * {@link Tokenizers#create}), which learns from the training documents only, so validation text is unseen by
+     * both tokenizer and model. Returns the tokenizer, also saved in the directory.
+     */
+    public static Tokenizer prepare(Path dir, List<String> documents, double validationFraction, int shardTokens,
+                                    String tokenizerName) throws IOException {
+        int validation = validationDocuments(documents, validationFraction);
+        Tokenizer tokenizer = Tokenizers.create(tokenizerName, documents.subList(validation, documents.size()));
+        write(dir, documents, validationFraction, shardTokens, tokenizer);
+        return tokenizer;
+    }
+
+    /**
+     * How many leading documents form the validation split: the first ones until they hold at least
+     * {@code fraction} of all characters, leaving at least one document for training.
+     */
+    public static int validationDocuments(List<String> documents, double fraction) {
+        long total = documents.stream().mapToLong(String::length).sum();
+        long chars = 0;
+        int n = 0;
+        while (n < documents.size() - 1 && chars < fraction * total) {
+            chars += documents.get(n++).length();
+        }
+        return n;
+    }
+
+    /**
+     * Tokenizes {@code documents} and writes them to {@code dir}, replacing any shards there, with the
+     * tokenizer's {@link Tokenizer#FILE}: the validation documents ({@link #validationDocuments}) go to shard 0;
+     * the rest fill training shards of {@code shardTokens} tokens each (the last one may be shorter). Returns the
+     * number of tokens written.
      */
     public static long write(Path dir, List<String> documents, double validationFraction, int shardTokens,
-                             GptTokenizer tokenizer) throws IOException {
+                             Tokenizer tokenizer) throws IOException {
         if (shardTokens <= 0) {
             throw new IllegalArgumentException("shard size must be positive, got " + shardTokens);
         }
         Files.createDirectories(dir);
-        List<int[]> encoded = new ArrayList<>();
-        long total = 0;
-        for (String doc : documents) {
-            int[] ids = tokenizer.encodeDocument(doc);
-            encoded.add(ids);
-            total += ids.length;
-        }
+        deleteShards(dir);
+        int validationDocs = validationDocuments(documents, validationFraction);
         TokenBuffer validation = new TokenBuffer();
-        int next = 0;
-        while (next < encoded.size() - 1 && validation.size() < validationFraction * total) {
-            validation.add(encoded.get(next++));
+        for (String doc : documents.subList(0, validationDocs)) {
+            validation.add(tokenizer.encodeDocument(doc));
         }
         Shard.write(dir.resolve(shardName(0)), validation.toArray());
+        long total = validation.size();
         int shardIndex = 1;
         TokenBuffer train = new TokenBuffer();
-        for (int d = next; d < encoded.size(); d++) {
-            for (int id : encoded.get(d)) {
+        for (String doc : documents.subList(validationDocs, documents.size())) {
+            for (int id : tokenizer.encodeDocument(doc)) {
                 train.add(id);
+                total++;
                 if (train.size() == shardTokens) {
                     Shard.write(dir.resolve(shardName(shardIndex++)), train.toArray());
                     train = new TokenBuffer();
@@ -92,7 +117,21 @@ public final class Dataset {
         if (train.size() > 0) {
             Shard.write(dir.resolve(shardName(shardIndex)), train.toArray());
         }
+        tokenizer.save(dir);
         return total;
+    }
+
+    private static void deleteShards(Path dir) throws IOException {
+        for (Path shard : shards(dir)) {
+            Files.delete(shard);
+        }
+    }
+
+    /** The shard files in {@code dir}, in order. */
+    private static List<Path> shards(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("shard_\\d{6}\\.bin")).sorted().toList();
+        }
     }
 
     /** A growable int array. */

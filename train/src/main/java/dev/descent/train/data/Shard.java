@@ -11,7 +11,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A token shard file, llm.c's layout: a header of 256 little-endian int32 — {@code [MAGIC, VERSION, tokenCount,
- * 0, ..]} — then {@code tokenCount} little-endian uint16 GPT-2 token ids. So a file is exactly
+ * 0, ..]} — then {@code tokenCount} little-endian uint16 token ids. So a file is exactly
  * {@code 1024 + 2·tokenCount} bytes, which the reader checks.
  */
 public final class Shard {

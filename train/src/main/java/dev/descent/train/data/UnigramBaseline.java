@@ -13,10 +13,10 @@ public final class UnigramBaseline {
     }
 
     /**
-     * Cross-entropy in nats of the validation tokens under the training unigram distribution with add-one
+     * Cross-entropy in nats of the {@code validation} tokens under the training unigram distribution with add-one
      * smoothing: p(v) = (count(v) + 1) / (N + V),  H = −(1/M) Σ_val log p(token).
      */
-    public static double crossEntropy(List<Path> trainShards, Path validationShard, int vocab) throws IOException {
+    public static double crossEntropy(List<Path> trainShards, int[] validation, int vocab) throws IOException {
         long[] counts = new long[vocab];
         long total = 0;
         for (Path shard : trainShards) {
@@ -25,11 +25,10 @@ public final class UnigramBaseline {
                 total++;
             }
         }
-        int[] val = Shard.read(validationShard);
         double sum = 0;
-        for (int t : val) {
+        for (int t : validation) {
             sum -= Math.log((counts[t] + 1.0) / (total + vocab));
         }
-        return sum / val.length;
+        return sum / validation.length;
     }
 }

@@ -12,6 +12,7 @@ import dev.descent.nn.state.SafeTensorsReader;
 import dev.descent.nn.state.StateDict;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerState;
+import dev.descent.train.data.Tokenizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,8 +32,9 @@ import java.util.stream.Stream;
 
 /**
  * A checkpoint directory: {@code model.safetensors} (the weights, readable by the Python ecosystem),
- * {@code optimizer.safetensors} (AdamW's moments) and {@code trainer.json} (step, generator state, data position,
- * the configuration's identity and schedule, and the loss history).
+ * {@code optimizer.safetensors} (AdamW's moments), {@code trainer.json} (step, generator state, data position,
+ * the configuration's identity and schedule, and the loss history) and {@code tokenizer.json} (how the model's ids
+ * read as text: the training data's tokenizer, so {@code sample} needs nothing but the checkpoint).
  *
  * <p>A save writes {@code <dir>.tmp} completely (each file fsynced, then the directory), then commits it by
  * renames, fsyncing the parent after each: the current {@code <dir>}, if it verifies, becomes {@code <dir>.prev};
@@ -64,14 +66,16 @@ public final class Checkpoint {
     public record Loaded<T>(Path from, T value, String skipped) {
     }
 
-    /** Saves model, optimizer and trainer state as {@code dir}, atomically and durably. */
-    public static void save(Path dir, Module model, Optimizer<?> optimizer, TrainState state) throws IOException {
+    /** Saves model, optimizer, trainer state and the data's tokenizer as {@code dir}, atomically and durably. */
+    public static void save(Path dir, Module model, Optimizer<?> optimizer, TrainState state, Tokenizer tokenizer)
+            throws IOException {
         Path tmp = sibling(dir, ".tmp");
         deleteTree(tmp);
         Files.createDirectories(tmp);
         StateDict.save(model, tmp.resolve(MODEL));
         SafeTensors.write(tmp.resolve(OPTIMIZER), optimizer.exportState().tensors());
         writeDurably(tmp.resolve(STATE), GSON.toJson(state));
+        writeDurably(tmp.resolve(Tokenizer.FILE), tokenizer.json());
         syncDirectory(tmp);
         for (CommitStep step : commitSteps(dir)) {
             step.action().run();

@@ -5,6 +5,9 @@ import dev.descent.core.Tensor;
 import dev.descent.nn.gpt.GPT;
 import dev.descent.nn.gpt.GPTConfig;
 import dev.descent.nn.hf.HfGpt2;
+import dev.descent.train.data.GptTokenizer;
+import dev.descent.train.data.Tokenizer;
+import dev.descent.train.data.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +88,11 @@ public record InitSource(Path path, Path from, Format format, GPTConfig shape) {
         if (bad.isPresent()) {
             throw new IOException(from.resolve(HfGpt2.WEIGHTS) + " holds non-finite values in " + bad.get());
         }
+    }
+
+    /** How the model's ids read as text: GPT-2's for a Hugging Face folder, the one a checkpoint records. */
+    public Tokenizer tokenizer() throws IOException {
+        return format == Format.HUGGING_FACE ? new GptTokenizer() : Tokenizers.recordedIn(from);
     }
 
     /** "runs/gpt2-124m (a descent checkpoint)", with the {@code .prev} twin named when that is what was read. */

@@ -18,11 +18,16 @@ import dev.descent.optim.ParamGroup;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.data.DataLoader;
 import dev.descent.train.data.Dataset;
+import dev.descent.train.data.Shard;
+import dev.descent.train.data.TextSpan;
+import dev.descent.train.data.Tokenizer;
+import dev.descent.train.data.Tokenizers;
 import dev.descent.train.plan.VramPlan;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +57,13 @@ public final class Trainer {
     private final List<StepLog> history = new ArrayList<>();
     private DataLoader train;
     private DataLoader validation;
+    private Tokenizer tokenizer;
+    /** Micro-batches per validation loss: the configured number, at most the validation shard's. */
+    private int evalBatches;
+    /** The target tokens a validation loss averages over. */
+    private int[] evaluatedTargets;
+    /** Those tokens and the characters they spell. */
+    private TextSpan evaluated;
     private int nextStep;
     private StepProfile profile = StepProfile.off();
     /** The step of the last checkpoint this trainer wrote or resumed from; -1 when there is none. */
@@ -121,13 +133,21 @@ public final class Trainer {
 
     /**
      * Starts this new run from the weights of {@code source} instead of the random initialisation (fine-tuning): the
-     * model's shape must be the source's; AdamW's state is fresh and the schedule starts at step 0. Measures the
+     * model's shape must be the source's, and the data must be in its tokens (GPT-2's for a Hugging Face folder, the
+     * one a checkpoint records); AdamW's state is fresh and the schedule starts at step 0. Measures the
      * validation loss of the weights as loaded and takes {@code sampleOf}'s text of them; the checkpoints record
      * both with the source, so a resumed run still reports them.
      */
     public TrainState.InitFrom initFrom(InitSource source, Function<GPT, String> sampleOf) throws IOException {
         if (nextStep != 0 || checkpointStep >= 0) {
             throw new IllegalStateException("initFrom starts a new run; this trainer has resumed one at step " + nextStep);
+        }
+        openData();
+        Tokenizer weights = source.tokenizer();
+        if (!weights.json().equals(tokenizer.json())) {
+            throw new IllegalArgumentException("--init-from " + source.path() + " holds a model of " + weights.name()
+                    + " tokens, but the dataset " + config.run().data() + " is in " + tokenizer.name() + " tokens: "
+                    + "train it on data in its own tokens (--tokenizer " + weights.name() + ", or --data)");
         }
         source.loadInto(model);
         double before = validationLoss();
@@ -234,9 +254,9 @@ public final class Trainer {
     /** Runs until step {@link #totalSteps()} (or {@code stopAfter} steps of this call, for tests). */
     public void run(int stopAfter) throws IOException {
         openData();
-        out.printf(Locale.ROOT, "%s: %,d parameters, %d x %d tokens per micro-batch, %d micro-batches per step, "
+        out.printf(Locale.ROOT, "%s: %,d parameters, %d x %d tokens per micro-batch, %d micro-batch%s per step, "
                         + "%d steps, on %s%n", config.preset(), model.parameterCount(), config.batch().microBatch(),
-                config.batch().seqLen(), accumulation, totalSteps(), deviceName);
+                config.batch().seqLen(), accumulation, accumulation == 1 ? "" : "es", totalSteps(), deviceName);
         ProgressLine progress = new ProgressLine(out, totalSteps());
         backend.resetPeakMemory();
         int first = nextStep;
@@ -308,7 +328,8 @@ public final class Trainer {
         Double val = evalEvery > 0 && ((step + 1) % evalEvery == 0 || step + 1 == totalSteps())
                 ? validationLoss() : null;
         double mfu = Mfu.of(tokensPerSecond, flopsPerToken, deviceName);
-        return new StepLog(step, loss, norm, lr, seconds * 1000, tokensPerSecond, Double.isNaN(mfu) ? null : mfu, val);
+        return new StepLog(step, loss, norm, lr, seconds * 1000, tokensPerSecond, Double.isNaN(mfu) ? null : mfu, val,
+                val == null ? null : evaluated.bitsPerCharacter(val));
     }
 
     private Tensor ids(int[] ids, DataLoader.Batch b) {
@@ -319,7 +340,10 @@ public final class Trainer {
         return backend.fromArray(values, Shape.of(b.batch(), b.seqLen()));
     }
 
-    /** Mean loss over the first {@code evalBatches} micro-batches of the validation shard, in eval mode. */
+    /**
+     * Mean loss in nats per token over the first {@code evalBatches} micro-batches of the validation shard (at
+     * most all of them), in eval mode.
+     */
     @SuppressWarnings("try")
     public double validationLoss() throws IOException {
         openData();
@@ -327,7 +351,7 @@ public final class Trainer {
         model.eval();
         double sum = 0;
         try (Autograd.Scope ignored = Autograd.noGrad(); Span phase = Profiler.phase("validation")) {
-            for (int i = 0; i < config.run().evalBatches(); i++) {
+            for (int i = 0; i < evalBatches; i++) {
                 try (MemoryScope batch = backend.scope()) {
                     DataLoader.Batch b = validation.next();
                     sum += model.loss(ids(b.inputs(), b), ids(b.targets(), b)).item();
@@ -335,7 +359,25 @@ public final class Trainer {
             }
         }
         model.train();
-        return sum / config.run().evalBatches();
+        return sum / evalBatches;
+    }
+
+    /** The validation text that {@link #validationLoss} scores: its target tokens and their characters. */
+    public TextSpan validationSpan() throws IOException {
+        openData();
+        return evaluated;
+    }
+
+    /** The validation tokens that {@link #validationLoss} predicts, in order. */
+    public int[] validationTargets() throws IOException {
+        openData();
+        return evaluatedTargets.clone();
+    }
+
+    /** The tokenizer of the training data, which reads the model's ids as text. */
+    public Tokenizer tokenizer() throws IOException {
+        openData();
+        return tokenizer;
     }
 
     /** Stops the run if the update left a parameter or an optimizer buffer non-finite, naming the first one. */
@@ -360,26 +402,39 @@ public final class Trainer {
         OptimizerState opt = optimizer.exportState();
         Checkpoint.save(checkpointDir(), model, optimizer, new TrainState(nextStep, rng.state(), pos.epoch(),
                 pos.offset(), opt.steps(), config.identity(), config.schedule(), List.copyOf(extensions), history,
-                initFrom));
+                initFrom), tokenizer);
         checkpointStep = nextStep;
         checkpointWritten = true;
     }
 
-    /** Opens the dataset and its two loaders, once. */
+    /**
+     * Opens the dataset, its tokenizer and its two loaders, once; refuses a model whose vocabulary is smaller
+     * than the dataset's recorded tokenizer's.
+     */
     private void openData() throws IOException {
         if (train != null) {
             return;
         }
         Dataset ds = Dataset.open(config.run().data());
+        Tokenizers.requireFits(config.run().data(), config.model().vocab());
+        tokenizer = ds.tokenizer();
         TrainConfig.Batch b = config.batch();
         int vocab = config.model().vocab();
-        train = new DataLoader(ds.trainingShards(), b.microBatch(), b.seqLen(), config.run().seed(), vocab);
-        validation = new DataLoader(List.of(ds.validationShard()), b.microBatch(), b.seqLen(), 0, vocab);
+        train = new DataLoader(ds.trainingShards(), b.microBatch(), b.seqLen(), config.run().seed(), vocab,
+                DataLoader.Order.SHUFFLED);
+        validation = new DataLoader(List.of(ds.validationShard()), b.microBatch(), b.seqLen(), 0, vocab,
+                DataLoader.Order.SEQUENTIAL);
+        evalBatches = (int) Math.max(1, Math.min(config.run().evalBatches(), validation.batchesPerEpoch()));
+        // the targets of the first evalBatches micro-batches: tokens 1 .. evalBatches·B·T of the shard
+        int targets = evalBatches * b.microBatch() * b.seqLen();
+        evaluatedTargets = Arrays.copyOfRange(Shard.read(ds.validationShard()), 1, 1 + targets);
+        evaluated = TextSpan.of(tokenizer, evaluatedTargets);
     }
 
     private static String format(StepLog s) {
         String mfu = s.mfu() == null ? "" : String.format(Locale.ROOT, " | MFU %5.1f%%", 100 * s.mfu());
-        String val = s.valLoss() == null ? "" : String.format(Locale.ROOT, " | val %.4f", s.valLoss());
+        String val = s.valLoss() == null ? "" : String.format(Locale.ROOT, " | val %.4f = %.2f bits per character",
+                s.valLoss(), s.valBitsPerCharacter());
         return String.format(Locale.ROOT, "step %5d | loss %.4f | norm %.4f | lr %.2e | %7.0f ms | %7.0f tok/s%s%s",
                 s.step(), s.loss(), s.gradNorm(), s.lr(), s.millis(), s.tokensPerSecond(), mfu, val);
     }

@@ -48,7 +48,7 @@ final class Cli {
         return args;
     }
 
-    /** The arguments of {@link #train} without {@code --warmup}, so the preset's 20 steps apply. */
+    /** The arguments of {@link #train} without {@code --warmup}, so the preset's warmup applies. */
     static String[] trainArgsWithoutWarmup(Path data, Path out, String... more) {
         List<String> args = new ArrayList<>(List.of("train", "--sample-tokens", "4"));
         args.addAll(tinyRun(data, out, more));

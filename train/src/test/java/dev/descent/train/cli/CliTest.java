@@ -85,8 +85,8 @@ class CliTest {
         failsWithOneLine(r, "--steps 2: must be greater than --warmup 2");
         Cli.Run fitted = Cli.descent(Cli.trainArgsWithoutWarmup(data, run, "--steps", "10"));
         assertThat(fitted.exitCode()).as(fitted.err()).isZero();
-        assertThat(fitted.out()).contains("--steps 10 is not above the preset's warmup of 20 steps: warming up over "
-                + "1 step");
+        assertThat(fitted.out()).contains("--steps 10 is not above the preset's warmup of "
+                + TrainConfig.tinyCpu().optimization().warmupSteps() + " steps: warming up over 1 step");
     }
 
     @Test

@@ -63,7 +63,7 @@ class FineTuneTest {
     private static double firstStepLoss(GPT model, TrainConfig config) throws IOException {
         TrainConfig.Batch b = config.batch();
         DataLoader loader = new DataLoader(Dataset.open(config.run().data()).trainingShards(), b.microBatch(),
-                b.seqLen(), config.run().seed(), VOCAB);
+                b.seqLen(), config.run().seed(), VOCAB, DataLoader.Order.SHUFFLED);
         int micro = (int) (b.totalBatchTokens() / ((long) b.microBatch() * b.seqLen()));
         double sum = 0;
         try (Autograd.Scope ignored = Autograd.noGrad()) {

@@ -2,6 +2,7 @@ package dev.descent.train.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.descent.core.Backends;
 import dev.descent.core.Rng;
@@ -11,6 +12,7 @@ import dev.descent.nn.state.StateDict;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.data.Dataset;
 import dev.descent.train.data.Shard;
+import dev.descent.train.data.TextSpan;
 import dev.descent.train.plan.VramPlan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -82,6 +84,21 @@ class TrainerTest {
         double after = t.validationLoss();
         assertThat(before).isGreaterThan(Math.log(VOCAB) - 0.5);
         assertThat(after).isLessThan(before - 1.0);
+    }
+
+    /**
+     * The fixture's ids are below 32, and GPT-2's ids 0..31 are the single characters ! " # .. @ (shards without
+     * a tokenizer file read as GPT-2): here every token is one character, so bits per character = nats / ln 2.
+     * Asking for more validation batches than the shard holds scores the whole shard once.
+     */
+    @Test
+    void validationIsAlsoInBitsPerCharacterOfTheTextItScores() throws IOException {
+        Trainer t = trainer(config(2, dir.resolve("run")).with("warmupSteps", 1).with("evalEvery", 2)
+                .with("evalBatches", 1000).with("checkpointEvery", 0));
+        t.run(Integer.MAX_VALUE);
+        StepLog last = t.history().get(1);
+        assertThat(last.valBitsPerCharacter()).isCloseTo(last.valLoss() / Math.log(2), within(1e-12));
+        assertThat(t.validationSpan()).isEqualTo(new TextSpan(640, 640));
     }
 
     @Test
@@ -241,7 +258,7 @@ class TrainerTest {
     void writesALossCurveAndASummary() throws IOException {
         Trainer t = trainer(config(3, dir.resolve("run")));
         t.run(Integer.MAX_VALUE);
-        RunReport.write(dir.resolve("run"), t.history(), java.util.Map.of("preset", "test"));
+        RunReport.write(dir.resolve("run"), t.history(), "test", 3.0, 0.5, java.util.Map.of("preset", "test"));
         byte[] png = Files.readAllBytes(dir.resolve("run/loss.png"));
         assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
         assertThat(Files.readString(dir.resolve("run/summary.json"))).contains("\"finalTrainLoss\"", "\"preset\": \"test\"");
