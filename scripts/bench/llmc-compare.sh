@@ -103,7 +103,7 @@ compare() {
   echo "| $name | descent tok/s best (median) | llm.c tok/s best (median) | descent / llm.c | peak RSS descent | peak RSS llm.c | ratio |"
   echo "|---|---|---|---|---|---|---|"
   awk -v n="$name" -v ob="$ob" -v om="$om" -v tb="$tb" -v tm="$tm" -v omem="$our_mem" -v tmem="$their_mem" 'BEGIN {
-    printf "| %s | %.1f (%.1f) | %.1f (%.1f) | %.2f (%.2f) | %.2f GB | %.2f GB | %.2f |\n",
+    printf "| %s | %.1f (%.1f) | %.1f (%.1f) | %.2f (%.2f) | %.2f GiB | %.2f GiB | %.2f |\n",
       n, ob, om, tb, tm, ob / tb, om / tm, omem / 1048576, tmem / 1048576, omem / tmem }'
 }
 
