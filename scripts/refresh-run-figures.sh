@@ -48,6 +48,7 @@ tps=$(fmt 0 "$(json meanTokensPerSecond)")
 steps=$(json steps)
 params=$(commas "$(json parameters)")
 tokenizer=$(sed -n 's/^  "tokenizer": "\(.*\)",$/\1/p' "$out/summary.json")
+data=$(sed -n 's/^preparing the embedded Moby-Dick corpus in \([^ ]*\) .*/\1/p' "$log")
 # the sample: every line after its header up to the closing `wrote ...` line (it may hold blank lines; the
 # blank line before `wrote` is dropped by $(...))
 sample=$(awk '/^sample \(temperature/ { on = 1; next } on && /^wrote / { exit } on' "$log")
@@ -67,7 +68,7 @@ block="$out/block"
 
 cat > "$block" <<EOF
 The first command builds descent (downloading its dependencies the first time), learns a byte-pair vocabulary
-of $(commas "${tokenizer#bpe-}") tokens from the embedded Moby-Dick and writes the book in those tokens to \`data/moby-dick-$tokenizer/\`,
+of $(commas "${tokenizer#bpe-}") tokens from the embedded Moby-Dick and writes the book in those tokens to \`$data/\`,
 trains the \`tiny-cpu\` GPT for $steps steps with a log line per step, writes \`runs/tiny-cpu/loss.png\`,
 \`runs/tiny-cpu/summary.json\` and a checkpoint, and prints a sample. From a fresh clone it took $minutes on
 $(nproc) cores, build included, and ended at **$bits bits per character** of the held-out chapters ($val nats per token),

@@ -11,8 +11,8 @@ class TrainConfigTest {
     /** trainer.json of checkpoints saved before the settings were grouped has exactly these keys. */
     @Test
     void theIdentityHasTheKeysAndValuesCheckpointsRecord() {
-        assertThat(TrainConfig.tinyCpu().identity()).containsExactly(Map.entry("vocab", "4096"),
-                Map.entry("context", "64"), Map.entry("layers", "2"), Map.entry("heads", "2"), Map.entry("width", "64"),
+        assertThat(TrainConfig.tinyCpu().identity()).containsExactly(Map.entry("vocab", "16384"),
+                Map.entry("context", "64"), Map.entry("layers", "4"), Map.entry("heads", "2"), Map.entry("width", "64"),
                 Map.entry("dropout", "0.0"), Map.entry("microBatch", "16"), Map.entry("seqLen", "64"),
                 Map.entry("totalBatchTokens", "1024"), Map.entry("seed", "1337"));
     }
@@ -21,7 +21,7 @@ class TrainConfigTest {
     void aNamedChangeChangesThatSettingAlone() {
         TrainConfig base = TrainConfig.tinyCpu();
         TrainConfig changed = base.with("width", 128).with("maxLr", 3e-3).with("seed", 7);
-        assertThat(changed.model()).isEqualTo(new TrainConfig.Model(4096, 64, 2, 2, 128, 0f));
+        assertThat(changed.model()).isEqualTo(new TrainConfig.Model(16384, 64, 4, 2, 128, 0f));
         assertThat(changed.optimization().maxLr()).isEqualTo(3e-3);
         assertThat(changed.run().seed()).isEqualTo(7L);
         assertThat(changed.batch()).isEqualTo(base.batch());

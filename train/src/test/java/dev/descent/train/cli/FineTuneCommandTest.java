@@ -6,6 +6,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.descent.train.TrainConfig;
+import dev.descent.train.data.Corpora;
+import dev.descent.train.data.Dataset;
 import dev.descent.train.loop.TrainFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,6 +102,23 @@ class FineTuneCommandTest {
         failsWith(fineTune(run, "--preset", TrainConfig.GPT2_FINETUNE), "descent: the preset gpt2-124m-finetune "
                 + "fine-tunes GPT-2: add --init-from <dir>");
         assertThat(run).doesNotExist();
+    }
+
+    /** Weights of a byte-pair vocabulary read GPT-2 tokens as other words: the run is refused before any step. */
+    @Test
+    void dataInOtherTokensThanTheWeightsIsRefused() throws IOException {
+        Path bpe = dir.resolve("bpe");
+        Dataset.prepare(bpe, Corpora.mobyDickChapters().subList(0, 4), 0.2, 1 << 14, "bpe-300");
+        Path bpeRun = dir.resolve("bpe-run");
+        Cli.Run pre = Cli.descent("train", "--data", bpe.toString(), "--vocab", "300", "--context", "16", "--layers", "1",
+                "--heads", "2", "--width", "16", "--micro-batch", "2", "--seq-len", "16", "--total-batch", "32",
+                "--steps", "2", "--warmup", "1", "--eval-every", "0", "--sample-tokens", "2", "--out", bpeRun.toString());
+        assertThat(pre.exitCode()).as(pre.err()).isZero();
+        Path from = bpeRun.resolve("checkpoint");
+        Path run = dir.resolve("run");
+        failsWith(fineTune(run, "--init-from", from.toString()), "descent: --init-from " + from + " holds a model of "
+                + "bpe-300 tokens, but the dataset " + data + " is in gpt2 tokens: train it on data in its own tokens");
+        assertThat(run.resolve("checkpoint")).doesNotExist();
     }
 
     private static double[] losses(Path run) throws IOException {

@@ -43,12 +43,15 @@ public final class TrainFixtures {
     }
 
     /**
-     * The tiny-cpu preset shrunk for tests: a 1-block, width-16 GPT over {@code vocab} ids, 2 micro-batches of
-     * 4 × 16 a step, lr 1e-2 to 1e-3 after 2 warmup steps, seed 5, no evaluation and one checkpoint at the end.
+     * The tiny-cpu preset shrunk for tests: a 1-block, width-16 GPT over {@code vocab} ids without dropout, 2
+     * micro-batches of 4 × 16 a step, lr 1e-2 to 1e-3 after 2 warmup steps, AdamW (0.9, 0.95) with weight decay
+     * 0.1 (fixed here, so the tests do not follow the preset's tuning), seed 5, no evaluation and one checkpoint at
+     * the end.
      */
     public static TrainConfig tiny(int vocab, Path data, Path out) {
         return TrainConfig.tinyCpu().with(new TrainConfig.Model(vocab, 16, 1, 2, 16, 0f))
                 .with(new TrainConfig.Batch(4, 16, 128)).with("maxLr", 1e-2).with("minLr", 1e-3).with("warmupSteps", 2)
+                .with("beta2", 0.95).with("weightDecay", 0.1)
                 .with("evalEvery", 0).with("evalBatches", 4).with("checkpointEvery", 0).with("seed", 5)
                 .with("data", data).with("out", out);
     }
