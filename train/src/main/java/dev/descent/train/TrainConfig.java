@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -184,6 +185,22 @@ public record TrainConfig(String preset, Model model, Batch batch, Optimization 
 
     public TrainConfig with(Run r) {
         return new TrainConfig(preset, model, batch, optimization, r);
+    }
+
+    /**
+     * What the run's header calls this model: the preset's name while the model has the preset's shape (dropout
+     * aside), else the shape ("a GPT of 12 blocks, width 768, 12 heads, vocabulary 50304 (shape options over preset
+     * tiny-cpu)"), so a header never names a preset whose model the options replaced.
+     */
+    public String label() {
+        Model p = preset(preset).model();
+        boolean presetShape = model.vocab() == p.vocab() && model.context() == p.context()
+                && model.layers() == p.layers() && model.heads() == p.heads() && model.width() == p.width();
+        if (presetShape) {
+            return preset;
+        }
+        return String.format(Locale.ROOT, "a GPT of %d blocks, width %d, %d heads, vocabulary %d (shape options "
+                + "over preset %s)", model.layers(), model.width(), model.heads(), model.vocab(), preset);
     }
 
     /** The value of a setting, by its field name. */

@@ -31,6 +31,14 @@ class TrainConfigTest {
     }
 
     @Test
+    void theLabelNamesThePresetOnlyWhileTheModelHasItsShape() {
+        TrainConfig tiny = TrainConfig.tinyCpu();
+        assertThat(tiny.with("steps", 10).with("dropout", 0.1f).label()).isEqualTo("tiny-cpu");
+        assertThat(tiny.with("layers", 12).with("width", 768).with("heads", 12).with("vocab", 50304).label())
+                .isEqualTo("a GPT of 12 blocks, width 768, 12 heads, vocabulary 50304 (shape options over preset tiny-cpu)");
+    }
+
+    @Test
     void aWrongNameOrTypeIsRefusedNamingIt() {
         TrainConfig c = TrainConfig.tinyCpu();
         assertThatThrownBy(() -> c.with("widht", 32)).hasMessageStartingWith("unknown setting 'widht'; settings: vocab, ")

@@ -126,7 +126,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (init != null) {
             extra.put("initFrom", init);
         }
-        String title = String.format(Locale.ROOT, "%s: validation %.3f nats = %.2f bits per character", config.preset(),
+        String title = String.format(Locale.ROOT, "%s: validation %.3f nats = %.2f bits per character", config.label(),
                 validation, bits);
         RunReport.write(config.run().out(), trainer.history(), title, baseline, evaluated.bitsPerCharacter(1), extra);
         if (init != null) {

@@ -255,7 +255,7 @@ public final class Trainer {
     public void run(int stopAfter) throws IOException {
         openData();
         out.printf(Locale.ROOT, "%s: %,d parameters, %d x %d tokens per micro-batch, %d micro-batch%s per step, "
-                        + "%d steps, on %s%n", config.preset(), model.parameterCount(), config.batch().microBatch(),
+                        + "%d steps, on %s%n", config.label(), model.parameterCount(), config.batch().microBatch(),
                 config.batch().seqLen(), accumulation, accumulation == 1 ? "" : "es", totalSteps(), deviceName);
         ProgressLine progress = new ProgressLine(out, totalSteps());
         backend.resetPeakMemory();
