@@ -44,4 +44,17 @@ final class Machine {
         }
         return sum;
     }
+
+    /** CPU nanoseconds the live threads of this JVM have run so far, or −1 where the JVM does not count them. */
+    static long cpuNanos() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        if (!threads.isThreadCpuTimeEnabled()) {
+            return -1;
+        }
+        long sum = 0;
+        for (long id : threads.getAllThreadIds()) {
+            sum += Math.max(0, threads.getThreadCpuTime(id));
+        }
+        return sum;
+    }
 }
