@@ -1,6 +1,7 @@
 package dev.descent.core.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -26,5 +27,34 @@ final class Machine {
     static String loadAverage() throws IOException {
         Path loadavg = Path.of("/proc/loadavg");
         return Files.isReadable(loadavg) ? Files.readString(loadavg).trim() : "unknown";
+    }
+
+    /**
+     * Bytes the live threads of this JVM have allocated on the heap so far (the common pool's workers included), or
+     * −1 where the JVM does not count them.
+     */
+    static long heapBytesAllocated() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
+                || !threads.isThreadAllocatedMemoryEnabled()) {
+            return -1;
+        }
+        long sum = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(0, bytes);
+        }
+        return sum;
+    }
+
+    /** CPU nanoseconds the live threads of this JVM have run so far, or −1 where the JVM does not count them. */
+    static long cpuNanos() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        if (!threads.isThreadCpuTimeEnabled()) {
+            return -1;
+        }
+        long sum = 0;
+        for (long id : threads.getAllThreadIds()) {
+            sum += Math.max(0, threads.getThreadCpuTime(id));
+        }
+        return sum;
     }
 }

@@ -19,11 +19,20 @@ import java.util.Locale;
  * <p>Usage, from the repository root after {@code mvn -q -pl core compile}:
  * <pre>scripts/java.sh -cp core/target/classes dev.descent.core.bench.RowKernelBenchmark [--reps N]</pre>
  * Without {@code --add-modules jdk.incubator.vector} (plain {@code java}) the backend runs its reference loops,
- * which gives the figures to compare against. Each kernel: 2 s of untimed calls, then N timed calls (default 15),
- * interleaved with N copies of the same bytes; best and median reported.
+ * which gives the figures to compare against. Each kernel: at least 2 s of untimed calls, and more (up to 30 s) while
+ * a call still allocates more than its outputs can take (half the bytes it moves, plus 1 MB): the Vector API's code
+ * before the JIT's last tier boxes every vector, and on a loaded machine, where the compiler threads wait for a
+ * core, 2 s can end before the kernel is compiled. Then N timed calls (default 15), interleaved with N copies of the same bytes; best and
+ * median reported; the least CPU time a timed call took on all threads, and the bytes per CPU second against the
+ * copy's (figures other jobs on the machine change less: wall time doubles when a kernel's second thread waits
+ * for a core); and the heap one more call allocates on all threads (its output tensors included): what a kernel
+ * allocates beyond them is garbage made per call.
  */
 public final class RowKernelBenchmark {
     private static final long WARM_UP_NANOS = 2_000_000_000L;
+    private static final long LONGEST_WARM_UP_NANOS = 30_000_000_000L;
+    /** Allocations beyond a kernel's outputs that are still taken for compiled code (small tensors, lambdas). */
+    private static final long SLACK_BYTES = 1 << 20;
 
     private RowKernelBenchmark() {
     }
@@ -74,42 +83,70 @@ public final class RowKernelBenchmark {
         System.out.println(Machine.describe());
         System.out.println("load average before: " + Machine.loadAverage());
         System.out.println("| kernel | shape | best ms (median) | GB/s best (median) | copy GB/s, same bytes | "
-                + "kernel / copy (best) |");
-        System.out.println("|---|---|---|---|---|---|");
+                + "kernel / copy (best) | CPU ms, least | per CPU s, kernel / copy | "
+                + "MB allocated per call |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (Kernel k : kernels) {
             System.out.println(measure(k, reps));
         }
         System.out.println("load average after: " + Machine.loadAverage());
     }
 
-    private static String measure(Kernel k, int reps) {
-        long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
-        for (int i = 0; i < 3 || System.nanoTime() < warmUpEnd; i++) {
+    /**
+     * Untimed calls: at least 3 and 2 s, then until a call allocates no more than its outputs can take (or 30 s have
+     * gone). A kernel writes at most as many bytes as it reads, so its outputs are at most half the bytes it moves.
+     */
+    private static void warmUp(Kernel k) {
+        long start = System.nanoTime();
+        for (int i = 0; ; i++) {
+            long before = Machine.heapBytesAllocated();
             k.call.run();
+            long bytes = Machine.heapBytesAllocated() - before;
+            long elapsed = System.nanoTime() - start;
+            boolean compiled = before < 0 || k.bytes == 0 || bytes <= k.bytes / 2 + SLACK_BYTES;
+            if (i >= 2 && elapsed >= WARM_UP_NANOS && (compiled || elapsed >= LONGEST_WARM_UP_NANOS)) {
+                return;
+            }
         }
+    }
+
+    private static String measure(Kernel k, int reps) {
+        warmUp(k);
         float[] src = new float[(int) Math.max(1, k.bytes / 8)];
         float[] dst = new float[src.length];
         double[] ours = new double[reps];
+        double[] cpu = new double[reps];
         double[] copies = new double[reps];
+        double[] copyCpu = new double[reps];
         for (int i = 0; i < reps; i++) {
+            long cpuStart = Machine.cpuNanos();
             long start = System.nanoTime();
             k.call.run();
             ours[i] = (System.nanoTime() - start) * 1e-9;
+            cpu[i] = (Machine.cpuNanos() - cpuStart) * 1e-9;
+            cpuStart = Machine.cpuNanos();
             start = System.nanoTime();
             Copy.onAllCores(src, dst);
             copies[i] = (System.nanoTime() - start) * 1e-9;
+            copyCpu[i] = (Machine.cpuNanos() - cpuStart) * 1e-9;
         }
+        long before = Machine.heapBytesAllocated();
+        k.call.run();
+        String allocated = before < 0 ? "" : String.format(Locale.ROOT, "%.1f",
+                (Machine.heapBytesAllocated() - before) * 1e-6);
         Arrays.sort(ours);
+        Arrays.sort(cpu);
         Arrays.sort(copies);
+        Arrays.sort(copyCpu);
         double best = ours[0];
         double median = ours[reps / 2];
         if (k.bytes == 0) {
-            return String.format(Locale.ROOT, "| %s | %s | %.2f (%.2f) | | | |", k.name, k.shape, best * 1e3,
-                    median * 1e3);
+            return String.format(Locale.ROOT, "| %s | %s | %.2f (%.2f) | | | | %.2f | | %s |", k.name, k.shape,
+                    best * 1e3, median * 1e3, cpu[0] * 1e3, allocated);
         }
         double copyRate = 8.0 * src.length / copies[0] * 1e-9;
-        return String.format(Locale.ROOT, "| %s | %s | %.2f (%.2f) | %.1f (%.1f) | %.1f | %.2f |", k.name, k.shape,
-                best * 1e3, median * 1e3, k.bytes / best * 1e-9, k.bytes / median * 1e-9, copyRate,
-                k.bytes / best * 1e-9 / copyRate);
+        return String.format(Locale.ROOT, "| %s | %s | %.2f (%.2f) | %.1f (%.1f) | %.1f | %.2f | %.2f | %.2f | %s |",
+                k.name, k.shape, best * 1e3, median * 1e3, k.bytes / best * 1e-9, k.bytes / median * 1e-9, copyRate,
+                k.bytes / best * 1e-9 / copyRate, cpu[0] * 1e3, copyCpu[0] / cpu[0], allocated);
     }
 }

@@ -27,19 +27,24 @@ final class VectorFused implements FusedKernels {
     private VectorFused() {
     }
 
-    /** y = softmax(x) = e^(x−m)/Σe^(x−m), or log-softmax y = x − m − log Σe^(x−m), per row; m the row's max. */
+    /**
+     * y = softmax(x) = e^(x−m)/Σe^(x−m), or log-softmax y = x − m − log Σe^(x−m), per row; m the row's max, found
+     * for the next row in the walk that computes this row's exps.
+     */
     @Override
     public void softmax(float[] x, float[] y, int rows, int c, boolean log) {
         Parallel.forRange(rows, 3L * c, (from, to) -> {
+            float[] nextMax = new float[1];
+            float max = from < to ? VectorRows.max(x, from * c, c) : 0f;
             for (int r = from; r < to; r++) {
                 int off = r * c;
-                float max = VectorRows.max(x, off, c);
-                float sum = VectorRows.exp(x, y, off, c, max);
+                float sum = VectorRows.expAndMax(x, y, off, c, max, r + 1 < to ? off + c : off, nextMax);
                 if (log) {
                     VectorRows.affine(x, off, y, off, c, 1f, -(max + (float) Math.log(sum)));
                 } else {
                     VectorRows.affine(y, off, y, off, c, 1f / sum, 0f);
                 }
+                max = nextMax[0];
             }
         });
     }
@@ -75,11 +80,16 @@ final class VectorFused implements FusedKernels {
     public void layerNorm(float[] x, float[] gamma, float[] beta, float eps, float[] y, float[] mean,
                           float[] rstd, int rows, int c) {
         Parallel.forRange(rows, 4L * c, (from, to) -> {
+            float[] nextSum = new float[1];
+            float sum = from < to ? VectorRows.sum(x, from * c, c, x[from * c]) : 0f;
             for (int r = from; r < to; r++) {
                 int off = r * c;
                 float shift = x[off];
-                float mu = VectorRows.sum(x, off, c, shift) / c;
-                float rs = (float) (1 / Math.sqrt(VectorRows.squaredDeviations(x, off, c, shift, mu) / c + eps));
+                float mu = sum / c;
+                int next = r + 1 < to ? off + c : off;
+                float squares = VectorRows.squaredDeviationsAndNextSum(x, off, c, shift, mu, next, x[next], nextSum);
+                float rs = (float) (1 / Math.sqrt(squares / c + eps));
+                sum = nextSum[0];
                 int j = 0;
                 for (int bound = VectorMath.bound(c); j < bound; j += L) {
                     FloatVector xh = FloatVector.fromArray(SPECIES, x, off + j).sub(shift).sub(mu).mul(rs);
@@ -183,11 +193,45 @@ final class VectorFused implements FusedKernels {
         return VectorRows.sum(x, off, c, 0f);
     }
 
-    /** e^(x−m) is written to d and summed in one pass, then scaled in place. */
+    /**
+     * As the interface's default, row by row, with each row's exps in the same walk as the next row's max (see
+     * {@link VectorRows#expAndMax}): the next row streams in from memory while this one computes.
+     */
+    @Override
+    public void crossEntropyInPlace(float[] logits, int[] targets, float[] loss, int rows, int c, int ignoreIndex) {
+        Parallel.forRange(rows, 2L * c, (from, to) -> {
+            float[] nextMax = new float[1];
+            float max = from < to ? VectorRows.max(logits, from * c, c) : 0f;
+            for (int r = from; r < to; r++) {
+                int off = r * c;
+                int next = r + 1 < to ? off + c : off;
+                if (targets[r] == ignoreIndex) {
+                    nextMax[0] = VectorRows.max(logits, next, c);
+                    Arrays.fill(logits, off, off + c, 0f);
+                    loss[r] = 0f;
+                } else {
+                    float picked = logits[off + targets[r]];
+                    loss[r] = (float) (gradientRow(logits, logits, off, c, max, next, nextMax, targets[r], 1.0, 0f)
+                            - picked);
+                }
+                max = nextMax[0];
+            }
+        });
+    }
+
     @Override
     public double gradientRow(float[] x, float[] d, int off, int c, int target, double g, float smoothing) {
-        float max = VectorRows.max(x, off, c);
-        float sum = VectorRows.exp(x, d, off, c, max);
+        return gradientRow(x, d, off, c, VectorRows.max(x, off, c), off, new float[1], target, g, smoothing);
+    }
+
+    /**
+     * d = g·(p − (1−ε)·onehot(t) − ε/C) for the row at off of max m, returning its lse = m + log Σ e^(x−m):
+     * e^(x−m) is written to d and summed in one walk (with the max of the row at next into {@code nextMax[0]}),
+     * then scaled in place.
+     */
+    private static double gradientRow(float[] x, float[] d, int off, int c, float max, int next, float[] nextMax,
+                                      int target, double g, float smoothing) {
+        float sum = VectorRows.expAndMax(x, d, off, c, max, next, nextMax);
         VectorRows.affine(d, off, d, off, c, (float) (g / sum), (float) (-g * smoothing / c));
         d[off + target] -= (float) (g * (1 - smoothing));
         return max + Math.log(sum);
@@ -285,7 +329,7 @@ final class VectorFused implements FusedKernels {
             return v.mul(s);
         }
         FloatVector du = v.mul(v).fma(3 * GELU_CUBIC * SQRT_2_OVER_PI, SQRT_2_OVER_PI);
-        return v.mul(du).mul(q).mul(r).mul(r).fma(VectorMath.constant(2f), s);
+        return v.mul(du).mul(q).mul(r).mul(r).mul(2f).add(s);
     }
 
     /** u = √(2/π)(x + 0.044715x³). */

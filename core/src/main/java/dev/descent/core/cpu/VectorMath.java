@@ -31,7 +31,10 @@ final class VectorMath {
     static final int L = SPECIES.length();
 
     private static final float LOG2_E = 1.44269504088896341f;
-    /** ln 2 in two parts; n·LN2_HI is exact for |n| < 2⁹, so r = x − n·ln 2 loses nothing. */
+    /**
+     * ln 2 in two parts; n·LN2_HI is exact for |n| < 2¹⁵ (LN2_HI has 9 significant bits), so r = x − n·ln 2 loses
+     * nothing, and x − n·LN2_HI as one fused multiply-add rounds as the product and the difference apart do.
+     */
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
     /** 1.5·2²³: adding it rounds a float below 2²² in magnitude to an integer held in the low mantissa bits. */
@@ -56,7 +59,7 @@ final class VectorMath {
         FloatVector clamped = x.min(EXP_MAX);
         FloatVector shifted = clamped.fma(LOG2_E, ROUNDER);
         FloatVector n = shifted.sub(ROUNDER);
-        FloatVector r = clamped.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector r = n.fma(constant(-LN2_HI), clamped).sub(n.mul(LN2_LO));
         FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
         p = p.fma(r, constant(8.3334519073e-3f));
         p = p.fma(r, constant(4.1665795894e-2f));

@@ -70,23 +70,34 @@ final class VectorRows {
         return sum;
     }
 
-    /** Σ_j ((x[j] − shift) − μ)². */
-    static float squaredDeviations(float[] x, int off, int c, float shift, float mu) {
+    /**
+     * Σ_j ((x[j] − shift) − μ)² of the row at off, returned, and in the same walk Σ_j (x[next + j] − nextShift)
+     * into {@code nextSum[0]}: the next row streams in from memory while this row's sum runs, and the two sums'
+     * dependency chains overlap. A row with none after it passes its own offset and ignores {@code nextSum}.
+     */
+    static float squaredDeviationsAndNextSum(float[] x, int off, int c, float shift, float mu, int next,
+                                             float nextShift, float[] nextSum) {
         int bound = VectorMath.bound(c);
         float[] lanes = VectorMath.lanes();
         for (int q = 0; q < W; q += L) {
             FloatVector acc = FloatVector.zero(SPECIES);
+            FloatVector nextAcc = acc;
             for (int j = q; j < bound; j += W) {
                 FloatVector d = FloatVector.fromArray(SPECIES, x, off + j).sub(shift).sub(mu);
                 acc = d.fma(d, acc);
+                nextAcc = nextAcc.add(FloatVector.fromArray(SPECIES, x, next + j).sub(nextShift));
             }
             acc.intoArray(lanes, q);
+            nextAcc.intoArray(lanes, W + q);
         }
         float sum = VectorMath.sum(lanes, 0);
+        float following = VectorMath.sum(lanes, W);
         for (int j = bound; j < c; j++) {
             float d = x[off + j] - shift - mu;
             sum += d * d;
+            following += x[next + j] - nextShift;
         }
+        nextSum[0] = following;
         return sum;
     }
 
@@ -108,6 +119,37 @@ final class VectorRows {
             y[off + j] = (float) Math.exp(x[off + j] - shift);
             sum += y[off + j];
         }
+        return sum;
+    }
+
+    /**
+     * {@link #exp} of the row at off, and in the same walk max_j x[next + j] into {@code nextMax[0]}. With next the
+     * following row, that row streams in from memory while this one's exps run; a row with none after it passes
+     * its own offset and ignores {@code nextMax}.
+     */
+    static float expAndMax(float[] x, float[] y, int off, int c, float shift, int next, float[] nextMax) {
+        int bound = VectorMath.bound(c);
+        float[] lanes = VectorMath.lanes();
+        float m = Float.NEGATIVE_INFINITY;
+        for (int q = 0; q < W; q += L) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+            for (int j = q; j < bound; j += W) {
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, off + j).sub(shift));
+                e.intoArray(y, off + j);
+                acc = acc.add(e);
+                max = max.max(FloatVector.fromArray(SPECIES, x, next + j));
+            }
+            acc.intoArray(lanes, q);
+            m = Math.max(m, max.reduceLanes(VectorOperators.MAX));
+        }
+        float sum = VectorMath.sum(lanes, 0);
+        for (int j = bound; j < c; j++) {
+            y[off + j] = (float) Math.exp(x[off + j] - shift);
+            sum += y[off + j];
+            m = Math.max(m, x[next + j]);
+        }
+        nextMax[0] = m;
         return sum;
     }
 
