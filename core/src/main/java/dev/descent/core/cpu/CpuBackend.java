@@ -7,6 +7,7 @@ import dev.descent.core.Indices;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.MemoryUsage;
 import dev.descent.core.ReduceOp;
+import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
@@ -75,6 +76,26 @@ public final class CpuBackend implements Backend {
         float[] d = CpuMemory.zeroedArray(shape.numel());
         if (value != 0f) {
             Arrays.fill(d, value);
+        }
+        return wrap(d, shape);
+    }
+
+    /** Normal values drawn in row-major order, as the default draws them, straight into the tensor's array. */
+    @Override
+    public Tensor randn(Shape shape, Rng rng) {
+        float[] d = CpuMemory.zeroedArray(shape.numel());
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) rng.nextGaussian();
+        }
+        return wrap(d, shape);
+    }
+
+    /** Uniform [0, 1) values drawn in row-major order, as the default draws them, straight into the tensor's array. */
+    @Override
+    public Tensor rand(Shape shape, Rng rng) {
+        float[] d = CpuMemory.zeroedArray(shape.numel());
+        for (int i = 0; i < d.length; i++) {
+            d[i] = rng.nextFloat();
         }
         return wrap(d, shape);
     }
