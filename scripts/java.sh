@@ -5,7 +5,7 @@
 # "CPU speed"), so this drops exactly that line and passes everything else through. The exit status is java's.
 #
 # The heap: the collector may keep at most 20% of it free after a collection (10% at least), not its defaults of 70%
-# and 40%, so the heap stays near the tensors a run holds: GPT-2 124M on the CPU peaks at 1.1 to 1.4 times llm.c's
+# and 40%, so the heap stays near the tensors a run holds: GPT-2 124M on the CPU peaks at 1.14 times llm.c's
 # process instead of 2.3 times (docs/PERFORMANCE.md, "GPT-2 124M's peak memory and the JVM heap"). The command
 # line would override JAVA_TOOL_OPTIONS, so a user who sets either ratio there (or in JDK_JAVA_OPTIONS) gets none
 # of these and keeps their own.
