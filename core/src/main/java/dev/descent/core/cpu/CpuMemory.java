@@ -49,9 +49,7 @@ final class CpuMemory {
             live += bytes;
             peak = Math.max(peak, live);
             highWater = Math.max(highWater, live);
-            if (DBG && bytes >= (8 << 20)) System.err.printf("DBG made %d MiB live %d pooled %d hw %d%n", bytes >> 20, live >> 20, pool.pooledBytes() >> 20, highWater >> 20);
         }
-        static final boolean DBG = Boolean.getBoolean("dbgpool");
 
         /** Takes a released storage's array off the live bytes and into the pool. */
         synchronized void released(float[] data) {
