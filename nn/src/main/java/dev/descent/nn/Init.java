@@ -1,11 +1,15 @@
 package dev.descent.nn;
 
+import dev.descent.core.Backends;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
+import java.util.function.Supplier;
 
 /**
  * Initial values for parameters, each drawn from an explicit generator (there is no hidden global randomness).
- * Every method returns a new tensor of the given dimensions on the default backend.
+ * Every method returns a new tensor of the given dimensions on the default backend and releases its temporaries
+ * before it returns, so initialising a model holds its parameters and the temporaries of one at most.
  *
  * <p>Fans follow PyTorch: for a weight {@code (out, in, k..)}, fanIn = in·Πk and fanOut = out·Πk.
  */
@@ -28,12 +32,21 @@ public final class Init {
 
     /** Values from N(mean, std²). */
     public static Tensor normal(Rng rng, float mean, float std, int... dims) {
-        return Tensor.randn(rng, dims).mul(std).add(mean);
+        return withoutTemporaries(() -> Tensor.randn(rng, dims).mul(std).add(mean));
     }
 
     /** Values from U(low, high): low + (high − low)·u with u ~ U(0, 1). */
     public static Tensor uniform(Rng rng, float low, float high, int... dims) {
-        return Tensor.rand(rng, dims).mul(high - low).add(low);
+        return withoutTemporaries(() -> Tensor.rand(rng, dims).mul(high - low).add(low));
+    }
+
+    /** The tensor {@code values} makes, the others it makes on the way released. */
+    private static Tensor withoutTemporaries(Supplier<Tensor> values) {
+        try (MemoryScope temps = Backends.defaultBackend().scope()) {
+            Tensor t = values.get();
+            temps.keep(t);
+            return t;
+        }
     }
 
     /** Glorot/Xavier uniform: U(−a, a) with a = gain·√(6 / (fanIn + fanOut)). */

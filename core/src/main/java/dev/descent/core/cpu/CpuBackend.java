@@ -7,6 +7,7 @@ import dev.descent.core.Indices;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.MemoryUsage;
 import dev.descent.core.ReduceOp;
+import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
@@ -60,7 +61,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor fromArray(float[] data, Shape shape) {
-        return wrap(data.clone(), shape);
+        return wrap(CpuMemory.copyOf(data), shape);
     }
 
     /** A copy of the values; counted as a {@link Counter#SYNCS sync}, the read that would wait for a device. */
@@ -72,9 +73,29 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor full(Shape shape, float value) {
-        float[] d = new float[shape.numel()];
+        float[] d = CpuMemory.zeroedArray(shape.numel());
         if (value != 0f) {
             Arrays.fill(d, value);
+        }
+        return wrap(d, shape);
+    }
+
+    /** Normal values drawn in row-major order, as the default draws them, straight into the tensor's array. */
+    @Override
+    public Tensor randn(Shape shape, Rng rng) {
+        float[] d = CpuMemory.zeroedArray(shape.numel());
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) rng.nextGaussian();
+        }
+        return wrap(d, shape);
+    }
+
+    /** Uniform [0, 1) values drawn in row-major order, as the default draws them, straight into the tensor's array. */
+    @Override
+    public Tensor rand(Shape shape, Rng rng) {
+        float[] d = CpuMemory.zeroedArray(shape.numel());
+        for (int i = 0; i < d.length; i++) {
+            d[i] = rng.nextFloat();
         }
         return wrap(d, shape);
     }
@@ -119,7 +140,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor unary(UnaryOp op, Tensor x) {
         float[] in = data(x);
-        float[] out = new float[in.length];
+        float[] out = CpuMemory.zeroedArray(in.length);
         if (VectorApi.available() && (op == UnaryOp.GELU_TANH || op == UnaryOp.GELU_TANH_GRAD)) {
             if (op == UnaryOp.GELU_TANH) {
                 VectorFused.geluTanh(in, out);
@@ -177,7 +198,7 @@ public final class CpuBackend implements Backend {
         float[] x = data(a);
         float[] y = data(b);
         Shape outShape = Shape.broadcast(op.name().toLowerCase(java.util.Locale.ROOT), a.shape(), b.shape());
-        float[] out = new float[outShape.numel()];
+        float[] out = CpuMemory.zeroedArray(outShape.numel());
         if (a.shape().equals(b.shape())) {
             Parallel.forRange(out.length, 2, (from, to) -> {
                 for (int i = from; i < to; i++) {
@@ -209,7 +230,7 @@ public final class CpuBackend implements Backend {
     public Tensor binaryScalar(BinaryOp op, Tensor a, float s) {
         FloatBinary f = binaryFunction(op);
         float[] x = data(a);
-        float[] out = new float[x.length];
+        float[] out = CpuMemory.zeroedArray(x.length);
         Parallel.forRange(out.length, 2, (from, to) -> {
             for (int i = from; i < to; i++) {
                 out[i] = f.apply(x[i], s);
@@ -224,7 +245,7 @@ public final class CpuBackend implements Backend {
         float[] c = data(cond);
         float[] x = data(a);
         float[] y = data(b);
-        float[] out = new float[outShape.numel()];
+        float[] out = CpuMemory.zeroedArray(outShape.numel());
         Broadcast bc = new Broadcast(outShape);
         int[] sc = bc.alignedStrides(cond.shape());
         int[] sa = bc.alignedStrides(a.shape());
@@ -248,7 +269,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor broadcastTo(Tensor x, Shape shape) {
-        float[] out = new float[shape.numel()];
+        float[] out = CpuMemory.zeroedArray(shape.numel());
         broadcastRows(data(x), x.shape(), out, shape, false);
         return wrap(out, shape);
     }
@@ -279,7 +300,7 @@ public final class CpuBackend implements Backend {
         int n = shape.dim(axis);
         int inner = shape.innerSize(axis);
         float[] in = data(x);
-        float[] out = new float[outer * inner];
+        float[] out = CpuMemory.zeroedArray(outer * inner);
         boolean max = op == ReduceOp.MAX;
         Parallel.forRange(outer, (long) n * inner, (from, to) -> {
             double[] acc = new double[inner];
@@ -329,7 +350,7 @@ public final class CpuBackend implements Backend {
         }
         Shape outShape = Shape.of(outDims);
         float[] src = data(x);
-        float[] out = new float[src.length];
+        float[] out = CpuMemory.zeroedArray(src.length);
         Broadcast bc = new Broadcast(outShape);
         int inner = bc.innerStride(strides);
         int n = bc.rowLength;
@@ -352,7 +373,7 @@ public final class CpuBackend implements Backend {
         int inner = shape.innerSize(axis);
         int len = end - start;
         float[] src = data(x);
-        float[] out = new float[outer * len * inner];
+        float[] out = CpuMemory.zeroedArray(outer * len * inner);
         for (int o = 0; o < outer; o++) {
             System.arraycopy(src, (o * n + start) * inner, out, o * len * inner, len * inner);
         }
@@ -365,7 +386,7 @@ public final class CpuBackend implements Backend {
         int outer = first.outerSize(axis);
         int inner = first.innerSize(axis);
         int total = xs.stream().mapToInt(t -> t.dim(axis)).sum();
-        float[] out = new float[outer * total * inner];
+        float[] out = CpuMemory.zeroedArray(outer * total * inner);
         int offset = 0;
         for (Tensor t : xs) {
             int len = t.dim(axis) * inner;
@@ -383,14 +404,14 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor softmax(Tensor x, boolean log) {
         int c = x.dim(-1);
-        float[] out = new float[x.numel()];
+        float[] out = CpuMemory.zeroedArray(x.numel());
         FUSED.softmax(data(x), out, rowsOf(x), c, log);
         return wrap(out, x.shape());
     }
 
     @Override
     public Tensor softmaxBackward(Tensor y, Tensor g, boolean log) {
-        float[] out = new float[y.numel()];
+        float[] out = CpuMemory.zeroedArray(y.numel());
         FUSED.softmaxBackward(data(y), data(g), out, rowsOf(y), y.dim(-1), log);
         return wrap(out, y.shape());
     }
@@ -398,9 +419,9 @@ public final class CpuBackend implements Backend {
     @Override
     public LayerNormResult layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
         int rows = rowsOf(x);
-        float[] y = new float[x.numel()];
-        float[] mean = new float[rows];
-        float[] rstd = new float[rows];
+        float[] y = CpuMemory.zeroedArray(x.numel());
+        float[] mean = CpuMemory.zeroedArray(rows);
+        float[] rstd = CpuMemory.zeroedArray(rows);
         FUSED.layerNorm(data(x), data(gamma), data(beta), eps, y, mean, rstd, rows, x.dim(-1));
         Shape rowShape = rowShape(x);
         return new LayerNormResult(wrap(y, x.shape()), wrap(mean, rowShape), wrap(rstd, rowShape));
@@ -409,9 +430,9 @@ public final class CpuBackend implements Backend {
     @Override
     public LayerNormGrads layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
         int c = x.dim(-1);
-        float[] dx = new float[x.numel()];
-        float[] dgamma = new float[c];
-        float[] dbeta = new float[c];
+        float[] dx = CpuMemory.zeroedArray(x.numel());
+        float[] dgamma = CpuMemory.zeroedArray(c);
+        float[] dbeta = CpuMemory.zeroedArray(c);
         FUSED.layerNormBackward(data(dy), data(x), data(gamma), data(mean), data(rstd), dx, dgamma, dbeta,
                 rowsOf(x), c, false);
         return new LayerNormGrads(wrap(dx, x.shape()), wrap(dgamma, gamma.shape()), wrap(dbeta, gamma.shape()));
@@ -421,8 +442,8 @@ public final class CpuBackend implements Backend {
     public LayerNormGrads layerNormBackwardInto(Tensor dx, Tensor dy, Tensor x, Tensor gamma, Tensor mean,
                                                 Tensor rstd) {
         int c = x.dim(-1);
-        float[] dgamma = new float[c];
-        float[] dbeta = new float[c];
+        float[] dgamma = CpuMemory.zeroedArray(c);
+        float[] dbeta = CpuMemory.zeroedArray(c);
         FUSED.layerNormBackward(data(dy), data(x), data(gamma), data(mean), data(rstd), data(dx), dgamma, dbeta,
                 rowsOf(x), c, true);
         return new LayerNormGrads(dx, wrap(dgamma, gamma.shape()), wrap(dbeta, gamma.shape()));
@@ -433,7 +454,7 @@ public final class CpuBackend implements Backend {
         // h = x + a, as binary ADD rounds it, then the layer norm of h
         float[] xs = data(x);
         float[] as = data(a);
-        float[] h = new float[xs.length];
+        float[] h = CpuMemory.zeroedArray(xs.length);
         Parallel.forRange(h.length, 1, (from, to) -> {
             for (int i = from; i < to; i++) {
                 h[i] = xs[i] + as[i];
@@ -446,14 +467,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor biasGelu(Tensor h, Tensor bias) {
-        float[] y = new float[h.numel()];
+        float[] y = CpuMemory.zeroedArray(h.numel());
         FUSED.biasGelu(data(h), data(bias), y, rowsOf(h), h.dim(-1));
         return wrap(y, h.shape());
     }
 
     @Override
     public Tensor biasGeluBackward(Tensor dy, Tensor h, Tensor bias) {
-        float[] du = new float[h.numel()];
+        float[] du = CpuMemory.zeroedArray(h.numel());
         FUSED.biasGeluBackward(data(dy), data(h), data(bias), du, rowsOf(h), h.dim(-1));
         return wrap(du, h.shape());
     }
@@ -463,8 +484,8 @@ public final class CpuBackend implements Backend {
         int b = qkv.dim(0);
         int t = qkv.dim(1);
         int c = qkv.dim(2) / 3;
-        float[] out = new float[b * t * c];
-        float[] lse = new float[b * heads * t];
+        float[] out = CpuMemory.zeroedArray(b * t * c);
+        float[] lse = CpuMemory.zeroedArray(b * heads * t);
         if (VectorApi.available()) {
             new VectorAttention(data(qkv), t, heads, c / heads).forward(out, lse, b);
         } else {
@@ -475,7 +496,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor attentionBackward(Tensor dout, Tensor qkv, Tensor out, Tensor lse, int heads) {
-        float[] dqkv = new float[qkv.numel()];
+        float[] dqkv = CpuMemory.zeroedArray(qkv.numel());
         int t = qkv.dim(1);
         int hs = qkv.dim(2) / 3 / heads;
         if (VectorApi.available()) {
@@ -492,7 +513,7 @@ public final class CpuBackend implements Backend {
         int c = table.dim(1);
         int[] index = Indices.of("embedding", data(ids), vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
         float[] w = data(table);
-        float[] out = new float[index.length * c];
+        float[] out = CpuMemory.zeroedArray(index.length * c);
         for (int i = 0; i < index.length; i++) {
             System.arraycopy(w, index[i] * c, out, i * c, c);
         }
@@ -506,7 +527,7 @@ public final class CpuBackend implements Backend {
         int c = g.dim(-1);
         int[] index = Indices.of("embedding", data(ids), vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
         float[] grad = data(g);
-        float[] out = new float[vocab * c];
+        float[] out = CpuMemory.zeroedArray(vocab * c);
         for (int i = 0; i < index.length; i++) {
             int row = index[i] * c;
             for (int j = 0; j < c; j++) {
@@ -520,7 +541,7 @@ public final class CpuBackend implements Backend {
     public Tensor crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, float labelSmoothing) {
         int c = logits.dim(1);
         int[] t = Indices.of("crossEntropy", data(targets), c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
-        float[] loss = new float[t.length];
+        float[] loss = CpuMemory.zeroedArray(t.length);
         FUSED.crossEntropy(data(logits), t, loss, t.length, c, ignoreIndex, labelSmoothing);
         return wrap(loss, targets.shape());
     }
@@ -530,7 +551,7 @@ public final class CpuBackend implements Backend {
                                        float labelSmoothing) {
         int c = logits.dim(1);
         int[] t = Indices.of("crossEntropy", data(targets), c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
-        float[] d = new float[logits.numel()];
+        float[] d = CpuMemory.zeroedArray(logits.numel());
         FUSED.crossEntropyBackward(data(logits), t, data(rowGrad), d, t.length, c, ignoreIndex, labelSmoothing);
         return wrap(d, logits.shape());
     }
@@ -539,7 +560,7 @@ public final class CpuBackend implements Backend {
     public Tensor crossEntropyInPlace(Tensor logits, Tensor targets, int ignoreIndex) {
         int c = logits.dim(1);
         int[] t = Indices.of("crossEntropy", data(targets), c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
-        float[] loss = new float[t.length];
+        float[] loss = CpuMemory.zeroedArray(t.length);
         FUSED.crossEntropyInPlace(data(logits), t, loss, t.length, c, ignoreIndex);
         return wrap(loss, targets.shape());
     }
@@ -553,7 +574,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor sumOfSquares(List<Tensor> xs) {
-        return wrap(new float[] {(float) CpuOptim.sumOfSquares(xs)}, Shape.scalar());
+        float[] sum = CpuMemory.zeroedArray(1);
+        sum[0] = (float) CpuOptim.sumOfSquares(xs);
+        return wrap(sum, Shape.scalar());
     }
 
     private static int rowsOf(Tensor x) {

@@ -50,14 +50,14 @@ final class CpuMatmul {
         if (!VectorApi.available()) {
             return reference(a, b, batch, m, k, n);
         }
-        float[] c = new float[batch * m * n];
+        float[] c = CpuMemory.zeroedArray(batch * m * n);
         PackedMatmul.multiply(a, b, batch, m, k, n, c);
         return c;
     }
 
     /** c[b][i][j] = Σ_kk a[b][i][kk]·b[b][kk][j], summed in float in the order of kk. */
     static float[] reference(Operand a, Operand b, int batch, int m, int k, int n) {
-        float[] c = new float[batch * m * n];
+        float[] c = CpuMemory.zeroedArray(batch * m * n);
         Parallel.forRange(batch * m, 2L * k * n, (from, to) -> {
             for (int row = from; row < to; row++) {
                 int bi = row / m;
@@ -86,7 +86,7 @@ final class CpuMatmul {
                 rows[i][kk] = a.get(0, i, kk);
             }
         }
-        float[] c = new float[m * n];
+        float[] c = CpuMemory.zeroedArray(m * n);
         float[] w = b.data();
         Parallel.forRange(n, 2L * m * k, (from, to) -> {
             for (int j = from; j < to; j++) {

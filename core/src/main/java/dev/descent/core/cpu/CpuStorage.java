@@ -5,7 +5,10 @@ import dev.descent.core.Storage;
 
 /**
  * A CPU tensor's memory: a plain {@code float[]}. {@link #release()} drops the array, so a use after release fails
- * with a message (as it would corrupt memory on a device), and takes its bytes off the ledger it was counted in.
+ * with a message (as it would corrupt memory on a device), takes its bytes off the ledger it was counted in and
+ * gives the array to that ledger's pool for the next storage of its length ({@link CpuMemory}). The array must be
+ * this storage's alone: made by {@link CpuMemory#zeroedArray} or a copy, never one a caller or another storage
+ * holds.
  */
 final class CpuStorage implements Storage {
     private final int size;
@@ -39,9 +42,10 @@ final class CpuStorage implements Storage {
 
     @Override
     public synchronized void release() {
-        if (data != null) {
+        float[] d = data;
+        if (d != null) {
             data = null;
-            ledger.released(4L * size);
+            ledger.released(d);
         }
     }
 }

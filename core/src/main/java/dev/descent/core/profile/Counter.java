@@ -9,7 +9,10 @@ public enum Counter {
      * counts its reads of tensor data ({@code toArray}, {@code item}), the reads that would wait on a device.
      */
     SYNCS("Syncs"),
-    /** Allocations the caching allocator could not serve from its cache (it asked the device). */
+    /**
+     * Allocations the caching allocator could not serve from its cache (it asked the device). The CPU backend counts
+     * the new Java arrays it made because no released array of the length was there to reuse.
+     */
     ALLOCATOR_MISSES("Alloc misses"),
     /** Tensor storages made. */
     ALLOCATIONS("Allocs"),

@@ -2,6 +2,7 @@ package dev.descent.nn.gpt;
 
 import dev.descent.core.Autograd;
 import dev.descent.core.Functional;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.nn.GradientCheckpoint;
@@ -64,8 +65,10 @@ public final class GPT extends Module {
         for (Module m : block.modules()) {
             if (m instanceof Linear linear) {
                 float std = residual.contains(linear) ? residualStd : STD;
-                linear.weight().copyFrom(Init.normal(rng, 0f, std, linear.weight().shape().dims()));
-                linear.bias().copyFrom(Init.zeros(linear.bias().shape().dims()));
+                try (MemoryScope values = linear.weight().backend().scope()) {
+                    linear.weight().copyFrom(Init.normal(rng, 0f, std, linear.weight().shape().dims()));
+                    linear.bias().copyFrom(Init.zeros(linear.bias().shape().dims()));
+                }
             }
         }
     }

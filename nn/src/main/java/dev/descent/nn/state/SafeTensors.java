@@ -43,7 +43,7 @@ public final class SafeTensors {
         tensors.forEach((name, t) -> layout.put(name, t.shape()));
         try (SafeTensorsWriter out = new SafeTensorsWriter(path, layout, metadata)) {
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-                out.write(e.getKey(), e.getValue().toArray());
+                out.write(e.getKey(), e.getValue());
             }
             out.commit();
         }

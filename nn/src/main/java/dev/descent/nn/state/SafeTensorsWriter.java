@@ -4,7 +4,9 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Shape;
+import dev.descent.core.Tensor;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,13 +32,18 @@ import java.util.Map;
  */
 public final class SafeTensorsWriter implements Closeable {
     private static final String METADATA = "__metadata__";
-    private static final int CHUNK_FLOATS = 1 << 20;
+    /**
+     * Floats per write: 512 KiB, so that neither the byte buffer nor a chunk read from a tensor is a "humongous"
+     * object for G1 (half a region or more: regions are 1 MiB and up), which it would collect late.
+     */
+    private static final int CHUNK_FLOATS = 1 << 17;
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     private final Path target;
     private final Path tmp;
     private final FileChannel out;
     private final List<Map.Entry<String, Shape>> layout;
+    private final ByteBuffer chunk = ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
     private int next;
 
     /** Opens a temporary file beside {@code target} and writes the header for {@code layout}, in its order. */
@@ -57,24 +64,50 @@ public final class SafeTensorsWriter implements Closeable {
 
     /** Appends the next tensor's values; {@code name} must be the next one of the layout, with its element count. */
     public void write(String name, float[] values) throws IOException {
+        expectNext(name, values.length);
+        for (int from = 0; from < values.length; from += CHUNK_FLOATS) {
+            append(values, from, Math.min(CHUNK_FLOATS, values.length - from));
+        }
+        next++;
+    }
+
+    /**
+     * Appends the next tensor's values as {@link #write(String, float[])} does, read from its backend a chunk at a
+     * time: the host holds one chunk of it, never a whole copy (an optimizer's state is three model-sized copies).
+     */
+    public void write(String name, Tensor values) throws IOException {
+        int count = values.numel();
+        expectNext(name, count);
+        Tensor flat = values.detach().reshape(count);
+        for (int from = 0; from < count; from += CHUNK_FLOATS) {
+            int n = Math.min(CHUNK_FLOATS, count - from);
+            float[] chunk;
+            try (MemoryScope temps = values.backend().scope()) {
+                chunk = flat.slice(0, from, from + n).toArray();
+            }
+            append(chunk, 0, n);
+        }
+        next++;
+    }
+
+    private void expectNext(String name, int count) {
         if (next == layout.size()) {
             throw new IllegalStateException("safetensors writer for " + target + ": '" + name
                     + "' is one tensor more than the header lists");
         }
         Map.Entry<String, Shape> expected = layout.get(next);
-        if (!expected.getKey().equals(name) || expected.getValue().numel() != values.length) {
+        if (!expected.getKey().equals(name) || expected.getValue().numel() != count) {
             throw new IllegalStateException("safetensors writer for " + target + ": expected '" + expected.getKey()
-                    + "' " + expected.getValue() + " next, got '" + name + "' with " + values.length + " values");
+                    + "' " + expected.getValue() + " next, got '" + name + "' with " + count + " values");
         }
-        ByteBuffer buf = ByteBuffer.allocate(4 * Math.min(values.length, CHUNK_FLOATS)).order(ByteOrder.LITTLE_ENDIAN);
-        for (int from = 0; from < values.length; from += CHUNK_FLOATS) {
-            int n = Math.min(CHUNK_FLOATS, values.length - from);
-            buf.clear();
-            buf.asFloatBuffer().put(values, from, n);
-            buf.limit(4 * n);
-            writeFully(buf);
-        }
-        next++;
+    }
+
+    /** Writes values[from, from + n), n at most {@link #CHUNK_FLOATS}, little-endian. */
+    private void append(float[] values, int from, int n) throws IOException {
+        chunk.clear();
+        chunk.asFloatBuffer().put(values, from, n);
+        chunk.limit(4 * n);
+        writeFully(chunk);
     }
 
     /** Flushes the complete file to disk and moves it to the target, atomically replacing any old file. */

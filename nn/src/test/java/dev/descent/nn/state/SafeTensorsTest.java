@@ -192,11 +192,12 @@ class SafeTensorsTest {
         state.put("step.m", Tensor.randn(new Rng(10), 3, 4));
         state.put("step.v", Tensor.rand(new Rng(11), 5));
         state.put("empty", Tensor.zeros(0, 3));
+        state.put("wide", Tensor.randn(new Rng(12), 3, 100_000).requiresGrad(true));  // written in 3 chunks
         Path file = dir.resolve("optimizer.safetensors");
         Files.writeString(file, "an older file");
         SafeTensors.write(file, state, Map.of("step", "42", "rng", Long.toString(-7L)));
         SafeTensors.Contents back = SafeTensors.read(file);
-        assertThat(back.tensors().keySet()).containsExactly("step.m", "step.v", "empty");
+        assertThat(back.tensors().keySet()).containsExactly("step.m", "step.v", "empty", "wide");
         state.forEach((k, t) -> {
             assertThat(back.tensors().get(k).shape()).isEqualTo(t.shape());
             assertThat(back.tensors().get(k).toArray()).containsExactly(t.toArray());

@@ -1,0 +1,243 @@
+package dev.descent.core.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.descent.core.Autograd;
+import dev.descent.core.Backend;
+import dev.descent.core.Backends;
+import dev.descent.core.Functional;
+import dev.descent.core.MemoryScope;
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import dev.descent.core.profile.Counter;
+import dev.descent.core.profile.Profile;
+import dev.descent.core.profile.Profiler;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CPU backend's reuse of released arrays ({@link CpuMemory}, {@link ArrayPool}): a released array serves the
+ * next tensor of its length, zero-filled; it never serves two live tensors; the pool stays within the ledger's
+ * high-water mark; training gives the same bits whatever the pool held; and a training step after the first
+ * makes no new array (the profiler's allocator misses). Each case runs on a thread of its own, whose pool starts empty.
+ */
+class ArrayReuseTest {
+    private static final Backend CPU = Backends.cpu();
+
+    /** {@code body}'s result, computed on a new thread: a fresh ledger and an empty pool. */
+    private static <T> T onFreshThread(Supplier<T> body) {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.set(body.get());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        thread.start();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (failure.get() instanceof Error e) {
+            throw e;
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException(failure.get());
+        }
+        return result.get();
+    }
+
+    @Test
+    void aReleasedArrayServesTheNextTensorOfItsLengthZeroFilled() {
+        onFreshThread(() -> {
+            float[] released;
+            try (MemoryScope scope = CPU.scope()) {
+                released = CpuBackend.data(Tensor.ones(4, 25));
+            }
+            assertThat(CpuMemory.pooledBytes()).isEqualTo(400);
+            Tensor next = Tensor.zeros(100);
+            assertThat(CpuBackend.data(next)).isSameAs(released).containsOnly(0f);
+            assertThat(CpuMemory.pooledBytes()).isZero();
+            Tensor otherLength = Tensor.zeros(99);
+            assertThat(CpuBackend.data(otherLength)).isNotSameAs(released);
+            return null;
+        });
+    }
+
+    @Test
+    void aReusedArrayNeverBelongsToTwoLiveTensors() {
+        onFreshThread(() -> {
+            Rng rng = new Rng(12);
+            int[] lengths = {1, 7, 33, 1000};
+            List<Tensor> live = new ArrayList<>();
+            List<Float> values = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                if (live.isEmpty() || rng.nextFloat() < 0.55f) {
+                    float value = i + 1;
+                    live.add(Tensor.full(value, lengths[(int) (rng.nextFloat() * lengths.length)]));
+                    values.add(value);
+                } else {
+                    int gone = (int) (rng.nextFloat() * live.size());
+                    live.remove(gone).storage().release();
+                    values.remove(gone);
+                }
+                Set<float[]> arrays = Collections.newSetFromMap(new IdentityHashMap<>());
+                for (int k = 0; k < live.size(); k++) {
+                    float[] data = CpuBackend.data(live.get(k));
+                    assertThat(arrays.add(data)).as("an array serves one live tensor").isTrue();
+                    assertThat(holdsOnly(data, values.get(k))).as("tensor %d keeps its values", k).isTrue();
+                }
+                assertThat(CpuMemory.pooledBytes()).as("pooled bytes stay within the most ever live")
+                        .isLessThanOrEqualTo(CPU.memory().peakBytes());
+            }
+            return null;
+        });
+    }
+
+    private static boolean holdsOnly(float[] data, float value) {
+        for (float v : data) {
+            if (v != value) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void thePoolHoldsAtMostTheMostBytesEverLiveAtOnce() {
+        onFreshThread(() -> {
+            Tensor wide = Tensor.zeros(2000);
+            float[] wideArray = CpuBackend.data(wide);
+            wide.storage().release();
+            Tensor narrow = Tensor.zeros(1000);
+            float[] narrowArray = CpuBackend.data(narrow);
+            narrow.storage().release();
+            assertThat(CpuMemory.pooledBytes()).as("12,000 bytes would pass the 8,000-byte high-water mark: the "
+                    + "length used least recently goes").isEqualTo(4_000);
+            Tensor.zeros(500).storage().release();
+            assertThat(CpuMemory.pooledBytes()).isEqualTo(6_000);
+            assertThat(CpuBackend.data(Tensor.zeros(1000))).isSameAs(narrowArray);
+            assertThat(CpuBackend.data(Tensor.zeros(2000))).isNotSameAs(wideArray);
+            return null;
+        });
+    }
+
+    /** A one-block GPT (vocabulary 300, width 128, 4 heads) trained by SGD on random tokens, B = 2, T = 32. */
+    private static final class TinyGpt {
+        private static final int VOCAB = 300;
+        private static final int C = 128;
+        private static final int HEADS = 4;
+        private static final int B = 2;
+        private static final int T = 32;
+
+        private final Rng rng = new Rng(5);
+        private final List<Tensor> params = new ArrayList<>();
+        private final Tensor wte = param(VOCAB, C);
+        private final Tensor ln1 = param(C);
+        private final Tensor ln1b = param(C);
+        private final Tensor wqkv = param(3 * C, C);
+        private final Tensor bqkv = param(3 * C);
+        private final Tensor wo = param(C, C);
+        private final Tensor ln2 = param(C);
+        private final Tensor ln2b = param(C);
+        private final Tensor wfc = param(4 * C, C);
+        private final Tensor bfc = param(4 * C);
+        private final Tensor wproj = param(C, 4 * C);
+        private final Tensor bproj = param(C);
+
+        private Tensor param(int... dims) {
+            Tensor p = Tensor.randn(rng, dims).mul(0.05f).requiresGrad(true);
+            params.add(p);
+            return p;
+        }
+
+        /** One step: forward, backward, θ −= 0.1·g, zeroGrad. Returns the loss. */
+        float step() {
+            float[] ids = new float[B * T + 1];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = rng.nextInt(VOCAB);
+            }
+            float loss;
+            try (MemoryScope scope = CPU.scope()) {
+                Tensor tokens = Tensor.fromArray(ids);
+                Tensor x = Functional.embedding(wte, tokens.slice(0, 0, B * T).reshape(B, T));
+                Tensor qkv = Functional.linear(Functional.layerNorm(x, ln1, ln1b, 1e-5f), wqkv, bqkv);
+                Tensor h = x.add(Functional.linear(Functional.causalAttention(qkv, HEADS), wo, null));
+                Functional.ResidualNorm r = Functional.residualLayerNorm(h, h.mul(0.5f), ln2, ln2b, 1e-5f);
+                Tensor y = r.sum().add(Functional.geluMlp(r.normalized(), wfc, bfc, wproj, bproj));
+                Tensor l = Functional.linearCrossEntropy(y.reshape(B * T, C), wte, tokens.slice(0, 1, B * T + 1), -1);
+                l.backward();
+                loss = l.item();
+                for (Tensor p : params) {
+                    scope.keep(p.grad());
+                }
+            }
+            try (Autograd.Scope noGrad = Autograd.noGrad(); MemoryScope temps = CPU.scope()) {
+                for (Tensor p : params) {
+                    CPU.addInto(p, p.grad().mul(-0.1f));
+                    p.zeroGrad();
+                }
+            }
+            return loss;
+        }
+
+        /** The losses of {@code steps} steps, then every parameter's values. */
+        static float[] train(int steps) {
+            TinyGpt model = new TinyGpt();
+            List<Float> out = new ArrayList<>();
+            for (int s = 0; s < steps; s++) {
+                out.add(model.step());
+            }
+            for (Tensor p : model.params) {
+                for (float v : p.toArray()) {
+                    out.add(v);
+                }
+            }
+            float[] result = new float[out.size()];
+            for (int i = 0; i < result.length; i++) {
+                result[i] = out.get(i);
+            }
+            return result;
+        }
+    }
+
+    @Test
+    void trainingGivesTheSameBitsWhateverThePoolHeld() {
+        float[] fresh = onFreshThread(() -> TinyGpt.train(3));
+        float[] afterAnotherRun = onFreshThread(() -> {
+            TinyGpt.train(2);
+            assertThat(CpuMemory.pooledBytes()).as("the first run left arrays to reuse").isPositive();
+            return TinyGpt.train(3);
+        });
+        assertThat(afterAnotherRun).isEqualTo(fresh);
+    }
+
+    @Test
+    void aStepAfterTheFirstMakesNoNewArrays() {
+        long[][] counts = onFreshThread(() -> {
+            TinyGpt model = new TinyGpt();
+            long[][] perStep = new long[3][];
+            for (int step = 0; step < perStep.length; step++) {
+                Profile profile = Profiler.start();
+                try (profile) {
+                    model.step();
+                }
+                perStep[step] = new long[] {profile.total(Counter.ALLOCATIONS), profile.total(Counter.ALLOCATOR_MISSES)};
+            }
+            return perStep;
+        });
+        assertThat(counts[0][1]).as("the first step makes its arrays").isPositive();
+        assertThat(counts[2][0]).as("tensors made by the third step").isEqualTo(counts[0][0]);
+        assertThat(counts[2][1]).as("new arrays in the third step").isZero();
+    }
+}
