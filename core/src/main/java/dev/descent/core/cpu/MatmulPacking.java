@@ -33,28 +33,20 @@ final class MatmulPacking {
 
     /**
      * Packs panels {@code [from, to)} of rows [k0, k0 + depth) × columns [n0, n) of B[bi]: panel q holds columns
-     * n0 + q·NR .., element (kk, jj) at {@code (q·depth + kk)·NR + jj}, columns past N zero.
+     * n0 + q·NR .., element (kk, jj) at {@code offset + (q·depth + kk)·NR + jj}, columns past N zero.
      */
-    static void packPanels(Operand b, int bi, int k0, int depth, int n0, int n, float[] packed, int from, int to) {
+    static void packPanels(Operand b, int bi, int k0, int depth, int n0, int n, float[] packed, int offset, int from,
+                           int to) {
+        if (b.colStride() == 1) {
+            packRows(b, bi, k0, depth, n0, n, packed, offset, from, to);
+            return;
+        }
         float[] src = b.data();
         int base = bi * b.batchStride();
         for (int q = from; q < to; q++) {
             int j = n0 + q * NR;
             int cols = Math.min(NR, n - j);
-            int dst = q * depth * NR;
-            if (b.colStride() == 1) {
-                for (int kk = 0; kk < depth; kk++) {
-                    int at = base + (k0 + kk) * b.rowStride() + j;
-                    int into = dst + kk * NR;
-                    if (cols == NR) {
-                        copyPanelRow(src, at, packed, into);
-                    } else {
-                        System.arraycopy(src, at, packed, into, cols);
-                        Arrays.fill(packed, into + cols, into + NR, 0f);
-                    }
-                }
-                continue;
-            }
+            int dst = offset + q * depth * NR;
             if (cols < NR) {
                 Arrays.fill(packed, dst, dst + depth * NR, 0f);
             }
@@ -65,6 +57,29 @@ final class MatmulPacking {
                     for (int kk = kb; kk < ke; kk++) {
                         packed[dst + kk * NR + jj] = src[at + kk];
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #packPanels} for a row-major B, row by row: each row of B is read as one run across the panels (the
+     * hardware prefetcher follows it; panel by panel, every row was a jump to another page).
+     */
+    private static void packRows(Operand b, int bi, int k0, int depth, int n0, int n, float[] packed, int offset,
+                                 int from, int to) {
+        float[] src = b.data();
+        for (int kk = 0; kk < depth; kk++) {
+            int row = bi * b.batchStride() + (k0 + kk) * b.rowStride() + n0;
+            for (int q = from; q < to; q++) {
+                int cols = Math.min(NR, n - n0 - q * NR);
+                int at = row + q * NR;
+                int into = offset + (q * depth + kk) * NR;
+                if (cols == NR) {
+                    copyPanelRow(src, at, packed, into);
+                } else {
+                    System.arraycopy(src, at, packed, into, cols);
+                    Arrays.fill(packed, into + cols, into + NR, 0f);
                 }
             }
         }
