@@ -218,11 +218,14 @@ public interface Backend {
 
     /**
      * One Adam or AdamW step ({@link AdamStep} has the formula) of every parameter in {@code params}, in place: θ, m,
-     * v and vmax are written, g only read; every tensor is on this backend. A backend may do the whole list in one
-     * pass (one kernel launch); the default updates one parameter after the other with primitives.
+     * v and vmax are written, g only read; every tensor is on this backend. Returns whether every value it wrote is
+     * finite (false when any θ, m, v or vmax it wrote is NaN or ±∞), so that a caller can guard against a diverged
+     * update without another pass over the state. A backend may do the whole list in one pass (one kernel launch),
+     * checking the values as it writes them; the default updates one parameter after the other with primitives and
+     * then checks what it wrote.
      */
-    default void adamStep(AdamStep step, List<AdamStep.Param> params) {
-        ComposedOptim.adamStep(this, step, params);
+    default boolean adamStep(AdamStep step, List<AdamStep.Param> params) {
+        return ComposedOptim.adamStep(this, step, params);
     }
 
     /**

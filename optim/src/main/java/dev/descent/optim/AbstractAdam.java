@@ -1,10 +1,12 @@
 package dev.descent.optim;
 
 import dev.descent.core.AdamStep;
+import dev.descent.core.Autograd;
 import dev.descent.core.Backend;
 import dev.descent.core.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -50,13 +52,33 @@ abstract class AbstractAdam<O extends AbstractAdam<O>> extends Optimizer<O> {
         return self();
     }
 
-    /** Every parameter in one {@link Backend#adamStep} per backend (there is normally one). */
+    /**
+     * One step, as {@link #step()}, that also says whether every value it wrote is finite: θ, m and v (and vmax) of
+     * every parameter it updated. The fused {@link Backend#adamStep} checks them as it writes them, so the answer
+     * costs no pass over the state of its own. (Parameters without a gradient are not written, so not checked.)
+     */
+    @SuppressWarnings("try")
+    public boolean stepAndCheckFinite() {
+        try (Autograd.Scope ignored = Autograd.noGrad()) {
+            return adamStepAll(nextUpdates());
+        }
+    }
+
     @Override
     protected void updateAll(List<ParamUpdate> updates) {
+        adamStepAll(updates);
+    }
+
+    /** Every parameter in one {@link Backend#adamStep} per backend (there is normally one); whether all stay finite. */
+    private boolean adamStepAll(List<ParamUpdate> updates) {
         AdamStep step = new AdamStep(beta1, beta2, eps, decoupled, amsgrad);
-        updates.stream().collect(Collectors.groupingBy(u -> u.param().backend(), LinkedHashMap::new,
-                        Collectors.mapping(this::adamParam, Collectors.toList())))
-                .forEach((backend, params) -> backend.adamStep(step, params));
+        Map<Backend, List<AdamStep.Param>> byBackend = updates.stream().collect(Collectors.groupingBy(
+                u -> u.param().backend(), LinkedHashMap::new, Collectors.mapping(this::adamParam, Collectors.toList())));
+        boolean finite = true;
+        for (Map.Entry<Backend, List<AdamStep.Param>> e : byBackend.entrySet()) {
+            finite &= e.getKey().adamStep(step, e.getValue());
+        }
+        return finite;
     }
 
     /** One parameter alone: the same fused step over a list of one. */

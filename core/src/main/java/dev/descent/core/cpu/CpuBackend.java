@@ -547,8 +547,8 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- optimizer
 
     @Override
-    public void adamStep(AdamStep step, List<AdamStep.Param> params) {
-        CpuOptim.adamStep(step, params);
+    public boolean adamStep(AdamStep step, List<AdamStep.Param> params) {
+        return CpuOptim.adamStep(step, params);
     }
 
     @Override

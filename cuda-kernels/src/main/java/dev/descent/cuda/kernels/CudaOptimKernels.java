@@ -30,10 +30,12 @@ public final class CudaOptimKernels {
      * One Adam or AdamW step of every parameter in {@code params} ({@link AdamStep} has the formula) in one launch of
      * {@code adam_multi}: θ, m, v and vmax written in place, g only read. Each tensor's step, rate and decay travel
      * in the launch's table, so parameter groups and step counters may differ. Rounds as the CPU backend does.
+     * Returns whether every value written is finite: the kernel raises a flag in device memory when it writes NaN or
+     * ±∞, and that one word is read back (which waits for the launch).
      */
-    public void adamStep(AdamStep step, List<AdamStep.Param> params) {
+    public boolean adamStep(AdamStep step, List<AdamStep.Param> params) {
         if (params.isEmpty()) {
-            return;
+            return true;
         }
         MultiTensorTable table = new MultiTensorTable(params.size());
         for (AdamStep.Param p : params) {
@@ -45,8 +47,15 @@ public final class CudaOptimKernels {
                     c.stepSize(), c.rootBc2Inverse(), c.paramScale(), c.gradDecay());
         }
         AdamStep.Coefficients shared = step.coefficients(params.get(0));
-        launchOver(table, Kernels.ADAM_MULTI, shared.beta1(), shared.oneMinusBeta1(), shared.beta2(),
-                shared.oneMinusBeta2(), shared.eps(), step.amsgrad() ? 1 : 0);
+        DeviceBuffer nonFinite = tensors.scratch(Integer.BYTES);
+        try {
+            stream.fillWords(nonFinite, 0, 1);
+            launchOver(table, Kernels.ADAM_MULTI, shared.beta1(), shared.oneMinusBeta1(), shared.beta2(),
+                    shared.oneMinusBeta2(), shared.eps(), step.amsgrad() ? 1 : 0, nonFinite);
+            return stream.downloadInts(nonFinite, 1)[0] == 0;
+        } finally {
+            nonFinite.release();
+        }
     }
 
     /**
