@@ -16,18 +16,22 @@ import jdk.incubator.vector.FloatVector;
  * <ol>
  *   <li>B is packed once per call, in blocks of at most {@link #PACKED_B} floats (4 MiB, so a 50,304-row
  *       embedding never needs a packed copy of its own size): each block of rows [k0, k0 + depth) × columns
- *       [n0, n0 + width) is copied into panels of {@link #NR} = 2L columns, k-major, the panels split among the
- *       cores. Both layouts of B are read with unit stride, so a transposed B costs no copy of its own.</li>
- *   <li>Then the rows of C are split into tiles, as many as keep every core busy (columns too when there are
- *       few rows). A tile walks the block's K in steps of {@link #KC}, packs its rows of A for that step into
- *       slivers of {@link #MR} rows, k-major (again unit-stride reads for either layout of A), and runs the
- *       micro-kernel over every sliver and panel, {@link #NB} columns at a time so the panels in use stay in L2.
- *       </li>
+ *       [n0, n0 + width) spans all of N where it can (4096 columns at K ≥ {@link #KC}) and then as much of K as
+ *       fits, in equal parts of whole K steps, so that A is copied once per call; it is copied into panels of
+ *       {@link #NR} = 2L columns, k-major. The tiles pack it as they need it, a unit of {@link #KC} rows ×
+ *       {@link #NB} columns at a time, each unit once (see {@link Block}). Both layouts of B are read with unit
+ *       stride, so a transposed B costs no copy of its own.</li>
+ *   <li>The rows of C are split into tiles, as many as keep every core busy (columns too when there are few
+ *       rows). A tile walks the block's K in steps of {@link #KC}, copies its rows of A for that step (row by row,
+ *       at a stride of KC) and runs the micro-kernel over every sliver of {@link #MR} rows and every panel of a
+ *       unit, unit after unit, so the unit in use (256 KiB) stays in L2.</li>
  *   <li>The micro-kernel holds an {@code MR × NR} block of C in 8 vector registers for a whole K step: per step
  *       of k, 2 vector loads of B, 4 broadcasts of A (one address register, constant offsets) and 8 fused
  *       multiply-adds. C2 issues the 4 broadcasts ahead of the multiply-adds, so 14 registers are live: within
  *       AVX2's 16 (a 6-row block spills there; measured) and enough independent sums to keep the FMA units
- *       busy. C is loaded and stored once per K step.</li>
+ *       busy. C is loaded and stored once per K step. Every element of C is summed in the same order whatever
+ *       the blocks, tiles, cores and vector width: K steps from k = 0 in order, each a chain of fused
+ *       multiply-adds added to C.</li>
  *   <li>A batch with a B per entry runs its entries on different cores, each packing its own B.</li>
  * </ol>
  */
@@ -37,16 +41,13 @@ final class PackedMatmul {
     /** Columns of the C block the micro-kernel holds in registers: two vectors. */
     static final int NR = 2 * L;
     /** Steps of k per kernel call: C is loaded and stored once per step. */
-    private static final int KC = 256;
-    /**
-     * Columns of packed B the slivers of A pass over at a time, and the width of a unit of packing: {@code KC × NB}
-     * floats (256 KiB) stay in L2.
-     */
+    static final int KC = 256;
+    /** Columns of a unit of packed B, which the slivers of A pass over at a time: {@code KC × NB} floats, in L2. */
     private static final int NB = 256;
     private static final int PANELS_PER_UNIT = NB / NR;
     /** Most floats of packed B at a time. */
     private static final int PACKED_B = 1 << 20;
-    /** Most rows per tile, which bounds each thread's packed A ({@code MC × KC} floats, 1 MiB). */
+    /** Most rows per tile, which bounds each thread's copy of A ({@code MC × KC} floats, 1 MiB). */
     private static final int MC = 1024;
     /** Tiles wanted per core, so that a core slowed by other work hands its share to the others. */
     private static final int TILES_PER_CORE = 3;
@@ -116,8 +117,11 @@ final class PackedMatmul {
             // as many columns as fit (all of N where it can), then as much of K as the packed block holds, split
             // into equal parts of whole K steps, so that every step of k sees all of A's rows and B's columns
             int width = Math.min(roundUp(n, NR), PACKED_B / Math.min(k, KC) / NB * NB);
-            int maxDepth = PACKED_B / width / KC * KC;
-            int depth = maxDepth >= k ? k : roundUp(ceilDiv(k, ceilDiv(k, maxDepth)), KC);
+            int depth = k;
+            if (PACKED_B / width < k) {
+                int maxDepth = PACKED_B / width / KC * KC;
+                depth = roundUp(ceilDiv(k, ceilDiv(k, maxDepth)), KC);
+            }
             float[] packedB = SCRATCH.get().packedB(width * depth);
             for (int k0 = 0; k0 < k; k0 += depth) {
                 for (int n0 = 0; n0 < n; n0 += width) {
@@ -227,7 +231,7 @@ final class PackedMatmul {
             int q1 = Math.min(panels, q0 + PANELS_PER_UNIT);
             for (int i = i0; i < i1; i += MR) {
                 for (int q = q0; q < q1; q++) {
-                    multiplySliver(s, packedA, (i - i0) * kc, i, Math.min(MR, i1 - i), q, pc, kc);
+                    multiplySliver(s, packedA, (i - i0) * KC, i, Math.min(MR, i1 - i), q, pc, kc);
                 }
             }
         }
@@ -276,8 +280,8 @@ final class PackedMatmul {
     }
 
     /**
-     * c[r][0 .. NR) += Σ_p a[p][r]·b[p][0 .. NR) for the MR rows r and p in {@code [0, kc)}: row r of C at
-     * {@code cOff + r·ldc}, a[p][r] at {@code aOff + p·MR + r}, b[p] at {@code bOff + p·NR}.
+     * c[r][0 .. NR) += Σ_p a[r][p]·b[p][0 .. NR) for the MR rows r and p in {@code [0, kc)}: row r of C at
+     * {@code cOff + r·ldc}, a[r][p] at {@code aOff + r·KC + p}, b[p] at {@code bOff + p·NR}.
      */
     private static void kernel(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(SPECIES);
@@ -291,17 +295,17 @@ final class PackedMatmul {
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bOff + p * NR);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bOff + p * NR + L);
-            int ap = aOff + p * MR;
+            int ap = aOff + p;
             FloatVector x = FloatVector.broadcast(SPECIES, a[ap]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(SPECIES, a[ap + 1]);
+            x = FloatVector.broadcast(SPECIES, a[ap + KC]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(SPECIES, a[ap + 2]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 2 * KC]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(SPECIES, a[ap + 3]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 3 * KC]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
