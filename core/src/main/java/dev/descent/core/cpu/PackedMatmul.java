@@ -14,9 +14,9 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Plan, with L the floats per vector of the machine's preferred species (8 with AVX2, 16 with AVX-512):
  * <ol>
- *   <li>B is packed once per call, in blocks of at most {@link #PACKED_B} floats (4 MiB, so a 50,304-row
+ *   <li>B is packed once per call, in blocks of at most {@link #PACKED_B} floats (16 MiB, so a 50,304-row
  *       embedding never needs a packed copy of its own size): each block of rows [k0, k0 + depth) × columns
- *       [n0, n0 + width) spans all of N where it can (4096 columns at K ≥ {@link #KC}) and then as much of K as
+ *       [n0, n0 + width) spans all of N where it can (16,384 columns at K ≥ {@link #KC}) and then as much of K as
  *       fits, in equal parts of whole K steps, so that A is copied once per call; it is copied into panels of
  *       {@link #NR} = 2L columns, k-major. The tiles pack it as they need it, a unit of {@link #KC} rows ×
  *       {@link #NB} columns at a time, each unit once (see {@link Block}). Both layouts of B are read with unit
@@ -45,8 +45,13 @@ final class PackedMatmul {
     /** Columns of a unit of packed B, which the slivers of A pass over at a time: {@code KC × NB} floats, in L2. */
     private static final int NB = 256;
     private static final int PANELS_PER_UNIT = NB / NR;
-    /** Most floats of packed B at a time. */
-    private static final int PACKED_B = 1 << 20;
+    /**
+     * Most floats of packed B at a time (16 MiB per thread that runs a product). Every block of B is one hand-off of
+     * tiles to the other cores and one wait for the slowest of them, which on a busy machine costs more than the
+     * block's own work on short products: at this size the 256-row products of GPT-2 124M (up to 2.4 M floats of B)
+     * are one block, where 4 MiB made them three and left the second core idle for most of a call (measured).
+     */
+    private static final int PACKED_B = 1 << 22;
     /** Most rows per tile, which bounds each thread's copy of A ({@code MC × KC} floats, 1 MiB). */
     private static final int MC = 1024;
     /** Tiles wanted per core, so that a core slowed by other work hands its share to the others. */

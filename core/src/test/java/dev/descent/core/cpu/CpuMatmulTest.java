@@ -45,9 +45,9 @@ class CpuMatmulTest {
             cases.add(Arguments.of(3, 5, 9, 17, transA, transB, true, seed++));
             cases.add(Arguments.of(2, 67, 193, 260, transA, transB, true, seed++));
             cases.add(Arguments.of(2, 12, 40, 1000, transA, transB, false, seed++));
-            // K in two blocks of whole K steps (768 + 332), and N in two blocks for a K shorter than one K step
-            cases.add(Arguments.of(0, 9, 1100, 1000, transA, transB, false, seed++));
-            cases.add(Arguments.of(0, 5, 255, 5000, transA, transB, false, seed++));
+            // K in two blocks of whole K steps (2304 + 1896), and N in two blocks for a K shorter than one K step
+            cases.add(Arguments.of(0, 3, 4200, 1000, transA, transB, false, seed++));
+            cases.add(Arguments.of(0, 2, 128, 33_000, transA, transB, false, seed++));
         }
         // a few rows times a transposed B, as when decoding one token: one dot product per element, on both cores
         cases.add(Arguments.of(0, 1, 768, 3000, false, true, false, seed++));
