@@ -71,11 +71,11 @@ __device__ __forceinline__ const TensorEntry& entry_of_block(const TensorEntry* 
 // g' = g + λθ;  m = β1m + (1−β1)g';  v = β2v + (1−β2)g'²;  AMSGrad: vmax = max(vmax, v), used for v below;
 // θ = θ(1 − γλ) − (γ/bc1)·m/(√v·(1/√bc2) + ε). The CPU loop's float operations in its order, each rounded on its own
 // (the _rn intrinsics keep the compiler from fusing a multiply and an add), so the result is bitwise the CPU's.
-// nonFinite[0] is set to 1 by every thread that writes a NaN or ±∞ to θ, m, v or vmax (the host zeroes it before the
+// nonFinite[0] is set to NaN by every thread that writes a NaN or ±∞ to θ, m, v or vmax (the host zeroes it before the
 // launch), so the caller learns whether the update diverged without another pass over the state. block (256).
 extern "C" __global__ void adam_multi(int count, const TensorEntry* __restrict__ table, float beta1,
                                       float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps, int amsgrad,
-                                      int* __restrict__ nonFinite) {
+                                      float* __restrict__ nonFinite) {
     const TensorEntry& e = entry_of_block(table, count);
     float* __restrict__ p = e.t[0];
     const float* __restrict__ g = e.t[1];
@@ -103,7 +103,7 @@ extern "C" __global__ void adam_multi(int count, const TensorEntry* __restrict__
         p[i] = updated;
         finite = finite && is_finite(updated) && is_finite(mi) && is_finite(vi) && is_finite(second);
     }
-    if (!finite) *nonFinite = 1;    // every writer stores the same 1: no atomic needed
+    if (!finite) *nonFinite = __int_as_float(0x7fc00000);    // a quiet NaN; every writer stores the same: no atomic
 }
 
 // v2 sum of squares over many tensors in one launch: block b writes Σ x² over its chunk of its entry's t[0] to

@@ -15,10 +15,10 @@ final class ComposedOptim {
 
     /**
      * The formula of {@link AdamStep}, one parameter after the other, each assignment's temporaries freed at once;
-     * then whether every tensor it wrote is finite.
+     * then Σ 0·x over every tensor it wrote: 0 when all are finite, NaN otherwise.
      */
     @SuppressWarnings("try")
-    static boolean adamStep(Backend b, AdamStep step, List<AdamStep.Param> params) {
+    static Tensor adamStep(Backend b, AdamStep step, List<AdamStep.Param> params) {
         List<Tensor> written = new ArrayList<>();
         for (AdamStep.Param p : params) {
             AdamStep.Coefficients c = step.coefficients(p);
@@ -50,15 +50,15 @@ final class ComposedOptim {
             written.addAll(step.amsgrad() ? List.of(p.param(), p.expAvg(), p.expAvgSq(), p.maxExpAvgSq())
                     : List.of(p.param(), p.expAvg(), p.expAvgSq()));
         }
-        return allFinite(b, written);
+        return zeroIfFinite(b, written);
     }
 
     /**
-     * Whether no element of {@code xs} is NaN or ±∞: Σ 0·x is 0 when all are finite and NaN otherwise (0·±∞ and 0·NaN
-     * are NaN, and zeros cannot overflow), one product and one sum per tensor, each freed before the next.
+     * Σ 0·x over {@code xs}, rank 0: 0 when every element is finite and NaN otherwise (0·±∞ and 0·NaN are NaN, and
+     * zeros cannot overflow), one product and one sum per tensor, each freed before the next.
      */
     @SuppressWarnings("try")
-    private static boolean allFinite(Backend b, List<Tensor> xs) {
+    private static Tensor zeroIfFinite(Backend b, List<Tensor> xs) {
         try (MemoryScope totals = b.scope()) {
             Tensor total = b.full(Shape.of(1), 0f);
             for (Tensor x : xs) {
@@ -69,7 +69,8 @@ final class ComposedOptim {
                     temps.keep(total);
                 }
             }
-            return Float.isFinite(b.toArray(total)[0]);
+            totals.keep(total);
+            return total.view(Shape.scalar());
         }
     }
 

@@ -355,7 +355,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public boolean adamStep(AdamStep step, List<AdamStep.Param> params) {
+    public Tensor adamStep(AdamStep step, List<AdamStep.Param> params) {
         return optimKernels.adamStep(step, params);
     }
 

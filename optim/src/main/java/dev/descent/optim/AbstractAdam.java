@@ -3,6 +3,7 @@ package dev.descent.optim;
 import dev.descent.core.AdamStep;
 import dev.descent.core.Autograd;
 import dev.descent.core.Backend;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,30 +56,41 @@ abstract class AbstractAdam<O extends AbstractAdam<O>> extends Optimizer<O> {
     /**
      * One step, as {@link #step()}, that also says whether every value it wrote is finite: θ, m and v (and vmax) of
      * every parameter it updated. The fused {@link Backend#adamStep} checks them as it writes them, so the answer
-     * costs no pass over the state of its own. (Parameters without a gradient are not written, so not checked.)
+     * costs no pass over the state of its own, only a read of one number per backend (which on a GPU waits for the
+     * step). Parameters without a gradient are not written, so not checked.
      */
     @SuppressWarnings("try")
     public boolean stepAndCheckFinite() {
         try (Autograd.Scope ignored = Autograd.noGrad()) {
-            return adamStepAll(nextUpdates());
+            boolean finite = true;
+            for (Map.Entry<Backend, List<AdamStep.Param>> e : byBackend(nextUpdates()).entrySet()) {
+                try (MemoryScope flag = e.getKey().scope()) {
+                    finite &= Float.isFinite(e.getKey().adamStep(adamStep(), e.getValue()).item());
+                }
+            }
+            return finite;
         }
     }
 
+    /** Every parameter in one {@link Backend#adamStep} per backend (there is normally one), nothing read back. */
     @Override
+    @SuppressWarnings("try")
     protected void updateAll(List<ParamUpdate> updates) {
-        adamStepAll(updates);
+        for (Map.Entry<Backend, List<AdamStep.Param>> e : byBackend(updates).entrySet()) {
+            try (MemoryScope flag = e.getKey().scope()) {
+                e.getKey().adamStep(adamStep(), e.getValue());
+            }
+        }
     }
 
-    /** Every parameter in one {@link Backend#adamStep} per backend (there is normally one); whether all stay finite. */
-    private boolean adamStepAll(List<ParamUpdate> updates) {
-        AdamStep step = new AdamStep(beta1, beta2, eps, decoupled, amsgrad);
-        Map<Backend, List<AdamStep.Param>> byBackend = updates.stream().collect(Collectors.groupingBy(
-                u -> u.param().backend(), LinkedHashMap::new, Collectors.mapping(this::adamParam, Collectors.toList())));
-        boolean finite = true;
-        for (Map.Entry<Backend, List<AdamStep.Param>> e : byBackend.entrySet()) {
-            finite &= e.getKey().adamStep(step, e.getValue());
-        }
-        return finite;
+    private AdamStep adamStep() {
+        return new AdamStep(beta1, beta2, eps, decoupled, amsgrad);
+    }
+
+    /** The updates as {@link Backend#adamStep}'s parameters, grouped by backend in the order they first appear. */
+    private Map<Backend, List<AdamStep.Param>> byBackend(List<ParamUpdate> updates) {
+        return updates.stream().collect(Collectors.groupingBy(u -> u.param().backend(), LinkedHashMap::new,
+                Collectors.mapping(this::adamParam, Collectors.toList())));
     }
 
     /** One parameter alone: the same fused step over a list of one. */

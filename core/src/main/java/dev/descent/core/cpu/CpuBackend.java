@@ -547,8 +547,8 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- optimizer
 
     @Override
-    public boolean adamStep(AdamStep step, List<AdamStep.Param> params) {
-        return CpuOptim.adamStep(step, params);
+    public Tensor adamStep(AdamStep step, List<AdamStep.Param> params) {
+        return wrap(new float[] {CpuOptim.adamStep(step, params) ? 0f : Float.NaN}, Shape.scalar());
     }
 
     @Override

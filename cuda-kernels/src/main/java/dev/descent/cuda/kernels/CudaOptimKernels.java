@@ -30,12 +30,13 @@ public final class CudaOptimKernels {
      * One Adam or AdamW step of every parameter in {@code params} ({@link AdamStep} has the formula) in one launch of
      * {@code adam_multi}: θ, m, v and vmax written in place, g only read. Each tensor's step, rate and decay travel
      * in the launch's table, so parameter groups and step counters may differ. Rounds as the CPU backend does.
-     * Returns whether every value written is finite: the kernel raises a flag in device memory when it writes NaN or
-     * ±∞, and that one word is read back (which waits for the launch).
+     * Returns a scalar tensor on the device (no host round trip): 0, or NaN where the kernel wrote a NaN or ±∞.
      */
-    public boolean adamStep(AdamStep step, List<AdamStep.Param> params) {
+    public Tensor adamStep(AdamStep step, List<AdamStep.Param> params) {
+        Tensor nonFinite = tensors.empty(Shape.scalar());
+        stream.fillWords(CudaTensors.bufferOf(nonFinite), 0, 1);
         if (params.isEmpty()) {
-            return true;
+            return nonFinite;
         }
         MultiTensorTable table = new MultiTensorTable(params.size());
         for (AdamStep.Param p : params) {
@@ -47,15 +48,9 @@ public final class CudaOptimKernels {
                     c.stepSize(), c.rootBc2Inverse(), c.paramScale(), c.gradDecay());
         }
         AdamStep.Coefficients shared = step.coefficients(params.get(0));
-        DeviceBuffer nonFinite = tensors.scratch(Integer.BYTES);
-        try {
-            stream.fillWords(nonFinite, 0, 1);
-            launchOver(table, Kernels.ADAM_MULTI, shared.beta1(), shared.oneMinusBeta1(), shared.beta2(),
-                    shared.oneMinusBeta2(), shared.eps(), step.amsgrad() ? 1 : 0, nonFinite);
-            return stream.downloadInts(nonFinite, 1)[0] == 0;
-        } finally {
-            nonFinite.release();
-        }
+        launchOver(table, Kernels.ADAM_MULTI, shared.beta1(), shared.oneMinusBeta1(), shared.beta2(),
+                shared.oneMinusBeta2(), shared.eps(), step.amsgrad() ? 1 : 0, nonFinite);
+        return nonFinite;
     }
 
     /**
