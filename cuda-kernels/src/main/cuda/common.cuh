@@ -27,6 +27,12 @@ __device__ __forceinline__ unsigned strided_offset(const Strided& s, int which, 
     return off;
 }
 
+// Whether x is neither NaN nor ±∞: x − x is 0 for every finite x and NaN otherwise (no header needed; the _rn
+// intrinsic keeps the compiler from folding x − x to 0).
+__device__ __forceinline__ bool is_finite(float x) {
+    return __fsub_rn(x, x) == 0.0f;
+}
+
 // max that propagates NaN like Java's Math.max (fmaxf would drop it).
 __device__ __forceinline__ float nan_max(float a, float b) {
     return (a > b || a != a) ? a : b;

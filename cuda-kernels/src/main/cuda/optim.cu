@@ -70,9 +70,12 @@ __device__ __forceinline__ const TensorEntry& entry_of_block(const TensorEntry* 
 // 1 − γλ (AdamW; else 1), λ (Adam; else 0)}, with bc1 = 1 − β1^t, bc2 = 1 − β2^t for each tensor's step t.
 // g' = g + λθ;  m = β1m + (1−β1)g';  v = β2v + (1−β2)g'²;  AMSGrad: vmax = max(vmax, v), used for v below;
 // θ = θ(1 − γλ) − (γ/bc1)·m/(√v·(1/√bc2) + ε). The CPU loop's float operations in its order, each rounded on its own
-// (the _rn intrinsics keep the compiler from fusing a multiply and an add), so the result is bitwise the CPU's. block (256).
+// (the _rn intrinsics keep the compiler from fusing a multiply and an add), so the result is bitwise the CPU's.
+// nonFinite[0] is set to NaN by every thread that writes a NaN or ±∞ to θ, m, v or vmax (the host zeroes it before the
+// launch), so the caller learns whether the update diverged without another pass over the state. block (256).
 extern "C" __global__ void adam_multi(int count, const TensorEntry* __restrict__ table, float beta1,
-                                      float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps, int amsgrad) {
+                                      float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps, int amsgrad,
+                                      float* __restrict__ nonFinite) {
     const TensorEntry& e = entry_of_block(table, count);
     float* __restrict__ p = e.t[0];
     const float* __restrict__ g = e.t[1];
@@ -82,6 +85,7 @@ extern "C" __global__ void adam_multi(int count, const TensorEntry* __restrict__
     float stepSize = e.s[0], rootBc2Inverse = e.s[1], paramScale = e.s[2], gradDecay = e.s[3];
     int start = ((int)blockIdx.x - e.firstBlock) * MULTI_CHUNK;
     int end = min(e.n, start + MULTI_CHUNK);
+    bool finite = true;
     for (int i = start + threadIdx.x; i < end; i += blockDim.x) {
         float theta = p[i];
         float d = gradDecay != 0.0f ? __fadd_rn(g[i], __fmul_rn(theta, gradDecay)) : g[i];
@@ -89,13 +93,17 @@ extern "C" __global__ void adam_multi(int count, const TensorEntry* __restrict__
         float vi = __fadd_rn(__fmul_rn(v[i], beta2), __fmul_rn(__fmul_rn(d, d), oneMinusBeta2));
         m[i] = mi;
         v[i] = vi;
+        float second = vi;
         if (amsgrad) {
-            vi = nan_max(vmax[i], vi);
-            vmax[i] = vi;
+            second = nan_max(vmax[i], vi);
+            vmax[i] = second;
         }
-        float denom = __fadd_rn(__fmul_rn(__fsqrt_rn(vi), rootBc2Inverse), eps);
-        p[i] = __fsub_rn(__fmul_rn(theta, paramScale), __fmul_rn(__fdiv_rn(mi, denom), stepSize));
+        float denom = __fadd_rn(__fmul_rn(__fsqrt_rn(second), rootBc2Inverse), eps);
+        float updated = __fsub_rn(__fmul_rn(theta, paramScale), __fmul_rn(__fdiv_rn(mi, denom), stepSize));
+        p[i] = updated;
+        finite = finite && is_finite(updated) && is_finite(mi) && is_finite(vi) && is_finite(second);
     }
+    if (!finite) *nonFinite = __int_as_float(0x7fc00000);    // a quiet NaN; every writer stores the same: no atomic
 }
 
 // v2 sum of squares over many tensors in one launch: block b writes Σ x² over its chunk of its entry's t[0] to

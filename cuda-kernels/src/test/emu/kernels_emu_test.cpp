@@ -554,7 +554,14 @@ static void test_adam_multi(int amsgrad, int decoupled) {
     std::vector<Vec> p0 = p, m0 = m, v0 = v, vmax0 = vmax;
     std::vector<TensorEntry> table;
     int blocks = multi_table(table, tensors, sizes, scalars);
-    emu::launch(adam_multi, d3(blocks), d3(256), (int)table.size(), table.data(), b1, c1, b2, c2, eps, amsgrad);
+    float nonFinite = 0;
+    emu::launch(adam_multi, d3(blocks), d3(256), (int)table.size(), table.data(), b1, c1, b2, c2, eps, amsgrad,
+                &nonFinite);
+    std::string flag = "adam_multi amsgrad " + std::to_string(amsgrad) + " decoupled " + std::to_string(decoupled);
+    if (nonFinite != 0) {
+        std::printf("FAIL %s: raised the non-finite flag on finite values\n", flag.c_str());
+        failures++;
+    }
     for (size_t k = 0; k < sizes.size(); k++) {
         int n = sizes[k];
         const std::vector<float>& s = scalars[k];
@@ -576,6 +583,21 @@ static void test_adam_multi(int amsgrad, int decoupled) {
                            " tensor " + std::to_string(k);
         check(what + ", as the CPU rounds", p[k], same, 0, 0);
         check(what + ", PyTorch's formula in double", p[k], near, 1e-6, 1e-5);
+    }
+    // one NaN gradient and then one infinite θ, each in the last chunk of the largest tensor, raise the flag
+    for (float poison : {NAN, INFINITY}) {
+        std::vector<float>& target = poison != poison ? g[4] : p[4];
+        float kept = target[8999];
+        target[8999] = poison;
+        nonFinite = 0;
+        emu::launch(adam_multi, d3(blocks), d3(256), (int)table.size(), table.data(), b1, c1, b2, c2, eps, amsgrad,
+                    &nonFinite);
+        if (!std::isnan(nonFinite)) {
+            std::printf("FAIL %s: %s did not raise the non-finite flag\n", flag.c_str(),
+                        poison != poison ? "a NaN gradient" : "an infinite parameter");
+            failures++;
+        }
+        target[8999] = kept;
     }
 }
 

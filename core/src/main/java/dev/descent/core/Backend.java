@@ -218,11 +218,15 @@ public interface Backend {
 
     /**
      * One Adam or AdamW step ({@link AdamStep} has the formula) of every parameter in {@code params}, in place: θ, m,
-     * v and vmax are written, g only read; every tensor is on this backend. A backend may do the whole list in one
-     * pass (one kernel launch); the default updates one parameter after the other with primitives.
+     * v and vmax are written, g only read; every tensor is on this backend. Returns a rank-0 tensor that is 0 when
+     * every value written is finite and NaN when one of θ, m, v or vmax it wrote is NaN or ±∞: a caller can guard
+     * against a diverged update without another pass over the state, and reads it only if it wants to (on a GPU
+     * that read waits for the step). A backend may do the whole list in one pass (one kernel launch), checking the
+     * values as it writes them; the default updates one parameter after the other with primitives and then sums
+     * 0·x over what it wrote.
      */
-    default void adamStep(AdamStep step, List<AdamStep.Param> params) {
-        ComposedOptim.adamStep(this, step, params);
+    default Tensor adamStep(AdamStep step, List<AdamStep.Param> params) {
+        return ComposedOptim.adamStep(this, step, params);
     }
 
     /**

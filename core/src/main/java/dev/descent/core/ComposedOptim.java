@@ -1,5 +1,6 @@
 package dev.descent.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -12,9 +13,13 @@ final class ComposedOptim {
     private ComposedOptim() {
     }
 
-    /** The formula of {@link AdamStep}, one parameter after the other, each assignment's temporaries freed at once. */
+    /**
+     * The formula of {@link AdamStep}, one parameter after the other, each assignment's temporaries freed at once;
+     * then Σ 0·x over every tensor it wrote: 0 when all are finite, NaN otherwise.
+     */
     @SuppressWarnings("try")
-    static void adamStep(Backend b, AdamStep step, List<AdamStep.Param> params) {
+    static Tensor adamStep(Backend b, AdamStep step, List<AdamStep.Param> params) {
+        List<Tensor> written = new ArrayList<>();
         for (AdamStep.Param p : params) {
             AdamStep.Coefficients c = step.coefficients(p);
             try (MemoryScope temps = b.scope()) {
@@ -42,6 +47,30 @@ final class ComposedOptim {
                     return b.binary(BinaryOp.SUB, theta, scaled(b, b.binary(BinaryOp.DIV, p.expAvg(), d), c.stepSize()));
                 });
             }
+            written.addAll(step.amsgrad() ? List.of(p.param(), p.expAvg(), p.expAvgSq(), p.maxExpAvgSq())
+                    : List.of(p.param(), p.expAvg(), p.expAvgSq()));
+        }
+        return zeroIfFinite(b, written);
+    }
+
+    /**
+     * Σ 0·x over {@code xs}, rank 0: 0 when every element is finite and NaN otherwise (0·±∞ and 0·NaN are NaN, and
+     * zeros cannot overflow), one product and one sum per tensor, each freed before the next.
+     */
+    @SuppressWarnings("try")
+    private static Tensor zeroIfFinite(Backend b, List<Tensor> xs) {
+        try (MemoryScope totals = b.scope()) {
+            Tensor total = b.full(Shape.of(1), 0f);
+            for (Tensor x : xs) {
+                try (MemoryScope temps = b.scope()) {
+                    // total ← total + Σ 0·x
+                    total = b.binary(BinaryOp.ADD, total, b.reduce(ReduceOp.SUM,
+                            b.binaryScalar(BinaryOp.MUL, x.view(Shape.of(x.numel())), 0f), 0));
+                    temps.keep(total);
+                }
+            }
+            totals.keep(total);
+            return total.view(Shape.scalar());
         }
     }
 

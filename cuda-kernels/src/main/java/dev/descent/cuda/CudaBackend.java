@@ -355,8 +355,8 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public void adamStep(AdamStep step, List<AdamStep.Param> params) {
-        optimKernels.adamStep(step, params);
+    public Tensor adamStep(AdamStep step, List<AdamStep.Param> params) {
+        return optimKernels.adamStep(step, params);
     }
 
     @Override

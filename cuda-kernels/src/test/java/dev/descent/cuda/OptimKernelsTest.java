@@ -88,8 +88,8 @@ class OptimKernelsTest {
                     gpuParams.add(param(step, onGpu.get(k), gpu.fromArray(g, Shape.of(sizes[k])), lr, wd, stepOfTensor));
                     cpuParams.add(param(step, onCpu.get(k), cpu.fromArray(g, Shape.of(sizes[k])), lr, wd, stepOfTensor));
                 }
-                gpu.adamStep(step, gpuParams);
-                cpu.adamStep(step, cpuParams);
+                assertThat(gpu.adamStep(step, gpuParams).item()).as("finite after step %d", t).isZero();
+                assertThat(cpu.adamStep(step, cpuParams).item()).isZero();
                 for (int k = 0; k < sizes.length; k++) {
                     for (int j = 0; j < 4; j++) {
                         assertThat(onGpu.get(k)[j].toArray()).as("tensor %d, %s after step %d", k,
@@ -98,6 +98,42 @@ class OptimKernelsTest {
                 }
                 assertThat(gpuParams.get(4).grad().toArray()).as("the gradient is only read")
                         .containsExactly(cpuParams.get(4).grad().toArray());
+            }
+        }
+    }
+
+    /**
+     * A NaN gradient or an infinite θ, in the last chunk of the third of three tensors, makes adamStep report a
+     * non-finite write, as the CPU backend does; the same tensors without it do not.
+     */
+    @ParameterizedTest(name = "amsgrad {0}")
+    @CsvSource({"false", "true"})
+    @SuppressWarnings("try")
+    void adamStepReportsANonFiniteWriteAsTheCpuDoes(boolean amsgrad) {
+        CudaBackend gpu = Gpu.backend();
+        Backend cpu = Backends.cpu();
+        AdamStep step = new AdamStep(0.9, 0.95, 1e-8, true, amsgrad);
+        int[] sizes = {5, 4096, 9000};
+        try (MemoryScope scope = gpu.scope()) {
+            for (int poisoned = -1; poisoned < 2; poisoned++) {
+                List<AdamStep.Param> gpuParams = new ArrayList<>();
+                List<AdamStep.Param> cpuParams = new ArrayList<>();
+                for (int k = 0; k < sizes.length; k++) {
+                    float[] theta = randn(20 + k, sizes[k]);
+                    float[] g = randn(30 + k, sizes[k]);
+                    if (k == 2 && poisoned == 0) {
+                        g[8999] = Float.NaN;
+                    } else if (k == 2 && poisoned == 1) {
+                        theta[8999] = Float.POSITIVE_INFINITY;
+                    }
+                    gpuParams.add(param(step, state(gpu, theta), gpu.fromArray(g, Shape.of(sizes[k])), 0.01, 0.1, 1));
+                    cpuParams.add(param(step, state(cpu, theta), cpu.fromArray(g, Shape.of(sizes[k])), 0.01, 0.1, 1));
+                }
+                boolean finite = poisoned < 0;
+                assertThat(Float.isFinite(cpu.adamStep(step, cpuParams).item())).as("cpu, case %d", poisoned)
+                        .isEqualTo(finite);
+                assertThat(Float.isFinite(gpu.adamStep(step, gpuParams).item())).as("gpu, case %d", poisoned)
+                        .isEqualTo(finite);
             }
         }
     }

@@ -1,10 +1,13 @@
 package dev.descent.optim;
 
 import dev.descent.core.AdamStep;
+import dev.descent.core.Autograd;
 import dev.descent.core.Backend;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -50,13 +53,44 @@ abstract class AbstractAdam<O extends AbstractAdam<O>> extends Optimizer<O> {
         return self();
     }
 
-    /** Every parameter in one {@link Backend#adamStep} per backend (there is normally one). */
+    /**
+     * One step, as {@link #step()}, that also says whether every value it wrote is finite: θ, m and v (and vmax) of
+     * every parameter it updated. The fused {@link Backend#adamStep} checks them as it writes them, so the answer
+     * costs no pass over the state of its own, only a read of one number per backend (which on a GPU waits for the
+     * step). Parameters without a gradient are not written, so not checked.
+     */
+    @SuppressWarnings("try")
+    public boolean stepAndCheckFinite() {
+        try (Autograd.Scope ignored = Autograd.noGrad()) {
+            boolean finite = true;
+            for (Map.Entry<Backend, List<AdamStep.Param>> e : byBackend(nextUpdates()).entrySet()) {
+                try (MemoryScope flag = e.getKey().scope()) {
+                    finite &= Float.isFinite(e.getKey().adamStep(adamStep(), e.getValue()).item());
+                }
+            }
+            return finite;
+        }
+    }
+
+    /** Every parameter in one {@link Backend#adamStep} per backend (there is normally one), nothing read back. */
     @Override
+    @SuppressWarnings("try")
     protected void updateAll(List<ParamUpdate> updates) {
-        AdamStep step = new AdamStep(beta1, beta2, eps, decoupled, amsgrad);
-        updates.stream().collect(Collectors.groupingBy(u -> u.param().backend(), LinkedHashMap::new,
-                        Collectors.mapping(this::adamParam, Collectors.toList())))
-                .forEach((backend, params) -> backend.adamStep(step, params));
+        for (Map.Entry<Backend, List<AdamStep.Param>> e : byBackend(updates).entrySet()) {
+            try (MemoryScope flag = e.getKey().scope()) {
+                e.getKey().adamStep(adamStep(), e.getValue());
+            }
+        }
+    }
+
+    private AdamStep adamStep() {
+        return new AdamStep(beta1, beta2, eps, decoupled, amsgrad);
+    }
+
+    /** The updates as {@link Backend#adamStep}'s parameters, grouped by backend in the order they first appear. */
+    private Map<Backend, List<AdamStep.Param>> byBackend(List<ParamUpdate> updates) {
+        return updates.stream().collect(Collectors.groupingBy(u -> u.param().backend(), LinkedHashMap::new,
+                Collectors.mapping(this::adamParam, Collectors.toList())));
     }
 
     /** One parameter alone: the same fused step over a list of one. */

@@ -165,6 +165,16 @@ public abstract class Optimizer<O extends Optimizer<O>> {
     /** One update of every parameter that has a gradient (parameters without one are skipped, as in PyTorch). */
     @SuppressWarnings("try")
     public void step() {
+        try (Autograd.Scope ignored = Autograd.noGrad()) {
+            updateAll(nextUpdates());
+        }
+    }
+
+    /**
+     * The updates of the next step, groups in order: every parameter that has a gradient, its state's counter
+     * advanced to this step. For a subclass's own kind of step; run what it returns under {@link Autograd#noGrad()}.
+     */
+    protected final List<ParamUpdate> nextUpdates() {
         List<ParamUpdate> updates = new ArrayList<>(params.size());
         for (int i = 0; i < groups.size(); i++) {
             Group group = groups.get(i);
@@ -177,9 +187,7 @@ public abstract class Optimizer<O extends Optimizer<O>> {
                 }
             }
         }
-        try (Autograd.Scope ignored = Autograd.noGrad()) {
-            updateAll(updates);
-        }
+        return updates;
     }
 
     /** Drops every parameter's gradient, so the next backward starts from zero. */

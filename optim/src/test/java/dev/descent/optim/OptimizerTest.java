@@ -112,6 +112,32 @@ class OptimizerTest {
         assertThat(adam.state(0).buffers()).containsOnlyKeys("exp_avg", "exp_avg_sq");
     }
 
+    /**
+     * stepAndCheckFinite is step() that also says whether what it wrote is finite: the same values as step() when
+     * it is, false once a gradient holds NaN (θ and the moments of that parameter become NaN).
+     */
+    @Test
+    void stepAndCheckFiniteStepsAsStepDoesAndReportsANonFiniteUpdate() {
+        List<Tensor> checked = GoldenProblem.params(Backends.cpu());
+        List<Tensor> plain = GoldenProblem.params(Backends.cpu());
+        AdamW withCheck = new AdamW(checked).lr(0.05).amsgrad(true);
+        AdamW without = new AdamW(plain).lr(0.05).amsgrad(true);
+        GoldenProblem.backward(checked);
+        GoldenProblem.backward(plain);
+        assertThat(withCheck.stepAndCheckFinite()).isTrue();
+        without.step();
+        for (int i = 0; i < checked.size(); i++) {
+            assertThat(checked.get(i).toArray()).containsExactly(plain.get(i).toArray());
+        }
+        Tensor g = checked.get(1).grad();
+        float[] poisoned = g.toArray();
+        poisoned[0] = Float.NaN;
+        g.copyFrom(Tensor.fromArray(poisoned, g.shape().dims()));
+        assertThat(withCheck.stepAndCheckFinite()).isFalse();
+        assertThat(checked.get(1).toArray()[0]).isNaN();
+        assertThat(withCheck.state(1).step()).isEqualTo(2);
+    }
+
     @Test
     void adamWithoutDecayEqualsAdamWWithoutDecay() {
         float[][] adam = run(g -> new Adam(g).lr(0.05).betas(0.9, 0.95), 4);

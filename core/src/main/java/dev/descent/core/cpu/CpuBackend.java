@@ -568,8 +568,8 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- optimizer
 
     @Override
-    public void adamStep(AdamStep step, List<AdamStep.Param> params) {
-        CpuOptim.adamStep(step, params);
+    public Tensor adamStep(AdamStep step, List<AdamStep.Param> params) {
+        return wrap(new float[] {CpuOptim.adamStep(step, params) ? 0f : Float.NaN}, Shape.scalar());
     }
 
     @Override

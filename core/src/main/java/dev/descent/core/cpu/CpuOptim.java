@@ -3,11 +3,12 @@ package dev.descent.core.cpu;
 import dev.descent.core.AdamStep;
 import dev.descent.core.Tensor;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The optimizer's fused loops: each reads its tensors once, writes in place and allocates no tensor. The Adam loop
  * rounds exactly as the composed default does (same float operations in the same order), so it is bitwise equal to
- * it; the sum of squares adds in double.
+ * it, and checks that what it wrote is finite while it is still in cache; the sum of squares adds in double.
  */
 final class CpuOptim {
     /**
@@ -15,12 +16,20 @@ final class CpuOptim {
      * a multiple of 4, the accumulators of {@link #squares}.
      */
     static final int SUM_BLOCK = 1 << 14;
+    /** Elements AdamW writes before it checks them: what it wrote of the block (12 to 16 KiB) is still in L1 then. */
+    private static final int CHECK_BLOCK = 1024;
 
     private CpuOptim() {
     }
 
-    /** {@link AdamStep}'s formula, one pass over each parameter, split across cores when it is large. */
-    static void adamStep(AdamStep step, List<AdamStep.Param> params) {
+    /**
+     * {@link AdamStep}'s formula, one pass over each parameter, split across cores when it is large; returns whether
+     * every value written is finite, checked block by block right after each block is written (still in L1). θ, v and
+     * vmax are checked; m need not be: a NaN or ±∞ in m makes θ − (γ/bc1)·m/d NaN or ±∞ too (d is positive, or ∞ or
+     * NaN, and γ/bc1 is finite and at least 0: ∞·0 is NaN).
+     */
+    static boolean adamStep(AdamStep step, List<AdamStep.Param> params) {
+        AtomicBoolean nonFinite = new AtomicBoolean();
         for (AdamStep.Param p : params) {
             AdamStep.Coefficients c = step.coefficients(p);
             float[] theta = CpuBackend.data(p.param());
@@ -28,8 +37,30 @@ final class CpuOptim {
             float[] m = CpuBackend.data(p.expAvg());
             float[] v = CpuBackend.data(p.expAvgSq());
             float[] vmax = step.amsgrad() ? CpuBackend.data(p.maxExpAvgSq()) : null;
-            Parallel.forRange(theta.length, 16, (from, to) -> adam(c, theta, grad, m, v, vmax, from, to));
+            Parallel.forRange(theta.length, 16, (from, to) -> {
+                for (int b = from; b < to; b += CHECK_BLOCK) {
+                    int e = Math.min(to, b + CHECK_BLOCK);
+                    adam(c, theta, grad, m, v, vmax, b, e);
+                    if (!finite(theta, b, e) || !finite(v, b, e)
+                            || vmax != null && !finite(vmax, b, e)) {
+                        nonFinite.set(true);
+                    }
+                }
+            });
         }
+        return !nonFinite.get();
+    }
+
+    /** Whether x[from .. to) holds no NaN and no ±∞ (without the Vector API: Σ (x − x) is 0 exactly then). */
+    private static boolean finite(float[] x, int from, int to) {
+        if (VectorApi.available()) {
+            return FiniteCheck.finite(x, from, to);
+        }
+        float sum = 0f;
+        for (int i = from; i < to; i++) {
+            sum += x[i] - x[i];
+        }
+        return sum == 0f;
     }
 
     /** Elements [from, to) of one parameter; {@code vmax} is null without AMSGrad. */

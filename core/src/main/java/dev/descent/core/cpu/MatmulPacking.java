@@ -1,5 +1,6 @@
 package dev.descent.core.cpu;
 
+import static dev.descent.core.cpu.PackedMatmul.KC;
 import static dev.descent.core.cpu.PackedMatmul.MR;
 import static dev.descent.core.cpu.PackedMatmul.NR;
 import static dev.descent.core.cpu.VectorMath.L;
@@ -10,10 +11,10 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The copies {@link PackedMatmul}'s micro-kernel reads its operands from: A in slivers of {@link PackedMatmul#MR}
- * rows, B in panels of {@link PackedMatmul#NR} columns, both k-major. Every layout is read with unit stride. Rows
- * of B that stay rows are copied a vector at a time (0.09 ns per float, one core of the AMD EPYC these were
- * measured on); the copies that turn rows into columns move one float at a time (0.3 to 0.5 ns per float).
+ * The copies {@link PackedMatmul}'s micro-kernel reads its operands from: A's rows at a stride of
+ * {@link PackedMatmul#KC}, B in panels of {@link PackedMatmul#NR} columns, k-major. Rows that stay rows are copied
+ * whole (A by {@code System.arraycopy}, B a vector at a time: 0.09 ns per float, one core of the AMD EPYC these
+ * were measured on); the copies that turn rows into columns move one float at a time (0.3 to 0.5 ns per float).
  *
  * <p>Why not shuffle whole vectors there: a 4-row interleave by two rounds of zips ran at 0.09 ns per float on
  * JDK 25 but 0.5 on JDK 17, whose C2 gives up inlining the Vector API calls once a method holds that many (it
@@ -33,28 +34,20 @@ final class MatmulPacking {
 
     /**
      * Packs panels {@code [from, to)} of rows [k0, k0 + depth) × columns [n0, n) of B[bi]: panel q holds columns
-     * n0 + q·NR .., element (kk, jj) at {@code (q·depth + kk)·NR + jj}, columns past N zero.
+     * n0 + q·NR .., element (kk, jj) at {@code offset + (q·depth + kk)·NR + jj}, columns past N zero.
      */
-    static void packPanels(Operand b, int bi, int k0, int depth, int n0, int n, float[] packed, int from, int to) {
+    static void packPanels(Operand b, int bi, int k0, int depth, int n0, int n, float[] packed, int offset, int from,
+                           int to) {
+        if (b.colStride() == 1) {
+            packRows(b, bi, k0, depth, n0, n, packed, offset, from, to);
+            return;
+        }
         float[] src = b.data();
         int base = bi * b.batchStride();
         for (int q = from; q < to; q++) {
             int j = n0 + q * NR;
             int cols = Math.min(NR, n - j);
-            int dst = q * depth * NR;
-            if (b.colStride() == 1) {
-                for (int kk = 0; kk < depth; kk++) {
-                    int at = base + (k0 + kk) * b.rowStride() + j;
-                    int into = dst + kk * NR;
-                    if (cols == NR) {
-                        copyPanelRow(src, at, packed, into);
-                    } else {
-                        System.arraycopy(src, at, packed, into, cols);
-                        Arrays.fill(packed, into + cols, into + NR, 0f);
-                    }
-                }
-                continue;
-            }
+            int dst = offset + q * depth * NR;
             if (cols < NR) {
                 Arrays.fill(packed, dst, dst + depth * NR, 0f);
             }
@@ -70,6 +63,29 @@ final class MatmulPacking {
         }
     }
 
+    /**
+     * {@link #packPanels} for a row-major B, row by row: each row of B is read as one run across the panels (the
+     * hardware prefetcher follows it; panel by panel, every row was a jump to another page).
+     */
+    private static void packRows(Operand b, int bi, int k0, int depth, int n0, int n, float[] packed, int offset,
+                                 int from, int to) {
+        float[] src = b.data();
+        for (int kk = 0; kk < depth; kk++) {
+            int row = bi * b.batchStride() + (k0 + kk) * b.rowStride() + n0;
+            for (int q = from; q < to; q++) {
+                int cols = Math.min(NR, n - n0 - q * NR);
+                int at = row + q * NR;
+                int into = offset + (q * depth + kk) * NR;
+                if (cols == NR) {
+                    copyPanelRow(src, at, packed, into);
+                } else {
+                    System.arraycopy(src, at, packed, into, cols);
+                    Arrays.fill(packed, into + cols, into + NR, 0f);
+                }
+            }
+        }
+    }
+
     /** packed[into .. into + NR) = src[at .. at + NR). */
     private static void copyPanelRow(float[] src, int at, float[] packed, int into) {
         FloatVector.fromArray(SPECIES, src, at).intoArray(packed, into);
@@ -77,52 +93,32 @@ final class MatmulPacking {
     }
 
     /**
-     * Packs A[bi][i0 .. i1)[kStart .. kStart+kc) into slivers of MR rows, k-major: element (i, kk) at
-     * {@code (i − i0 − r)·kc + kk·MR + r} with r = (i − i0) mod MR, rows past i1 zero.
+     * Packs A[bi][i0 .. i1)[kStart .. kStart+kc) into slivers of MR rows, row by row at a stride of
+     * {@link PackedMatmul#KC}: element (i, kk) at {@code (i − i0)·KC + kk}, rows past i1 zero. A row-major A is then
+     * copied a row at a time.
      */
     static void packA(Operand a, int bi, int i0, int i1, int kStart, int kc, float[] packed) {
         int rows = i1 - i0;
-        int full = rows / MR * MR;
-        Arrays.fill(packed, full * kc, PackedMatmul.roundUp(rows, MR) * kc, 0f);
-        if (a.rowStride() == 1) {
-            packTransposed(a, bi, i0, rows, full, kStart, kc, packed);
+        for (int r = rows; r < PackedMatmul.roundUp(rows, MR); r++) {
+            Arrays.fill(packed, r * KC, r * KC + kc, 0f);
+        }
+        float[] src = a.data();
+        if (a.colStride() == 1) {
+            int base = bi * a.batchStride() + i0 * a.rowStride() + kStart;
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(src, base + r * a.rowStride(), packed, r * KC, kc);
+            }
             return;
         }
-        float[] src = a.data();
-        int base = bi * a.batchStride() + i0 * a.rowStride() + kStart;
-        for (int r = 0; r < rows; r++) {
-            int at = base + r * a.rowStride();
-            int into = (r - r % MR) * kc + r % MR;
-            for (int kk = 0; kk < kc; kk++) {
-                packed[into + kk * MR] = src[at + kk];
-            }
-        }
-    }
-
-    /**
-     * A transposed: its rows hold A's columns, so each k gives MR consecutive floats to every sliver. Passes of
-     * {@link #TRANSPOSE_STEPS} steps of k, so that every sliver's destination is written a whole cache line at a
-     * time (from memory: 1.4 against 3.9 ns per float, k-step by k-step).
-     */
-    private static void packTransposed(Operand a, int bi, int i0, int rows, int full, int kStart, int kc,
-                                       float[] packed) {
-        float[] src = a.data();
-        int base = bi * a.batchStride() + i0;
+        // A transposed: its rows hold A's columns. Passes of TRANSPOSE_STEPS steps of k, so that each row of the
+        // copy is written a whole cache line at a time
+        int base = bi * a.batchStride() + i0 * a.rowStride() + kStart * a.colStride();
         for (int kb = 0; kb < kc; kb += TRANSPOSE_STEPS) {
             int ke = Math.min(kc, kb + TRANSPOSE_STEPS);
-            for (int r = 0; r < full; r += MR) {
+            for (int r = 0; r < rows; r++) {
+                int at = base + r * a.rowStride();
                 for (int kk = kb; kk < ke; kk++) {
-                    int at = base + (kStart + kk) * a.colStride() + r;
-                    int into = r * kc + kk * MR;
-                    packed[into] = src[at];
-                    packed[into + 1] = src[at + 1];
-                    packed[into + 2] = src[at + 2];
-                    packed[into + 3] = src[at + 3];
-                }
-            }
-            for (int kk = kb; kk < ke; kk++) {
-                for (int r = full; r < rows; r++) {
-                    packed[full * kc + kk * MR + r - full] = src[base + (kStart + kk) * a.colStride() + r];
+                    packed[r * KC + kk] = src[at + kk * a.colStride()];
                 }
             }
         }

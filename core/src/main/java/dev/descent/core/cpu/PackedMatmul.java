@@ -5,6 +5,7 @@ import static dev.descent.core.cpu.VectorMath.SPECIES;
 
 import dev.descent.core.cpu.CpuMatmul.Operand;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -13,20 +14,24 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Plan, with L the floats per vector of the machine's preferred species (8 with AVX2, 16 with AVX-512):
  * <ol>
- *   <li>B is packed once per call, in blocks of at most {@link #PACKED_B} floats (4 MiB, so a 50,304-row
+ *   <li>B is packed once per call, in blocks of at most {@link #PACKED_B} floats (16 MiB, so a 50,304-row
  *       embedding never needs a packed copy of its own size): each block of rows [k0, k0 + depth) × columns
- *       [n0, n0 + width) is copied into panels of {@link #NR} = 2L columns, k-major, the panels split among the
- *       cores. Both layouts of B are read with unit stride, so a transposed B costs no copy of its own.</li>
- *   <li>Then the rows of C are split into tiles, as many as keep every core busy (columns too when there are
- *       few rows). A tile walks the block's K in steps of {@link #KC}, packs its rows of A for that step into
- *       slivers of {@link #MR} rows, k-major (again unit-stride reads for either layout of A), and runs the
- *       micro-kernel over every sliver and panel, {@link #NB} columns at a time so the panels in use stay in L2.
- *       </li>
+ *       [n0, n0 + width) spans all of N where it can (16,384 columns at K ≥ {@link #KC}) and then as much of K as
+ *       fits, in equal parts of whole K steps, so that A is copied once per call; it is copied into panels of
+ *       {@link #NR} = 2L columns, k-major. The tiles pack it as they need it, a unit of {@link #KC} rows ×
+ *       {@link #NB} columns at a time, each unit once (see {@link Block}). Both layouts of B are read with unit
+ *       stride, so a transposed B costs no copy of its own.</li>
+ *   <li>The rows of C are split into tiles, as many as keep every core busy (columns too when there are few
+ *       rows). A tile walks the block's K in steps of {@link #KC}, copies its rows of A for that step (row by row,
+ *       at a stride of KC) and runs the micro-kernel over every sliver of {@link #MR} rows and every panel of a
+ *       unit, unit after unit, so the unit in use (256 KiB) stays in L2.</li>
  *   <li>The micro-kernel holds an {@code MR × NR} block of C in 8 vector registers for a whole K step: per step
  *       of k, 2 vector loads of B, 4 broadcasts of A (one address register, constant offsets) and 8 fused
  *       multiply-adds. C2 issues the 4 broadcasts ahead of the multiply-adds, so 14 registers are live: within
  *       AVX2's 16 (a 6-row block spills there; measured) and enough independent sums to keep the FMA units
- *       busy. C is loaded and stored once per K step.</li>
+ *       busy. C is loaded and stored once per K step. Every element of C is summed in the same order whatever
+ *       the blocks, tiles, cores and vector width: K steps from k = 0 in order, each a chain of fused
+ *       multiply-adds added to C.</li>
  *   <li>A batch with a B per entry runs its entries on different cores, each packing its own B.</li>
  * </ol>
  */
@@ -36,12 +41,18 @@ final class PackedMatmul {
     /** Columns of the C block the micro-kernel holds in registers: two vectors. */
     static final int NR = 2 * L;
     /** Steps of k per kernel call: C is loaded and stored once per step. */
-    private static final int KC = 256;
-    /** Columns of packed B the slivers of A pass over at a time: {@code KC × NB} floats (256 KiB) stay in L2. */
+    static final int KC = 256;
+    /** Columns of a unit of packed B, which the slivers of A pass over at a time: {@code KC × NB} floats, in L2. */
     private static final int NB = 256;
-    /** Most floats of packed B at a time. */
-    private static final int PACKED_B = 1 << 20;
-    /** Most rows per tile, which bounds each thread's packed A ({@code MC × KC} floats, 1 MiB). */
+    private static final int PANELS_PER_UNIT = NB / NR;
+    /**
+     * Most floats of packed B at a time (16 MiB per thread that runs a product). Every block of B is one hand-off of
+     * tiles to the other cores and one wait for the slowest of them, which on a busy machine costs more than the
+     * block's own work on short products: at this size the 256-row products of GPT-2 124M (up to 2.4 M floats of B)
+     * are one block, where 4 MiB made them three and left the second core idle for most of a call (measured).
+     */
+    private static final int PACKED_B = 1 << 22;
+    /** Most rows per tile, which bounds each thread's copy of A ({@code MC × KC} floats, 1 MiB). */
     private static final int MC = 1024;
     /** Tiles wanted per core, so that a core slowed by other work hands its share to the others. */
     private static final int TILES_PER_CORE = 3;
@@ -57,12 +68,20 @@ final class PackedMatmul {
         final float[] edge = new float[MR * NR];
         float[] packedA = new float[0];
         float[] packedB = new float[0];
+        boolean[] done = new boolean[0];
 
         float[] packedA(int size) {
             if (packedA.length < size) {
                 packedA = new float[size];
             }
             return packedA;
+        }
+
+        boolean[] done(int size) {
+            if (done.length < size) {
+                done = new boolean[size];
+            }
+            return done;
         }
 
         float[] packedB(int size) {
@@ -90,21 +109,23 @@ final class PackedMatmul {
     }
 
     static int roundUp(int x, int multiple) {
-        return (x + multiple - 1) / multiple * multiple;
+        return ceilDiv(x, multiple) * multiple;
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
     }
 
     /** C[bi] = A[bi]·B[bi], on all cores or on the calling thread alone. */
     private record Product(Operand a, Operand b, float[] c, int bi, int m, int k, int n) {
         void run(boolean parallel) {
-            int width = roundUp(n, NR);
-            int depth;
-            if ((long) k * NB <= PACKED_B) {
-                // all of K at once: a panel's columns of a transposed B are then one contiguous run of memory
-                depth = k;
-                width = Math.min(width, PACKED_B / k / NB * NB);
-            } else {
-                width = Math.min(width, PACKED_B / KC / NB * NB);
-                depth = Math.max(KC, PACKED_B / width / KC * KC);
+            // as many columns as fit (all of N where it can), then as much of K as the packed block holds, split
+            // into equal parts of whole K steps, so that every step of k sees all of A's rows and B's columns
+            int width = Math.min(roundUp(n, NR), PACKED_B / Math.min(k, KC) / NB * NB);
+            int depth = k;
+            if (PACKED_B / width < k) {
+                int maxDepth = PACKED_B / width / KC * KC;
+                depth = roundUp(ceilDiv(k, ceilDiv(k, maxDepth)), KC);
             }
             float[] packedB = SCRATCH.get().packedB(width * depth);
             for (int k0 = 0; k0 < k; k0 += depth) {
@@ -116,52 +137,130 @@ final class PackedMatmul {
         }
     }
 
-    /** The part of a product that uses rows [k0, k0 + depth) × columns [n0, n0 + width) of B, packed. */
-    private record Block(Product p, float[] packedB, int k0, int depth, int n0, int width) {
+    /**
+     * The part of a product that uses rows [k0, k0 + depth) × columns [n0, n0 + width) of B. B's block is packed
+     * by the tiles that use it, a unit of {@link #KC} rows × {@link #NB} columns at a time, each unit once: the
+     * first tile to need a unit packs it (and the others wait for it only while that is under way), so packing
+     * is shared among the cores without a pass of its own, and a unit is used while it is still in cache.
+     * The packed block holds, for each K step pc, panel q's {@code kc × NR} floats k-major at
+     * {@code pc·panels·NR + q·kc·NR}.
+     */
+    private static final class Block {
+        private static final int FREE = 0;
+        private static final int PACKING = 1;
+        private static final int PACKED = 2;
+
+        private final Product p;
+        private final float[] packedB;
+        private final int k0;
+        private final int depth;
+        private final int n0;
+        private final int width;
+        private final int panels;
+        /** Units of packed B per K step: {@link #PANELS_PER_UNIT} panels each. */
+        private final int unitsPerStep;
+        private final AtomicIntegerArray units;
+
+        Block(Product p, float[] packedB, int k0, int depth, int n0, int width) {
+            this.p = p;
+            this.packedB = packedB;
+            this.k0 = k0;
+            this.depth = depth;
+            this.n0 = n0;
+            this.width = width;
+            this.panels = ceilDiv(width, NR);
+            this.unitsPerStep = ceilDiv(panels, PANELS_PER_UNIT);
+            this.units = new AtomicIntegerArray(ceilDiv(depth, KC) * unitsPerStep);
+        }
+
         void run(boolean parallel) {
-            int panels = (width + NR - 1) / NR;
-            int rowTiles = Math.max((p.m() + MC - 1) / MC, Math.min(CORES * TILES_PER_CORE, (p.m() + MR - 1) / MR));
-            int colTiles = Math.max(1, Math.min(panels, CORES * TILES_PER_CORE / rowTiles));
-            int tileRows = roundUp((p.m() + rowTiles - 1) / rowTiles, MR);
-            int tilePanels = (panels + colTiles - 1) / colTiles;
-            int rows = (p.m() + tileRows - 1) / tileRows;
-            int tiles = rows * ((panels + tilePanels - 1) / tilePanels);
+            int rowTiles = Math.max(ceilDiv(p.m(), MC), Math.min(CORES * TILES_PER_CORE, ceilDiv(p.m(), MR)));
+            int colTiles = Math.max(1, Math.min(unitsPerStep, CORES * TILES_PER_CORE / rowTiles));
+            int tileRows = roundUp(ceilDiv(p.m(), rowTiles), MR);
+            int tileUnits = ceilDiv(unitsPerStep, colTiles);
+            int rows = ceilDiv(p.m(), tileRows);
+            int tiles = rows * ceilDiv(unitsPerStep, tileUnits);
             if (!parallel) {
-                MatmulPacking.packPanels(p.b(), p.bi(), k0, depth, n0, p.n(), packedB, 0, panels);
-                runTiles(SCRATCH.get(), 0, tiles, rows, tileRows, tilePanels);
+                runTiles(SCRATCH.get(), 0, tiles, rows, tileRows, tileUnits);
                 return;
             }
-            Parallel.forRange(panels, 2L * depth * NR,
-                    (from, to) -> MatmulPacking.packPanels(p.b(), p.bi(), k0, depth, n0, p.n(), packedB, from, to));
-            Parallel.forRange(tiles, 2L * tileRows * tilePanels * NR * depth,
-                    (from, to) -> runTiles(SCRATCH.get(), from, to, rows, tileRows, tilePanels));
+            Parallel.forRange(tiles, 2L * tileRows * tileUnits * NB * depth,
+                    (from, to) -> runTiles(SCRATCH.get(), from, to, rows, tileRows, tileUnits));
         }
 
-        /** Tiles {@code [from, to)}: tile t has rows (t mod rows)·tileRows .. and panels (t / rows)·tilePanels ... */
-        private void runTiles(Scratch s, int from, int to, int rows, int tileRows, int tilePanels) {
+        /**
+         * Tiles {@code [from, to)}: tile t has rows (t mod rows)·tileRows .. and units (t / rows)·tileUnits .. of
+         * each K step. Tiles of the same units start at different ones, so that they pack different units first.
+         */
+        private void runTiles(Scratch s, int from, int to, int rows, int tileRows, int tileUnits) {
             for (int t = from; t < to; t++) {
                 int i0 = t % rows * tileRows;
-                int q0 = t / rows * tilePanels;
-                int panels = (width + NR - 1) / NR;
-                tile(s, i0, Math.min(p.m(), i0 + tileRows), q0, Math.min(panels, q0 + tilePanels));
+                int u0 = t / rows * tileUnits;
+                int count = Math.min(unitsPerStep, u0 + tileUnits) - u0;
+                tile(s, i0, Math.min(p.m(), i0 + tileRows), u0, count, t % rows * count / rows);
             }
         }
 
-        /** C[i0 .. i1) × the columns of panels [q0, q1), over the block's K. */
-        private void tile(Scratch s, int i0, int i1, int q0, int q1) {
+        /**
+         * C[i0 .. i1) × the columns of units [u0, u0 + count), over the block's K: for each K step, the units in
+         * turn from u0 + first, but one that another tile is packing is left for later (that tile's thread may have
+         * been descheduled in the middle of it); a tile waits only when nothing else is left.
+         */
+        private void tile(Scratch s, int i0, int i1, int u0, int count, int first) {
             float[] packedA = s.packedA(roundUp(i1 - i0, MR) * KC);
+            boolean[] done = s.done(count);
             for (int pc = 0; pc < depth; pc += KC) {
                 int kc = Math.min(KC, depth - pc);
                 MatmulPacking.packA(p.a(), p.bi(), i0, i1, k0 + pc, kc, packedA);
-                for (int qb = q0; qb < q1; qb += NB / NR) {
-                    int qe = Math.min(q1, qb + NB / NR);
-                    for (int i = i0; i < i1; i += MR) {
-                        for (int q = qb; q < qe; q++) {
-                            multiplySliver(s, packedA, (i - i0) * kc, i, Math.min(MR, i1 - i), q, pc, kc);
+                Arrays.fill(done, 0, count, false);
+                for (int left = count; left > 0; ) {
+                    int before = left;
+                    for (int c = 0; c < count; c++) {
+                        int u = u0 + (first + c) % count;
+                        if (!done[c] && packed(pc, kc, u)) {
+                            multiplyUnit(s, packedA, i0, i1, u, pc, kc);
+                            done[c] = true;
+                            left--;
                         }
+                    }
+                    if (left == before) {
+                        Thread.onSpinWait();
                     }
                 }
             }
+        }
+
+        /** C[i0 .. i1) × unit u's columns += the packed rows of A · unit u of K step pc. */
+        private void multiplyUnit(Scratch s, float[] packedA, int i0, int i1, int u, int pc, int kc) {
+            int q0 = u * PANELS_PER_UNIT;
+            int q1 = Math.min(panels, q0 + PANELS_PER_UNIT);
+            for (int i = i0; i < i1; i += MR) {
+                for (int q = q0; q < q1; q++) {
+                    multiplySliver(s, packedA, (i - i0) * KC, i, Math.min(MR, i1 - i), q, pc, kc);
+                }
+            }
+        }
+
+        /**
+         * Whether unit u of K step pc is packed: true when it was, or when this call packed it; false while another
+         * tile is packing it.
+         */
+        private boolean packed(int pc, int kc, int u) {
+            int unit = pc / KC * unitsPerStep + u;
+            if (units.get(unit) == PACKED) {
+                return true;
+            }
+            if (!units.compareAndSet(unit, FREE, PACKING)) {
+                return units.get(unit) == PACKED;
+            }
+            try {
+                int q0 = u * PANELS_PER_UNIT;
+                MatmulPacking.packPanels(p.b(), p.bi(), k0 + pc, kc, n0, p.n(), packedB, pc * panels * NR, q0,
+                        Math.min(panels, q0 + PANELS_PER_UNIT));
+            } finally {
+                units.set(unit, PACKED);
+            }
+            return true;
         }
 
         /** C[i .. i+rows) × panel q's columns += the packed sliver of A at {@code aOff} · panel q, steps pc ... */
@@ -170,7 +269,7 @@ final class PackedMatmul {
             int j = n0 + q * NR;
             int cols = Math.min(NR, n - j);
             int cOff = (p.bi() * p.m() + i) * n + j;
-            int bOff = (q * depth + pc) * NR;
+            int bOff = pc * panels * NR + q * kc * NR;
             if (rows == MR && cols == NR) {
                 kernel(packedA, aOff, packedB, bOff, kc, p.c(), cOff, n);
                 return;
@@ -186,8 +285,8 @@ final class PackedMatmul {
     }
 
     /**
-     * c[r][0 .. NR) += Σ_p a[p][r]·b[p][0 .. NR) for the MR rows r and p in {@code [0, kc)}: row r of C at
-     * {@code cOff + r·ldc}, a[p][r] at {@code aOff + p·MR + r}, b[p] at {@code bOff + p·NR}.
+     * c[r][0 .. NR) += Σ_p a[r][p]·b[p][0 .. NR) for the MR rows r and p in {@code [0, kc)}: row r of C at
+     * {@code cOff + r·ldc}, a[r][p] at {@code aOff + r·KC + p}, b[p] at {@code bOff + p·NR}.
      */
     private static void kernel(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(SPECIES);
@@ -201,17 +300,17 @@ final class PackedMatmul {
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bOff + p * NR);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bOff + p * NR + L);
-            int ap = aOff + p * MR;
+            int ap = aOff + p;
             FloatVector x = FloatVector.broadcast(SPECIES, a[ap]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(SPECIES, a[ap + 1]);
+            x = FloatVector.broadcast(SPECIES, a[ap + KC]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(SPECIES, a[ap + 2]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 2 * KC]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(SPECIES, a[ap + 3]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 3 * KC]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }

@@ -20,10 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The packed Vector API matmul, through {@link Backend#matmul}, against the plain loop {@link CpuMatmul#reference}.
  *
  * <p>Shapes straddle the kernel's blocking (4-row slivers, 2-vector column panels of 16 or 32, 256-step K blocks,
- * 256-column B blocks, the split into tiles): 1, 7, 33 and 1000 columns, every transpose case, batched with a B
- * of its own or a shared rank-2 B. Integer-valued operands make every product and partial sum exact in float,
- * so those results must match bit for bit; Gaussian operands are held to {@code |fast − reference| <=
- * 2·k·u·Σ|a||b|} with u = 2⁻²⁴ (each side is within k·u·Σ|a||b| of the exact sum).
+ * 256-column units of packed B, blocks of B in K and in N, the split into tiles): 1, 7, 33 and 1000 columns, every
+ * transpose case, batched with a B of its own or a shared rank-2 B. Integer-valued operands make every product and
+ * partial sum exact in float, so those results must match bit for bit; Gaussian operands are held to
+ * {@code |fast − reference| <= 2·k·u·Σ|a||b|} with u = 2⁻²⁴ (each side is within k·u·Σ|a||b| of the exact sum).
  */
 class CpuMatmulTest {
     private static final Backend CPU = Backends.cpu();
@@ -45,6 +45,9 @@ class CpuMatmulTest {
             cases.add(Arguments.of(3, 5, 9, 17, transA, transB, true, seed++));
             cases.add(Arguments.of(2, 67, 193, 260, transA, transB, true, seed++));
             cases.add(Arguments.of(2, 12, 40, 1000, transA, transB, false, seed++));
+            // K in two blocks of whole K steps (2304 + 1896), and N in two blocks for a K shorter than one K step
+            cases.add(Arguments.of(0, 3, 4200, 1000, transA, transB, false, seed++));
+            cases.add(Arguments.of(0, 2, 128, 33_000, transA, transB, false, seed++));
         }
         // a few rows times a transposed B, as when decoding one token: one dot product per element, on both cores
         cases.add(Arguments.of(0, 1, 768, 3000, false, true, false, seed++));

@@ -30,10 +30,13 @@ public final class CudaOptimKernels {
      * One Adam or AdamW step of every parameter in {@code params} ({@link AdamStep} has the formula) in one launch of
      * {@code adam_multi}: θ, m, v and vmax written in place, g only read. Each tensor's step, rate and decay travel
      * in the launch's table, so parameter groups and step counters may differ. Rounds as the CPU backend does.
+     * Returns a scalar tensor on the device (no host round trip): 0, or NaN where the kernel wrote a NaN or ±∞.
      */
-    public void adamStep(AdamStep step, List<AdamStep.Param> params) {
+    public Tensor adamStep(AdamStep step, List<AdamStep.Param> params) {
+        Tensor nonFinite = tensors.empty(Shape.scalar());
+        stream.fillWords(CudaTensors.bufferOf(nonFinite), 0, 1);
         if (params.isEmpty()) {
-            return;
+            return nonFinite;
         }
         MultiTensorTable table = new MultiTensorTable(params.size());
         for (AdamStep.Param p : params) {
@@ -46,7 +49,8 @@ public final class CudaOptimKernels {
         }
         AdamStep.Coefficients shared = step.coefficients(params.get(0));
         launchOver(table, Kernels.ADAM_MULTI, shared.beta1(), shared.oneMinusBeta1(), shared.beta2(),
-                shared.oneMinusBeta2(), shared.eps(), step.amsgrad() ? 1 : 0);
+                shared.oneMinusBeta2(), shared.eps(), step.amsgrad() ? 1 : 0, nonFinite);
+        return nonFinite;
     }
 
     /**

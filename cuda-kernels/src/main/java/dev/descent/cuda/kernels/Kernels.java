@@ -65,7 +65,7 @@ public final class Kernels {
 
     public static final KernelSpec SGD_STEP = new KernelSpec(OPTIM, "sgd_step", "ipppffffii");
     public static final KernelSpec RMSPROP_STEP = new KernelSpec(OPTIM, "rmsprop_step", "ipppppfffffi");
-    public static final KernelSpec ADAM_MULTI = new KernelSpec(OPTIM, "adam_multi", "ipfffffi");
+    public static final KernelSpec ADAM_MULTI = new KernelSpec(OPTIM, "adam_multi", "ipfffffip");
     public static final KernelSpec SUMSQ_MULTI = new KernelSpec(OPTIM, "sumsq_multi", "ipp");
     public static final KernelSpec SUM_PARTIALS = new KernelSpec(OPTIM, "sum_partials", "ippi");
 

@@ -37,8 +37,9 @@ import java.util.function.Function;
 /**
  * The training loop of the main job. Each optimizer step: zero the gradients; for each of the N micro-batches
  * run forward and cross-entropy and backward with the loss scaled by 1/N; clip the global gradient norm; set the
- * scheduled learning rate; AdamW step; check that every parameter and optimizer buffer is finite; log. Every
- * {@code evalEvery} steps the validation loss, every {@code checkpointEvery} steps and at the end a checkpoint.
+ * scheduled learning rate; AdamW step, which says whether every parameter and optimizer buffer it wrote is
+ * finite; log. Every {@code evalEvery} steps the validation loss, every {@code checkpointEvery} steps and at the
+ * end a checkpoint.
  * A non-finite loss, gradient norm, parameter or optimizer buffer stops the run with the step number and the
  * first tensor that went bad, before it can reach a checkpoint: the last one written stays as it was.
  */
@@ -318,10 +319,13 @@ public final class Trainer {
                     step, loss, norm, lastGoodCheckpoint()));
         }
         double lr = schedule.apply(optimizer, step);
+        boolean finite;
         try (Span update = Profiler.phase("optimizer")) {
-            optimizer.step();
+            finite = optimizer.stepAndCheckFinite();
         }
-        refuseNonFiniteState(step);
+        if (!finite) {
+            refuseNonFiniteState(step);
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double tokensPerSecond = accumulation * (double) config.batch().microBatch() * config.batch().seqLen() / seconds;
         int evalEvery = config.run().evalEvery();
@@ -380,7 +384,11 @@ public final class Trainer {
         return tokenizer;
     }
 
-    /** Stops the run if the update left a parameter or an optimizer buffer non-finite, naming the first one. */
+    /**
+     * Stops the run, naming the first parameter or optimizer buffer that holds a non-finite value: called when the
+     * AdamW step reports that it wrote one (the check costs nothing until then; only the tensors the step wrote can
+     * have changed since the last step, or since the model and state were loaded, which refuses non-finite values).
+     */
     private void refuseNonFiniteState(int step) {
         Map<String, Tensor> state = new LinkedHashMap<>(model.namedParameters());
         state.putAll(Checkpoint.namedState(model, optimizer));
