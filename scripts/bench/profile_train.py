@@ -16,7 +16,9 @@ include the JIT's warm-up; after the last come validation, the checkpoint and th
     and backward apart; main thread only, since the pool's worker threads
     do not know which op handed them work (the main thread runs its share of every parallel loop and all the
     serial work);
-  - kernels: the top frame grouped into matmul kernel, packing, row kernels, attention, elementwise lambdas, other.
+  - kernels: the top frame grouped into matmul kernel, packing, row kernels, attention, elementwise lambdas, other;
+and the heap allocated per step (JFR's allocation samples, each weighted by the bytes its thread allocated since
+its last sample), all threads, by the innermost descent method on the stack and the class allocated.
 """
 import argparse
 import collections
@@ -90,6 +92,13 @@ def phase_of(frames):
     return "other"
 
 
+def allocation_site(frames, allocated_class):
+    """The innermost descent method on an allocation's stack (else its top frame), and the class it allocated."""
+    names = [frame_name(f) for f in frames]
+    site = next((n for n in names if n.startswith("dev.descent.")), names[0])
+    return f"{site}: {allocated_class.replace('/', '.')}"
+
+
 def kernel_group(top):
     for group, needles in KERNEL_GROUPS:
         if any(n in top for n in needles):
@@ -110,6 +119,7 @@ def main():
     env["JAVA_TOOL_OPTIONS"] = (env.get("JAVA_TOOL_OPTIONS", "") + " -XX:FlightRecorderOptions=stackdepth=256"
                                 + f" -XX:StartFlightRecording=filename={jfr},settings=profile").strip()
     start_of_window = end_of_window = None
+    last_step = None
     proc = subprocess.Popen(["./descent", "train"] + train_args, stdout=subprocess.PIPE, text=True, env=env)
     for line in proc.stdout:
         sys.stdout.write(line)
@@ -118,20 +128,25 @@ def main():
             if start_of_window is None and int(line.split()[1]) == args.skip_steps:
                 start_of_window = now
             end_of_window = now
+            last_step = int(line.split()[1])
     if proc.wait() != 0:
         sys.exit(f"./descent train exited with {proc.returncode}")
     if start_of_window is None:
         sys.exit(f"no step line for step {args.skip_steps}: run more steps")
-    dump = subprocess.run(["jfr", "print", "--json", "--stack-depth", "256", "--events", "jdk.ExecutionSample", jfr], capture_output=True,
+    dump = subprocess.run(["jfr", "print", "--json", "--stack-depth", "256", "--events",
+                           "jdk.ExecutionSample,jdk.ObjectAllocationSample", jfr], capture_output=True,
                           text=True, check=True).stdout
     events = json.loads(dump)["recording"]["events"]
-    methods, ops, groups, phases = (collections.Counter() for _ in range(4))
+    methods, ops, groups, phases, allocated = (collections.Counter() for _ in range(5))
     counted = 0
     main_samples = 0
     for e in events:
         when = datetime.datetime.fromisoformat(e["values"]["startTime"].replace("Z", "+00:00")[:26] + "+00:00")
         frames = (e["values"].get("stackTrace") or {}).get("frames") or []
         if when < start_of_window or when > end_of_window or not frames:
+            continue
+        if e["type"] == "jdk.ObjectAllocationSample":
+            allocated[allocation_site(frames, e["values"]["objectClass"]["name"])] += e["values"]["weight"]
             continue
         counted += 1
         top = frame_name(frames[0])
@@ -149,6 +164,12 @@ def main():
         print(f"\n| {title} | share of samples |\n|---|---|")
         for name, count in counter.most_common(limit):
             print(f"| {name} | {100.0 * count / total:.1f}% |")
+    steps = last_step - args.skip_steps
+    total = sum(allocated.values())
+    print(f"\n| heap allocated per step, all threads (JFR samples, {steps} steps): {total / steps / 1e6:.1f} MB "
+          f"| MB per step |\n|---|---|")
+    for name, weight in allocated.most_common(args.top):
+        print(f"| {name} | {weight / steps / 1e6:.1f} |")
 
 
 if __name__ == "__main__":

@@ -33,15 +33,48 @@ final class VectorAttention {
         this.tPad = (t + L - 1) / L * L;
     }
 
-    /** Per-thread buffers of one (batch, head) pair. */
-    private final class Scratch {
-        final float[] keysT = new float[hs * tPad];
-        final float[] valuesT = new float[hs * tPad];
-        final float[] p = new float[tPad];
-        final float[] dp = new float[tPad];
-        final float[] acc = new float[hs];
-        final float[] dk = new float[t * hs];
-        final float[] dv = new float[t * hs];
+    /**
+     * The buffers of one (batch, head) pair, one set per thread and shape: a thread keeps the set of the last shape
+     * it ran (T and hs; about 1 MiB at T 1024, hs 64), so a training step, whose attention calls all have one shape,
+     * makes none after its first (made per call they were 21 to 34 MB of garbage per GPT-2 124M step at B4 T64;
+     * {@link Parallel}'s workers keep their thread-locals). Every call writes what it reads: the transposes
+     * fill positions below T, which the padding up to tPad keeps at zero for a set of one T; dk and dv are
+     * cleared per pair; p, dp and acc are written before they are read.
+     */
+    private static final class Scratch {
+        private static final ThreadLocal<Scratch> THREAD = new ThreadLocal<>();
+
+        final int t;
+        final int hs;
+        final float[] keysT;
+        final float[] valuesT;
+        final float[] p;
+        final float[] dp;
+        final float[] acc;
+        final float[] dk;
+        final float[] dv;
+
+        private Scratch(int t, int hs, int tPad) {
+            this.t = t;
+            this.hs = hs;
+            keysT = new float[hs * tPad];
+            valuesT = new float[hs * tPad];
+            p = new float[tPad];
+            dp = new float[tPad];
+            acc = new float[hs];
+            dk = new float[t * hs];
+            dv = new float[t * hs];
+        }
+
+        /** This thread's buffers for T = t and head size hs, made when its last call had another shape. */
+        static Scratch of(int t, int hs, int tPad) {
+            Scratch s = THREAD.get();
+            if (s == null || s.t != t || s.hs != hs) {
+                s = new Scratch(t, hs, tPad);
+                THREAD.set(s);
+            }
+            return s;
+        }
     }
 
     /** What runs for one (batch b, head h) pair, bh = b·heads + h, with its thread's buffers. */
@@ -53,7 +86,7 @@ final class VectorAttention {
     /** Runs {@code work} for every (batch, head) pair, spread over the cores; {@code cost} per pair. */
     private void forEachHead(int batch, long cost, HeadWork work) {
         Parallel.forRange(batch * heads, cost, (from, to) -> {
-            Scratch s = new Scratch();
+            Scratch s = Scratch.of(t, hs, tPad);
             for (int bh = from; bh < to; bh++) {
                 work.run(s, bh / heads, bh % heads, bh);
             }

@@ -21,6 +21,8 @@ final class VectorFused implements FusedKernels {
     private static final int GRADIENT_BLOCKS = 16;
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
     private static final float GELU_CUBIC = 0.044715f;
+    /** Each thread's partial dγ, dβ sums of the layer-norm backward, grown to the widest call it ran. */
+    private static final ThreadLocal<float[]> GRADIENT_PARTIALS = ThreadLocal.withInitial(() -> new float[0]);
     /** Each thread's one vector of GELU inputs for the last elements of an array or row. */
     private static final ThreadLocal<float[]> GELU_TAIL = ThreadLocal.withInitial(() -> new float[L]);
 
@@ -114,7 +116,7 @@ final class VectorFused implements FusedKernels {
     public void layerNormBackward(float[] g, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dx,
                                   float[] dgamma, float[] dbeta, int rows, int c, boolean accumulate) {
         int blocks = Math.min(rows, GRADIENT_BLOCKS);
-        float[] partial = new float[blocks * 2 * c];
+        float[] partial = gradientPartials(blocks * 2 * c);
         Parallel.forRange(blocks, 8L * c * rows / Math.max(blocks, 1), (from, to) -> {
             for (int block = from; block < to; block++) {
                 int dg = block * 2 * c;
@@ -132,6 +134,18 @@ final class VectorFused implements FusedKernels {
                 dbeta[j] += partial[block * 2 * c + c + j];
             }
         }
+    }
+
+    /** This thread's partial sums of the layer-norm backward, {@code n} of them zeroed (a new array when longer). */
+    private static float[] gradientPartials(int n) {
+        float[] partials = GRADIENT_PARTIALS.get();
+        if (partials.length < n) {
+            partials = new float[n];
+            GRADIENT_PARTIALS.set(partials);
+        } else {
+            Arrays.fill(partials, 0, n, 0f);
+        }
+        return partials;
     }
 
     /**

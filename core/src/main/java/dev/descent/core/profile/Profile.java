@@ -15,6 +15,9 @@ public final class Profile implements AutoCloseable {
 
     private final Recorder recorder;
     private State state = State.PAUSED;
+    /** Java heap allocated by all threads while recording, the intervals before the current one. */
+    private long heapBytes;
+    private HeapAllocation heapSinceResume;
 
     Profile(Recorder recorder) {
         this.recorder = recorder;
@@ -26,6 +29,7 @@ public final class Profile implements AutoCloseable {
             return;
         }
         recorder.end();
+        heapBytes += heapSinceResume.bytesSince();
         Profiler.deactivate(recorder);
         recorder.readDeviceClocks();
         state = State.PAUSED;
@@ -44,6 +48,7 @@ public final class Profile implements AutoCloseable {
                     + recorder.owner.getName() + "), not on " + Thread.currentThread().getName());
         }
         Profiler.activate(recorder);
+        heapSinceResume = HeapAllocation.start();
         recorder.begin();
         state = State.RECORDING;
     }
@@ -81,6 +86,16 @@ public final class Profile implements AutoCloseable {
     public long wallNanos() {
         return rows().stream().filter(r -> r.kind() == EventKind.OUTSIDE).mapToLong(ProfileRow::totalHostNanos)
                 .sum();
+    }
+
+    /**
+     * Bytes the JVM's threads allocated on the Java heap while this profile recorded (see {@link HeapAllocation}):
+     * the garbage the recorded work made, the profiler's own records included; −1 where the JVM does not count.
+     * Tensors on the CPU are Java arrays, but the backend's array pool serves most of them without allocating.
+     */
+    public long heapAllocatedBytes() {
+        requireStopped();
+        return HeapAllocation.measured() ? heapBytes : -1;
     }
 
     /** Device time of all kernels (on the CPU: the wall time). */

@@ -38,6 +38,11 @@ final class ProfileTable {
         List<List<ProfileRow>> sections = kernels.isEmpty() ? List.of(ops) : List.of(ops, kernels);
         StringBuilder out = new StringBuilder(render(columns, sections));
         out.append(String.format(Locale.ROOT, "Self host time total: %s (the profiled wall time)%n", time(wall)));
+        long heap = profile.heapAllocatedBytes();
+        if (heap >= 0) {
+            out.append(String.format(Locale.ROOT, "Java heap allocated: %s (all threads, while the profile recorded)%n",
+                    bytes(heap)));
+        }
         if (deviceTimed) {
             out.append(String.format(Locale.ROOT, "Self device time total: %s (the device was busy %.1f%% of the "
                     + "wall time; kernel rows break the ops' self device time down)%n", time(device),

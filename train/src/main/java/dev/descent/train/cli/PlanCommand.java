@@ -38,11 +38,12 @@ public final class PlanCommand implements Callable<Integer> {
      * The JVM heap a run on the CPU needs per byte of its plan: the tensors are Java arrays, most of them "humongous"
      * to the G1 collector (at least half a heap region), which it does not move, so free heap splits into gaps too
      * small for the next large array. Measured on this project's 2-core machine, JDK 17, 2026-12-06 (2 training steps
-     * each, docs/PERFORMANCE.md): GPT-2 124M at 1 × 256 (planned 2226.5 MiB) ran out of a 3 GiB heap (1.38 × the plan)
-     * and trained in 3.5 GiB (1.57 ×); tiny-cpu (114.1 MiB) ran out of 140 MiB (1.23 ×) and trained in 160 MiB
-     * (1.40 ×).
+     * each, docs/PERFORMANCE.md), with the CPU backend's array pool and kernels that keep their buffers: GPT-2 124M
+     * at 1 × 256 (planned 2226.5 MiB) ran out of a 2560 MiB heap (1.15 × the plan) and trained in 2688 MiB (1.21 ×);
+     * tiny-cpu (102.5 MiB) ran out of 125 MiB (1.22 ×) and trained in 130 MiB (1.27 ×). Before the pool GPT-2 needed
+     * 3.25 GiB (1.49 ×), and the factor was 1.6.
      */
-    static final double HEAP_PER_PLANNED_BYTE = 1.6;
+    static final double HEAP_PER_PLANNED_BYTE = 1.4;
 
     /**
      * What the plan is made for: the memory the plan must fit, what holds it, a line describing the device, the

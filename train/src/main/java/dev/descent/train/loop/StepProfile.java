@@ -87,7 +87,10 @@ public final class StepProfile {
                     : "profile of the warm-up step(s) only (no later step ran; they include one-time costs):\n"
                     + warmup.table();
         }
-        return String.format(Locale.ROOT, "%sprofile of %d step%s after the warm-up:%n%s", warm, steadySteps,
-                steadySteps == 1 ? "" : "s", steady.table());
+        long heap = steady.heapAllocatedBytes();
+        String perStep = heap < 0 ? "" : String.format(Locale.ROOT, " (Java heap allocated: %.2f MiB per step)",
+                heap / (double) steadySteps / 1048576.0);
+        return String.format(Locale.ROOT, "%sprofile of %d step%s after the warm-up%s:%n%s", warm, steadySteps,
+                steadySteps == 1 ? "" : "s", perStep, steady.table());
     }
 }
