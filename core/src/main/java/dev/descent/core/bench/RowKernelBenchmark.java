@@ -2,6 +2,7 @@ package dev.descent.core.bench;
 
 import dev.descent.core.Backend;
 import dev.descent.core.Backends;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
@@ -26,7 +27,8 @@ import java.util.Locale;
  * median reported; the least CPU time a timed call took on all threads, and the bytes per CPU second against the
  * copy's (figures other jobs on the machine change less: wall time doubles when a kernel's second thread waits
  * for a core); and the heap one more call allocates on all threads (its output tensors included): what a kernel
- * allocates beyond them is garbage made per call.
+ * allocates beyond them is garbage made per call. Each call runs in a memory scope, as in a training step, so its
+ * outputs are released into the backend's pool and the next call's come from there.
  */
 public final class RowKernelBenchmark {
     private static final long WARM_UP_NANOS = 2_000_000_000L;
@@ -37,8 +39,20 @@ public final class RowKernelBenchmark {
     private RowKernelBenchmark() {
     }
 
-    /** One timed call, and the bytes it must move at the least. */
+    /**
+     * One timed call, and the bytes it must move at the least. The call runs in a memory scope, as a kernel does in
+     * a training step: its outputs go back to the backend's pool when the scope closes, and the next call's outputs
+     * come from there.
+     */
     private record Kernel(String name, String shape, long bytes, Runnable call) {
+        Kernel {
+            Runnable kernel = call;
+            call = () -> {
+                try (MemoryScope step = Backends.cpu().scope()) {
+                    kernel.run();
+                }
+            };
+        }
     }
 
     public static void main(String[] args) throws IOException {

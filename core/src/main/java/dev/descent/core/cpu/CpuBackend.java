@@ -140,7 +140,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor unary(UnaryOp op, Tensor x) {
         float[] in = data(x);
-        float[] out = CpuMemory.zeroedArray(in.length);
+        float[] out = CpuMemory.arrayToOverwrite(in.length);
         if (VectorApi.available() && (op == UnaryOp.GELU_TANH || op == UnaryOp.GELU_TANH_GRAD)) {
             if (op == UnaryOp.GELU_TANH) {
                 VectorFused.geluTanh(in, out);
@@ -404,7 +404,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor softmax(Tensor x, boolean log) {
         int c = x.dim(-1);
-        float[] out = CpuMemory.zeroedArray(x.numel());
+        float[] out = CpuMemory.arrayToOverwrite(x.numel());
         FUSED.softmax(data(x), out, rowsOf(x), c, log);
         return wrap(out, x.shape());
     }
@@ -419,9 +419,9 @@ public final class CpuBackend implements Backend {
     @Override
     public LayerNormResult layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
         int rows = rowsOf(x);
-        float[] y = CpuMemory.zeroedArray(x.numel());
-        float[] mean = CpuMemory.zeroedArray(rows);
-        float[] rstd = CpuMemory.zeroedArray(rows);
+        float[] y = CpuMemory.arrayToOverwrite(x.numel());
+        float[] mean = CpuMemory.arrayToOverwrite(rows);
+        float[] rstd = CpuMemory.arrayToOverwrite(rows);
         FUSED.layerNorm(data(x), data(gamma), data(beta), eps, y, mean, rstd, rows, x.dim(-1));
         Shape rowShape = rowShape(x);
         return new LayerNormResult(wrap(y, x.shape()), wrap(mean, rowShape), wrap(rstd, rowShape));

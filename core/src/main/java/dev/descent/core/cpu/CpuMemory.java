@@ -90,6 +90,15 @@ final class CpuMemory {
         return reused;
     }
 
+    /**
+     * An array of n floats for a new storage whose every element the caller writes before anything reads it: a
+     * released one as it was left (zeroing it would be one more pass over memory, all of it overwritten next).
+     */
+    static float[] arrayToOverwrite(int n) {
+        float[] reused = reused(n);
+        return reused != null ? reused : new float[n];
+    }
+
     /** A copy of {@code values} for a new storage on this thread, in a released array when there is one. */
     static float[] copyOf(float[] values) {
         float[] reused = reused(values.length);

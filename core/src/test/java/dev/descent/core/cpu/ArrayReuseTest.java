@@ -9,11 +9,13 @@ import dev.descent.core.Functional;
 import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
+import dev.descent.core.UnaryOp;
 import dev.descent.core.profile.Counter;
 import dev.descent.core.profile.HeapAllocation;
 import dev.descent.core.profile.Profile;
 import dev.descent.core.profile.Profiler;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -88,6 +90,45 @@ class ArrayReuseTest {
             assertThat(CpuMemory.pooledBytes()).isZero();
             Tensor otherLength = Tensor.zeros(99);
             assertThat(CpuBackend.data(otherLength)).isNotSameAs(released);
+            return null;
+        });
+    }
+
+    /** A tensor of {@code shape} whose storage is full of NaN, released into this thread's pool. */
+    private static float[] releasedNaNs(int... shape) {
+        try (MemoryScope scope = CPU.scope()) {
+            float[] nan = new float[Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
+            Arrays.fill(nan, Float.NaN);
+            return CpuBackend.data(Tensor.fromArray(nan, shape));
+        }
+    }
+
+    @Test
+    void kernelsThatOverwriteTheirOutputTakeAReleasedArrayAsItWasAndGiveTheSameValues() {
+        onFreshThread(() -> {
+            Rng rng = new Rng(3);
+            Tensor x = Tensor.randn(rng, 7, 33);
+            Tensor gamma = Tensor.randn(rng, 33);
+            Tensor beta = Tensor.randn(rng, 33);
+            float[] softmax = CpuBackend.data(CPU.softmax(x, false)).clone();
+            float[] gelu = CpuBackend.data(CPU.unary(UnaryOp.GELU_TANH, x)).clone();
+            float[] exp = CpuBackend.data(CPU.unary(UnaryOp.EXP, x)).clone();
+            Backend.LayerNormResult ln = CPU.layerNorm(x, gamma, beta, 1e-5f);
+            float[] y = CpuBackend.data(ln.y()).clone();
+            float[] rstd = CpuBackend.data(ln.rstd()).clone();
+
+            float[] stale = releasedNaNs(7, 33);
+            assertThat(CpuBackend.data(CPU.softmax(x, false))).isSameAs(stale).containsExactly(softmax);
+            stale = releasedNaNs(7, 33);
+            assertThat(CpuBackend.data(CPU.unary(UnaryOp.GELU_TANH, x))).isSameAs(stale).containsExactly(gelu);
+            stale = releasedNaNs(7, 33);
+            assertThat(CpuBackend.data(CPU.unary(UnaryOp.EXP, x))).isSameAs(stale).containsExactly(exp);
+            stale = releasedNaNs(7, 33);
+            float[] staleRows = releasedNaNs(7);
+            Backend.LayerNormResult again = CPU.layerNorm(x, gamma, beta, 1e-5f);
+            assertThat(CpuBackend.data(again.y())).isSameAs(stale).containsExactly(y);
+            assertThat(CpuBackend.data(again.mean())).isSameAs(staleRows);
+            assertThat(CpuBackend.data(again.rstd())).containsExactly(rstd);
             return null;
         });
     }
