@@ -29,22 +29,6 @@ final class Machine {
         return Files.isReadable(loadavg) ? Files.readString(loadavg).trim() : "unknown";
     }
 
-    /**
-     * Bytes the live threads of this JVM have allocated on the heap so far (the common pool's workers included), or
-     * −1 where the JVM does not count them.
-     */
-    static long heapBytesAllocated() {
-        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
-                || !threads.isThreadAllocatedMemoryEnabled()) {
-            return -1;
-        }
-        long sum = 0;
-        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
-            sum += Math.max(0, bytes);
-        }
-        return sum;
-    }
-
     /** CPU nanoseconds the live threads of this JVM have run so far, or −1 where the JVM does not count them. */
     static long cpuNanos() {
         java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();

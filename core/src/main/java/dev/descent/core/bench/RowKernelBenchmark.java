@@ -6,6 +6,7 @@ import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
+import dev.descent.core.profile.HeapAllocation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,11 +114,11 @@ public final class RowKernelBenchmark {
     private static void warmUp(Kernel k) {
         long start = System.nanoTime();
         for (int i = 0; ; i++) {
-            long before = Machine.heapBytesAllocated();
+            HeapAllocation call = HeapAllocation.start();
             k.call.run();
-            long bytes = Machine.heapBytesAllocated() - before;
+            long bytes = call.bytesSince();
             long elapsed = System.nanoTime() - start;
-            boolean compiled = before < 0 || k.bytes == 0 || bytes <= k.bytes / 2 + SLACK_BYTES;
+            boolean compiled = bytes < 0 || k.bytes == 0 || bytes <= k.bytes / 2 + SLACK_BYTES;
             if (i >= 2 && elapsed >= WARM_UP_NANOS && (compiled || elapsed >= LONGEST_WARM_UP_NANOS)) {
                 return;
             }
@@ -144,10 +145,10 @@ public final class RowKernelBenchmark {
             copies[i] = (System.nanoTime() - start) * 1e-9;
             copyCpu[i] = (Machine.cpuNanos() - cpuStart) * 1e-9;
         }
-        long before = Machine.heapBytesAllocated();
+        HeapAllocation call = HeapAllocation.start();
         k.call.run();
-        String allocated = before < 0 ? "" : String.format(Locale.ROOT, "%.1f",
-                (Machine.heapBytesAllocated() - before) * 1e-6);
+        long bytes = call.bytesSince();
+        String allocated = bytes < 0 ? "" : String.format(Locale.ROOT, "%.1f", bytes * 1e-6);
         Arrays.sort(ours);
         Arrays.sort(cpu);
         Arrays.sort(copies);

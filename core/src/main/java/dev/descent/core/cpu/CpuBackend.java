@@ -83,7 +83,7 @@ public final class CpuBackend implements Backend {
     /** Normal values drawn in row-major order, as the default draws them, straight into the tensor's array. */
     @Override
     public Tensor randn(Shape shape, Rng rng) {
-        float[] d = CpuMemory.zeroedArray(shape.numel());
+        float[] d = CpuMemory.arrayToOverwrite(shape.numel());
         for (int i = 0; i < d.length; i++) {
             d[i] = (float) rng.nextGaussian();
         }
@@ -93,7 +93,7 @@ public final class CpuBackend implements Backend {
     /** Uniform [0, 1) values drawn in row-major order, as the default draws them, straight into the tensor's array. */
     @Override
     public Tensor rand(Shape shape, Rng rng) {
-        float[] d = CpuMemory.zeroedArray(shape.numel());
+        float[] d = CpuMemory.arrayToOverwrite(shape.numel());
         for (int i = 0; i < d.length; i++) {
             d[i] = rng.nextFloat();
         }
@@ -230,7 +230,7 @@ public final class CpuBackend implements Backend {
     public Tensor binaryScalar(BinaryOp op, Tensor a, float s) {
         FloatBinary f = binaryFunction(op);
         float[] x = data(a);
-        float[] out = CpuMemory.zeroedArray(x.length);
+        float[] out = CpuMemory.arrayToOverwrite(x.length);
         Parallel.forRange(out.length, 2, (from, to) -> {
             for (int i = from; i < to; i++) {
                 out[i] = f.apply(x[i], s);

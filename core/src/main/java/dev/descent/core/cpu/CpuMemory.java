@@ -11,7 +11,8 @@ import java.util.Arrays;
  * Memory of the CPU backend, per thread: the open {@link MemoryScope}s, a ledger of bytes made and not yet released,
  * and the arrays released for reuse. The ledger counts what a device would hold if it ran the same code, releasing
  * only what scopes and backward release. A released array goes to the thread's {@link ArrayPool}, and
- * {@link #zeroedArray} takes the next array of its length from there, zero-filled like a new one; so a training
+ * {@link #zeroedArray} takes the next array of its length from there, zero-filled like a new one ({@link
+ * #arrayToOverwrite} as it was left, for a kernel that writes every element); so a training
  * step, which releases and makes the same tensors each time, makes no new array after its first run, leaves the
  * garbage collector almost nothing, and the Java heap stays near the tensors held at the step's peak. The pool's
  * bound: at most the ledger's high-water mark, the most bytes live at once since the thread began (the arrays are
