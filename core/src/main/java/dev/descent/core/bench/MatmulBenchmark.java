@@ -26,7 +26,7 @@ import java.util.Locale;
  * <pre>scripts/java.sh -cp core/target/classes dev.descent.core.bench.MatmulBenchmark [--rounds R] [--reps N] [MxKxN ...]</pre>
  * Defaults: 5 rounds of 3 repetitions each side, shapes 2048x768x3072 and 1024x1024x1024. Flops = 2·M·K·N;
  * a time is one {@code Backend.matmul} call (packing and the output array included), after 3 s of untimed calls;
- * best and median reported.
+ * best and median reported. Each round of either side starts with one untimed call, as the NumPy script's does.
  */
 public final class MatmulBenchmark {
     private static final String SCRIPT = "scripts/bench/numpy_matmul.py";
@@ -88,6 +88,7 @@ public final class MatmulBenchmark {
         List<Double> theirs = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             settle();
+            cpu.matmul(a, b, false, false);
             for (int i = 0; i < reps; i++) {
                 long start = System.nanoTime();
                 cpu.matmul(a, b, false, false);
