@@ -27,6 +27,8 @@ import java.util.List;
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
     private static final FusedKernels FUSED = FusedKernels.fastest();
+    /** Each thread's accumulator row for {@link #reduce} (doubles: a sum of many floats keeps its low bits). */
+    private static final ThreadLocal<double[]> REDUCE_ACCUMULATORS = ThreadLocal.withInitial(() -> new double[0]);
 
     private CpuBackend() {
     }
@@ -303,9 +305,9 @@ public final class CpuBackend implements Backend {
         float[] out = CpuMemory.zeroedArray(outer * inner);
         boolean max = op == ReduceOp.MAX;
         Parallel.forRange(outer, (long) n * inner, (from, to) -> {
-            double[] acc = new double[inner];
+            double[] acc = reduceAccumulators(inner);
             for (int o = from; o < to; o++) {
-                Arrays.fill(acc, max ? Double.NEGATIVE_INFINITY : 0.0);
+                Arrays.fill(acc, 0, inner, max ? Double.NEGATIVE_INFINITY : 0.0);
                 for (int k = 0; k < n; k++) {
                     int base = (o * n + k) * inner;
                     for (int i = 0; i < inner; i++) {
@@ -318,6 +320,16 @@ public final class CpuBackend implements Backend {
             }
         });
         return wrap(out, shape.withDim(axis, 1));
+    }
+
+    /** This thread's accumulators for {@link #reduce}, at least {@code inner} of them, reused from call to call. */
+    private static double[] reduceAccumulators(int inner) {
+        double[] acc = REDUCE_ACCUMULATORS.get();
+        if (acc.length < inner) {
+            acc = new double[inner];
+            REDUCE_ACCUMULATORS.set(acc);
+        }
+        return acc;
     }
 
     // ---------------------------------------------------------------- matrix and layout

@@ -46,7 +46,8 @@ class ArrayReuseTest {
     /**
      * Most heap bytes a warm kernel call of {@link #warmKernelsMakeNoBuffersPerCall} may allocate: measured 1 to 2 KiB
      * (the parallel loop's task objects, the tensors' small objects); attention's buffers were 134 KiB a forward
-     * call at these shapes, the layer-norm backward's partial sums 96 KiB a call.
+     * call at these shapes, the layer-norm backward's partial sums 96 KiB a call, the sum over rows its accumulators
+     * (32 KiB a call at width 4096).
      */
     private static final long KERNEL_CALL_BOUND = 16 << 10;
 
@@ -323,7 +324,7 @@ class ArrayReuseTest {
     }
 
     /**
-     * Attention (forward and backward), the layer norm's backward, GELU and softmax allocate at most
+     * Attention (forward and backward), the layer norm's backward, GELU, softmax and a sum over rows allocate at most
      * {@link #KERNEL_CALL_BOUND} of heap per warm call: their buffers are per thread, their vectors registers.
      */
     @Test
@@ -334,6 +335,7 @@ class ArrayReuseTest {
             Tensor x = Tensor.randn(rng, 256, 768);
             Tensor gamma = Tensor.randn(rng, 768);
             Tensor beta = Tensor.randn(rng, 768);
+            Tensor wide = Tensor.randn(rng, 64, 4096);
             Map<String, Runnable> kernels = new LinkedHashMap<>();
             kernels.put("attention forward and backward", () -> {
                 Backend.AttentionResult r = CPU.attention(qkv, 4);
@@ -345,6 +347,7 @@ class ArrayReuseTest {
             });
             kernels.put("GELU", x::gelu);
             kernels.put("softmax", x::softmax);
+            kernels.put("sum over the rows (a bias gradient)", () -> wide.sum(0, false));
             Map<String, Long> bytes = new LinkedHashMap<>();
             try (Autograd.Scope noGrad = Autograd.noGrad()) {
                 kernels.forEach((name, kernel) -> bytes.put(name, leastHeap(() -> {
