@@ -270,12 +270,16 @@ final class PackedMatmul {
             int cols = Math.min(NR, n - j);
             int cOff = (p.bi() * p.m() + i) * n + j;
             int bOff = pc * panels * NR + q * kc * NR;
-            if (rows == MR && cols == NR) {
-                kernel(packedA, aOff, packedB, bOff, kc, p.c(), cOff, n);
+            // one call site of the kernel: with a second one (for the edge block), C2 ran out of inlining budget for
+            // it there and made every vector an object, 670 KB of garbage a call at (64 × 128)·(128 × 300)
+            boolean whole = rows == MR && cols == NR;
+            if (!whole) {
+                Arrays.fill(s.edge, 0f);
+            }
+            kernel(packedA, aOff, packedB, bOff, kc, whole ? p.c() : s.edge, whole ? cOff : 0, whole ? n : NR);
+            if (whole) {
                 return;
             }
-            Arrays.fill(s.edge, 0f);
-            kernel(packedA, aOff, packedB, bOff, kc, s.edge, 0, NR);
             for (int r = 0; r < rows; r++) {
                 for (int jj = 0; jj < cols; jj++) {
                     p.c()[cOff + r * n + jj] += s.edge[r * NR + jj];
