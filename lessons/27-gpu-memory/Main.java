@@ -35,7 +35,7 @@ public final class Main {
     static final long FLOAT_BYTES = 4;
     static final long MIB = 1L << 20;
     static final long GIB = 1L << 30;
-    /** Numbers per partial sum of squares on a GPU: a block of the CUDA backend's fused sum. */
+    /** Gradient numbers per partial sum of squares on a GPU: a block of the CUDA backend's fused sum. */
     static final long SUM_CHUNK = 4096;
     static final long CARD_BYTES = Gtx1070Ti.MEMORY_BYTES;
     static final GPTConfig GPT2 = Gtx1070Ti.GPT2;
@@ -159,13 +159,14 @@ public final class Main {
 
     /**
      * The optimizer step of a model with {@code n} parameters as descent runs it. AdamW is one fused pass that reads
-     * θ, g, m, v and writes θ, m, v in place: no temporaries. The gradient norm and the check of θ, m and v for
-     * non-finite values sum squares without squaring a copy: on a GPU, one partial sum per 4096 numbers of θ, m and
-     * v (the larger of the two).
+     * θ, g, m, v and writes θ, m, v in place: no temporaries, and one flag it sets if it wrote a NaN or an infinity.
+     * The gradient norm the clipping needs sums squares without squaring a copy: on a GPU, one partial sum per 4096
+     * numbers of g.
      */
     static List<Line> optimizerStep(long n) {
-        return List.of(new Line("partial sums of squares of θ, m, v (one per 4096)", Phase.OPTIMIZER_STEP,
-                (3 * n + SUM_CHUNK - 1) / SUM_CHUNK));
+        return List.of(new Line("partial sums of squares of g (one per 4096)", Phase.OPTIMIZER_STEP,
+                        (n + SUM_CHUNK - 1) / SUM_CHUNK),
+                new Line("AdamW's finite flag", Phase.OPTIMIZER_STEP, 1));
     }
 
     /**
@@ -291,9 +292,9 @@ public final class Main {
         printGroup("in an MLP, less the freed logits (" + mib(logits) + ")", floats(mlp) * FLOAT_BYTES - logits,
                 mlp);
         List<Line> optimizer = optimizerStep(n);
-        System.out.printf(Locale.ROOT, "the optimizer step: fused AdamW updates θ, m, v in place (no temporaries); "
-                + "the gradient norm and the finite check keep%n  %s = %s%n%n", optimizer.get(0).name(),
-                mib(floats(optimizer) * FLOAT_BYTES));
+        System.out.printf(Locale.ROOT, "the optimizer step: fused AdamW updates θ, m, v in place (no temporaries) "
+                + "and sets a flag if it wrote a non-finite value;%n  the gradient norm keeps %s = %s%n%n",
+                optimizer.get(0).name(), mib(floats(optimizer) * FLOAT_BYTES));
 
         for (Layout layout : Layout.values()) {
             Bill bill = byHand(GPT2, BATCH, SEQ, layout);

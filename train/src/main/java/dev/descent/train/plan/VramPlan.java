@@ -12,9 +12,9 @@ import java.util.Locale;
  * <p>Memory comes in three phases. The parameters, their gradients and AdamW's two moments are held for the whole
  * run ({@link Phase#ALWAYS}). A micro-step ({@link Phase#MICRO_STEP}) adds its activations and, at the peak of
  * backward, a few gradient temporaries; they are released when the micro-step ends. The optimizer step
- * ({@link Phase#OPTIMIZER_STEP}) updates in place: AdamW is one fused pass over θ, g, m, v, and the gradient norm
- * and the finite check of the state are fused sums of squares, which on a GPU keep one partial sum per
- * {@value #SUM_CHUNK} elements. The total is ALWAYS + max(MICRO_STEP, OPTIMIZER_STEP).
+ * ({@link Phase#OPTIMIZER_STEP}) updates in place: AdamW is one fused pass over θ, g, m, v that also raises one flag
+ * when it writes a non-finite value, and the gradient norm (the clipping) is a fused sum of squares, which on a GPU
+ * keeps one partial sum per {@value #SUM_CHUNK} elements of each gradient. The total is ALWAYS + max(MICRO_STEP, OPTIMIZER_STEP).
  *
  * <p>Two layouts are priced. {@link Layout#FITTED} is what descent does, item by item (a test checks the figure
  * against the memory a short training run measures): fused causal attention keeps one log-sum-exp per row instead
@@ -25,7 +25,7 @@ import java.util.Locale;
  */
 public final class VramPlan {
     private static final long FLOAT = 4;
-    /** Elements per partial sum of squares on a GPU ({@code MULTI_CHUNK} of the CUDA backend's optim.cu). */
+    /** Gradient elements per partial sum of squares on a GPU ({@code MULTI_CHUNK} of the CUDA backend's optim.cu). */
     static final int SUM_CHUNK = 4096;
 
     /** How activations and their gradients are kept. */
@@ -104,10 +104,11 @@ public final class VramPlan {
             plan.add("backward's peak: classifier V·C + 2BTC, or MLP max(10BTC + 4C² + C, 7BTC + 8C² + 5C) − BTV",
                     Phase.MICRO_STEP, Math.max(classifier, mlp));
         }
-        // AdamW is one fused pass that writes θ, m and v in place: no temporaries. The gradient norm and the check of
-        // θ, m and v for non-finite values sum squares without a squared copy: on a GPU one partial sum per chunk
-        plan.add("fused AdamW in place; partial sums of squares of θ, m, v, one per " + SUM_CHUNK + " elements",
-                Phase.OPTIMIZER_STEP, (3 * params + SUM_CHUNK - 1) / SUM_CHUNK);
+        // AdamW is one fused pass that writes θ, m and v in place (no temporaries) and one flag, set when it wrote a
+        // non-finite value. The gradient norm sums squares without a squared copy: on a GPU one partial sum per chunk
+        // of each gradient (a tensor's last chunk may be short: up to one more per tensor, which this leaves out)
+        plan.add("gradient norm's partial sums, one per " + SUM_CHUNK + " elements; fused AdamW in place, a flag",
+                Phase.OPTIMIZER_STEP, (params + SUM_CHUNK - 1) / SUM_CHUNK + 1);
         return plan;
     }
 
