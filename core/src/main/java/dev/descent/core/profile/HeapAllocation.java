@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Bytes the JVM's threads have allocated on the Java heap since a starting point: the garbage a piece of work made
- * (a training step's, with the fork-join pool's workers that run its parallel kernels), read from the JVM's
+ * (a training step's, with the worker threads that run its parallel kernels), read from the JVM's
  * per-thread allocation counters ({@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}), which cost a
  * few microseconds for all threads and nothing while the work runs. The count is of every live thread, so it
  * includes whatever else the JVM ran meanwhile; a thread that ended in between takes its bytes with it.

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * JIT has compiled it, is small: the kernels keep their buffers per thread instead of making them per call. Each case
  * runs on a thread of its own, whose pool starts empty.
  *
- * <p>The heap cases measure with {@link HeapAllocation} (all threads: the fork-join pool's workers run the kernels
+ * <p>The heap cases measure with {@link HeapAllocation} (all threads: Parallel's workers run the kernels
  * too) and keep going while the least seen is above their bound, for up to {@link #WARM_UP_NANOS}: until the JIT has
  * compiled a Vector API kernel, its vectors are Java objects (hundreds of MB in a small GPT's first step), and on a
  * loaded 2-core machine that can take hundreds of steps. A kernel or step that makes garbage on every call never
