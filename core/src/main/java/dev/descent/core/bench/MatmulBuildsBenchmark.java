@@ -16,7 +16,7 @@ import java.util.Locale;
  * tells a 5% change apart, which separate runs cannot.
  *
  * <p>Usage, from the repository root, with each build's {@code core/target/classes} copied to a folder of its own:
- * <pre>scripts/java.sh -cp core/target/classes dev.descent.core.bench.MatmulBuildsBenchmark MxKxN CALLS DIR1 DIR2 ..</pre>
+ * <pre>scripts/java.sh -cp core/target/classes dev.descent.core.bench.MatmulBuildsBenchmark MxKxN CALLS DIR1 [DIR2 ..]</pre>
  * A block is {@value #BLOCK} timed calls of one build after {@value #BLOCK_WARM_UP} untimed ones (a build's
  * workers may still be busy, or spinning, from the block before); builds take turns, starting with a different one
  * each round; 4 s of untimed calls of every build first. Prints best, median and lower quartile per build.
@@ -55,8 +55,8 @@ public final class MatmulBuildsBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 4) {
-            throw new IllegalArgumentException("usage: MatmulBuildsBenchmark MxKxN CALLS DIR1 DIR2 ..");
+        if (args.length < 3) {
+            throw new IllegalArgumentException("usage: MatmulBuildsBenchmark MxKxN CALLS DIR1 [DIR2 ..]");
         }
         int[] shape = Arrays.stream(args[0].split("x")).mapToInt(Integer::parseInt).toArray();
         int calls = Integer.parseInt(args[1]);
