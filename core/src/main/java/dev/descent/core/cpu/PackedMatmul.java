@@ -21,8 +21,8 @@ import jdk.incubator.vector.FloatVector;
  *       {@link #NR} = 2L columns, k-major. The tiles pack it as they need it, a unit of {@link #KC} rows ×
  *       {@link #NB} columns at a time, each unit once (see {@link Block}). Both layouts of B are read with unit
  *       stride, so a transposed B costs no copy of its own.</li>
- *   <li>The rows of C are split into tiles, as many as keep every core busy (columns too when there are few
- *       rows). A tile walks the block's K in steps of {@link #KC}, copies its rows of A for that step (row by row,
+ *   <li>The rows of C are split into tiles, as many as keep every core busy (with few rows, tiles of
+ *       {@link #TALL_TILE} rows that split the columns too). A tile walks the block's K in steps of {@link #KC}, copies its rows of A for that step (row by row,
  *       at a stride of KC) and runs the micro-kernel over every sliver of {@link #MR} rows and every panel of a
  *       unit, unit after unit, so the unit in use (256 KiB) stays in L2.</li>
  *   <li>The micro-kernel holds an {@code MR × NR} block of C in 8 vector registers for a whole K step: per step
@@ -56,6 +56,15 @@ final class PackedMatmul {
     private static final int MC = 1024;
     /** Tiles wanted per core, so that a core slowed by other work hands its share to the others. */
     private static final int TILES_PER_CORE = 3;
+    /**
+     * Rows a tile keeps where M is too small for {@link #TILES_PER_CORE} tiles per core of this many (GPT-2 124M's
+     * 256-row products): then 2 tiles per core, which split the columns. A tile reads each unit of B it uses from
+     * L3 once per K step, so short tiles multiply that traffic: at M = 256, 4 tiles of 128 rows ran at a median 1.0
+     * to 1.3 times 6 tiles of 44 rows on this busy 2-core machine (best calls within 3%), and 6 tiles of 128 rows
+     * (3 per core) lost to both.
+     */
+    private static final int TALL_TILE = 128;
+    private static final int FEW_ROWS_TILES_PER_CORE = 2;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     /** Each thread's packing buffers, reused from call to call. */
@@ -174,8 +183,13 @@ final class PackedMatmul {
         }
 
         void run(boolean parallel) {
-            int rowTiles = Math.max(ceilDiv(p.m(), MC), Math.min(CORES * TILES_PER_CORE, ceilDiv(p.m(), MR)));
-            int colTiles = Math.max(1, Math.min(unitsPerStep, CORES * TILES_PER_CORE / rowTiles));
+            boolean fewRows = p.m() < CORES * TILES_PER_CORE * TALL_TILE;
+            int wanted = CORES * (fewRows ? FEW_ROWS_TILES_PER_CORE : TILES_PER_CORE);
+            // few rows: tall tiles, but more of them where the columns cannot be split enough
+            int rowTiles = fewRows
+                    ? Math.min(ceilDiv(p.m(), MR), Math.max(ceilDiv(p.m(), TALL_TILE), ceilDiv(wanted, unitsPerStep)))
+                    : Math.max(ceilDiv(p.m(), MC), Math.min(wanted, ceilDiv(p.m(), MR)));
+            int colTiles = Math.max(1, Math.min(unitsPerStep, wanted / rowTiles));
             int tileRows = roundUp(ceilDiv(p.m(), rowTiles), MR);
             int tileUnits = ceilDiv(unitsPerStep, colTiles);
             int rows = ceilDiv(p.m(), tileRows);
