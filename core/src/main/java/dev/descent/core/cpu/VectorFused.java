@@ -274,8 +274,10 @@ final class VectorFused implements FusedKernels {
     private static void gelu(float[] x, float[] y, boolean gradient) {
         int vectors = x.length / L;
         Parallel.forRange(vectors, 30L * L, (from, to) -> {
-            for (int j = from * L; j < to * L; j += L) {
-                gelu(FloatVector.fromArray(SPECIES, x, j), gradient).intoArray(y, j);
+            if (gradient) {
+                geluSlopes(x, y, from * L, to * L);
+            } else {
+                geluValues(x, y, from * L, to * L);
             }
         });
         int start = vectors * L;
@@ -333,15 +335,45 @@ final class VectorFused implements FusedKernels {
         gelu(FloatVector.fromArray(SPECIES, tail, 0), gradient).intoArray(tail, 0);
     }
 
-    /** GELU(v) as in {@link #geluTanh}, or its derivative as in {@link #geluTanhGrad}, lane by lane. */
+    /*
+     * The value and the slope have loops and methods of their own, without a flag to choose between them: with one
+     * method for both, C2 on JDK 17 sometimes compiled GELU's loop with every vector an object (1.2 MB of garbage a
+     * call at 256 × 768; ArrayReuseTest failed 3 times in 3 when run after the matmul tests on a busy machine).
+     */
+
+    /** y[from .. to) = GELU(x[from .. to)), whole vectors. */
+    private static void geluValues(float[] x, float[] y, int from, int to) {
+        for (int j = from; j < to; j += L) {
+            geluValue(FloatVector.fromArray(SPECIES, x, j)).intoArray(y, j);
+        }
+    }
+
+    /** y[from .. to) = GELU'(x[from .. to)), whole vectors. */
+    private static void geluSlopes(float[] x, float[] y, int from, int to) {
+        for (int j = from; j < to; j += L) {
+            geluSlope(FloatVector.fromArray(SPECIES, x, j)).intoArray(y, j);
+        }
+    }
+
+    /** GELU(v) or its derivative, lane by lane. */
     private static FloatVector gelu(FloatVector v, boolean gradient) {
+        return gradient ? geluSlope(v) : geluValue(v);
+    }
+
+    /** GELU(v) = v·σ(2u), lane by lane, as in {@link #geluTanh}. */
+    private static FloatVector geluValue(FloatVector v) {
+        FloatVector u = geluArgument(v);
+        FloatVector q = VectorMath.exp(u.abs().mul(-2f));
+        FloatVector r = VectorMath.constant(1f).div(q.add(1f));
+        return v.mul(r.blend(q.mul(r), u.lt(0f)));
+    }
+
+    /** GELU'(v) = s + 2v·u'·q·r², r = 1/(1 + q), lane by lane, as in {@link #geluTanhGrad}. */
+    private static FloatVector geluSlope(FloatVector v) {
         FloatVector u = geluArgument(v);
         FloatVector q = VectorMath.exp(u.abs().mul(-2f));
         FloatVector r = VectorMath.constant(1f).div(q.add(1f));
         FloatVector s = r.blend(q.mul(r), u.lt(0f));
-        if (!gradient) {
-            return v.mul(s);
-        }
         FloatVector du = v.mul(v).fma(3 * GELU_CUBIC * SQRT_2_OVER_PI, SQRT_2_OVER_PI);
         return v.mul(du).mul(q).mul(r).mul(r).mul(2f).add(s);
     }
