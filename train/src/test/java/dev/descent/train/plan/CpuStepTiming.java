@@ -25,13 +25,16 @@ record CpuStepTiming(double calibratedRate, double stepSeconds, double medianSec
 
     /**
      * Steps of warm-up run for at least this long (one at least): the JIT compiles the step meanwhile, on the cores
-     * the timed steps would use, as the calibration warms up its passes before timing them.
+     * the timed steps would use, as the calibration warms up its passes before timing them. One second was too short
+     * on a 2-core machine where the first step alone took more than a second: the timed steps of a small GPT were
+     * still getting faster, from 71 to 14 ms, and their median was 2.6 to 5.4 times the estimate; after 3 s (24 to
+     * 31 steps) they ran at 11 to 28 ms, 1.5 to 1.8 times it.
      */
-    private static final long WARMUP_NANOS = 1_000_000_000L;
+    private static final long WARMUP_NANOS = 3_000_000_000L;
 
     /**
      * Steps of warm-up, then {@code rounds} times: a calibration, then {@code steps} steps of {@code config} (which
-     * must have enough for a second of warm-up and those).
+     * must have enough for the warm-up and those).
      */
     static CpuStepTiming measure(TrainConfig config, int rounds, int steps) throws IOException {
         Trainer trainer = new Trainer(config, Backends.cpu(), "cpu", new PrintStream(new ByteArrayOutputStream()));
