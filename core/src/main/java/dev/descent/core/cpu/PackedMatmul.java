@@ -22,22 +22,29 @@ import jdk.incubator.vector.FloatVector;
  *       {@link #NB} columns at a time, each unit once (see {@link Block}). Both layouts of B are read with unit
  *       stride, so a transposed B costs no copy of its own.</li>
  *   <li>The rows of C are split into tiles, as many as keep every core busy (with few rows, tiles of
- *       {@link #TALL_TILE} rows that split the columns too). A tile walks the block's K in steps of {@link #KC}, copies its rows of A for that step (row by row,
- *       at a stride of KC) and runs the micro-kernel over every sliver of {@link #MR} rows and every panel of a
- *       unit, unit after unit, so the unit in use (256 KiB) stays in L2.</li>
- *   <li>The micro-kernel holds an {@code MR × NR} block of C in 8 vector registers for a whole K step: per step
- *       of k, 2 vector loads of B, 4 broadcasts of A (one address register, constant offsets) and 8 fused
- *       multiply-adds. C2 issues the 4 broadcasts ahead of the multiply-adds, so 14 registers are live: within
- *       AVX2's 16 (a 6-row block spills there; measured) and enough independent sums to keep the FMA units
- *       busy. C is loaded and stored once per K step. Every element of C is summed in the same order whatever
- *       the blocks, tiles, cores and vector width: K steps from k = 0 in order, each a chain of fused
- *       multiply-adds added to C.</li>
+ *       {@link #TALL_TILE} rows that split the columns too). A tile walks the block's K in steps of {@link #KC},
+ *       copies its rows of A for that step (row by row, at a stride of KC) and runs the micro-kernel over every
+ *       sliver of {@link #MR} rows and every panel of a unit, unit after unit, so the unit in use (256 KiB) stays
+ *       in L2.</li>
+ *   <li>The micro-kernel holds an {@code MR × NR} block of C in 2·MR vector registers for a whole K step: per
+ *       step of k, 2 vector loads of B, MR broadcasts of A (one address register, constant offsets) and 2·MR fused
+ *       multiply-adds. With AVX2, MR = 4: C2 issues the 4 broadcasts ahead of the multiply-adds, so 14 registers
+ *       are live, within AVX2's 16 (a 6-row block spills there; measured). With AVX-512's 32 registers, MR = 6:
+ *       12 independent sums, enough to keep two 512-bit FMA pipes busy. C is loaded and stored once per K step.
+ *       Every element of C is summed in the same order whatever the blocks, tiles, cores and vector width: K steps
+ *       from k = 0 in order, each a chain of fused multiply-adds added to C.</li>
  *   <li>A batch with a B per entry runs its entries on different cores, each packing its own B.</li>
  * </ol>
  */
 final class PackedMatmul {
-    /** Rows of the C block the micro-kernel holds in registers. */
-    static final int MR = 4;
+    /**
+     * Rows of the C block the micro-kernel holds in registers: 6 with 512-bit vectors, whose instruction set
+     * (AVX-512) has 32 vector registers (12 accumulators, 2 of B, the broadcasts); 4 with narrower ones, as AVX2's
+     * 16 registers hold (a 6-row block spilled 5 accumulators there). On a Zen 5 core, whose fused multiply-adds
+     * take 4 cycles on 2 full-width pipes, 8 accumulators leave no slack: 6 rows ran 5 to 20% faster than 4 on
+     * 2 cores (docs/PERFORMANCE.md); 8 rows made JDK 17's C2 box the vectors.
+     */
+    static final int MR = L >= 16 ? 6 : 4;
     /** Columns of the C block the micro-kernel holds in registers: two vectors. */
     static final int NR = 2 * L;
     /** Steps of k per kernel call: C is loaded and stored once per step. */
@@ -304,9 +311,19 @@ final class PackedMatmul {
 
     /**
      * c[r][0 .. NR) += Σ_p a[r][p]·b[p][0 .. NR) for the MR rows r and p in {@code [0, kc)}: row r of C at
-     * {@code cOff + r·ldc}, a[r][p] at {@code aOff + r·KC + p}, b[p] at {@code bOff + p·NR}.
+     * {@code cOff + r·ldc}, a[r][p] at {@code aOff + r·KC + p}, b[p] at {@code bOff + p·NR}. {@link #MR} is a
+     * constant, so C2 compiles one of the two.
      */
     private static void kernel(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
+        if (MR == 6) {
+            kernel6(a, aOff, b, bOff, kc, c, cOff, ldc);
+        } else {
+            kernel4(a, aOff, b, bOff, kc, c, cOff, ldc);
+        }
+    }
+
+    /** {@link #kernel} for 4 rows: 8 accumulators. */
+    private static void kernel4(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -336,6 +353,51 @@ final class PackedMatmul {
         addInto(c, cOff + ldc, c10, c11);
         addInto(c, cOff + 2 * ldc, c20, c21);
         addInto(c, cOff + 3 * ldc, c30, c31);
+    }
+
+    /** {@link #kernel} for 6 rows: 12 accumulators, rows 4 and 5 beside {@link #kernel4}'s four. */
+    private static void kernel6(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bOff + p * NR);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bOff + p * NR + L);
+            int ap = aOff + p;
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ap]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[ap + KC]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[ap + 2 * KC]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[ap + 3 * KC]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(SPECIES, a[ap + 4 * KC]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(SPECIES, a[ap + 5 * KC]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        addInto(c, cOff, c00, c01);
+        addInto(c, cOff + ldc, c10, c11);
+        addInto(c, cOff + 2 * ldc, c20, c21);
+        addInto(c, cOff + 3 * ldc, c30, c31);
+        addInto(c, cOff + 4 * ldc, c40, c41);
+        addInto(c, cOff + 5 * ldc, c50, c51);
     }
 
     /** c[off .. off + NR) += [v0 | v1]. */
