@@ -6,6 +6,9 @@ Protocol on stdin/stdout, one line each way:
                            after one untimed warm-up call.
 It ends at end of input.
 """
+import ctypes
+import glob
+import os
 import sys
 import time
 
@@ -15,9 +18,26 @@ import numpy as np
 def blas_name():
     try:
         blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-        return f"{blas.get('name', '?')}-{blas.get('version', '?')}"
+        return f"{blas.get('name', '?')}-{blas.get('version', '?')}{openblas_core()}"
     except Exception:  # older NumPy without mode="dicts"
         return "blas-unknown"
+
+
+def openblas_core():
+    """" (core Haswell)": the kernels OpenBLAS chose for this CPU, or "" where that cannot be asked.
+
+    OpenBLAS picks its kernels by the CPU model it knows: on a CPU newer than it (AMD Zen 5 with OpenBLAS 0.3.31)
+    it falls back to its AVX2 kernels, at half the speed of its AVX-512 ones, unless OPENBLAS_CORETYPE names them.
+    """
+    libs = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*")
+    for path in glob.glob(libs):
+        lib = ctypes.CDLL(path)
+        for symbol in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename"):
+            corename = getattr(lib, symbol, None)
+            if corename is not None:
+                corename.restype = ctypes.c_char_p
+                return f" (core {corename().decode()})"
+    return ""
 
 
 def main():

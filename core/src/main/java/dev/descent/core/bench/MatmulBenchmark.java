@@ -27,6 +27,11 @@ import java.util.Locale;
  * Defaults: 5 rounds of 3 repetitions each side, shapes 2048x768x3072 and 1024x1024x1024. Flops = 2·M·K·N;
  * a time is one {@code Backend.matmul} call (packing and the output array included), after 3 s of untimed calls;
  * best and median reported. Each round of either side starts with one untimed call, as the NumPy script's does.
+ *
+ * <p>The NumPy line names the kernels OpenBLAS chose ("core Haswell"). OpenBLAS picks them by the CPU models it
+ * knows, and on a newer CPU it may fall back to slower ones: OpenBLAS 0.3.31 runs its AVX2 kernels on AMD Zen 5, at
+ * about half the speed of its AVX-512 ones there. Name the right ones with {@code OPENBLAS_CORETYPE} (for example
+ * {@code OPENBLAS_CORETYPE=SkylakeX} on a CPU with AVX-512) before comparing.
  */
 public final class MatmulBenchmark {
     private static final String SCRIPT = "scripts/bench/numpy_matmul.py";
