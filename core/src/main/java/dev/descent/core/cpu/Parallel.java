@@ -1,22 +1,40 @@
 package dev.descent.core.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
- * Splits a loop over {@code [0, n)} into chunks run on the calling thread and this class's fork-join pool when it is
- * worth it. The pool is its own, not the JDK's common pool: the common pool's workers clear their thread-locals
- * whenever they go idle (JDK 17 and 25), so the buffers a kernel keeps per thread (packed matmul panels, attention's
- * transposed keys) were made again on nearly every call, 30 to 60 MB of garbage per GPT-2 124M step. This pool's
- * workers keep theirs.
+ * Splits a loop over {@code [0, n)} into chunks run on the calling thread and this class's workers when it is worth
+ * it. The workers are threads of its own, one per core beside the caller, for two reasons (both measured, see
+ * docs/PERFORMANCE.md):
+ * <ul>
+ *   <li>They keep their thread-locals. The JDK's common fork-join pool clears its workers' thread-locals whenever
+ *       they go idle, so the buffers a kernel keeps per thread (packed matmul panels, attention's transposed keys)
+ *       were made again on nearly every call, 30 to 60 MB of garbage per GPT-2 124M step.</li>
+ *   <li>They wait for the next job for {@link #SPIN_NANOS} before they park, giving the core to any other thread
+ *       that wants it meanwhile ({@link Thread#yield}), so that the next kernel of a training step finds them
+ *       awake. A parked worker took 70 µs to a few ms to start on the 2-core virtual machines this was measured on,
+ *       so that with the fork-join pool a third of the (256 × 3072)·(3072 × 768) products of GPT-2 124M ran at one
+ *       core's rate. Spinning without yielding ({@link Thread#onSpinWait}) took the core from the JIT compiler and
+ *       the garbage collector: a small GPT's step (TimePlanTest's) took 18 to 24 ms, against 16 to 20 with the
+ *       fork-join pool and 13 to 14.5 yielding.</li>
+ * </ul>
+ * One loop at a time uses the workers: a loop started while they are busy (from inside a chunk, or from another
+ * thread) runs its chunks on its own thread, at the same bounds, so its result has the same bits.
  */
 final class Parallel {
     /** Below this much work (elements × cost), threads cost more than they save. */
     private static final long MIN_PARALLEL_WORK = 1 << 15;
     private static final int THREADS = Runtime.getRuntime().availableProcessors();
-    /** The workers beside the calling thread: daemon threads, which end after a minute without work. */
-    private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, THREADS - 1));
+    /**
+     * How long a worker (and a caller waiting for one) yields before it parks: 1 ms. With 200 µs, most
+     * (256 × 3072)·(3072 × 768) products called back to back ran at one core's rate (measured, not analysed).
+     */
+    private static final long SPIN_NANOS = 1_000_000;
+    private static final Worker[] WORKERS = startWorkers(THREADS - 1);
+    private static final AtomicBoolean BUSY = new AtomicBoolean();
 
     private Parallel() {
     }
@@ -29,8 +47,9 @@ final class Parallel {
 
     /**
      * Runs {@code body} over {@code [0, n)}; {@code costPerItem} is a rough number of operations per index. The
-     * range is cut into up to 4 chunks per core at fixed bounds; the calling thread and the pool's workers take the
-     * next chunk until none is left, so a core slowed by other work takes fewer.
+     * range is cut into up to 4 chunks per core at fixed bounds; the calling thread and the workers take the next
+     * chunk until none is left, so a core slowed by other work takes fewer. A chunk's exception reaches the caller
+     * once every chunk has ended.
      */
     static void forRange(int n, long costPerItem, Range body) {
         long work = n * Math.max(1, costPerItem);
@@ -39,22 +58,130 @@ final class Parallel {
             body.run(0, n);
             return;
         }
-        AtomicInteger next = new AtomicInteger();
-        Runnable takeChunks = () -> {
+        Job job = new Job(body, n, chunks, Math.min(chunks, THREADS) - 1);
+        if (job.helpers == 0 || !BUSY.compareAndSet(false, true)) {
+            job.takeChunks();
+            return;
+        }
+        try {
+            for (int i = 0; i < job.helpers; i++) {
+                WORKERS[i].hand(job);
+            }
+            try {
+                job.takeChunks();
+            } finally {
+                job.awaitHelpers();
+            }
+        } finally {
+            BUSY.set(false);
+        }
+        job.rethrowHelperFailure();
+    }
+
+    /** Returns once {@code done} holds: yielding for {@link #SPIN_NANOS}, then parked until an unpark. */
+    private static void await(BooleanSupplier done, Object blocker) {
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() < spinUntil) {
+                Thread.yield();
+            } else {
+                LockSupport.park(blocker);
+            }
+        }
+    }
+
+    private static Worker[] startWorkers(int count) {
+        Worker[] workers = new Worker[count];
+        for (int i = 0; i < count; i++) {
+            workers[i] = new Worker(i);
+            workers[i].start();
+        }
+        return workers;
+    }
+
+    /** One loop: its chunks, the next one to take, and the helpers still at work on it. */
+    private static final class Job {
+        final Range body;
+        final int n;
+        final int chunks;
+        final int helpers;
+        final Thread caller = Thread.currentThread();
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger helpersLeft;
+        volatile Throwable helperFailure;
+
+        Job(Range body, int n, int chunks, int helpers) {
+            this.body = body;
+            this.n = n;
+            this.chunks = chunks;
+            this.helpers = helpers;
+            this.helpersLeft = new AtomicInteger(helpers);
+        }
+
+        /** Chunk c is {@code [n·c/chunks, n·(c+1)/chunks)}, whoever runs it. */
+        void takeChunks() {
             for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
                 body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
             }
-        };
-        ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[Math.min(chunks, THREADS) - 1];
-        for (int i = 0; i < helpers.length; i++) {
-            helpers[i] = POOL.submit(takeChunks);
         }
-        try {
-            takeChunks.run();
-        } finally {
-            for (ForkJoinTask<?> helper : helpers) {
-                helper.join();
+
+        /** Run by a worker: chunks until none is left; the last helper to finish wakes the caller. */
+        void help() {
+            try {
+                takeChunks();
+            } catch (Throwable t) {
+                helperFailure = t;
+            } finally {
+                if (helpersLeft.decrementAndGet() == 0) {
+                    LockSupport.unpark(caller);
+                }
             }
+        }
+
+        void awaitHelpers() {
+            await(() -> helpersLeft.get() == 0, this);
+        }
+
+        void rethrowHelperFailure() {
+            Throwable t = helperFailure;
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+    }
+
+    /** A daemon thread that runs the jobs handed to it, yielding a while after each before it parks. */
+    private static final class Worker extends Thread {
+        private volatile Job job;
+
+        Worker(int index) {
+            super("descent-parallel-" + index);
+            setDaemon(true);
+        }
+
+        void hand(Job next) {
+            job = next;
+            LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Job next = awaitJob();
+                job = null;
+                next.help();
+            }
+        }
+
+        private Job awaitJob() {
+            await(() -> job != null, this);
+            return job;
         }
     }
 }
