@@ -312,51 +312,9 @@ final class PackedMatmul {
     /**
      * c[r][0 .. NR) += Σ_p a[r][p]·b[p][0 .. NR) for the MR rows r and p in {@code [0, kc)}: row r of C at
      * {@code cOff + r·ldc}, a[r][p] at {@code aOff + r·KC + p}, b[p] at {@code bOff + p·NR}. {@link #MR} is a
-     * constant, so C2 compiles one of the two.
+     * constant to C2, so with 4 rows it drops rows 4 and 5 and their accumulators from the compiled code.
      */
     private static void kernel(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
-        if (MR == 6) {
-            kernel6(a, aOff, b, bOff, kc, c, cOff, ldc);
-        } else {
-            kernel4(a, aOff, b, bOff, kc, c, cOff, ldc);
-        }
-    }
-
-    /** {@link #kernel} for 4 rows: 8 accumulators. */
-    private static void kernel4(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
-        FloatVector c00 = FloatVector.zero(SPECIES);
-        FloatVector c01 = c00;
-        FloatVector c10 = c00;
-        FloatVector c11 = c00;
-        FloatVector c20 = c00;
-        FloatVector c21 = c00;
-        FloatVector c30 = c00;
-        FloatVector c31 = c00;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bOff + p * NR);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bOff + p * NR + L);
-            int ap = aOff + p;
-            FloatVector x = FloatVector.broadcast(SPECIES, a[ap]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(SPECIES, a[ap + KC]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(SPECIES, a[ap + 2 * KC]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(SPECIES, a[ap + 3 * KC]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-        }
-        addInto(c, cOff, c00, c01);
-        addInto(c, cOff + ldc, c10, c11);
-        addInto(c, cOff + 2 * ldc, c20, c21);
-        addInto(c, cOff + 3 * ldc, c30, c31);
-    }
-
-    /** {@link #kernel} for 6 rows: 12 accumulators, rows 4 and 5 beside {@link #kernel4}'s four. */
-    private static void kernel6(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -385,19 +343,23 @@ final class PackedMatmul {
             x = FloatVector.broadcast(SPECIES, a[ap + 3 * KC]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(SPECIES, a[ap + 4 * KC]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(SPECIES, a[ap + 5 * KC]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
+            if (MR == 6) {
+                x = FloatVector.broadcast(SPECIES, a[ap + 4 * KC]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(SPECIES, a[ap + 5 * KC]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+            }
         }
         addInto(c, cOff, c00, c01);
         addInto(c, cOff + ldc, c10, c11);
         addInto(c, cOff + 2 * ldc, c20, c21);
         addInto(c, cOff + 3 * ldc, c30, c31);
-        addInto(c, cOff + 4 * ldc, c40, c41);
-        addInto(c, cOff + 5 * ldc, c50, c51);
+        if (MR == 6) {
+            addInto(c, cOff + 4 * ldc, c40, c41);
+            addInto(c, cOff + 5 * ldc, c50, c51);
+        }
     }
 
     /** c[off .. off + NR) += [v0 | v1]. */
