@@ -16,7 +16,9 @@ import java.util.Locale;
  * tells a 5% change apart, which separate runs cannot.
  *
  * <p>Usage, from the repository root, with each build's {@code core/target/classes} copied to a folder of its own:
- * <pre>scripts/java.sh -cp core/target/classes dev.descent.core.bench.MatmulBuildsBenchmark MxKxN CALLS DIR1 [DIR2 ..]</pre>
+ * <pre>scripts/java.sh -cp core/target/classes dev.descent.core.bench.MatmulBuildsBenchmark [--b-transposed] MxKxN CALLS DIR1 [DIR2 ..]</pre>
+ * With {@code --b-transposed} B is stored as its transpose {@code (N, K)}, as a Linear's weight is in the forward
+ * pass.
  * A block is {@value #BLOCK} timed calls of one build after {@value #BLOCK_WARM_UP} untimed ones (a build's
  * workers may still be busy, or spinning, from the block before); builds take turns, starting with a different one
  * each round; 4 s of untimed calls of every build first. Prints best, median and lower quartile per build.
@@ -30,8 +32,9 @@ public final class MatmulBuildsBenchmark {
     }
 
     /** One build's CPU backend and its operands, called through reflection. */
-    private record Build(String dir, Object backend, Method matmul, Object a, Object b) {
-        static Build load(String dir, int m, int k, int n) throws ReflectiveOperationException, IOException {
+    private record Build(String dir, Object backend, Method matmul, Object a, Object b, boolean bTransposed) {
+        static Build load(String dir, int m, int k, int n, boolean bTransposed)
+                throws ReflectiveOperationException, IOException {
             URL classes = Path.of(dir).toUri().toURL();
             ClassLoader loader = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader());
             Class<?> rng = loader.loadClass("dev.descent.core.Rng");
@@ -40,29 +43,34 @@ public final class MatmulBuildsBenchmark {
             Object seeded = rng.getConstructor(long.class).newInstance(0L);
             Method randn = tensor.getMethod("randn", rng, int[].class);
             Object a = randn.invoke(null, seeded, new int[] {m, k});
-            Object b = randn.invoke(null, seeded, new int[] {k, n});
+            Object b = randn.invoke(null, seeded, bTransposed ? new int[] {n, k} : new int[] {k, n});
             Method matmul = loader.loadClass("dev.descent.core.Backend")
                     .getMethod("matmul", tensor, tensor, boolean.class, boolean.class);
-            return new Build(dir, backend, matmul, a, b);
+            return new Build(dir, backend, matmul, a, b, bTransposed);
         }
 
         /** Seconds of one C = A·B. */
         double call() throws InvocationTargetException, IllegalAccessException {
             long start = System.nanoTime();
-            matmul.invoke(backend, a, b, false, false);
+            matmul.invoke(backend, a, b, false, bTransposed);
             return (System.nanoTime() - start) * 1e-9;
         }
     }
 
     public static void main(String[] args) throws Exception {
+        boolean bTransposed = args.length > 0 && args[0].equals("--b-transposed");
+        if (bTransposed) {
+            args = Arrays.copyOfRange(args, 1, args.length);
+        }
         if (args.length < 3) {
-            throw new IllegalArgumentException("usage: MatmulBuildsBenchmark MxKxN CALLS DIR1 [DIR2 ..]");
+            throw new IllegalArgumentException(
+                    "usage: MatmulBuildsBenchmark [--b-transposed] MxKxN CALLS DIR1 [DIR2 ..]");
         }
         int[] shape = Arrays.stream(args[0].split("x")).mapToInt(Integer::parseInt).toArray();
         int calls = Integer.parseInt(args[1]);
         Build[] builds = new Build[args.length - 2];
         for (int i = 0; i < builds.length; i++) {
-            builds[i] = Build.load(args[i + 2], shape[0], shape[1], shape[2]);
+            builds[i] = Build.load(args[i + 2], shape[0], shape[1], shape[2], bTransposed);
         }
         System.out.println(Machine.describe());
         System.out.println("load average before: " + Machine.loadAverage());
