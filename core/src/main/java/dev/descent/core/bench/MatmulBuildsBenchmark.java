@@ -20,8 +20,9 @@ import java.util.Locale;
  * With {@code --b-transposed} B is stored as its transpose {@code (N, K)}, as a Linear's weight is in the forward
  * pass.
  * A block is {@value #BLOCK} timed calls of one build after {@value #BLOCK_WARM_UP} untimed ones (a build's
- * workers may still be busy, or waiting for the next job, from the block before); builds take turns, starting with a different one
- * each round; 4 s of untimed calls of every build first. Prints best, median and lower quartile per build.
+ * workers may still be busy, or waiting for the next job, from the block before); builds take turns, starting with
+ * a different one each round; 4 s of untimed calls of every build first. Prints best, median and lower quartile per
+ * build.
  */
 public final class MatmulBuildsBenchmark {
     private static final int BLOCK = 10;
