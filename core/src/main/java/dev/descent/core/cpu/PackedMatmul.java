@@ -18,7 +18,8 @@ import jdk.incubator.vector.FloatVector;
  *       embedding never needs a packed copy of its own size): each block of rows [k0, k0 + depth) × columns
  *       [n0, n0 + width) spans all of N where it can (16,384 columns at K ≥ {@link #KC}) and then as much of K as
  *       fits, in equal parts of whole K steps, so that A is copied once per call; it is copied into panels of
- *       {@link #NR} = 2L columns, k-major. The tiles pack it as they need it, a unit of {@link #KC} rows ×
+ *       {@link #NR} = 2L columns, k-major, in a buffer aligned to cache lines where the JVM lets that be known
+ *       ({@link AlignedFloats}). The tiles pack it as they need it, a unit of {@link #KC} rows ×
  *       {@link #NB} columns at a time, each unit once (see {@link Block}). Both layouts of B are read with unit
  *       stride, so a transposed B costs no copy of its own.</li>
  *   <li>The rows of C are split into tiles, as many as keep every core busy (with few rows, tiles of
@@ -100,9 +101,10 @@ final class PackedMatmul {
             return done;
         }
 
+        /** A buffer with {@code size} floats from {@link AlignedFloats#FIRST} on, where a cache line starts if known. */
         float[] packedB(int size) {
-            if (packedB.length < size) {
-                packedB = new float[size];
+            if (packedB.length < AlignedFloats.FIRST + size) {
+                packedB = AlignedFloats.allocate(size);
             }
             return packedB;
         }
@@ -159,7 +161,8 @@ final class PackedMatmul {
      * first tile to need a unit packs it (and the others wait for it only while that is under way), so packing
      * is shared among the cores without a pass of its own, and a unit is used while it is still in cache.
      * The packed block holds, for each K step pc, panel q's {@code kc × NR} floats k-major at
-     * {@code pc·panels·NR + q·kc·NR}.
+     * {@code FIRST + pc·panels·NR + q·kc·NR}, with {@link AlignedFloats#FIRST} where a cache line starts, so that
+     * the kernel's vector loads of B never straddle two lines.
      */
     private static final class Block {
         private static final int FREE = 0;
@@ -276,8 +279,8 @@ final class PackedMatmul {
             }
             try {
                 int q0 = u * PANELS_PER_UNIT;
-                MatmulPacking.packPanels(p.b(), p.bi(), k0 + pc, kc, n0, p.n(), packedB, pc * panels * NR, q0,
-                        Math.min(panels, q0 + PANELS_PER_UNIT));
+                MatmulPacking.packPanels(p.b(), p.bi(), k0 + pc, kc, n0, p.n(), packedB,
+                        AlignedFloats.FIRST + pc * panels * NR, q0, Math.min(panels, q0 + PANELS_PER_UNIT));
             } finally {
                 units.set(unit, PACKED);
             }
@@ -290,7 +293,7 @@ final class PackedMatmul {
             int j = n0 + q * NR;
             int cols = Math.min(NR, n - j);
             int cOff = (p.bi() * p.m() + i) * n + j;
-            int bOff = pc * panels * NR + q * kc * NR;
+            int bOff = AlignedFloats.FIRST + pc * panels * NR + q * kc * NR;
             // one call site of the kernel: with a second one (for the edge block), C2 ran out of inlining budget for
             // it there and made every vector an object, 670 KB of garbage a call at (64 × 128)·(128 × 300)
             boolean whole = rows == MR && cols == NR;
