@@ -34,12 +34,17 @@ final class MatmulPacking {
 
     /**
      * Packs panels {@code [from, to)} of rows [k0, k0 + depth) × columns [n0, n) of B[bi]: panel q holds columns
-     * n0 + q·NR .., element (kk, jj) at {@code offset + (q·depth + kk)·NR + jj}, columns past N zero.
+     * n0 + q·NR .. in {@code steps ≥ depth} rows, element (kk, jj) at {@code offset + (q·steps + kk)·NR + jj},
+     * columns past N and rows past depth zero.
      */
-    static void packPanels(Operand b, int bi, int k0, int depth, int n0, int n, float[] packed, int offset, int from,
-                           int to) {
+    static void packPanels(Operand b, int bi, int k0, int depth, int steps, int n0, int n, float[] packed,
+                           int offset, int from, int to) {
+        for (int q = from; q < to; q++) {
+            int panel = offset + q * steps * NR;
+            Arrays.fill(packed, panel + depth * NR, panel + steps * NR, 0f);
+        }
         if (b.colStride() == 1) {
-            packRows(b, bi, k0, depth, n0, n, packed, offset, from, to);
+            packRows(b, bi, k0, depth, steps, n0, n, packed, offset, from, to);
             return;
         }
         float[] src = b.data();
@@ -47,7 +52,7 @@ final class MatmulPacking {
         for (int q = from; q < to; q++) {
             int j = n0 + q * NR;
             int cols = Math.min(NR, n - j);
-            int dst = offset + q * depth * NR;
+            int dst = offset + q * steps * NR;
             if (cols < NR) {
                 Arrays.fill(packed, dst, dst + depth * NR, 0f);
             }
@@ -67,15 +72,15 @@ final class MatmulPacking {
      * {@link #packPanels} for a row-major B, row by row: each row of B is read as one run across the panels (the
      * hardware prefetcher follows it; panel by panel, every row was a jump to another page).
      */
-    private static void packRows(Operand b, int bi, int k0, int depth, int n0, int n, float[] packed, int offset,
-                                 int from, int to) {
+    private static void packRows(Operand b, int bi, int k0, int depth, int steps, int n0, int n, float[] packed,
+                                 int offset, int from, int to) {
         float[] src = b.data();
         for (int kk = 0; kk < depth; kk++) {
             int row = bi * b.batchStride() + (k0 + kk) * b.rowStride() + n0;
             for (int q = from; q < to; q++) {
                 int cols = Math.min(NR, n - n0 - q * NR);
                 int at = row + q * NR;
-                int into = offset + (q * depth + kk) * NR;
+                int into = offset + (q * steps + kk) * NR;
                 if (cols == NR) {
                     copyPanelRow(src, at, packed, into);
                 } else {
@@ -94,13 +99,14 @@ final class MatmulPacking {
 
     /**
      * Packs A[bi][i0 .. i1)[kStart .. kStart+kc) into slivers of MR rows, row by row at a stride of
-     * {@link PackedMatmul#KC}: element (i, kk) at {@code (i − i0)·KC + kk}, rows past i1 zero. A row-major A is then
-     * copied a row at a time.
+     * {@link PackedMatmul#KC}: element (i, kk) at {@code (i − i0)·KC + kk}, rows past i1 zero, and columns kc ..
+     * up to the next multiple of {@link PackedMatmul#UNROLL} zero. A row-major A is then copied a row at a time.
      */
     static void packA(Operand a, int bi, int i0, int i1, int kStart, int kc, float[] packed) {
         int rows = i1 - i0;
-        for (int r = rows; r < PackedMatmul.roundUp(rows, MR); r++) {
-            Arrays.fill(packed, r * KC, r * KC + kc, 0f);
+        int steps = PackedMatmul.roundUp(kc, PackedMatmul.UNROLL);
+        for (int r = 0; r < PackedMatmul.roundUp(rows, MR); r++) {
+            Arrays.fill(packed, r * KC + (r < rows ? kc : 0), r * KC + steps, 0f);
         }
         float[] src = a.data();
         if (a.colStride() == 1) {

@@ -50,6 +50,14 @@ final class PackedMatmul {
     static final int NR = 2 * L;
     /** Steps of k per kernel call: C is loaded and stored once per step. */
     static final int KC = 256;
+    /**
+     * Steps of k per pass of the kernel's loop. With AVX-512, 2: the loop's counting and addressing are paid once per
+     * two steps (+4 to 7% on an AVX-512 Xeon, JDK 17 and 25), and an odd count of steps gets a step of zeros in both
+     * packed operands. Four steps ran 12% faster on JDK 17 but 20% slower on JDK 25, whose C2 then loads all the
+     * vectors of the four steps first and spills accumulators to the stack; with AVX2's 16 registers two steps
+     * spill (20% slower), so there 1 (docs/PERFORMANCE.md).
+     */
+    static final int UNROLL = L >= 16 ? 2 : 1;
     /** Columns of a unit of packed B, which the slivers of A pass over at a time: {@code KC × NB} floats, in L2. */
     private static final int NB = 256;
     private static final int PANELS_PER_UNIT = NB / NR;
@@ -145,7 +153,7 @@ final class PackedMatmul {
                 int maxDepth = PACKED_B / width / KC * KC;
                 depth = roundUp(ceilDiv(k, ceilDiv(k, maxDepth)), KC);
             }
-            float[] packedB = SCRATCH.get().packedB(width * depth);
+            float[] packedB = SCRATCH.get().packedB(width * roundUp(depth, UNROLL));
             for (int k0 = 0; k0 < k; k0 += depth) {
                 for (int n0 = 0; n0 < n; n0 += width) {
                     Block block = new Block(this, packedB, k0, Math.min(depth, k - k0), n0, Math.min(width, n - n0));
@@ -160,8 +168,8 @@ final class PackedMatmul {
      * by the tiles that use it, a unit of {@link #KC} rows × {@link #NB} columns at a time, each unit once: the
      * first tile to need a unit packs it (and the others wait for it only while that is under way), so packing
      * is shared among the cores without a pass of its own, and a unit is used while it is still in cache.
-     * The packed block holds, for each K step pc, panel q's {@code kc × NR} floats k-major at
-     * {@code FIRST + pc·panels·NR + q·kc·NR}, with {@link AlignedFloats#FIRST} where a cache line starts, so that
+     * The packed block holds, for each K step pc of kc steps of k, panel q's {@code steps × NR} floats k-major at
+     * {@code FIRST + pc·panels·NR + q·steps·NR}, steps being kc rounded up to {@link #UNROLL}, with {@link AlignedFloats#FIRST} where a cache line starts, so that
      * the kernel's vector loads of B never straddle two lines.
      */
     private static final class Block {
@@ -236,13 +244,14 @@ final class PackedMatmul {
             for (int pc = 0; pc < depth; pc += KC) {
                 int kc = Math.min(KC, depth - pc);
                 MatmulPacking.packA(p.a(), p.bi(), i0, i1, k0 + pc, kc, packedA);
+                int steps = roundUp(kc, UNROLL);
                 Arrays.fill(done, 0, count, false);
                 for (int left = count; left > 0; ) {
                     int before = left;
                     for (int c = 0; c < count; c++) {
                         int u = u0 + (first + c) % count;
-                        if (!done[c] && packed(pc, kc, u)) {
-                            multiplyUnit(s, packedA, i0, i1, u, pc, kc);
+                        if (!done[c] && packed(pc, kc, steps, u)) {
+                            multiplyUnit(s, packedA, i0, i1, u, pc, steps);
                             done[c] = true;
                             left--;
                         }
@@ -255,12 +264,12 @@ final class PackedMatmul {
         }
 
         /** C[i0 .. i1) × unit u's columns += the packed rows of A · unit u of K step pc. */
-        private void multiplyUnit(Scratch s, float[] packedA, int i0, int i1, int u, int pc, int kc) {
+        private void multiplyUnit(Scratch s, float[] packedA, int i0, int i1, int u, int pc, int steps) {
             int q0 = u * PANELS_PER_UNIT;
             int q1 = Math.min(panels, q0 + PANELS_PER_UNIT);
             for (int i = i0; i < i1; i += MR) {
                 for (int q = q0; q < q1; q++) {
-                    multiplySliver(s, packedA, (i - i0) * KC, i, Math.min(MR, i1 - i), q, pc, kc);
+                    multiplySliver(s, packedA, (i - i0) * KC, i, Math.min(MR, i1 - i), q, pc, steps);
                 }
             }
         }
@@ -269,7 +278,7 @@ final class PackedMatmul {
          * Whether unit u of K step pc is packed: true when it was, or when this call packed it; false while another
          * tile is packing it.
          */
-        private boolean packed(int pc, int kc, int u) {
+        private boolean packed(int pc, int kc, int steps, int u) {
             int unit = pc / KC * unitsPerStep + u;
             if (units.get(unit) == PACKED) {
                 return true;
@@ -279,7 +288,7 @@ final class PackedMatmul {
             }
             try {
                 int q0 = u * PANELS_PER_UNIT;
-                MatmulPacking.packPanels(p.b(), p.bi(), k0 + pc, kc, n0, p.n(), packedB,
+                MatmulPacking.packPanels(p.b(), p.bi(), k0 + pc, kc, steps, n0, p.n(), packedB,
                         AlignedFloats.FIRST + pc * panels * NR, q0, Math.min(panels, q0 + PANELS_PER_UNIT));
             } finally {
                 units.set(unit, PACKED);
@@ -288,19 +297,19 @@ final class PackedMatmul {
         }
 
         /** C[i .. i+rows) × panel q's columns += the packed sliver of A at {@code aOff} · panel q, steps pc ... */
-        private void multiplySliver(Scratch s, float[] packedA, int aOff, int i, int rows, int q, int pc, int kc) {
+        private void multiplySliver(Scratch s, float[] packedA, int aOff, int i, int rows, int q, int pc, int steps) {
             int n = p.n();
             int j = n0 + q * NR;
             int cols = Math.min(NR, n - j);
             int cOff = (p.bi() * p.m() + i) * n + j;
-            int bOff = AlignedFloats.FIRST + pc * panels * NR + q * kc * NR;
+            int bOff = AlignedFloats.FIRST + pc * panels * NR + q * steps * NR;
             // one call site of the kernel: with a second one (for the edge block), C2 ran out of inlining budget for
             // it there and made every vector an object, 670 KB of garbage a call at (64 × 128)·(128 × 300)
             boolean whole = rows == MR && cols == NR;
             if (!whole) {
                 Arrays.fill(s.edge, 0f);
             }
-            kernel(packedA, aOff, packedB, bOff, kc, whole ? p.c() : s.edge, whole ? cOff : 0, whole ? n : NR);
+            kernel(packedA, aOff, packedB, bOff, steps, whole ? p.c() : s.edge, whole ? cOff : 0, whole ? n : NR);
             if (whole) {
                 return;
             }
@@ -313,11 +322,12 @@ final class PackedMatmul {
     }
 
     /**
-     * c[r][0 .. NR) += Σ_p a[r][p]·b[p][0 .. NR) for the MR rows r and p in {@code [0, kc)}: row r of C at
-     * {@code cOff + r·ldc}, a[r][p] at {@code aOff + r·KC + p}, b[p] at {@code bOff + p·NR}. {@link #MR} is a
-     * constant to C2, so with 4 rows it drops rows 4 and 5 and their accumulators from the compiled code.
+     * c[r][0 .. NR) += Σ_p a[r][p]·b[p][0 .. NR) for the MR rows r and p in {@code [0, steps)}, steps a multiple of
+     * {@link #UNROLL}: row r of C at {@code cOff + r·ldc}, a[r][p] at {@code aOff + r·KC + p}, b[p] at
+     * {@code bOff + p·NR}. {@link #MR} is a constant to C2, so with 4 rows it drops rows 4 and 5 and their
+     * accumulators from the compiled code, as it drops step p + 1 of the loop's body where {@link #UNROLL} is 1.
      */
-    private static void kernel(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
+    private static void kernel(float[] a, int aOff, float[] b, int bOff, int steps, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -330,10 +340,11 @@ final class PackedMatmul {
         FloatVector c41 = c00;
         FloatVector c50 = c00;
         FloatVector c51 = c00;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bOff + p * NR);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bOff + p * NR + L);
+        for (int p = 0; p < steps; p += UNROLL) {
             int ap = aOff + p;
+            int bp = bOff + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bp);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bp + L);
             FloatVector x = FloatVector.broadcast(SPECIES, a[ap]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
@@ -354,20 +365,52 @@ final class PackedMatmul {
                 c50 = x.fma(b0, c50);
                 c51 = x.fma(b1, c51);
             }
+            if (UNROLL == 2) {
+                b0 = FloatVector.fromArray(SPECIES, b, bp + NR);
+                b1 = FloatVector.fromArray(SPECIES, b, bp + NR + L);
+                x = FloatVector.broadcast(SPECIES, a[ap + 1]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(SPECIES, a[ap + KC + 1]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(SPECIES, a[ap + 2 * KC + 1]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(SPECIES, a[ap + 3 * KC + 1]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                if (MR == 6) {
+                    x = FloatVector.broadcast(SPECIES, a[ap + 4 * KC + 1]);
+                    c40 = x.fma(b0, c40);
+                    c41 = x.fma(b1, c41);
+                    x = FloatVector.broadcast(SPECIES, a[ap + 5 * KC + 1]);
+                    c50 = x.fma(b0, c50);
+                    c51 = x.fma(b1, c51);
+                }
+            }
         }
-        addInto(c, cOff, c00, c01);
-        addInto(c, cOff + ldc, c10, c11);
-        addInto(c, cOff + 2 * ldc, c20, c21);
-        addInto(c, cOff + 3 * ldc, c30, c31);
+        // C += the sums, written out: through a helper method, C2 reached its limit of nodes for inlining in a
+        // method this size and made every accumulator an object (a fifth of the speed, measured)
+        int row = cOff;
+        c00.add(FloatVector.fromArray(SPECIES, c, row)).intoArray(c, row);
+        c01.add(FloatVector.fromArray(SPECIES, c, row + L)).intoArray(c, row + L);
+        row += ldc;
+        c10.add(FloatVector.fromArray(SPECIES, c, row)).intoArray(c, row);
+        c11.add(FloatVector.fromArray(SPECIES, c, row + L)).intoArray(c, row + L);
+        row += ldc;
+        c20.add(FloatVector.fromArray(SPECIES, c, row)).intoArray(c, row);
+        c21.add(FloatVector.fromArray(SPECIES, c, row + L)).intoArray(c, row + L);
+        row += ldc;
+        c30.add(FloatVector.fromArray(SPECIES, c, row)).intoArray(c, row);
+        c31.add(FloatVector.fromArray(SPECIES, c, row + L)).intoArray(c, row + L);
         if (MR == 6) {
-            addInto(c, cOff + 4 * ldc, c40, c41);
-            addInto(c, cOff + 5 * ldc, c50, c51);
+            row += ldc;
+            c40.add(FloatVector.fromArray(SPECIES, c, row)).intoArray(c, row);
+            c41.add(FloatVector.fromArray(SPECIES, c, row + L)).intoArray(c, row + L);
+            row += ldc;
+            c50.add(FloatVector.fromArray(SPECIES, c, row)).intoArray(c, row);
+            c51.add(FloatVector.fromArray(SPECIES, c, row + L)).intoArray(c, row + L);
         }
-    }
-
-    /** c[off .. off + NR) += [v0 | v1]. */
-    private static void addInto(float[] c, int off, FloatVector v0, FloatVector v1) {
-        v0.add(FloatVector.fromArray(SPECIES, c, off)).intoArray(c, off);
-        v1.add(FloatVector.fromArray(SPECIES, c, off + L)).intoArray(c, off + L);
     }
 }
