@@ -27,7 +27,8 @@ final class AlignedFloats {
 
     static {
         HotSpotDiagnosticMXBean vm = hotSpot();
-        long regionBytes = vm != null && "true".equals(option(vm, "UseG1GC")) ? parse(option(vm, "G1HeapRegionSize")) : 0;
+        boolean g1 = vm != null && "true".equals(option(vm, "UseG1GC"));
+        long regionBytes = g1 ? parse(option(vm, "G1HeapRegionSize")) : 0;
         int header = vm == null ? 0 : headerBytes(option(vm, "UseCompactObjectHeaders"),
                 option(vm, "UseCompressedClassPointers"));
         FIRST = firstAligned(regionBytes, header);

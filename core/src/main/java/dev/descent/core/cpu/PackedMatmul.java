@@ -43,7 +43,8 @@ final class PackedMatmul {
      * (AVX-512) has 32 vector registers (12 accumulators, 2 of B, the broadcasts); 4 with narrower ones, as AVX2's
      * 16 registers hold (a 6-row block spilled 5 accumulators there). On a Zen 5 core, whose fused multiply-adds
      * take 4 cycles on 2 full-width pipes, 8 accumulators leave no slack: 6 rows ran 5 to 20% faster than 4 on
-     * 2 cores (docs/PERFORMANCE.md); 8 rows made JDK 17's C2 box the vectors.
+     * 2 cores (docs/PERFORMANCE.md). 8 rows were no faster on an AVX-512 Xeon (and, with the sums into C made by a
+     * helper method, as they once were, JDK 17's C2 boxed the vectors).
      */
     static final int MR = L >= 16 ? 6 : 4;
     /** Columns of the C block the micro-kernel holds in registers: two vectors. */
@@ -53,9 +54,10 @@ final class PackedMatmul {
     /**
      * Steps of k per pass of the kernel's loop. With AVX-512, 2: the loop's counting and addressing are paid once per
      * two steps (+4 to 7% on an AVX-512 Xeon, JDK 17 and 25), and an odd count of steps gets a step of zeros in both
-     * packed operands. Four steps ran 12% faster on JDK 17 but 20% slower on JDK 25, whose C2 then loads all the
-     * vectors of the four steps first and spills accumulators to the stack; with AVX2's 16 registers two steps
-     * spill (20% slower), so there 1 (docs/PERFORMANCE.md).
+     * packed operands. Four steps ran 5 to 7% faster still on JDK 17 but 20% slower on JDK 25, whose C2 then loads
+     * all the vectors of the four steps first and spills accumulators to the stack, and JDK 17 recompiled that
+     * kernel into one that boxed its vectors after the odd shapes of CpuMatmulTest. With AVX2's 16 registers two
+     * steps spill (20% slower), so there 1 (docs/PERFORMANCE.md).
      */
     static final int UNROLL = L >= 16 ? 2 : 1;
     /** Columns of a unit of packed B, which the slivers of A pass over at a time: {@code KC × NB} floats, in L2. */
@@ -109,7 +111,7 @@ final class PackedMatmul {
             return done;
         }
 
-        /** A buffer with {@code size} floats from {@link AlignedFloats#FIRST} on, where a cache line starts if known. */
+        /** A buffer with {@code size} floats from {@link AlignedFloats#FIRST} on, a cache line's start if known. */
         float[] packedB(int size) {
             if (packedB.length < AlignedFloats.FIRST + size) {
                 packedB = AlignedFloats.allocate(size);
@@ -169,8 +171,9 @@ final class PackedMatmul {
      * first tile to need a unit packs it (and the others wait for it only while that is under way), so packing
      * is shared among the cores without a pass of its own, and a unit is used while it is still in cache.
      * The packed block holds, for each K step pc of kc steps of k, panel q's {@code steps × NR} floats k-major at
-     * {@code FIRST + pc·panels·NR + q·steps·NR}, steps being kc rounded up to {@link #UNROLL}, with {@link AlignedFloats#FIRST} where a cache line starts, so that
-     * the kernel's vector loads of B never straddle two lines.
+     * {@code FIRST + pc·panels·NR + q·steps·NR}, steps being kc rounded up to {@link #UNROLL}, with
+     * {@link AlignedFloats#FIRST} where a cache line starts, so that the kernel's vector loads of B never straddle
+     * two lines.
      */
     private static final class Block {
         private static final int FREE = 0;
