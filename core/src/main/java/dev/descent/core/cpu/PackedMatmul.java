@@ -55,9 +55,9 @@ final class PackedMatmul {
      * Steps of k per pass of the kernel's loop. With AVX-512, 2: the loop's counting and addressing are paid once per
      * two steps (+4 to 7% on an AVX-512 Xeon, JDK 17 and 25), and an odd count of steps gets a step of zeros in both
      * packed operands. Four steps ran 5 to 7% faster still on JDK 17 but 20% slower on JDK 25, whose C2 then loads
-     * all the vectors of the four steps first and spills accumulators to the stack, and JDK 17 recompiled that
-     * kernel into one that boxed its vectors after the odd shapes of CpuMatmulTest. With AVX2's 16 registers two
-     * steps spill (20% slower), so there 1 (docs/PERFORMANCE.md).
+     * all the vectors of the four steps first and spills accumulators to the stack, and in 1 of 5 runs JDK 17
+     * compiled that kernel into one that boxed its vectors after the odd shapes of CpuMatmulTest. With AVX2's 16
+     * registers two steps spill (20% slower), so there 1 (docs/PERFORMANCE.md).
      */
     static final int UNROLL = L >= 16 ? 2 : 1;
     /** Columns of a unit of packed B, which the slivers of A pass over at a time: {@code KC × NB} floats, in L2. */
