@@ -309,12 +309,7 @@ final class VectorFused implements FusedKernels {
         Parallel.forRange(rows, 30L * n, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * n;
-                int j = 0;
-                for (int bound = SPECIES.loopBound(n); j < bound; j += L) {
-                    FloatVector u = FloatVector.fromArray(SPECIES, h, off + j).add(FloatVector.fromArray(SPECIES, bias, j));
-                    FloatVector v = gelu(u, gradient);
-                    (gradient ? v.mul(FloatVector.fromArray(SPECIES, dy, off + j)) : v).intoArray(out, off + j);
-                }
+                int j = gradient ? biasGeluSlopes(dy, h, bias, out, off, n) : biasGeluValues(h, bias, out, off, n);
                 if (j == n) {
                     continue;
                 }
@@ -332,14 +327,41 @@ final class VectorFused implements FusedKernels {
 
     /** tail[0 .. L) ← GELU or its derivative of itself, as one vector (lanes past the inputs hold leftovers). */
     private static void geluTail(float[] tail, boolean gradient) {
-        gelu(FloatVector.fromArray(SPECIES, tail, 0), gradient).intoArray(tail, 0);
+        if (gradient) {
+            geluSlopes(tail, tail, 0, L);
+        } else {
+            geluValues(tail, tail, 0, L);
+        }
     }
 
     /*
-     * The value and the slope have loops and methods of their own, without a flag to choose between them: with one
-     * method for both, C2 on JDK 17 sometimes compiled GELU's loop with every vector an object (1.2 MB of garbage a
-     * call at 256 × 768; ArrayReuseTest failed 3 times in 3 when run after the matmul tests on a busy machine).
+     * The value and the slope have loops and methods of their own, without a flag to choose between them, and only
+     * these loops call them (a row's tail too goes through one). With one method for both, C2 on JDK 17 sometimes
+     * compiled GELU's loop with every vector an object (1.2 MB of garbage a call at 256 × 768; ArrayReuseTest failed
+     * 3 times in 3 when run after the matmul tests on a busy machine), and so it did bias + GELU's loop while that
+     * had the flag (5.5 MB a call at 64 × 3072 in ArrayReuseTest, about 370 MB a step of GPT-2 124M's training on an
+     * AVX-512 Xeon).
      */
+
+    /** out[off + j] = GELU(h[off + j] + b[j]) for the whole vectors of a row of n; returns the index past them. */
+    private static int biasGeluValues(float[] h, float[] bias, float[] out, int off, int n) {
+        int j = 0;
+        for (int bound = SPECIES.loopBound(n); j < bound; j += L) {
+            FloatVector u = FloatVector.fromArray(SPECIES, h, off + j).add(FloatVector.fromArray(SPECIES, bias, j));
+            geluValue(u).intoArray(out, off + j);
+        }
+        return j;
+    }
+
+    /** du[off + j] = dy[off + j]·GELU'(h[off + j] + b[j]), the row's whole vectors; returns the index past them. */
+    private static int biasGeluSlopes(float[] dy, float[] h, float[] bias, float[] du, int off, int n) {
+        int j = 0;
+        for (int bound = SPECIES.loopBound(n); j < bound; j += L) {
+            FloatVector u = FloatVector.fromArray(SPECIES, h, off + j).add(FloatVector.fromArray(SPECIES, bias, j));
+            geluSlope(u).mul(FloatVector.fromArray(SPECIES, dy, off + j)).intoArray(du, off + j);
+        }
+        return j;
+    }
 
     /** y[from .. to) = GELU(x[from .. to)), whole vectors. */
     private static void geluValues(float[] x, float[] y, int from, int to) {
@@ -353,11 +375,6 @@ final class VectorFused implements FusedKernels {
         for (int j = from; j < to; j += L) {
             geluSlope(FloatVector.fromArray(SPECIES, x, j)).intoArray(y, j);
         }
-    }
-
-    /** GELU(v) or its derivative, lane by lane. */
-    private static FloatVector gelu(FloatVector v, boolean gradient) {
-        return gradient ? geluSlope(v) : geluValue(v);
     }
 
     /** GELU(v) = v·σ(2u), lane by lane, as in {@link #geluTanh}. */

@@ -326,7 +326,8 @@ class ArrayReuseTest {
     }
 
     /**
-     * Attention (forward and backward), the layer norm's backward, GELU, softmax and a sum over rows allocate at most
+     * Attention (forward and backward), the layer norm's backward, GELU, the GELU MLP's bias + GELU (forward and
+     * backward), softmax and a sum over rows allocate at most
      * {@link #KERNEL_CALL_BOUND} of heap per warm call: their buffers are per thread, their vectors registers.
      */
     @Test
@@ -338,6 +339,8 @@ class ArrayReuseTest {
             Tensor gamma = Tensor.randn(rng, 768);
             Tensor beta = Tensor.randn(rng, 768);
             Tensor wide = Tensor.randn(rng, 64, 4096);
+            Tensor hidden = Tensor.randn(rng, 64, 3072);
+            Tensor hiddenBias = Tensor.randn(rng, 3072);
             Map<String, Runnable> kernels = new LinkedHashMap<>();
             kernels.put("attention forward and backward", () -> {
                 Backend.AttentionResult r = CPU.attention(qkv, 4);
@@ -348,6 +351,10 @@ class ArrayReuseTest {
                 CPU.layerNormBackward(x, x, gamma, r.mean(), r.rstd());
             });
             kernels.put("GELU", x::gelu);
+            kernels.put("bias + GELU forward and backward", () -> {
+                Tensor a = CPU.biasGelu(hidden, hiddenBias);
+                CPU.biasGeluBackward(a, hidden, hiddenBias);
+            });
             kernels.put("softmax", x::softmax);
             kernels.put("sum over the rows (a bias gradient)", () -> wide.sum(0, false));
             Map<String, Long> bytes = new LinkedHashMap<>();
