@@ -479,14 +479,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor biasGelu(Tensor h, Tensor bias) {
-        float[] y = CpuMemory.zeroedArray(h.numel());
+        float[] y = CpuMemory.arrayToOverwrite(h.numel());
         FUSED.biasGelu(data(h), data(bias), y, rowsOf(h), h.dim(-1));
         return wrap(y, h.shape());
     }
 
     @Override
     public Tensor biasGeluBackward(Tensor dy, Tensor h, Tensor bias) {
-        float[] du = CpuMemory.zeroedArray(h.numel());
+        float[] du = CpuMemory.arrayToOverwrite(h.numel());
         FUSED.biasGeluBackward(data(dy), data(h), data(bias), du, rowsOf(h), h.dim(-1));
         return wrap(du, h.shape());
     }

@@ -116,6 +116,8 @@ class ArrayReuseTest {
             float[] softmax = CpuBackend.data(CPU.softmax(x, false)).clone();
             float[] gelu = CpuBackend.data(CPU.unary(UnaryOp.GELU_TANH, x)).clone();
             float[] exp = CpuBackend.data(CPU.unary(UnaryOp.EXP, x)).clone();
+            float[] biasGelu = CpuBackend.data(CPU.biasGelu(x, gamma)).clone();
+            float[] biasGeluGrad = CpuBackend.data(CPU.biasGeluBackward(x, x, gamma)).clone();
             Backend.LayerNormResult ln = CPU.layerNorm(x, gamma, beta, 1e-5f);
             float[] y = CpuBackend.data(ln.y()).clone();
             float[] rstd = CpuBackend.data(ln.rstd()).clone();
@@ -126,6 +128,11 @@ class ArrayReuseTest {
             assertThat(CpuBackend.data(CPU.unary(UnaryOp.GELU_TANH, x))).isSameAs(stale).containsExactly(gelu);
             stale = releasedNaNs(7, 33);
             assertThat(CpuBackend.data(CPU.unary(UnaryOp.EXP, x))).isSameAs(stale).containsExactly(exp);
+            stale = releasedNaNs(7, 33);
+            assertThat(CpuBackend.data(CPU.biasGelu(x, gamma))).isSameAs(stale).containsExactly(biasGelu);
+            stale = releasedNaNs(7, 33);
+            assertThat(CpuBackend.data(CPU.biasGeluBackward(x, x, gamma))).isSameAs(stale)
+                    .containsExactly(biasGeluGrad);
             stale = releasedNaNs(7, 33);
             float[] staleRows = releasedNaNs(7);
             Backend.LayerNormResult again = CPU.layerNorm(x, gamma, beta, 1e-5f);
