@@ -50,7 +50,7 @@ final class CpuMatmul {
         if (!VectorApi.available()) {
             return reference(a, b, batch, m, k, n);
         }
-        float[] c = CpuMemory.zeroedArray(batch * m * n);
+        float[] c = CpuMemory.arrayToOverwrite(batch * m * n);
         PackedMatmul.multiply(a, b, batch, m, k, n, c);
         return c;
     }

@@ -31,9 +31,10 @@ import jdk.incubator.vector.FloatVector;
  *       step of k, 2 vector loads of B, MR broadcasts of A (one address register, constant offsets) and 2·MR fused
  *       multiply-adds. With AVX2, MR = 4: C2 issues the 4 broadcasts ahead of the multiply-adds, so 14 registers
  *       are live, within AVX2's 16 (a 6-row block spills there; measured). With AVX-512's 32 registers, MR = 6:
- *       12 independent sums, enough to keep two 512-bit FMA pipes busy. C is loaded and stored once per K step.
- *       Every element of C is summed in the same order whatever the blocks, tiles, cores and vector width: K steps
- *       from k = 0 in order, each a chain of fused multiply-adds added to C.</li>
+ *       12 independent sums, enough to keep two 512-bit FMA pipes busy. C is loaded and stored once per K step
+ *       (only stored on the product's first, so C need not be zeroed before). Every element of C is summed in the
+ *       same order whatever the blocks, tiles, cores and vector width: K steps from k = 0 in order, each a chain of
+ *       fused multiply-adds added to C.</li>
  *   <li>A batch with a B per entry runs its entries on different cores, each packing its own B.</li>
  * </ol>
  */
@@ -120,9 +121,13 @@ final class PackedMatmul {
         }
     }
 
-    /** C[b] = A[b]·B[b] as in {@link CpuMatmul#multiply}, added into {@code c} (zero on entry). */
+    /** C[b] = A[b]·B[b] as in {@link CpuMatmul#multiply}, written into {@code c} (its contents on entry unread). */
     static void multiply(Operand a, Operand b, int batch, int m, int k, int n, float[] c) {
-        if (m == 0 || n == 0 || k == 0) {
+        if (k == 0) {
+            Arrays.fill(c, 0, batch * m * n, 0f);
+            return;
+        }
+        if (m == 0 || n == 0) {
             return;
         }
         if (batch == 1) {
@@ -299,7 +304,10 @@ final class PackedMatmul {
             return true;
         }
 
-        /** C[i .. i+rows) × panel q's columns += the packed sliver of A at {@code aOff} · panel q, steps pc ... */
+        /**
+         * C[i .. i+rows) × panel q's columns += the packed sliver of A at {@code aOff} · panel q, steps pc ...; on
+         * the product's first K step = instead of +=, so that C's contents on entry are never read.
+         */
         private void multiplySliver(Scratch s, float[] packedA, int aOff, int i, int rows, int q, int pc, int steps) {
             int n = p.n();
             int j = n0 + q * NR;
@@ -309,28 +317,32 @@ final class PackedMatmul {
             // one call site of the kernel: with a second one (for the edge block), C2 ran out of inlining budget for
             // it there and made every vector an object, 670 KB of garbage a call at (64 × 128)·(128 × 300)
             boolean whole = rows == MR && cols == NR;
-            if (!whole) {
-                Arrays.fill(s.edge, 0f);
-            }
-            kernel(packedA, aOff, packedB, bOff, steps, whole ? p.c() : s.edge, whole ? cOff : 0, whole ? n : NR);
+            boolean accumulate = k0 + pc > 0;
+            kernel(packedA, aOff, packedB, bOff, steps, whole ? p.c() : s.edge, whole ? cOff : 0, whole ? n : NR,
+                    whole && accumulate);
             if (whole) {
                 return;
             }
+            float[] c = p.c();
             for (int r = 0; r < rows; r++) {
                 for (int jj = 0; jj < cols; jj++) {
-                    p.c()[cOff + r * n + jj] += s.edge[r * NR + jj];
+                    int at = cOff + r * n + jj;
+                    float sum = s.edge[r * NR + jj];
+                    c[at] = accumulate ? c[at] + sum : sum;
                 }
             }
         }
     }
 
     /**
-     * c[r][0 .. NR) += Σ_p a[r][p]·b[p][0 .. NR) for the MR rows r and p in {@code [0, steps)}, steps a multiple of
-     * {@link #UNROLL}: row r of C at {@code cOff + r·ldc}, a[r][p] at {@code aOff + r·KC + p}, b[p] at
-     * {@code bOff + p·NR}. {@link #MR} is a constant to C2, so with 4 rows it drops rows 4 and 5 and their
-     * accumulators from the compiled code, as it drops step p + 1 of the loop's body where {@link #UNROLL} is 1.
+     * c[r][0 .. NR) += Σ_p a[r][p]·b[p][0 .. NR), or = where {@code accumulate} is false, for the MR rows r and p in
+     * {@code [0, steps)}, steps a multiple of {@link #UNROLL}: row r of C at {@code cOff + r·ldc}, a[r][p] at
+     * {@code aOff + r·KC + p}, b[p] at {@code bOff + p·NR}. {@link #MR} is a constant to C2, so with 4 rows it drops
+     * rows 4 and 5 and their accumulators from the compiled code, as it drops step p + 1 of the loop's body where
+     * {@link #UNROLL} is 1.
      */
-    private static void kernel(float[] a, int aOff, float[] b, int bOff, int steps, float[] c, int cOff, int ldc) {
+    private static void kernel(float[] a, int aOff, float[] b, int bOff, int steps, float[] c, int cOff, int ldc,
+                               boolean accumulate) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -393,9 +405,31 @@ final class PackedMatmul {
                 }
             }
         }
-        // C += the sums, written out: through a helper method, C2 reached its limit of nodes for inlining in a
+        // C = or += the sums, written out: through a helper method, C2 reached its limit of nodes for inlining in a
         // method this size and made every accumulator an object (a fifth of the speed, measured)
         int row = cOff;
+        if (!accumulate) {
+            c00.intoArray(c, row);
+            c01.intoArray(c, row + L);
+            row += ldc;
+            c10.intoArray(c, row);
+            c11.intoArray(c, row + L);
+            row += ldc;
+            c20.intoArray(c, row);
+            c21.intoArray(c, row + L);
+            row += ldc;
+            c30.intoArray(c, row);
+            c31.intoArray(c, row + L);
+            if (MR == 6) {
+                row += ldc;
+                c40.intoArray(c, row);
+                c41.intoArray(c, row + L);
+                row += ldc;
+                c50.intoArray(c, row);
+                c51.intoArray(c, row + L);
+            }
+            return;
+        }
         c00.add(FloatVector.fromArray(SPECIES, c, row)).intoArray(c, row);
         c01.add(FloatVector.fromArray(SPECIES, c, row + L)).intoArray(c, row + L);
         row += ldc;

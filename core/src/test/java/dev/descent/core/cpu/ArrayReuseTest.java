@@ -116,6 +116,9 @@ class ArrayReuseTest {
             float[] softmax = CpuBackend.data(CPU.softmax(x, false)).clone();
             float[] gelu = CpuBackend.data(CPU.unary(UnaryOp.GELU_TANH, x)).clone();
             float[] exp = CpuBackend.data(CPU.unary(UnaryOp.EXP, x)).clone();
+            Tensor left = Tensor.randn(rng, 7, 300);
+            Tensor right = Tensor.randn(rng, 300, 33);
+            float[] product = CpuBackend.data(CPU.matmul(left, right, false, false)).clone();
             float[] biasGelu = CpuBackend.data(CPU.biasGelu(x, gamma)).clone();
             float[] biasGeluGrad = CpuBackend.data(CPU.biasGeluBackward(x, x, gamma)).clone();
             Backend.LayerNormResult ln = CPU.layerNorm(x, gamma, beta, 1e-5f);
@@ -128,6 +131,14 @@ class ArrayReuseTest {
             assertThat(CpuBackend.data(CPU.unary(UnaryOp.GELU_TANH, x))).isSameAs(stale).containsExactly(gelu);
             stale = releasedNaNs(7, 33);
             assertThat(CpuBackend.data(CPU.unary(UnaryOp.EXP, x))).isSameAs(stale).containsExactly(exp);
+            stale = releasedNaNs(7, 33);
+            // K = 300: two K steps of the packed matmul, the first storing, the second adding; edge rows and columns
+            assertThat(CpuBackend.data(CPU.matmul(left, right, false, false))).isSameAs(stale).containsExactly(product);
+            stale = releasedNaNs(7, 33);
+            Tensor noColumns = Tensor.zeros(7, 0);
+            Tensor noRows = Tensor.zeros(0, 33);
+            assertThat(CpuBackend.data(CPU.matmul(noColumns, noRows, false, false))).isSameAs(stale)
+                    .containsOnly(0f);
             stale = releasedNaNs(7, 33);
             assertThat(CpuBackend.data(CPU.biasGelu(x, gamma))).isSameAs(stale).containsExactly(biasGelu);
             stale = releasedNaNs(7, 33);
