@@ -34,11 +34,12 @@ final class MatmulPacking {
 
     /**
      * Packs panels {@code [from, to)} of rows [k0, k0 + depth) × columns [n0, n) of B[bi]: panel q holds columns
-     * n0 + q·NR .. in {@code steps ≥ depth} rows, element (kk, jj) at {@code offset + (q·steps + kk)·NR + jj},
-     * columns past N and rows past depth zero.
+     * n0 + q·NR .. in {@code steps = paddedSteps(depth)} rows, element (kk, jj) at
+     * {@code offset + (q·steps + kk)·NR + jj}, columns past N and rows past depth zero.
      */
-    static void packPanels(Operand b, int bi, int k0, int depth, int steps, int n0, int n, float[] packed,
-                           int offset, int from, int to) {
+    static void packPanels(Operand b, int bi, int k0, int depth, int n0, int n, float[] packed, int offset, int from,
+                           int to) {
+        int steps = PackedMatmul.paddedSteps(depth);
         for (int q = from; q < to; q++) {
             int panel = offset + q * steps * NR;
             Arrays.fill(packed, panel + depth * NR, panel + steps * NR, 0f);
@@ -100,11 +101,11 @@ final class MatmulPacking {
     /**
      * Packs A[bi][i0 .. i1)[kStart .. kStart+kc) into slivers of MR rows, row by row at a stride of
      * {@link PackedMatmul#KC}: element (i, kk) at {@code (i − i0)·KC + kk}, rows past i1 zero, and columns kc ..
-     * up to the next multiple of {@link PackedMatmul#UNROLL} zero. A row-major A is then copied a row at a time.
+     * {@link PackedMatmul#paddedSteps}(kc) zero. A row-major A is then copied a row at a time.
      */
     static void packA(Operand a, int bi, int i0, int i1, int kStart, int kc, float[] packed) {
         int rows = i1 - i0;
-        int steps = PackedMatmul.roundUp(kc, PackedMatmul.UNROLL);
+        int steps = PackedMatmul.paddedSteps(kc);
         for (int r = 0; r < PackedMatmul.roundUp(rows, MR); r++) {
             Arrays.fill(packed, r * KC + (r < rows ? kc : 0), r * KC + steps, 0f);
         }

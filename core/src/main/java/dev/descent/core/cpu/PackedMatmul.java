@@ -141,6 +141,11 @@ final class PackedMatmul {
         });
     }
 
+    /** Steps of k the packed operands hold for kc of them: kc rounded up to {@link #UNROLL}, the rest zeros. */
+    static int paddedSteps(int kc) {
+        return roundUp(kc, UNROLL);
+    }
+
     static int roundUp(int x, int multiple) {
         return ceilDiv(x, multiple) * multiple;
     }
@@ -160,7 +165,7 @@ final class PackedMatmul {
                 int maxDepth = PACKED_B / width / KC * KC;
                 depth = roundUp(ceilDiv(k, ceilDiv(k, maxDepth)), KC);
             }
-            float[] packedB = SCRATCH.get().packedB(width * roundUp(depth, UNROLL));
+            float[] packedB = SCRATCH.get().packedB(width * paddedSteps(depth));
             for (int k0 = 0; k0 < k; k0 += depth) {
                 for (int n0 = 0; n0 < n; n0 += width) {
                     Block block = new Block(this, packedB, k0, Math.min(depth, k - k0), n0, Math.min(width, n - n0));
@@ -176,7 +181,7 @@ final class PackedMatmul {
      * first tile to need a unit packs it (and the others wait for it only while that is under way), so packing
      * is shared among the cores without a pass of its own, and a unit is used while it is still in cache.
      * The packed block holds, for each K step pc of kc steps of k, panel q's {@code steps × NR} floats k-major at
-     * {@code FIRST + pc·panels·NR + q·steps·NR}, steps being kc rounded up to {@link #UNROLL}, with
+     * {@code FIRST + pc·panels·NR + q·steps·NR}, steps = {@link #paddedSteps}(kc), with
      * {@link AlignedFloats#FIRST} where a cache line starts, so that the kernel's vector loads of B never straddle
      * two lines.
      */
@@ -252,13 +257,13 @@ final class PackedMatmul {
             for (int pc = 0; pc < depth; pc += KC) {
                 int kc = Math.min(KC, depth - pc);
                 MatmulPacking.packA(p.a(), p.bi(), i0, i1, k0 + pc, kc, packedA);
-                int steps = roundUp(kc, UNROLL);
+                int steps = paddedSteps(kc);
                 Arrays.fill(done, 0, count, false);
                 for (int left = count; left > 0; ) {
                     int before = left;
                     for (int c = 0; c < count; c++) {
                         int u = u0 + (first + c) % count;
-                        if (!done[c] && packed(pc, kc, steps, u)) {
+                        if (!done[c] && packed(pc, kc, u)) {
                             multiplyUnit(s, packedA, i0, i1, u, pc, steps);
                             done[c] = true;
                             left--;
@@ -286,7 +291,7 @@ final class PackedMatmul {
          * Whether unit u of K step pc is packed: true when it was, or when this call packed it; false while another
          * tile is packing it.
          */
-        private boolean packed(int pc, int kc, int steps, int u) {
+        private boolean packed(int pc, int kc, int u) {
             int unit = pc / KC * unitsPerStep + u;
             if (units.get(unit) == PACKED) {
                 return true;
@@ -296,7 +301,7 @@ final class PackedMatmul {
             }
             try {
                 int q0 = u * PANELS_PER_UNIT;
-                MatmulPacking.packPanels(p.b(), p.bi(), k0 + pc, kc, steps, n0, p.n(), packedB,
+                MatmulPacking.packPanels(p.b(), p.bi(), k0 + pc, kc, n0, p.n(), packedB,
                         AlignedFloats.FIRST + pc * panels * NR, q0, Math.min(panels, q0 + PANELS_PER_UNIT));
             } finally {
                 units.set(unit, PACKED);
@@ -408,46 +413,24 @@ final class PackedMatmul {
         // C = or += the sums, written out: through a helper method, C2 reached its limit of nodes for inlining in a
         // method this size and made every accumulator an object (a fifth of the speed, measured)
         int row = cOff;
-        if (!accumulate) {
-            c00.intoArray(c, row);
-            c01.intoArray(c, row + L);
-            row += ldc;
-            c10.intoArray(c, row);
-            c11.intoArray(c, row + L);
-            row += ldc;
-            c20.intoArray(c, row);
-            c21.intoArray(c, row + L);
-            row += ldc;
-            c30.intoArray(c, row);
-            c31.intoArray(c, row + L);
-            if (MR == 6) {
-                row += ldc;
-                c40.intoArray(c, row);
-                c41.intoArray(c, row + L);
-                row += ldc;
-                c50.intoArray(c, row);
-                c51.intoArray(c, row + L);
-            }
-            return;
-        }
-        c00.add(FloatVector.fromArray(SPECIES, c, row)).intoArray(c, row);
-        c01.add(FloatVector.fromArray(SPECIES, c, row + L)).intoArray(c, row + L);
+        (accumulate ? c00.add(FloatVector.fromArray(SPECIES, c, row)) : c00).intoArray(c, row);
+        (accumulate ? c01.add(FloatVector.fromArray(SPECIES, c, row + L)) : c01).intoArray(c, row + L);
         row += ldc;
-        c10.add(FloatVector.fromArray(SPECIES, c, row)).intoArray(c, row);
-        c11.add(FloatVector.fromArray(SPECIES, c, row + L)).intoArray(c, row + L);
+        (accumulate ? c10.add(FloatVector.fromArray(SPECIES, c, row)) : c10).intoArray(c, row);
+        (accumulate ? c11.add(FloatVector.fromArray(SPECIES, c, row + L)) : c11).intoArray(c, row + L);
         row += ldc;
-        c20.add(FloatVector.fromArray(SPECIES, c, row)).intoArray(c, row);
-        c21.add(FloatVector.fromArray(SPECIES, c, row + L)).intoArray(c, row + L);
+        (accumulate ? c20.add(FloatVector.fromArray(SPECIES, c, row)) : c20).intoArray(c, row);
+        (accumulate ? c21.add(FloatVector.fromArray(SPECIES, c, row + L)) : c21).intoArray(c, row + L);
         row += ldc;
-        c30.add(FloatVector.fromArray(SPECIES, c, row)).intoArray(c, row);
-        c31.add(FloatVector.fromArray(SPECIES, c, row + L)).intoArray(c, row + L);
+        (accumulate ? c30.add(FloatVector.fromArray(SPECIES, c, row)) : c30).intoArray(c, row);
+        (accumulate ? c31.add(FloatVector.fromArray(SPECIES, c, row + L)) : c31).intoArray(c, row + L);
         if (MR == 6) {
             row += ldc;
-            c40.add(FloatVector.fromArray(SPECIES, c, row)).intoArray(c, row);
-            c41.add(FloatVector.fromArray(SPECIES, c, row + L)).intoArray(c, row + L);
+            (accumulate ? c40.add(FloatVector.fromArray(SPECIES, c, row)) : c40).intoArray(c, row);
+            (accumulate ? c41.add(FloatVector.fromArray(SPECIES, c, row + L)) : c41).intoArray(c, row + L);
             row += ldc;
-            c50.add(FloatVector.fromArray(SPECIES, c, row)).intoArray(c, row);
-            c51.add(FloatVector.fromArray(SPECIES, c, row + L)).intoArray(c, row + L);
+            (accumulate ? c50.add(FloatVector.fromArray(SPECIES, c, row)) : c50).intoArray(c, row);
+            (accumulate ? c51.add(FloatVector.fromArray(SPECIES, c, row + L)) : c51).intoArray(c, row + L);
         }
     }
 }
