@@ -30,6 +30,10 @@ final class VectorMath {
             ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_512;
     static final int L = SPECIES.length();
 
+    static {
+        OperatorProfile.seeAllKinds();
+    }
+
     private static final float LOG2_E = 1.44269504088896341f;
     /**
      * ln 2 in two parts; n·LN2_HI is exact for |n| < 2¹⁵ (LN2_HI has 9 significant bits), so r = x − n·ln 2 loses
