@@ -23,7 +23,8 @@ import jdk.incubator.vector.VectorOperators;
  * -XX:+LogCompilation showed four traps in {@code opCode} and the kernel's count at 116 = 4 × 29 operations), and
  * how bias + GELU allocated megabytes a call after CpuMatmulTest had run in the same JVM (three traps in
  * {@code find}: 108). Run here first, every operator is used (so no fallback is made later) and the operator
- * classes are mixed in the profile, so C2 compiles that code with plain type checks that never trap.
+ * classes are mixed in the profile, so C2 compiles that code with plain type checks that never trap. A kernel that
+ * uses an operator not listed in {@link #useEveryOperator} should add it there.
  */
 final class OperatorProfile {
     /** Rounds of every operator: enough for C1's profiling code to be compiled and to record them. */
@@ -33,7 +34,7 @@ final class OperatorProfile {
     }
 
     /** Runs every operator the kernels use, interleaved. */
-    static void seeAllKinds() {
+    static void useEveryOperator() {
         FloatVector x = FloatVector.broadcast(SPECIES, 0.5f);
         FloatVector y = FloatVector.broadcast(SPECIES, 0.25f);
         for (int i = 0; i < ROUNDS; i++) {

@@ -31,7 +31,8 @@ final class VectorMath {
     static final int L = SPECIES.length();
 
     static {
-        OperatorProfile.seeAllKinds();
+        // every kernel's vector code starts here, so this runs before the JIT compiles any of it
+        OperatorProfile.useEveryOperator();
     }
 
     private static final float LOG2_E = 1.44269504088896341f;
