@@ -2,6 +2,7 @@ package dev.descent.core.bench;
 
 import dev.descent.core.Backend;
 import dev.descent.core.Backends;
+import dev.descent.core.MemoryScope;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import java.io.BufferedReader;
@@ -23,10 +24,14 @@ import java.util.Locale;
  * half a second after the other side's ended.
  *
  * <p>Usage, from the repository root after {@code mvn -q -pl core compile}:
- * <pre>scripts/java.sh -cp core/target/classes dev.descent.core.bench.MatmulBenchmark [--rounds R] [--reps N] [MxKxN ...]</pre>
+ * <pre>scripts/java.sh -cp core/target/classes dev.descent.core.bench.MatmulBenchmark [--rounds R] [--reps N]
+ *     [--pooled-outputs] [MxKxN ...]</pre>
  * Defaults: 5 rounds of 3 repetitions each side, shapes 2048x768x3072 and 1024x1024x1024. Flops = 2·M·K·N;
  * a time is one {@code Backend.matmul} call (packing and the output array included), after 3 s of untimed calls;
  * best and median reported. Each round of either side starts with one untimed call, as the NumPy script's does.
+ * By default every call's output is a new array, which the JVM zero-fills first; with {@code --pooled-outputs} each
+ * call runs in a {@link MemoryScope}, so its output is released and the next call takes it from the pool without a
+ * fill, as in a training step (and as NumPy's outputs come from the C allocator's reused memory).
  *
  * <p>The NumPy line names the kernels OpenBLAS chose ("core Haswell"). OpenBLAS picks them by the CPU models it
  * knows, and on a newer CPU it may fall back to slower ones: OpenBLAS 0.3.31 runs its AVX2 kernels on AMD Zen 5, at
@@ -45,11 +50,13 @@ public final class MatmulBenchmark {
     public static void main(String[] args) throws IOException {
         int rounds = 5;
         int reps = 3;
+        boolean pooled = false;
         List<int[]> shapes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--pooled-outputs" -> pooled = true;
                 default -> shapes.add(shape(args[i]));
             }
         }
@@ -61,13 +68,25 @@ public final class MatmulBenchmark {
             if (numpy != null) {
                 System.out.println(numpy.version);
             }
+            System.out.println("outputs: " + (pooled ? "from the pool, released after each call" : "new arrays"));
             System.out.println("load average before: " + Machine.loadAverage());
             System.out.println("| M | K | N | descent GFLOP/s best (median) | NumPy GFLOP/s best (median) |");
             System.out.println("|---|---|---|---|---|");
             for (int[] s : shapes) {
-                System.out.println(measure(s[0], s[1], s[2], rounds, reps, numpy));
+                System.out.println(measure(s[0], s[1], s[2], rounds, reps, pooled, numpy));
             }
             System.out.println("load average after: " + Machine.loadAverage());
+        }
+    }
+
+    /** One C = A·B; pooled, its output released to the pool at once. */
+    private static void call(Backend cpu, Tensor a, Tensor b, boolean pooled) {
+        if (!pooled) {
+            cpu.matmul(a, b, false, false);
+            return;
+        }
+        try (MemoryScope call = cpu.scope()) {
+            cpu.matmul(a, b, false, false);
         }
     }
 
@@ -80,23 +99,24 @@ public final class MatmulBenchmark {
         return Arrays.stream(parts).mapToInt(Integer::parseInt).toArray();
     }
 
-    private static String measure(int m, int k, int n, int rounds, int reps, NumPy numpy) throws IOException {
+    private static String measure(int m, int k, int n, int rounds, int reps, boolean pooled, NumPy numpy)
+            throws IOException {
         Rng rng = new Rng(0);
         Tensor a = Tensor.randn(rng, m, k);
         Tensor b = Tensor.randn(rng, k, n);
         Backend cpu = Backends.cpu();
         long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
         for (int i = 0; i < 5 || System.nanoTime() < warmUpEnd; i++) {
-            cpu.matmul(a, b, false, false);
+            call(cpu, a, b, pooled);
         }
         List<Double> ours = new ArrayList<>();
         List<Double> theirs = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             settle();
-            cpu.matmul(a, b, false, false);
+            call(cpu, a, b, pooled);
             for (int i = 0; i < reps; i++) {
                 long start = System.nanoTime();
-                cpu.matmul(a, b, false, false);
+                call(cpu, a, b, pooled);
                 ours.add((System.nanoTime() - start) * 1e-9);
             }
             if (numpy != null) {
