@@ -4,8 +4,10 @@ import static dev.descent.core.cpu.VectorMath.L;
 import static dev.descent.core.cpu.VectorMath.SPECIES;
 import static dev.descent.core.cpu.VectorMath.W;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * One pass over one row {@code [off, off + c)} of a float array, on vectors: the building blocks of the fused
@@ -17,7 +19,45 @@ import jdk.incubator.vector.VectorOperators;
  * several lambdas is not inlined by C2, and a vector passed through a call that is not inlined is boxed.
  */
 final class VectorRows {
+    /** Doubles of the same width as {@link VectorMath#SPECIES}: {@code L/2} lanes, for sums that must be exact-ish. */
+    private static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, SPECIES.vectorShape());
+    /** Each thread's W lane sums in double. */
+    private static final ThreadLocal<double[]> DOUBLE_LANES = ThreadLocal.withInitial(() -> new double[W]);
+
     private VectorRows() {
+    }
+
+    /**
+     * Σ_j x[off + j]² in double: each float widened to double (so each square is exact), lane j mod W for element j
+     * (the block's first L/2 elements of a vector in one double vector, the next L/2 in another), the W lanes added
+     * in order, then the last c mod W elements: the same bits on every machine, and within a float's rounding of
+     * the double sum.
+     */
+    static double sumOfSquares(float[] x, int off, int c) {
+        int bound = VectorMath.bound(c);
+        double[] lanes = DOUBLE_LANES.get();
+        for (int q = 0; q < W; q += L) {
+            DoubleVector low = DoubleVector.zero(DOUBLES);
+            DoubleVector high = low;
+            for (int j = q; j < bound; j += W) {
+                FloatVector v = FloatVector.fromArray(SPECIES, x, off + j);
+                // s ← s + x·x, exact product: fma of the widened floats rounds once, as s + (double) x·x does
+                DoubleVector first = (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
+                DoubleVector second = (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 1);
+                low = first.fma(first, low);
+                high = second.fma(second, high);
+            }
+            low.intoArray(lanes, q);
+            high.intoArray(lanes, q + L / 2);
+        }
+        double sum = 0;
+        for (double lane : lanes) {
+            sum += lane;
+        }
+        for (int j = bound; j < c; j++) {
+            sum += (double) x[off + j] * x[off + j];
+        }
+        return sum;
     }
 
     /** max_j x[j] (exact in any order). */

@@ -345,7 +345,7 @@ class ArrayReuseTest {
 
     /**
      * Attention (forward and backward), the layer norm's backward, GELU, the GELU MLP's bias + GELU (forward and
-     * backward), softmax and a sum over rows allocate at most
+     * backward), softmax, a sum over rows and the gradient norm's sum of squares allocate at most
      * {@link #KERNEL_CALL_BOUND} of heap per warm call: their buffers are per thread, their vectors registers.
      */
     @Test
@@ -375,6 +375,7 @@ class ArrayReuseTest {
             });
             kernels.put("softmax", x::softmax);
             kernels.put("sum over the rows (a bias gradient)", () -> wide.sum(0, false));
+            kernels.put("sum of squares (a gradient norm)", () -> CPU.sumOfSquares(List.of(x, wide)));
             Map<String, Long> bytes = new LinkedHashMap<>();
             try (Autograd.Scope noGrad = Autograd.noGrad()) {
                 kernels.forEach((name, kernel) -> bytes.put(name, leastHeap(() -> {
