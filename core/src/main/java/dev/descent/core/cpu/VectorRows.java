@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * several lambdas is not inlined by C2, and a vector passed through a call that is not inlined is boxed.
  */
 final class VectorRows {
-    /** Doubles of the same width as {@link VectorMath#SPECIES}: {@code L/2} lanes, for sums that must be exact-ish. */
+    /** Double vectors as wide as {@link VectorMath#SPECIES}: {@code L/2} lanes, for the sum of squares. */
     private static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, SPECIES.vectorShape());
     /** Each thread's W lane sums in double. */
     private static final ThreadLocal<double[]> DOUBLE_LANES = ThreadLocal.withInitial(() -> new double[W]);
@@ -29,9 +29,9 @@ final class VectorRows {
 
     /**
      * Σ_j x[off + j]² in double: each float widened to double (so each square is exact), lane j mod W for element j
-     * (the block's first L/2 elements of a vector in one double vector, the next L/2 in another), the W lanes added
-     * in order, then the last c mod W elements: the same bits on every machine, and within a float's rounding of
-     * the double sum.
+     * (the first L/2 elements of a vector in one double vector, the next L/2 in another), the W lanes added in
+     * order, then the last c mod W elements: the same bits on every machine. The plain loop of
+     * {@code CpuOptim} adds in another order, so the two can differ in a double's last bits.
      */
     static double sumOfSquares(float[] x, int off, int c) {
         int bound = VectorMath.bound(c);
