@@ -359,6 +359,7 @@ class ArrayReuseTest {
             Tensor wide = Tensor.randn(rng, 64, 4096);
             Tensor hidden = Tensor.randn(rng, 64, 3072);
             Tensor hiddenBias = Tensor.randn(rng, 3072);
+            Tensor gradients = Tensor.randn(rng, 1600, 1024);
             Map<String, Runnable> kernels = new LinkedHashMap<>();
             kernels.put("attention forward and backward", () -> {
                 Backend.AttentionResult r = CPU.attention(qkv, 4);
@@ -375,7 +376,8 @@ class ArrayReuseTest {
             });
             kernels.put("softmax", x::softmax);
             kernels.put("sum over the rows (a bias gradient)", () -> wide.sum(0, false));
-            kernels.put("sum of squares (a gradient norm)", () -> CPU.sumOfSquares(List.of(x, wide)));
+            // 100 blocks of the sum's 16,384 elements: two boxed vectors a block (192 bytes) would be 19 KB a call
+            kernels.put("sum of squares (a gradient norm)", () -> CPU.sumOfSquares(List.of(gradients)));
             Map<String, Long> bytes = new LinkedHashMap<>();
             try (Autograd.Scope noGrad = Autograd.noGrad()) {
                 kernels.forEach((name, kernel) -> bytes.put(name, leastHeap(() -> {
