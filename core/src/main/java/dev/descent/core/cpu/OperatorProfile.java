@@ -1,12 +1,12 @@
 package dev.descent.core.cpu;
 
+import static dev.descent.core.cpu.VectorMath.DOUBLES;
 import static dev.descent.core.cpu.VectorMath.SPECIES;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Shows the JIT every Vector API operator the kernels use, all of them before any kernel runs, so that it never bets
@@ -37,10 +37,9 @@ final class OperatorProfile {
 
     /** Runs every operator the kernels use, interleaved. */
     static void useEveryOperator() {
-        VectorSpecies<Double> doubles = VectorSpecies.of(double.class, SPECIES.vectorShape());
         FloatVector x = FloatVector.broadcast(SPECIES, 0.5f);
         FloatVector y = FloatVector.broadcast(SPECIES, 0.25f);
-        DoubleVector squares = DoubleVector.zero(doubles);
+        DoubleVector squares = DoubleVector.zero(DOUBLES);
         for (int i = 0; i < ROUNDS; i++) {
             FloatVector unary = x.neg().abs().sqrt();
             FloatVector binary = unary.add(y).sub(x).mul(y).div(y).min(x).max(y);
@@ -49,7 +48,7 @@ final class OperatorProfile {
             IntVector bits = compared.reinterpretAsInts().sub(1).lanewise(VectorOperators.LSHL, 1);
             x = bits.reinterpretAsFloats();
             y = y.add(x.reduceLanes(VectorOperators.ADD) + x.reduceLanes(VectorOperators.MAX));
-            DoubleVector widened = (DoubleVector) y.convertShape(VectorOperators.F2D, doubles, i % 2);
+            DoubleVector widened = (DoubleVector) y.convertShape(VectorOperators.F2D, DOUBLES, i % 2);
             squares = widened.fma(widened, squares);
         }
     }

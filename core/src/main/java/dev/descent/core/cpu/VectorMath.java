@@ -29,6 +29,8 @@ final class VectorMath {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.length() <= W
             ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_512;
     static final int L = SPECIES.length();
+    /** Double vectors as wide as {@link #SPECIES} ({@code L/2} lanes): the sum of squares widens floats to them. */
+    static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, SPECIES.vectorShape());
 
     static {
         // every kernel's vector code starts here, so this runs before the JIT compiles any of it

@@ -1,5 +1,6 @@
 package dev.descent.core.cpu;
 
+import static dev.descent.core.cpu.VectorMath.DOUBLES;
 import static dev.descent.core.cpu.VectorMath.L;
 import static dev.descent.core.cpu.VectorMath.SPECIES;
 import static dev.descent.core.cpu.VectorMath.W;
@@ -7,7 +8,6 @@ import static dev.descent.core.cpu.VectorMath.W;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * One pass over one row {@code [off, off + c)} of a float array, on vectors: the building blocks of the fused
@@ -19,8 +19,6 @@ import jdk.incubator.vector.VectorSpecies;
  * several lambdas is not inlined by C2, and a vector passed through a call that is not inlined is boxed.
  */
 final class VectorRows {
-    /** Double vectors as wide as {@link VectorMath#SPECIES}: {@code L/2} lanes, for the sum of squares. */
-    private static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, SPECIES.vectorShape());
     /** Each thread's W lane sums in double. */
     private static final ThreadLocal<double[]> DOUBLE_LANES = ThreadLocal.withInitial(() -> new double[W]);
 
