@@ -74,7 +74,7 @@ def op_of(frames):
 
 
 PHASES = [
-    ("AdamW update", ("dev.descent.optim.Optimizer.step",)),
+    ("AdamW update", ("dev.descent.optim.Optimizer.step", "dev.descent.optim.AbstractAdam.stepAndCheckFinite")),
     ("gradient clipping (global norm)", ("dev.descent.optim.GradClip.",)),
     ("backward", ("dev.descent.core.Backprop.",)),
     ("forward", ("dev.descent.optim.GradAccumulation.accumulate",)),
