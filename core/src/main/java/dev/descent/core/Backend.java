@@ -20,7 +20,8 @@ import java.util.List;
  *
  * <p>Inputs are contiguous row-major tensors on this backend; every method returns a new tensor (no autograd
  * fields) except the in-place ones ({@link #copyInto}, {@link #addInto}, {@link #scaleInPlace},
- * {@link #crossEntropyInPlace}, {@link #layerNormBackwardInto}, {@link #adamStep}), which write into existing ones.
+ * {@link #crossEntropyInPlace}, {@link #layerNormBackwardInto}, {@link #embeddingBackwardInto}, {@link #adamStep}),
+ * which write into existing ones.
  * Shapes are checked by the callers (the ops, the optimizers), so a backend may assume they are valid.
  *
  * <p>Memory: every tensor a backend makes belongs to the innermost open {@link MemoryScope} ({@link #scope()})
@@ -182,6 +183,15 @@ public interface Backend {
     /** Scatter-add of {@code g (.., C)} into a zero {@code (vocab, C)} table; repeated ids accumulate. */
     default Tensor embeddingBackward(Tensor g, Tensor ids, int vocab) {
         return ComposedEmbedding.backward(this, g, ids, vocab);
+    }
+
+    /**
+     * {@link #embeddingBackward} added in place into {@code dtable (V, C)}, the gradient already accumulating for the
+     * table (a tied embedding's, where the classifier's backward made it): dtable ← dtable + onehot(ids)ᵀ·g. A fused
+     * version touches only the ids' rows, so it saves the (V, C) temporary and the pass over it that would add it.
+     */
+    default void embeddingBackwardInto(Tensor dtable, Tensor g, Tensor ids) {
+        ComposedEmbedding.backwardInto(this, dtable, g, ids);
     }
 
     /**

@@ -33,6 +33,13 @@ final class ComposedEmbedding {
         }
     }
 
+    /** dtable ← dtable + the backward above, through the backend's own {@link Backend#embeddingBackward}. */
+    static void backwardInto(Backend b, Tensor dtable, Tensor g, Tensor ids) {
+        try (MemoryScope temps = b.scope()) {
+            b.addInto(dtable, b.embeddingBackward(g, ids, dtable.dim(0)));
+        }
+    }
+
     private static Tensor oneHot(Backend b, Tensor ids, int vocab) {
         return OneHot.of(b, "embedding", ids, vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
     }

@@ -20,7 +20,17 @@ final class Lookups {
         }
         Tensor.sameBackend("embedding", table, ids);
         return Autograd.record(Op.of("embedding", List.of(table), () -> table.backend().embedding(table, ids),
-                (g, y) -> table.accumulateGrad(g.backend().embeddingBackward(g, ids, table.dim(0)))));
+                (g, y) -> backward(table, ids, g)));
+    }
+
+    private static void backward(Tensor table, Tensor ids, Tensor g) {
+        Tensor into = Backprop.ownedGradient(table);
+        if (into != null) {
+            // a tied table's gradient already holds the classifier's part: the ids' rows are added into it in place
+            g.backend().embeddingBackwardInto(into, g, ids);
+        } else {
+            table.accumulateGrad(g.backend().embeddingBackward(g, ids, table.dim(0)));
+        }
     }
 
     /**

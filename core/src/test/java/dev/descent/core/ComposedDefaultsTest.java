@@ -145,6 +145,14 @@ class ComposedDefaultsTest {
         assertThat(DEFAULTS.embedding(table, ids).shape()).isEqualTo(y.shape());
         Tensor g = random.normal(1f, y.shape().dims());
         assertSame("embeddingBackward", DEFAULTS.embeddingBackward(g, ids, vocab), CPU.embeddingBackward(g, ids, vocab));
+        Tensor start = random.normal(1f, vocab, c);
+        Tensor composedInto = start.copy();
+        Tensor fusedInto = start.copy();
+        DEFAULTS.embeddingBackwardInto(composedInto, g, ids);
+        CPU.embeddingBackwardInto(fusedInto, g, ids);
+        assertSame("embeddingBackwardInto", composedInto, fusedInto);
+        assertThat(fusedInto.toArray()).as("dtable + the scatter-add, rounded as a separate addition would")
+                .containsExactly(start.add(CPU.embeddingBackward(g, ids, vocab)).toArray());
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -24,6 +24,25 @@ class EmbeddingTest {
                 .check(in -> Functional.embedding(in.get(0), ids).pow(2), List.of(table));
     }
 
+    /**
+     * A table used by the lookup and by a product with the lookup's rows (a tied GPT's embedding and head): the
+     * product's backward runs first and makes the table's gradient, and the lookup's rows are added into it in place
+     * ({@link Backend#embeddingBackwardInto}).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("dev.descent.core.Seeds#fifty")
+    void aTiedTableGetsTheGradientOfBothUses(long seed) {
+        Rng rng = new Rng(seed);
+        RandomShapes shapes = new RandomShapes(rng);
+        int vocab = shapes.oneOf(1, 2, 3, 5);
+        int c = shapes.dim();
+        RandomTensors values = new RandomTensors(rng);
+        Tensor ids = values.integers(vocab, shapes.between(1, 6));
+        Tensor table = values.normal(1, vocab, c);
+        GradCheck.of("tied table, ids " + ids.shape(), seed)
+                .check(in -> in.get(0).matmul(Functional.embedding(in.get(0), ids).transpose()).pow(2), List.of(table));
+    }
+
     @Test
     void picksRowsInIdOrder() {
         Tensor table = Tensor.arange(8).reshape(4, 2);

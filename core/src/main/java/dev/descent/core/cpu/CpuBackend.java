@@ -549,6 +549,41 @@ public final class CpuBackend implements Backend {
         return wrap(out, Shape.of(vocab, c));
     }
 
+    /**
+     * Only the ids' rows of {@code dtable} are written. The positions are taken grouped by id, in order within a group,
+     * and each group's rows are summed from zero before the sum is added to the table's row: the bits of
+     * {@link #embeddingBackward}'s table added by {@link #addInto}.
+     */
+    @Override
+    public void embeddingBackwardInto(Tensor dtable, Tensor g, Tensor ids) {
+        int vocab = dtable.dim(0);
+        int c = g.dim(-1);
+        int[] index = Indices.of("embedding", data(ids), vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
+        float[] grad = data(g);
+        float[] out = data(dtable);
+        // (id, position) pairs as longs: sorting them groups the positions by id and keeps their order in a group
+        long[] byId = new long[index.length];
+        for (int i = 0; i < index.length; i++) {
+            byId[i] = (long) index[i] << 32 | i;
+        }
+        Arrays.sort(byId);
+        float[] sum = new float[c];
+        for (int start = 0, end; start < byId.length; start = end) {
+            int id = (int) (byId[start] >>> 32);
+            Arrays.fill(sum, 0f);
+            for (end = start; end < byId.length && (int) (byId[end] >>> 32) == id; end++) {
+                int at = (int) byId[end] * c;
+                for (int j = 0; j < c; j++) {
+                    sum[j] += grad[at + j];
+                }
+            }
+            int row = id * c;
+            for (int j = 0; j < c; j++) {
+                out[row + j] += sum[j];
+            }
+        }
+    }
+
     @Override
     public Tensor crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, float labelSmoothing) {
         int c = logits.dim(1);

@@ -98,7 +98,10 @@ public final class VramPlan {
             // At the classifier: a V·C weight-gradient temporary, dx and s·x. In a block's fused MLP, after the logits
             // are freed: the residual stream's gradient and the MLP output's (C each), then either the gradient da
             // from the projection and du = da ⊙ gelu' (4C each) beside dW2 and db2, or du, dx (C) and both weight
-            // gradients with their biases', all but dx temporaries until the op's backward returns.
+            // gradients with their biases', all but dx temporaries until the op's backward returns. With one
+            // micro-batch a step, GPT-2 124M at B4 T64 on the CPU held 0.976 of this plan while the tied table's
+            // lookup gradient was a V·C temporary at backward's end (as on the CUDA backend still), 0.911 since the
+            // CPU adds the ids' rows into the table's gradient in place (docs/PERFORMANCE.md).
             long classifier = vocab * c + 2 * bt * c;
             long mlp = Math.max(10 * bt * c + 4 * c * c + c, 7 * bt * c + 8 * c * c + 5 * c) - logits;
             plan.add("backward's peak: classifier V·C + 2BTC, or MLP max(10BTC + 4C² + C, 7BTC + 8C² + 5C) − BTV",
