@@ -3,6 +3,7 @@ package dev.descent.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -10,18 +11,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Row lookup in a (V, C) table by integer ids; repeated ids accumulate their gradients. */
 class EmbeddingTest {
 
+    /** A random table {@code (V, C)}, V one of 1, 2, 3, 5, and ids into it of the shape {@code idShape} draws. */
+    private record Lookup(Tensor table, Tensor ids) {
+        static Lookup random(long seed, Function<RandomShapes, int[]> idShape) {
+            Rng rng = new Rng(seed);
+            RandomShapes shapes = new RandomShapes(rng);
+            int vocab = shapes.oneOf(1, 2, 3, 5);
+            int c = shapes.dim();
+            RandomTensors values = new RandomTensors(rng);
+            Tensor ids = values.integers(vocab, idShape.apply(shapes));
+            return new Lookup(values.normal(1, vocab, c), ids);
+        }
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("dev.descent.core.Seeds#fifty")
     void gradientWithRepeatedIds(long seed) {
-        Rng rng = new Rng(seed);
-        RandomShapes shapes = new RandomShapes(rng);
-        int vocab = shapes.oneOf(1, 2, 3, 5);
-        int c = shapes.dim();
-        RandomTensors values = new RandomTensors(rng);
-        Tensor ids = values.integers(vocab, shapes.shape(0, 3));
-        Tensor table = values.normal(1, vocab, c);
-        GradCheck.of("embedding of ids " + ids.shape(), seed)
-                .check(in -> Functional.embedding(in.get(0), ids).pow(2), List.of(table));
+        Lookup l = Lookup.random(seed, shapes -> shapes.shape(0, 3));
+        GradCheck.of("embedding of ids " + l.ids().shape(), seed)
+                .check(in -> Functional.embedding(in.get(0), l.ids()).pow(2), List.of(l.table()));
     }
 
     /**
@@ -32,15 +40,10 @@ class EmbeddingTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("dev.descent.core.Seeds#fifty")
     void aTiedTableGetsTheGradientOfBothUses(long seed) {
-        Rng rng = new Rng(seed);
-        RandomShapes shapes = new RandomShapes(rng);
-        int vocab = shapes.oneOf(1, 2, 3, 5);
-        int c = shapes.dim();
-        RandomTensors values = new RandomTensors(rng);
-        Tensor ids = values.integers(vocab, shapes.between(1, 6));
-        Tensor table = values.normal(1, vocab, c);
-        GradCheck.of("tied table, ids " + ids.shape(), seed)
-                .check(in -> in.get(0).matmul(Functional.embedding(in.get(0), ids).transpose()).pow(2), List.of(table));
+        Lookup l = Lookup.random(seed, shapes -> new int[] {shapes.between(1, 6)});
+        GradCheck.of("tied table, ids " + l.ids().shape(), seed)
+                .check(in -> in.get(0).matmul(Functional.embedding(in.get(0), l.ids()).transpose()).pow(2),
+                        List.of(l.table()));
     }
 
     @Test
