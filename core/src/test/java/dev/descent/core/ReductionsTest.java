@@ -115,6 +115,37 @@ class ReductionsTest {
         assertThat(x.mean(1, false).toArray()).containsExactly(4, 5, 6, 7, 16, 17, 18, 19);
     }
 
+    /**
+     * Rows wider than the CPU backend's work items (1,024 columns), as a bias gradient's sum over the rows is: every
+     * output still sums (or takes the max of) its inputs in order, as this double loop does.
+     */
+    @Test
+    void wideRowsReduceAsOneLoopDoes() {
+        RandomTensors random = new RandomTensors(new Rng(41));
+        for (int[] dims : new int[][] {{5, 2049}, {2, 3, 2600}}) {
+            Tensor x = random.normal(1f, dims);
+            float[] v = x.toArray();
+            int n = dims[dims.length - 2];
+            int inner = dims[dims.length - 1];
+            float[] sums = new float[v.length / n];
+            float[] maxima = new float[v.length / n];
+            for (int o = 0; o < v.length / (n * inner); o++) {
+                for (int i = 0; i < inner; i++) {
+                    double sum = 0;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int k = 0; k < n; k++) {
+                        sum += v[(o * n + k) * inner + i];
+                        max = Math.max(max, v[(o * n + k) * inner + i]);
+                    }
+                    sums[o * inner + i] = (float) sum;
+                    maxima[o * inner + i] = (float) max;
+                }
+            }
+            assertThat(x.sum(dims.length - 2, false).toArray()).as(Arrays.toString(dims)).containsExactly(sums);
+            assertThat(x.max(dims.length - 2, false).toArray()).as(Arrays.toString(dims)).containsExactly(maxima);
+        }
+    }
+
     @Test
     void maxPicksTheLargestAlongAnAxis() {
         Tensor x = Tensor.fromArray(new float[] {3, -1, 7, 2, 9, -4}, 2, 3);

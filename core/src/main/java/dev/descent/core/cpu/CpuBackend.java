@@ -27,6 +27,8 @@ import java.util.List;
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
     private static final FusedKernels FUSED = FusedKernels.fastest();
+    /** Most columns of one work item of {@link #reduce}. */
+    private static final int REDUCE_COLUMNS = 1024;
     /** Each thread's accumulator row for {@link #reduce} (doubles: a sum of many floats keeps its low bits). */
     private static final ThreadLocal<double[]> REDUCE_ACCUMULATORS = ThreadLocal.withInitial(() -> new double[0]);
 
@@ -304,18 +306,24 @@ public final class CpuBackend implements Backend {
         float[] in = data(x);
         float[] out = CpuMemory.zeroedArray(outer * inner);
         boolean max = op == ReduceOp.MAX;
-        Parallel.forRange(outer, (long) n * inner, (from, to) -> {
-            double[] acc = reduceAccumulators(inner);
-            for (int o = from; o < to; o++) {
-                Arrays.fill(acc, 0, inner, max ? Double.NEGATIVE_INFINITY : 0.0);
+        // work items of up to REDUCE_COLUMNS columns of one outer index, so that a sum over the rows of a matrix
+        // (a bias gradient: outer = 1) is shared among the cores too; each output still sums k = 0 .. n−1 in order
+        int parts = (inner + REDUCE_COLUMNS - 1) / REDUCE_COLUMNS;
+        Parallel.forRange(outer * parts, (long) n * Math.min(inner, REDUCE_COLUMNS), (from, to) -> {
+            double[] acc = reduceAccumulators(Math.min(inner, REDUCE_COLUMNS));
+            for (int item = from; item < to; item++) {
+                int o = item / parts;
+                int i0 = item % parts * REDUCE_COLUMNS;
+                int width = Math.min(inner - i0, REDUCE_COLUMNS);
+                Arrays.fill(acc, 0, width, max ? Double.NEGATIVE_INFINITY : 0.0);
                 for (int k = 0; k < n; k++) {
-                    int base = (o * n + k) * inner;
-                    for (int i = 0; i < inner; i++) {
+                    int base = (o * n + k) * inner + i0;
+                    for (int i = 0; i < width; i++) {
                         acc[i] = max ? Math.max(acc[i], in[base + i]) : acc[i] + in[base + i];
                     }
                 }
-                for (int i = 0; i < inner; i++) {
-                    out[o * inner + i] = (float) acc[i];
+                for (int i = 0; i < width; i++) {
+                    out[o * inner + i0 + i] = (float) acc[i];
                 }
             }
         });
