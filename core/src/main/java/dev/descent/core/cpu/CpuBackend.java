@@ -531,7 +531,7 @@ public final class CpuBackend implements Backend {
     public Tensor embedding(Tensor table, Tensor ids) {
         int vocab = table.dim(0);
         int c = table.dim(1);
-        int[] index = Indices.of("embedding", data(ids), vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
+        int[] index = embeddingIds(ids, vocab);
         float[] w = data(table);
         float[] out = CpuMemory.zeroedArray(index.length * c);
         for (int i = 0; i < index.length; i++) {
@@ -545,7 +545,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor embeddingBackward(Tensor g, Tensor ids, int vocab) {
         int c = g.dim(-1);
-        int[] index = Indices.of("embedding", data(ids), vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
+        int[] index = embeddingIds(ids, vocab);
         float[] grad = data(g);
         float[] out = CpuMemory.zeroedArray(vocab * c);
         for (int i = 0; i < index.length; i++) {
@@ -566,7 +566,7 @@ public final class CpuBackend implements Backend {
     public void embeddingBackwardInto(Tensor dtable, Tensor g, Tensor ids) {
         int vocab = dtable.dim(0);
         int c = g.dim(-1);
-        int[] index = Indices.of("embedding", data(ids), vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
+        int[] index = embeddingIds(ids, vocab);
         float[] grad = data(g);
         float[] out = data(dtable);
         // (id, position) pairs as longs: sorting them groups the positions by id and keeps their order in a group
@@ -590,6 +590,11 @@ public final class CpuBackend implements Backend {
                 out[row + j] += sum[j];
             }
         }
+    }
+
+    /** The ids as row numbers of a {@code vocab}-row table; one that is not fails, naming it. */
+    private static int[] embeddingIds(Tensor ids, int vocab) {
+        return Indices.of("embedding", data(ids), vocab, Integer.MIN_VALUE, "a vocabulary of size " + vocab);
     }
 
     @Override
