@@ -8,21 +8,16 @@
 # and 40%, so the heap stays near the tensors a run holds: GPT-2 124M on the CPU peaks at 1.14 times llm.c's
 # process instead of 2.3 times. And G1 may spend up to a fifth of its time collecting (GCTimeRatio 4) before it
 # grows the heap, not 1/13: in the first steps, before the JIT has compiled the vector kernels, they make garbage
-# fast, and at 1/13 G1 grew the heap for it, so that a small GPT's 10-second run peaked at 1.5 to 1.8 GB instead of
-# 0.8 to 1.0 (a warm step makes no garbage, so no step is slower; docs/PERFORMANCE.md, "GPT-2 124M's peak memory
+# fast, and at 1/13 G1 grew the heap for it, so that a small GPT's 10-second run peaked at 1.5 to 1.8 GiB instead of
+# 0.7 to 0.9 (a warm step makes no garbage, so no step is slower; docs/PERFORMANCE.md, "GPT-2 124M's peak memory
 # and the JVM heap"). The command line would override JAVA_TOOL_OPTIONS, so a user who sets a ratio there (or in
 # JDK_JAVA_OPTIONS) gets none of ours for it and keeps their own.
 set -uo pipefail
 notice='WARNING: Using incubator modules: jdk.incubator.vector'
+users=" ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} "
 heap=()
-case " ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} " in
-  *HeapFreeRatio*) ;;
-  *) heap+=(-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20) ;;
-esac
-case " ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} " in
-  *GCTimeRatio*) ;;
-  *) heap+=(-XX:GCTimeRatio=4) ;;
-esac
+[[ $users == *HeapFreeRatio* ]] || heap+=(-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20)
+[[ $users == *GCTimeRatio* ]] || heap+=(-XX:GCTimeRatio=4)
 exec 3>&2 2> >(trap '' INT TERM; exec grep --line-buffered -v -x -F "$notice" >&3)
 filter=$!
 java --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true --add-modules jdk.incubator.vector \
