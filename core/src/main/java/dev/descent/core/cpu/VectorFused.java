@@ -380,7 +380,7 @@ final class VectorFused implements FusedKernels {
     /** GELU(v) = v·σ(2u), lane by lane, as in {@link #geluTanh}. */
     private static FloatVector geluValue(FloatVector v) {
         FloatVector u = geluArgument(v);
-        FloatVector q = VectorMath.exp(u.abs().mul(-2f));
+        FloatVector q = VectorMath.expOfNonPositive(u.abs().mul(-2f));
         FloatVector r = VectorMath.constant(1f).div(q.add(1f));
         return v.mul(r.blend(q.mul(r), u.lt(0f)));
     }
@@ -388,7 +388,7 @@ final class VectorFused implements FusedKernels {
     /** GELU'(v) = s + 2v·u'·q·r², r = 1/(1 + q), lane by lane, as in {@link #geluTanhGrad}. */
     private static FloatVector geluSlope(FloatVector v) {
         FloatVector u = geluArgument(v);
-        FloatVector q = VectorMath.exp(u.abs().mul(-2f));
+        FloatVector q = VectorMath.expOfNonPositive(u.abs().mul(-2f));
         FloatVector r = VectorMath.constant(1f).div(q.add(1f));
         FloatVector s = r.blend(q.mul(r), u.lt(0f));
         FloatVector du = v.mul(v).fma(3 * GELU_CUBIC * SQRT_2_OVER_PI, SQRT_2_OVER_PI);

@@ -63,10 +63,19 @@ final class VectorMath {
      * exponent bits.
      */
     static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.min(EXP_MAX);
-        FloatVector shifted = clamped.fma(LOG2_E, ROUNDER);
+        return expOfNonPositive(x.min(EXP_MAX));
+    }
+
+    /**
+     * {@link #exp} for arguments that cannot overflow, x ≤ 88.72 (NaN stays NaN), with the same bits there: the
+     * row kernels' arguments are differences from a row's maximum (or its log-sum-exp) and GELU's is −2|u|, all
+     * ≤ 0. Without the clamp above, which Java's lane-wise min makes a sequence of several instructions, it runs
+     * in about two thirds of the time (AMD EPYC, Zen 5).
+     */
+    static FloatVector expOfNonPositive(FloatVector x) {
+        FloatVector shifted = x.fma(LOG2_E, ROUNDER);
         FloatVector n = shifted.sub(ROUNDER);
-        FloatVector r = n.fma(constant(-LN2_HI), clamped).sub(n.mul(LN2_LO));
+        FloatVector r = n.fma(constant(-LN2_HI), x).sub(n.mul(LN2_LO));
         FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
         p = p.fma(r, constant(8.3334519073e-3f));
         p = p.fma(r, constant(4.1665795894e-2f));

@@ -39,13 +39,31 @@ class VectorFusedTest {
                 Float.NaN);
     }
 
-    /** VectorMath.exp over x, run on a copy zero-padded to whole vectors. */
+    /** The row kernels' exp, without the clamp above, gives exp's bits wherever it cannot overflow. */
+    @Test
+    void expOfNonPositiveHasExpsBitsUpToItsBound() {
+        float[] x = new float[100_003];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = -100f + 188.72f * i / (x.length - 1);
+        }
+        x[0] = Float.NEGATIVE_INFINITY;
+        x[1] = Float.NaN;
+        x[2] = -0f;
+        assertThat(applyExp(x, true)).containsExactly(applyExp(x, false));
+    }
+
     private static float[] applyExp(float[] x) {
+        return applyExp(x, false);
+    }
+
+    /** VectorMath.exp (or expOfNonPositive) over x, run on a copy zero-padded to whole vectors. */
+    private static float[] applyExp(float[] x, boolean nonPositive) {
         int padded = (x.length + VectorMath.L - 1) / VectorMath.L * VectorMath.L;
         float[] in = java.util.Arrays.copyOf(x, padded);
         float[] out = new float[padded];
         for (int j = 0; j < padded; j += VectorMath.L) {
-            VectorMath.exp(FloatVector.fromArray(VectorMath.SPECIES, in, j)).intoArray(out, j);
+            FloatVector v = FloatVector.fromArray(VectorMath.SPECIES, in, j);
+            (nonPositive ? VectorMath.expOfNonPositive(v) : VectorMath.exp(v)).intoArray(out, j);
         }
         return java.util.Arrays.copyOf(out, x.length);
     }
