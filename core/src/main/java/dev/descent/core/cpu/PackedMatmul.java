@@ -269,11 +269,27 @@ final class PackedMatmul {
                             left--;
                         }
                     }
-                    if (left == before) {
+                    if (left == before && !packAhead(pc + KC, u0, count)) {
                         Thread.onSpinWait();
                     }
                 }
             }
+        }
+
+        /**
+         * Packs one of units [u0, u0 + count) of K step pc that no tile has started on, if there is one, and says
+         * whether it did: work for a tile that would otherwise wait for another to finish packing this step's unit.
+         */
+        private boolean packAhead(int pc, int u0, int count) {
+            if (pc >= depth) {
+                return false;
+            }
+            for (int u = u0; u < u0 + count; u++) {
+                if (units.get(pc / KC * unitsPerStep + u) == FREE && packed(pc, Math.min(KC, depth - pc), u)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** C[i0 .. i1) × unit u's columns += the packed rows of A · unit u of K step pc. */
