@@ -5,7 +5,9 @@ import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -15,9 +17,10 @@ import java.util.Locale;
  * tells a 5% change apart, which separate runs cannot.
  *
  * <p>Usage, from the repository root, with each build's {@code core/target/classes} copied to a folder of its own:
- * <pre>scripts/java.sh -cp core/target/classes dev.descent.core.bench.MatmulBuildsBenchmark [--b-transposed] MxKxN CALLS DIR1 [DIR2 ..]</pre>
+ * <pre>scripts/java.sh -cp core/target/classes dev.descent.core.bench.MatmulBuildsBenchmark [--a-transposed]
+ *     [--b-transposed] MxKxN CALLS DIR1 [DIR2 ..]</pre>
  * With {@code --b-transposed} B is stored as its transpose {@code (N, K)}, as a Linear's weight is in the forward
- * pass.
+ * pass; with {@code --a-transposed} A is stored as {@code (K, M)}, as the output gradient is in a weight's gradient.
  * A block is {@value #BLOCK} timed calls of one build after {@value #BLOCK_WARM_UP} untimed ones (a build's
  * workers may still be busy, or waiting for the next job, from the block before); builds take turns, starting with
  * a different one each round; 4 s of untimed calls of every build first. Prints best, median and lower quartile per
@@ -33,8 +36,8 @@ public final class MatmulBuildsBenchmark {
 
     /** One build's CPU backend and its operands, called through reflection. */
     private record Build(String dir, Object backend, Method matmul, Method scope, Object a, Object b,
-                         boolean bTransposed) {
-        static Build load(String dir, int m, int k, int n, boolean bTransposed)
+                         boolean aTransposed, boolean bTransposed) {
+        static Build load(String dir, int m, int k, int n, boolean aTransposed, boolean bTransposed)
                 throws ReflectiveOperationException, IOException {
             URL classes = Path.of(dir).toUri().toURL();
             ClassLoader loader = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader());
@@ -43,11 +46,11 @@ public final class MatmulBuildsBenchmark {
             Object backend = loader.loadClass("dev.descent.core.Backends").getMethod("cpu").invoke(null);
             Object seeded = rng.getConstructor(long.class).newInstance(0L);
             Method randn = tensor.getMethod("randn", rng, int[].class);
-            Object a = randn.invoke(null, seeded, new int[] {m, k});
+            Object a = randn.invoke(null, seeded, aTransposed ? new int[] {k, m} : new int[] {m, k});
             Object b = randn.invoke(null, seeded, bTransposed ? new int[] {n, k} : new int[] {k, n});
             Class<?> backendClass = loader.loadClass("dev.descent.core.Backend");
             Method matmul = backendClass.getMethod("matmul", tensor, tensor, boolean.class, boolean.class);
-            return new Build(dir, backend, matmul, backendClass.getMethod("scope"), a, b, bTransposed);
+            return new Build(dir, backend, matmul, backendClass.getMethod("scope"), a, b, aTransposed, bTransposed);
         }
 
         /**
@@ -58,26 +61,26 @@ public final class MatmulBuildsBenchmark {
         double call() throws Exception {
             try (AutoCloseable step = (AutoCloseable) scope.invoke(backend)) {
                 long start = System.nanoTime();
-                matmul.invoke(backend, a, b, false, bTransposed);
+                matmul.invoke(backend, a, b, aTransposed, bTransposed);
                 return (System.nanoTime() - start) * 1e-9;
             }
         }
     }
 
     public static void main(String[] args) throws Exception {
-        boolean bTransposed = args.length > 0 && args[0].equals("--b-transposed");
-        if (bTransposed) {
-            args = Arrays.copyOfRange(args, 1, args.length);
-        }
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean aTransposed = rest.remove("--a-transposed");
+        boolean bTransposed = rest.remove("--b-transposed");
+        args = rest.toArray(new String[0]);
         if (args.length < 3) {
             throw new IllegalArgumentException(
-                    "usage: MatmulBuildsBenchmark [--b-transposed] MxKxN CALLS DIR1 [DIR2 ..]");
+                    "usage: MatmulBuildsBenchmark [--a-transposed] [--b-transposed] MxKxN CALLS DIR1 [DIR2 ..]");
         }
         int[] shape = Arrays.stream(args[0].split("x")).mapToInt(Integer::parseInt).toArray();
         int calls = Integer.parseInt(args[1]);
         Build[] builds = new Build[args.length - 2];
         for (int i = 0; i < builds.length; i++) {
-            builds[i] = Build.load(args[i + 2], shape[0], shape[1], shape[2], bTransposed);
+            builds[i] = Build.load(args[i + 2], shape[0], shape[1], shape[2], aTransposed, bTransposed);
         }
         System.out.println(Machine.describe());
         System.out.println("load average before: " + Machine.loadAverage());
