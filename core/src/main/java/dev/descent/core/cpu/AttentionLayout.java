@@ -14,6 +14,11 @@ record AttentionLayout(int t, int heads, int hs) {
         return (b * t + pos) * 3 * c() + part * c() + h * hs;
     }
 
+    /** How far apart the entries of two neighbouring positions are in qkv: 3C. */
+    int positionStride() {
+        return 3 * c();
+    }
+
     /** Offset of head h at position (b, pos) in a (B, T, C) tensor. */
     int rowOffset(int b, int pos, int h) {
         return (b * t + pos) * c() + h * hs;

@@ -115,10 +115,8 @@ final class VectorAttention {
                 matVecTransposed(s.keysT, qkv, layout.qkvOffset(b, q, h, 0), scale, s.p, keys);
                 float max = VectorRows.max(s.p, 0, keys);
                 float sum = VectorRows.exp(s.p, s.p, 0, keys, max);
-                Arrays.fill(s.acc, 0f);
-                for (int k = 0; k < keys; k++) {
-                    VectorRows.axpy(s.p[k], qkv, layout.qkvOffset(b, k, h, 2), s.acc, 0, hs);
-                }
+                VectorRows.weightedSum(s.p, keys, qkv, layout.qkvOffset(b, 0, h, 2), layout.positionStride(), s.acc,
+                        0, hs);
                 VectorRows.affine(s.acc, 0, out, layout.rowOffset(b, q, h), hs, 1f / sum, 0f);
                 lse[bh * t + q] = max + (float) Math.log(sum);
             }
@@ -143,13 +141,14 @@ final class VectorAttention {
                 matVecTransposed(s.keysT, qkv, qo, scale, s.p, keys);
                 VectorRows.exp(s.p, s.p, 0, keys, lse[bh * t + q]);
                 matVecTransposed(s.valuesT, dout, go, 1f, s.dp, keys);
-                Arrays.fill(s.acc, 0f);
                 for (int k = 0; k < keys; k++) {
                     float ds = s.p[k] * (s.dp[k] - delta);
-                    VectorRows.axpy(ds, qkv, layout.qkvOffset(b, k, h, 1), s.acc, 0, hs);
                     VectorRows.axpy(scale * ds, qkv, qo, s.dk, k * hs, hs);
                     VectorRows.axpy(s.p[k], dout, go, s.dv, k * hs, hs);
+                    s.dp[k] = ds;
                 }
+                VectorRows.weightedSum(s.dp, keys, qkv, layout.qkvOffset(b, 0, h, 1), layout.positionStride(), s.acc,
+                        0, hs);
                 VectorRows.affine(s.acc, 0, dqkv, qo, hs, scale, 0f);
             }
             for (int k = 0; k < t; k++) {
