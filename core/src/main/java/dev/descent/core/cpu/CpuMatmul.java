@@ -28,6 +28,11 @@ final class CpuMatmul {
             return transposed ? new Operand(data, batchStride, 1, cols) : new Operand(data, batchStride, cols, 1);
         }
 
+        /** The same elements read as the transpose: (batch, row, col) here is (batch, col, row) there. */
+        Operand transposed() {
+            return new Operand(data, batchStride, colStride, rowStride);
+        }
+
         /** Whether the {@code rows} rows of one batch entry follow straight on from those of the previous one. */
         boolean rowsContinueAcrossBatches(int rows) {
             return batchStride == rows * rowStride;

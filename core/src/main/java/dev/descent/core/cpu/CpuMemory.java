@@ -59,6 +59,12 @@ final class CpuMemory {
             pool.trimTo(highWater);
         }
 
+        /** Puts a kernel's scratch array, never counted as made, into the pool. */
+        synchronized void recycled(float[] data) {
+            pool.give(data);
+            pool.trimTo(highWater);
+        }
+
         synchronized long pooledBytes() {
             return pool.pooledBytes();
         }
@@ -98,6 +104,14 @@ final class CpuMemory {
     static float[] arrayToOverwrite(int n) {
         float[] reused = reused(n);
         return reused != null ? reused : new float[n];
+    }
+
+    /**
+     * Gives back an array a kernel took with {@link #arrayToOverwrite} as scratch of its own (no storage holds it),
+     * for the next array of its length on this thread.
+     */
+    static void recycle(float[] scratch) {
+        THREAD.get().ledger().recycled(scratch);
     }
 
     /** A copy of {@code values} for a new storage on this thread, in a released array when there is one. */
