@@ -99,6 +99,35 @@ final class MatmulPacking {
         }
     }
 
+    /**
+     * to[j·rows + i] = from[i·cols + j]: a (rows, cols) matrix transposed on all cores, in tiles of
+     * {@link #TRANSPOSE_STEPS}² floats (one cache line per row on each side), each row of a tile of {@code to} made
+     * of gathers down from's columns where that suits the cache (3.0 against 4.6 ms a float at a time for a
+     * 128 × 50304 matrix on two Zen 5 cores).
+     */
+    static void transpose(float[] from, int rows, int cols, float[] to) {
+        int tile = TRANSPOSE_STEPS;
+        Parallel.forRange((rows + tile - 1) / tile, 2L * tile * cols, (first, last) -> {
+            int[] columns = columnOffsets(cols);
+            boolean gather = cols % GATHER_ALIASING != 0;
+            for (int i0 = first * tile; i0 < Math.min(rows, last * tile); i0 += tile) {
+                int i1 = Math.min(rows, i0 + tile);
+                for (int j0 = 0; j0 < cols; j0 += tile) {
+                    for (int j = j0; j < Math.min(cols, j0 + tile); j++) {
+                        int i = i0;
+                        while (gather && i + L <= i1) {
+                            gather(from, i * cols + j, columns, to, j * rows + i);
+                            i += L;
+                        }
+                        for (; i < i1; i++) {
+                            to[j * rows + i] = from[i * cols + j];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
     /** packed[into + i] = src[at + columns[i]] for the L lanes i. */
     private static void gather(float[] src, int at, int[] columns, float[] packed, int into) {
         FloatVector.fromArray(SPECIES, src, at, columns, 0).intoArray(packed, into);

@@ -85,8 +85,6 @@ final class PackedMatmul {
     private static final int TALL_TILE = 128;
     private static final int FEW_ROWS_TILES_PER_CORE = 2;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
-    /** Rows and columns of a tile of {@link #transpose}: 16 × 16 floats, one cache line per row each side. */
-    private static final int TRANSPOSE_TILE = 16;
 
     /** Each thread's packing buffers, reused from call to call. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -165,25 +163,10 @@ final class PackedMatmul {
         float[] transposed = CpuMemory.arrayToOverwrite(n * m);
         try {
             new Product(b.transposed(), a.transposed(), transposed, 0, n, k, m).run(true);
-            transpose(transposed, n, m, c);
+            MatmulPacking.transpose(transposed, n, m, c);
         } finally {
             CpuMemory.recycle(transposed);
         }
-    }
-
-    /** to[j·rows + i] = from[i·cols + j]: a (rows, cols) matrix transposed, in tiles of TRANSPOSE_TILE² on all cores. */
-    private static void transpose(float[] from, int rows, int cols, float[] to) {
-        Parallel.forRange(ceilDiv(rows, TRANSPOSE_TILE), 2L * TRANSPOSE_TILE * cols, (first, last) -> {
-            for (int i0 = first * TRANSPOSE_TILE; i0 < Math.min(rows, last * TRANSPOSE_TILE); i0 += TRANSPOSE_TILE) {
-                for (int j0 = 0; j0 < cols; j0 += TRANSPOSE_TILE) {
-                    for (int i = i0; i < Math.min(rows, i0 + TRANSPOSE_TILE); i++) {
-                        for (int j = j0; j < Math.min(cols, j0 + TRANSPOSE_TILE); j++) {
-                            to[j * rows + i] = from[i * cols + j];
-                        }
-                    }
-                }
-            }
-        });
     }
 
     /** Steps of k the packed operands hold for kc of them: kc rounded up to {@link #UNROLL}, the rest zeros. */
