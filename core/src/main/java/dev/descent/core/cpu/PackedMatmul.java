@@ -20,8 +20,9 @@ import jdk.incubator.vector.FloatVector;
  *       fits, in equal parts of whole K steps, so that A is copied once per call; it is copied into panels of
  *       {@link #NR} = 2L columns, k-major, in a buffer aligned to cache lines where the JVM lets that be known
  *       ({@link AlignedFloats}). The tiles pack it as they need it, a unit of {@link #KC} rows ×
- *       {@link #NB} columns at a time, each unit once (see {@link Block}). Both layouts of B are read with unit
- *       stride, so a transposed B costs no copy of its own.</li>
+ *       {@link #NB} columns at a time, each unit once (see {@link Block}); a tile that would wait for a unit
+ *       another is packing packs one of the next K step's. A row-major B is copied a vector at a time, a
+ *       transposed one gathered down its columns ({@link MatmulPacking}): neither needs a transposed copy first.</li>
  *   <li>The rows of C are split into tiles, as many as keep every core busy (with few rows, tiles of
  *       {@link #TALL_TILE} rows that split the columns too). A tile walks the block's K in steps of {@link #KC},
  *       copies its rows of A for that step (row by row, at a stride of KC) and runs the micro-kernel over every
@@ -36,6 +37,8 @@ import jdk.incubator.vector.FloatVector;
  *       same order whatever the blocks, tiles, cores and vector width: K steps from k = 0 in order, each a chain of
  *       fused multiply-adds added to C.</li>
  *   <li>A batch with a B per entry runs its entries on different cores, each packing its own B.</li>
+ *   <li>A product whose A is stored transposed and is much larger than B and C runs as Cᵀ = Bᵀ·Aᵀ and a
+ *       transpose ({@link #swapPays}), so that its large operand is copied row by row.</li>
  * </ol>
  */
 final class PackedMatmul {
