@@ -14,8 +14,9 @@ import jdk.incubator.vector.FloatVector;
  * The copies {@link PackedMatmul}'s micro-kernel reads its operands from: A's rows at a stride of
  * {@link PackedMatmul#KC}, B in panels of {@link PackedMatmul#NR} columns, k-major. Rows that stay rows are copied
  * whole (A by {@code System.arraycopy}, B a vector at a time: 0.09 ns per float, one core of the AMD EPYC these
- * were measured on); the copies that turn rows into columns gather L floats at a time into a vector where that
- * suits the cache (a transposed B's whole panels), and elsewhere move one float at a time (0.3 to 0.5 ns per float).
+ * were measured on); the copies that turn rows into columns (a transposed B's panels, a transposed A's rows,
+ * {@link #transpose}) gather L floats at a time into a vector where the stride suits the cache, and elsewhere move
+ * one float at a time (0.3 to 0.5 ns per float).
  *
  * <p>Why not shuffle whole vectors there: a 4-row interleave by two rounds of zips ran at 0.09 ns per float on
  * JDK 25 but 0.5 on JDK 17, whose C2 gives up inlining the Vector API calls once a method holds that many (it

@@ -133,12 +133,12 @@ final class PackedMatmul {
         if (m == 0 || n == 0) {
             return;
         }
-        if (batch == 1 && swapPays(a, m, k, n)) {
-            multiplySwapped(a, b, m, k, n, c);
-            return;
-        }
         if (batch == 1) {
-            new Product(a, b, c, 0, m, k, n).run(true);
+            if (swapPays(a, m, k, n)) {
+                multiplySwapped(a, b, m, k, n, c);
+            } else {
+                new Product(a, b, c, 0, m, k, n).run(true);
+            }
             return;
         }
         Parallel.forRange(batch, 2L * m * k * n, (from, to) -> {
