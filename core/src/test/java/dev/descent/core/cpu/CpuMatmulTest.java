@@ -78,6 +78,34 @@ class CpuMatmulTest {
         assertThat(c.toArray()).containsExactly(reference(a, b, batch, m, k, n, transA, transB, sharedB));
     }
 
+    /**
+     * A stored transposed or row-major gives the same bits: each element is the same chain of fused multiply-adds
+     * whichever way A is packed, and whether the product runs as Cᵀ = Bᵀ·Aᵀ (a large transposed A and a narrow B,
+     * the first two shapes) or not (the third).
+     */
+    @Test
+    void aTransposedGivesTheBitsOfTheSameProductWithARowMajor() {
+        int[][] shapes = {{600, 300, 20}, {70, 4200, 9}, {64, 256, 300}};
+        Rng rng = new Rng(42);
+        for (int[] shape : shapes) {
+            int m = shape[0];
+            int k = shape[1];
+            int n = shape[2];
+            Tensor aT = Tensor.randn(rng, k, m);
+            Tensor b = Tensor.randn(rng, k, n);
+            float[] t = aT.toArray();
+            float[] rowMajor = new float[m * k];
+            for (int i = 0; i < m; i++) {
+                for (int kk = 0; kk < k; kk++) {
+                    rowMajor[i * k + kk] = t[kk * m + i];
+                }
+            }
+            Tensor a = Tensor.fromArray(rowMajor, m, k);
+            assertThat(CPU.matmul(aT, b, true, false).toArray()).as("%dx%dx%d", m, k, n)
+                    .containsExactly(CPU.matmul(a, b, false, false).toArray());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("cases")
     void gaussianOperandsStayWithinTheRoundingBound(int batch, int m, int k, int n, boolean transA, boolean transB,
