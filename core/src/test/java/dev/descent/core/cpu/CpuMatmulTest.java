@@ -79,31 +79,39 @@ class CpuMatmulTest {
     }
 
     /**
-     * A stored transposed or row-major gives the same bits: each element is the same chain of fused multiply-adds
-     * whichever way A is packed, and whether the product runs as Cᵀ = Bᵀ·Aᵀ (a large transposed A and a narrow B,
-     * the first two shapes) or not (the third).
+     * An operand stored transposed or row-major gives the same bits: each element is the same chain of fused
+     * multiply-adds whichever way the operands are packed, and whether the product runs as Cᵀ = Bᵀ·Aᵀ (a large
+     * transposed A and a narrow B; a transposed B with many more columns than A has rows) or not.
      */
     @Test
-    void aTransposedGivesTheBitsOfTheSameProductWithARowMajor() {
-        int[][] shapes = {{600, 300, 20}, {70, 4200, 9}, {64, 256, 300}};
+    void aTransposedOperandGivesTheBitsOfTheSameProductWithItRowMajor() {
+        int[][] shapes = {{600, 300, 20}, {70, 4200, 9}, {64, 256, 300}, {20, 33, 1000}, {300, 64, 700}};
         Rng rng = new Rng(42);
         for (int[] shape : shapes) {
             int m = shape[0];
             int k = shape[1];
             int n = shape[2];
             Tensor aT = Tensor.randn(rng, k, m);
-            Tensor b = Tensor.randn(rng, k, n);
-            float[] t = aT.toArray();
-            float[] rowMajor = new float[m * k];
-            for (int i = 0; i < m; i++) {
-                for (int kk = 0; kk < k; kk++) {
-                    rowMajor[i * k + kk] = t[kk * m + i];
-                }
-            }
-            Tensor a = Tensor.fromArray(rowMajor, m, k);
-            assertThat(CPU.matmul(aT, b, true, false).toArray()).as("%dx%dx%d", m, k, n)
-                    .containsExactly(CPU.matmul(a, b, false, false).toArray());
+            Tensor bT = Tensor.randn(rng, n, k);
+            Tensor a = Tensor.fromArray(transpose(aT.toArray(), k, m), m, k);
+            Tensor b = Tensor.fromArray(transpose(bT.toArray(), n, k), k, n);
+            float[] rowMajor = CPU.matmul(a, b, false, false).toArray();
+            assertThat(CPU.matmul(aT, b, true, false).toArray()).as("A transposed, %dx%dx%d", m, k, n)
+                    .containsExactly(rowMajor);
+            assertThat(CPU.matmul(a, bT, false, true).toArray()).as("B transposed, %dx%dx%d", m, k, n)
+                    .containsExactly(rowMajor);
         }
+    }
+
+    /** The (cols, rows) transpose of a row-major (rows, cols) array. */
+    private static float[] transpose(float[] x, int rows, int cols) {
+        float[] t = new float[x.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = x[i * cols + j];
+            }
+        }
+        return t;
     }
 
     @ParameterizedTest
