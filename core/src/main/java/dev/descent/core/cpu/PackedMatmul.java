@@ -37,9 +37,8 @@ import jdk.incubator.vector.FloatVector;
  *       same order whatever the blocks, tiles, cores and vector width: K steps from k = 0 in order, each a chain of
  *       fused multiply-adds added to C.</li>
  *   <li>A batch with a B per entry runs its entries on different cores, each packing its own B.</li>
- *   <li>A product whose A is stored transposed and is much larger than B and C, or whose B is stored transposed
- *       and has many more columns than A has rows (up to 256), runs as Cᵀ = Bᵀ·Aᵀ and a transpose
- *       ({@link #swapPays}).</li>
+ *   <li>A product whose A is stored transposed and is much larger than B and C runs as Cᵀ = Bᵀ·Aᵀ and a
+ *       transpose ({@link #swapPays}), so that its large operand is copied row by row.</li>
  * </ol>
  */
 final class PackedMatmul {
@@ -135,7 +134,7 @@ final class PackedMatmul {
             return;
         }
         if (batch == 1) {
-            if (swapPays(a, b, m, k, n)) {
+            if (swapPays(a, m, k, n)) {
                 multiplySwapped(a, b, m, k, n, c);
             } else {
                 new Product(a, b, c, 0, m, k, n).run(true);
@@ -150,21 +149,15 @@ final class PackedMatmul {
     }
 
     /**
-     * Whether C = A·B runs faster as Cᵀ = Bᵀ·Aᵀ and a transpose (GFLOP/s medians on Zen 5, docs/PERFORMANCE.md):
-     * <ul>
-     *   <li>A stored transposed and much larger than the copies the swap adds (its transposed output, M·N, and the
-     *       other operand's columns, N·K): packing A gathers down its columns, about 1 ns a float from memory,
-     *       against 0.25 for rows. The tied classifier's weight gradient at width 128, 50304×1024×128: 187 → 232.
-     *   <li>B stored transposed (a Linear's weight in the forward pass) times 16 to 256 rows of A, against at least
-     *       twice as many columns: the swapped product is a tall one, whose tiles share the work better, and the
-     *       weight is copied row by row. 16×768×2304: 55 → 105; 64 rows: 136 → 225; 256×3072×768: 204 → 239;
-     *       at 512 rows no change.
-     * </ul>
+     * Whether C = A·B runs faster as Cᵀ = Bᵀ·Aᵀ and a transpose: A stored transposed, so that packing it gathers
+     * down columns (about 1 ns a float from memory, against 0.25 for rows; measured on Zen 5), and A much larger
+     * than the copies the swap adds: its transposed output (M·N) and the other operand's columns (N·K). That is the
+     * tied classifier's weight gradient Xᵀ·dlogits read as dlogitsᵀ·X with a narrow model: 50304×1024×128.
+     * (A few rows times a transposed B ran faster swapped in isolation but made GPT-2 124M's step slower:
+     * docs/PERFORMANCE.md.)
      */
-    private static boolean swapPays(Operand a, Operand b, int m, int k, int n) {
-        boolean largeTransposedA = a.colStride() != 1 && (long) m * k > 2L * n * ((long) m + k);
-        boolean fewRowsTimesTransposedB = b.colStride() != 1 && m >= 16 && m <= 256 && n >= 2 * m;
-        return largeTransposedA || fewRowsTimesTransposedB;
+    private static boolean swapPays(Operand a, int m, int k, int n) {
+        return a.colStride() != 1 && (long) m * k > 2L * n * ((long) m + k);
     }
 
     /**

@@ -81,7 +81,7 @@ class CpuMatmulTest {
     /**
      * An operand stored transposed or row-major gives the same bits: each element is the same chain of fused
      * multiply-adds whichever way the operands are packed, and whether the product runs as Cᵀ = Bᵀ·Aᵀ (a large
-     * transposed A and a narrow B; a transposed B with many more columns than A has rows) or not.
+     * transposed A and a narrow B: the first two shapes) or not.
      */
     @Test
     void aTransposedOperandGivesTheBitsOfTheSameProductWithItRowMajor() {
