@@ -55,8 +55,7 @@ final class CpuMemory {
         /** Takes a released storage's array off the live bytes and into the pool. */
         synchronized void released(float[] data) {
             live -= 4L * data.length;
-            pool.give(data);
-            pool.trimTo(highWater);
+            recycled(data);
         }
 
         /** Puts a kernel's scratch array, never counted as made, into the pool. */

@@ -61,13 +61,12 @@ final class MatmulPacking {
         }
         float[] src = b.data();
         int base = bi * b.batchStride();
-        int[] columns = columnOffsets(b.colStride());
-        boolean gather = b.colStride() % GATHER_ALIASING != 0;
+        int[] columns = gatherMap(b.colStride());
         for (int q = from; q < to; q++) {
             int j = n0 + q * NR;
             int cols = Math.min(NR, n - j);
             int dst = offset + q * steps * NR;
-            if (gather && cols == NR) {
+            if (columns != null && cols == NR) {
                 gatherPanel(src, base + j * b.colStride() + k0, b.colStride(), depth, columns, packed, dst);
                 continue;
             }
@@ -109,14 +108,13 @@ final class MatmulPacking {
     static void transpose(float[] from, int rows, int cols, float[] to) {
         int tile = TRANSPOSE_STEPS;
         Parallel.forRange((rows + tile - 1) / tile, 2L * tile * cols, (first, last) -> {
-            int[] columns = columnOffsets(cols);
-            boolean gather = cols % GATHER_ALIASING != 0;
+            int[] columns = gatherMap(cols);
             for (int i0 = first * tile; i0 < Math.min(rows, last * tile); i0 += tile) {
                 int i1 = Math.min(rows, i0 + tile);
                 for (int j0 = 0; j0 < cols; j0 += tile) {
                     for (int j = j0; j < Math.min(cols, j0 + tile); j++) {
                         int i = i0;
-                        while (gather && i + L <= i1) {
+                        while (columns != null && i + L <= i1) {
                             gather(from, i * cols + j, columns, to, j * rows + i);
                             i += L;
                         }
@@ -134,8 +132,14 @@ final class MatmulPacking {
         FloatVector.fromArray(SPECIES, src, at, columns, 0).intoArray(packed, into);
     }
 
-    /** This thread's index map of a gather down a column: {@code i·stride} for lane i. */
-    private static int[] columnOffsets(int stride) {
+    /**
+     * This thread's index map of a gather down a column, {@code i·stride} for lane i; null where the stride is a
+     * multiple of {@link #GATHER_ALIASING} and the copy goes a float at a time instead.
+     */
+    private static int[] gatherMap(int stride) {
+        if (stride % GATHER_ALIASING == 0) {
+            return null;
+        }
         int[] columns = COLUMN_OFFSETS.get();
         for (int i = 0; i < L; i++) {
             columns[i] = i * stride;
@@ -195,14 +199,13 @@ final class MatmulPacking {
         // copy is written a whole cache line at a time, L floats a gather where the stride allows (the tied
         // classifier's weight gradient, 50304×1024×128: 5% faster)
         int base = bi * a.batchStride() + i0 * a.rowStride() + kStart * a.colStride();
-        int[] columns = columnOffsets(a.colStride());
-        boolean gather = a.colStride() % GATHER_ALIASING != 0;
+        int[] columns = gatherMap(a.colStride());
         for (int kb = 0; kb < kc; kb += TRANSPOSE_STEPS) {
             int ke = Math.min(kc, kb + TRANSPOSE_STEPS);
             for (int r = 0; r < rows; r++) {
                 int at = base + r * a.rowStride();
                 int kk = kb;
-                while (gather && kk + L <= ke) {
+                while (columns != null && kk + L <= ke) {
                     gather(src, at + kk * a.colStride(), columns, packed, r * KC + kk);
                     kk += L;
                 }
