@@ -8,6 +8,7 @@ import static dev.descent.core.cpu.VectorMath.SPECIES;
 
 import dev.descent.core.cpu.CpuMatmul.Operand;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -15,30 +16,32 @@ import jdk.incubator.vector.FloatVector;
  * {@link PackedMatmul#KC}, B in panels of {@link PackedMatmul#NR} columns, k-major. Rows that stay rows are copied
  * whole (A by {@code System.arraycopy}, B a vector at a time: 0.09 ns per float, one core of the AMD EPYC these
  * were measured on); the copies that turn rows into columns (a transposed B's panels, a transposed A's rows,
- * {@link #transpose}) gather L floats at a time into a vector where the stride suits the cache, and elsewhere move
- * one float at a time (0.3 to 0.5 ns per float).
+ * {@link #transpose}) go an L × L block at a time through a scratch block in L1 ({@link #transposeBlock}), and
+ * move single floats only at the edges.
  *
- * <p>Why not shuffle whole vectors there: a 4-row interleave by two rounds of zips ran at 0.09 ns per float on
- * JDK 25 but 0.5 on JDK 17, whose C2 gives up inlining the Vector API calls once a method holds that many (it
+ * <p>Why not shuffle whole vectors in registers: a 4-row interleave by two rounds of zips ran at 0.09 ns per float
+ * on JDK 25 but 0.5 on JDK 17, whose C2 gives up inlining the Vector API calls once a method holds that many (it
  * then boxes every vector). For the same reason the panel-row copy sits in a small method of its own: inside
  * {@link #packPanels} JDK 17 ran it at 0.8 ns per float.
  */
 final class MatmulPacking {
     /**
-     * Steps of k per pass of the copies that turn rows into columns: the destination lines they fill stay in L1
-     * until they are full (measured on operands in memory, not cache: 1 to 1.4 ns per float against 3.3 to 3.9
-     * one step of k at a time).
+     * Rows of a band of {@link #transpose} (and steps of k of a pass of the edge copies): its output rows are
+     * written 16 floats, a whole cache line, at a time.
      */
     private static final int TRANSPOSE_STEPS = 16;
     /**
-     * Floats of a stride (2 KiB) at a multiple of which the L or 2·L lines that {@link #gather}s read together fall
-     * into at most two sets of a 4 KiB-periodic L1 cache and evict each other before the next gathers read them
-     * again: there a float at a time, a line at a time, runs faster (B of 3072 × 768 transposed, Zen 5: gathers 4%
-     * slower).
+     * Floats of a stride (2 KiB) at a multiple of which the 2·L lines that {@link #gatherPanel}'s gathers read
+     * together fall into at most two sets of a 4 KiB-periodic L1 cache and evict each other before the next gathers
+     * read them again: there a panel goes through {@link #transposeBlock}s instead.
      */
     private static final int GATHER_ALIASING = 512;
-    /** Each thread's index map for {@link #gather}. */
+    /** Each thread's index map for {@link #gatherPanel}. */
     private static final ThreadLocal<int[]> COLUMN_OFFSETS = ThreadLocal.withInitial(() -> new int[L]);
+    /** Lane i of a gather down a column of an L × L block: i·L. */
+    private static final int[] BLOCK_COLUMN = IntStream.range(0, L).map(i -> i * L).toArray();
+    /** Each thread's L × L block of {@link #transposeBlock}. */
+    private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[L * L]);
 
     private MatmulPacking() {
     }
@@ -61,24 +64,26 @@ final class MatmulPacking {
         }
         float[] src = b.data();
         int base = bi * b.batchStride();
+        float[] block = BLOCK.get();
         int[] columns = gatherMap(b.colStride());
         for (int q = from; q < to; q++) {
             int j = n0 + q * NR;
             int cols = Math.min(NR, n - j);
             int dst = offset + q * steps * NR;
-            if (columns != null && cols == NR) {
-                gatherPanel(src, base + j * b.colStride() + k0, b.colStride(), depth, columns, packed, dst);
+            int at = base + j * b.colStride() + k0;
+            if (cols == NR && columns != null) {
+                gatherPanel(src, at, b.colStride(), depth, columns, packed, dst);
                 continue;
             }
-            if (cols < NR) {
-                Arrays.fill(packed, dst, dst + depth * NR, 0f);
+            if (cols == NR && depth % L == 0) {
+                transposePanel(src, at, b.colStride(), depth, packed, dst, block);
+                continue;
             }
+            Arrays.fill(packed, dst, dst + depth * NR, 0f);
             for (int kb = 0; kb < depth; kb += TRANSPOSE_STEPS) {
-                int ke = Math.min(depth, kb + TRANSPOSE_STEPS);
                 for (int jj = 0; jj < cols; jj++) {
-                    int at = base + (j + jj) * b.colStride() + k0;
-                    for (int kk = kb; kk < ke; kk++) {
-                        packed[dst + kk * NR + jj] = src[at + kk];
+                    for (int kk = kb; kk < Math.min(depth, kb + TRANSPOSE_STEPS); kk++) {
+                        packed[dst + kk * NR + jj] = src[at + jj * b.colStride() + kk];
                     }
                 }
             }
@@ -88,53 +93,21 @@ final class MatmulPacking {
     /**
      * packed[dst + kk·NR + jj] = src[at + jj·stride + kk] for kk &lt; depth and jj &lt; NR: a whole panel of a
      * transposed B, each row of the panel two gathers of L floats, which ran 30% faster than a float at a time
-     * (0.62 against 0.88 ms for a 768 × 2304 B on one Zen 5 core, JDK 17; 0.63 against 0.84 on JDK 25).
+     * (0.62 against 0.88 ms for a 768 × 2304 B on one Zen 5 core, JDK 17; 0.63 against 0.84 on JDK 25), and 4 to 5%
+     * faster than {@link #transposePanel} where the stride does not alias (256 × 768 × 2304 on two cores).
      */
     private static void gatherPanel(float[] src, int at, int stride, int depth, int[] columns, float[] packed,
                                     int dst) {
         int second = at + L * stride;
         for (int kk = 0; kk < depth; kk++) {
-            gather(src, at + kk, columns, packed, dst + kk * NR);
-            gather(src, second + kk, columns, packed, dst + kk * NR + L);
+            FloatVector.fromArray(SPECIES, src, at + kk, columns, 0).intoArray(packed, dst + kk * NR);
+            FloatVector.fromArray(SPECIES, src, second + kk, columns, 0).intoArray(packed, dst + kk * NR + L);
         }
     }
 
     /**
-     * to[j·rows + i] = from[i·cols + j]: a (rows, cols) matrix transposed on all cores, in tiles of
-     * {@link #TRANSPOSE_STEPS}² floats (one cache line per row on each side), each row of a tile of {@code to} made
-     * of gathers down from's columns where that suits the cache (3.0 against 4.6 ms a float at a time for a
-     * 128 × 50304 matrix on two Zen 5 cores).
-     */
-    static void transpose(float[] from, int rows, int cols, float[] to) {
-        int tile = TRANSPOSE_STEPS;
-        Parallel.forRange((rows + tile - 1) / tile, 2L * tile * cols, (first, last) -> {
-            int[] columns = gatherMap(cols);
-            for (int i0 = first * tile; i0 < Math.min(rows, last * tile); i0 += tile) {
-                int i1 = Math.min(rows, i0 + tile);
-                for (int j0 = 0; j0 < cols; j0 += tile) {
-                    for (int j = j0; j < Math.min(cols, j0 + tile); j++) {
-                        int i = i0;
-                        while (columns != null && i + L <= i1) {
-                            gather(from, i * cols + j, columns, to, j * rows + i);
-                            i += L;
-                        }
-                        for (; i < i1; i++) {
-                            to[j * rows + i] = from[i * cols + j];
-                        }
-                    }
-                }
-            }
-        });
-    }
-
-    /** packed[into + i] = src[at + columns[i]] for the L lanes i. */
-    private static void gather(float[] src, int at, int[] columns, float[] packed, int into) {
-        FloatVector.fromArray(SPECIES, src, at, columns, 0).intoArray(packed, into);
-    }
-
-    /**
      * This thread's index map of a gather down a column, {@code i·stride} for lane i; null where the stride is a
-     * multiple of {@link #GATHER_ALIASING} and the copy goes a float at a time instead.
+     * multiple of {@link #GATHER_ALIASING}.
      */
     private static int[] gatherMap(int stride) {
         if (stride % GATHER_ALIASING == 0) {
@@ -145,6 +118,64 @@ final class MatmulPacking {
             columns[i] = i * stride;
         }
         return columns;
+    }
+
+    /**
+     * {@link #gatherPanel} where the stride aliases, for a depth that is a multiple of L: L steps of k at a time as two
+     * L × L blocks (GPT-2 124M's c_proj forward, 256 × 3072 × 768 with B transposed, on two Zen 5 cores:
+     * the product 1.5 to 3% faster than with panels packed a float at a time).
+     */
+    private static void transposePanel(float[] src, int at, int stride, int depth, float[] packed, int dst,
+                                       float[] block) {
+        for (int kb = 0; kb < depth; kb += L) {
+            transposeBlock(src, at + kb, stride, packed, dst + kb * NR, NR, block);
+            transposeBlock(src, at + L * stride + kb, stride, packed, dst + kb * NR + L, NR, block);
+        }
+    }
+
+    /**
+     * to[j·rows + i] = from[i·cols + j]: a (rows, cols) matrix transposed on all cores, in bands of
+     * {@link #TRANSPOSE_STEPS} rows, L × L blocks at a time ({@link #transposeBlock}); a last band of fewer rows, and
+     * the last cols mod L columns, a float at a time.
+     */
+    static void transpose(float[] from, int rows, int cols, float[] to) {
+        int band = TRANSPOSE_STEPS;
+        Parallel.forRange((rows + band - 1) / band, 2L * band * cols, (first, last) -> {
+            float[] block = BLOCK.get();
+            for (int i0 = first * band; i0 < Math.min(rows, last * band); i0 += band) {
+                int i1 = Math.min(rows, i0 + band);
+                int j0 = 0;
+                if (i1 - i0 == band) {
+                    for (; j0 + L <= cols; j0 += L) {
+                        for (int i = i0; i < i1; i += L) {
+                            transposeBlock(from, i * cols + j0, cols, to, j0 * rows + i, rows, block);
+                        }
+                    }
+                }
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0; j < cols; j++) {
+                        to[j * rows + i] = from[i * cols + j];
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * to[toOff + j·toStride + i] = from[fromOff + i·fromStride + j] for i, j &lt; L: an L × L block transposed
+     * through {@code block}, scratch that stays in L1: L vector loads of its rows, so each line of the source is
+     * read once whatever the stride, then L gathers down the scratch's columns. Gathering down the source's
+     * columns read each line L times, and where the stride was a multiple of 2 KiB those L lines fell into one set
+     * of L1 and evicted each other (a 64 × 16384 transpose on two Zen 5 cores: 1.04 ns a float that way, 0.52 this).
+     */
+    private static void transposeBlock(float[] from, int fromOff, int fromStride, float[] to, int toOff,
+                                       int toStride, float[] block) {
+        for (int i = 0; i < L; i++) {
+            FloatVector.fromArray(SPECIES, from, fromOff + i * fromStride).intoArray(block, i * L);
+        }
+        for (int j = 0; j < L; j++) {
+            FloatVector.fromArray(SPECIES, block, j, BLOCK_COLUMN, 0).intoArray(to, toOff + j * toStride);
+        }
     }
 
     /**
@@ -195,23 +226,20 @@ final class MatmulPacking {
             }
             return;
         }
-        // A transposed: its rows hold A's columns. Passes of TRANSPOSE_STEPS steps of k, so that each row of the
-        // copy is written a whole cache line at a time, L floats a gather where the stride allows (the tied
-        // classifier's weight gradient, 50304×1024×128: 5% faster)
+        // A transposed (a row stride of 1): L × L blocks of its columns, each into L rows of the copy; the last
+        // rows mod L and steps mod L a float at a time
         int base = bi * a.batchStride() + i0 * a.rowStride() + kStart * a.colStride();
-        int[] columns = gatherMap(a.colStride());
-        for (int kb = 0; kb < kc; kb += TRANSPOSE_STEPS) {
-            int ke = Math.min(kc, kb + TRANSPOSE_STEPS);
-            for (int r = 0; r < rows; r++) {
-                int at = base + r * a.rowStride();
-                int kk = kb;
-                while (columns != null && kk + L <= ke) {
-                    gather(src, at + kk * a.colStride(), columns, packed, r * KC + kk);
-                    kk += L;
-                }
-                for (; kk < ke; kk++) {
-                    packed[r * KC + kk] = src[at + kk * a.colStride()];
-                }
+        float[] block = BLOCK.get();
+        int blockRows = a.rowStride() == 1 ? rows - rows % L : 0;
+        int blockSteps = kc - kc % L;
+        for (int r = 0; r < blockRows; r += L) {
+            for (int kk = 0; kk < blockSteps; kk += L) {
+                transposeBlock(src, base + r + kk * a.colStride(), a.colStride(), packed, r * KC + kk, KC, block);
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int kk = r < blockRows ? blockSteps : 0; kk < kc; kk++) {
+                packed[r * KC + kk] = src[base + r * a.rowStride() + kk * a.colStride()];
             }
         }
     }
