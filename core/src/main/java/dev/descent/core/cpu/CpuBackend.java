@@ -202,7 +202,7 @@ public final class CpuBackend implements Backend {
         float[] x = data(a);
         float[] y = data(b);
         Shape outShape = Shape.broadcast(op.name().toLowerCase(java.util.Locale.ROOT), a.shape(), b.shape());
-        float[] out = CpuMemory.zeroedArray(outShape.numel());
+        float[] out = CpuMemory.arrayToOverwrite(outShape.numel());
         if (a.shape().equals(b.shape())) {
             Parallel.forRange(out.length, 2, (from, to) -> {
                 for (int i = from; i < to; i++) {
@@ -249,7 +249,7 @@ public final class CpuBackend implements Backend {
         float[] c = data(cond);
         float[] x = data(a);
         float[] y = data(b);
-        float[] out = CpuMemory.zeroedArray(outShape.numel());
+        float[] out = CpuMemory.arrayToOverwrite(outShape.numel());
         Broadcast bc = new Broadcast(outShape);
         int[] sc = bc.alignedStrides(cond.shape());
         int[] sa = bc.alignedStrides(a.shape());
@@ -273,7 +273,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor broadcastTo(Tensor x, Shape shape) {
-        float[] out = CpuMemory.zeroedArray(shape.numel());
+        float[] out = CpuMemory.arrayToOverwrite(shape.numel());
         broadcastRows(data(x), x.shape(), out, shape, false);
         return wrap(out, shape);
     }
@@ -304,7 +304,7 @@ public final class CpuBackend implements Backend {
         int n = shape.dim(axis);
         int inner = shape.innerSize(axis);
         float[] in = data(x);
-        float[] out = CpuMemory.zeroedArray(outer * inner);
+        float[] out = CpuMemory.arrayToOverwrite(outer * inner);
         boolean max = op == ReduceOp.MAX;
         // work items of up to REDUCE_COLUMNS columns of one outer index, so that a sum over the rows of a matrix
         // (a bias gradient: outer = 1) is shared among the cores too; each output still sums k = 0 .. n−1 in order
@@ -370,7 +370,7 @@ public final class CpuBackend implements Backend {
         }
         Shape outShape = Shape.of(outDims);
         float[] src = data(x);
-        float[] out = CpuMemory.zeroedArray(src.length);
+        float[] out = CpuMemory.arrayToOverwrite(src.length);
         Broadcast bc = new Broadcast(outShape);
         int inner = bc.innerStride(strides);
         int n = bc.rowLength;
@@ -393,7 +393,7 @@ public final class CpuBackend implements Backend {
         int inner = shape.innerSize(axis);
         int len = end - start;
         float[] src = data(x);
-        float[] out = CpuMemory.zeroedArray(outer * len * inner);
+        float[] out = CpuMemory.arrayToOverwrite(outer * len * inner);
         for (int o = 0; o < outer; o++) {
             System.arraycopy(src, (o * n + start) * inner, out, o * len * inner, len * inner);
         }
@@ -406,7 +406,7 @@ public final class CpuBackend implements Backend {
         int outer = first.outerSize(axis);
         int inner = first.innerSize(axis);
         int total = xs.stream().mapToInt(t -> t.dim(axis)).sum();
-        float[] out = CpuMemory.zeroedArray(outer * total * inner);
+        float[] out = CpuMemory.arrayToOverwrite(outer * total * inner);
         int offset = 0;
         for (Tensor t : xs) {
             int len = t.dim(axis) * inner;
@@ -431,7 +431,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor softmaxBackward(Tensor y, Tensor g, boolean log) {
-        float[] out = CpuMemory.zeroedArray(y.numel());
+        float[] out = CpuMemory.arrayToOverwrite(y.numel());
         FUSED.softmaxBackward(data(y), data(g), out, rowsOf(y), y.dim(-1), log);
         return wrap(out, y.shape());
     }
@@ -450,9 +450,9 @@ public final class CpuBackend implements Backend {
     @Override
     public LayerNormGrads layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
         int c = x.dim(-1);
-        float[] dx = CpuMemory.zeroedArray(x.numel());
-        float[] dgamma = CpuMemory.zeroedArray(c);
-        float[] dbeta = CpuMemory.zeroedArray(c);
+        float[] dx = CpuMemory.arrayToOverwrite(x.numel());
+        float[] dgamma = CpuMemory.arrayToOverwrite(c);
+        float[] dbeta = CpuMemory.arrayToOverwrite(c);
         FUSED.layerNormBackward(data(dy), data(x), data(gamma), data(mean), data(rstd), dx, dgamma, dbeta,
                 rowsOf(x), c, false);
         return new LayerNormGrads(wrap(dx, x.shape()), wrap(dgamma, gamma.shape()), wrap(dbeta, gamma.shape()));
@@ -462,8 +462,8 @@ public final class CpuBackend implements Backend {
     public LayerNormGrads layerNormBackwardInto(Tensor dx, Tensor dy, Tensor x, Tensor gamma, Tensor mean,
                                                 Tensor rstd) {
         int c = x.dim(-1);
-        float[] dgamma = CpuMemory.zeroedArray(c);
-        float[] dbeta = CpuMemory.zeroedArray(c);
+        float[] dgamma = CpuMemory.arrayToOverwrite(c);
+        float[] dbeta = CpuMemory.arrayToOverwrite(c);
         FUSED.layerNormBackward(data(dy), data(x), data(gamma), data(mean), data(rstd), data(dx), dgamma, dbeta,
                 rowsOf(x), c, true);
         return new LayerNormGrads(dx, wrap(dgamma, gamma.shape()), wrap(dbeta, gamma.shape()));
@@ -474,7 +474,7 @@ public final class CpuBackend implements Backend {
         // h = x + a, as binary ADD rounds it, then the layer norm of h
         float[] xs = data(x);
         float[] as = data(a);
-        float[] h = CpuMemory.zeroedArray(xs.length);
+        float[] h = CpuMemory.arrayToOverwrite(xs.length);
         Parallel.forRange(h.length, 1, (from, to) -> {
             for (int i = from; i < to; i++) {
                 h[i] = xs[i] + as[i];
@@ -504,8 +504,8 @@ public final class CpuBackend implements Backend {
         int b = qkv.dim(0);
         int t = qkv.dim(1);
         int c = qkv.dim(2) / 3;
-        float[] out = CpuMemory.zeroedArray(b * t * c);
-        float[] lse = CpuMemory.zeroedArray(b * heads * t);
+        float[] out = CpuMemory.arrayToOverwrite(b * t * c);
+        float[] lse = CpuMemory.arrayToOverwrite(b * heads * t);
         if (VectorApi.available()) {
             new VectorAttention(data(qkv), t, heads, c / heads).forward(out, lse, b);
         } else {
@@ -533,7 +533,7 @@ public final class CpuBackend implements Backend {
         int c = table.dim(1);
         int[] index = embeddingIds(ids, vocab);
         float[] w = data(table);
-        float[] out = CpuMemory.zeroedArray(index.length * c);
+        float[] out = CpuMemory.arrayToOverwrite(index.length * c);
         for (int i = 0; i < index.length; i++) {
             System.arraycopy(w, index[i] * c, out, i * c, c);
         }
@@ -611,7 +611,7 @@ public final class CpuBackend implements Backend {
                                        float labelSmoothing) {
         int c = logits.dim(1);
         int[] t = Indices.of("crossEntropy", data(targets), c, ignoreIndex, c + " classes (ignoreIndex " + ignoreIndex + ")");
-        float[] d = CpuMemory.zeroedArray(logits.numel());
+        float[] d = CpuMemory.arrayToOverwrite(logits.numel());
         FUSED.crossEntropyBackward(data(logits), t, data(rowGrad), d, t.length, c, ignoreIndex, labelSmoothing);
         return wrap(d, logits.shape());
     }

@@ -91,7 +91,7 @@ final class CpuMatmul {
                 rows[i][kk] = a.get(0, i, kk);
             }
         }
-        float[] c = CpuMemory.zeroedArray(m * n);
+        float[] c = CpuMemory.arrayToOverwrite(m * n);
         float[] w = b.data();
         Parallel.forRange(n, 2L * m * k, (from, to) -> {
             for (int j = from; j < to; j++) {

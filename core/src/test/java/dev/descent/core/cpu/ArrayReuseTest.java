@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.descent.core.Autograd;
 import dev.descent.core.Backend;
 import dev.descent.core.Backends;
+import dev.descent.core.BinaryOp;
 import dev.descent.core.Functional;
 import dev.descent.core.MemoryScope;
+import dev.descent.core.ReduceOp;
 import dev.descent.core.Rng;
+import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.UnaryOp;
 import dev.descent.core.profile.Counter;
@@ -152,6 +155,75 @@ class ArrayReuseTest {
             assertThat(CpuBackend.data(again.rstd())).containsExactly(rstd);
             return null;
         });
+    }
+
+    /**
+     * The rest of the kernels that write every element of their outputs: each gives the values it gives in a new
+     * array when its output is a released array full of NaN, and that array is the one it used.
+     */
+    @Test
+    void everyKernelThatOverwritesItsOutputWritesAllOfIt() {
+        onFreshThread(() -> {
+            Rng rng = new Rng(5);
+            Tensor x = Tensor.randn(rng, 6, 35);
+            Tensor other = Tensor.randn(rng, 6, 35);
+            Tensor row = Tensor.randn(rng, 35);
+            Tensor positive = CPU.binaryScalar(BinaryOp.GT, x, 0f);
+            overwrites("binary", () -> CPU.binary(BinaryOp.MUL, x, other));
+            overwrites("binary, broadcast", () -> CPU.binary(BinaryOp.ADD, x, row));
+            overwrites("where", () -> CPU.where(positive, x, row));
+            overwrites("broadcastTo", () -> CPU.broadcastTo(row, Shape.of(4, 6, 35)));
+            overwrites("sum over rows", () -> CPU.reduce(ReduceOp.SUM, x, 0));
+            overwrites("max along rows", () -> CPU.reduce(ReduceOp.MAX, x, 1));
+            Tensor cube = Tensor.randn(rng, 2, 3, 35);
+            overwrites("permute", () -> CPU.permute(cube, new int[] {2, 0, 1}));
+            overwrites("slice", () -> CPU.slice(x, 1, 3, 20));
+            overwrites("concat", () -> CPU.concat(List.of(x, other, x), 0));
+            overwrites("residual sum", () -> CPU.residualLayerNorm(x, other, row, row, 1e-5f).sum());
+
+            Tensor y = CPU.softmax(x, false);
+            Tensor logY = CPU.softmax(x, true);
+            overwrites("softmax backward", () -> CPU.softmaxBackward(y, other, false));
+            overwrites("log-softmax backward", () -> CPU.softmaxBackward(logY, other, true));
+            Tensor targets = Tensor.fromArray(new float[] {3, 0, 34, -100, 7, 12}, 6);
+            Tensor rowGrad = Tensor.randn(rng, 6);
+            overwrites("cross-entropy backward", () -> CPU.crossEntropyBackward(x, targets, rowGrad, -100, 0.1f));
+            overwrites("embedding", () -> CPU.embedding(x, Tensor.fromArray(new float[] {5, 0, 5, 2}, 4)));
+            Tensor fewRows = Tensor.randn(rng, 3, 35);
+            Tensor weight = Tensor.randn(rng, 9, 35);
+            overwrites("a few rows times a transposed weight", () -> CPU.matmul(fewRows, weight, false, true));
+
+            Tensor qkv = Tensor.randn(rng, 2, 5, 3 * 8);
+            overwrites("attention", () -> CPU.attention(qkv, 2).out());
+            overwrites("attention's log-sum-exps", () -> CPU.attention(qkv, 2).lse());
+
+            Backend.LayerNormResult ln = CPU.layerNorm(x, row, row, 1e-5f);
+            overwrites("layer norm backward, dx", () -> CPU.layerNormBackward(other, x, row, ln.mean(), ln.rstd())
+                    .dx());
+            Backend.LayerNormGrads fresh = CPU.layerNormBackward(other, x, row, ln.mean(), ln.rstd());
+            float[] staleGamma;
+            float[] staleBeta;
+            try (MemoryScope scope = CPU.scope()) {
+                // both made before either is released: the second would otherwise take the first's array
+                staleGamma = CpuBackend.data(CPU.full(Shape.of(35), Float.NaN));
+                staleBeta = CpuBackend.data(CPU.full(Shape.of(35), Float.NaN));
+            }
+            Backend.LayerNormGrads again = CPU.layerNormBackward(other, x, row, ln.mean(), ln.rstd());
+            float[] dgamma = CpuBackend.data(again.dgamma());
+            float[] dbeta = CpuBackend.data(again.dbeta());
+            assertThat(dgamma == staleGamma && dbeta == staleBeta || dgamma == staleBeta && dbeta == staleGamma)
+                    .as("dγ and dβ in the released arrays").isTrue();
+            assertThat(dgamma).containsExactly(CpuBackend.data(fresh.dgamma()));
+            assertThat(dbeta).containsExactly(CpuBackend.data(fresh.dbeta()));
+            return null;
+        });
+    }
+
+    /** The op's output in a new array, then in a released array full of NaN: the same values, in that array. */
+    private static void overwrites(String name, Supplier<Tensor> op) {
+        float[] fresh = CpuBackend.data(op.get()).clone();
+        float[] stale = releasedNaNs(fresh.length);
+        assertThat(CpuBackend.data(op.get())).as(name).isSameAs(stale).containsExactly(fresh);
     }
 
     @Test
