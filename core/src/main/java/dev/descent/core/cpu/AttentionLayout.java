@@ -19,6 +19,11 @@ record AttentionLayout(int t, int heads, int hs) {
         return 3 * c();
     }
 
+    /** How far apart the entries of two neighbouring positions are in a (B, T, C) tensor: C. */
+    int rowStride() {
+        return c();
+    }
+
     /** Offset of head h at position (b, pos) in a (B, T, C) tensor. */
     int rowOffset(int b, int pos, int h) {
         return (b * t + pos) * c() + h * hs;

@@ -14,6 +14,8 @@ import jdk.incubator.vector.FloatVector;
  * are vector loops over the head's channels. Sums are float.
  */
 final class VectorAttention {
+    /** Queries whose dk and dv contributions are summed together, key by key (see {@link #backward}). */
+    private static final int QUERY_BLOCK = 64;
     private final float[] qkv;
     private final AttentionLayout layout;
     private final int t;
@@ -39,7 +41,7 @@ final class VectorAttention {
      * makes none after its first (made per call they were 21 to 34 MB of garbage per GPT-2 124M step at B4 T64;
      * {@link Parallel}'s workers keep their thread-locals). Every call writes what it reads: the transposes
      * fill positions below T, which the padding up to tPad keeps at zero for a set of one T; dk and dv are
-     * cleared per pair; p, dp and acc are written before they are read.
+     * cleared per pair; p, dp, acc and the by-key buffers are written before they are read.
      */
     private static final class Scratch {
         private static final ThreadLocal<Scratch> THREAD = new ThreadLocal<>();
@@ -53,6 +55,9 @@ final class VectorAttention {
         final float[] acc;
         final float[] dk;
         final float[] dv;
+        /** p and scale·ds of a block of queries, by key: key k's at {@code k·QUERY_BLOCK + (query − first query)}. */
+        final float[] pByKey;
+        final float[] dsByKey;
 
         private Scratch(int t, int hs, int tPad) {
             this.t = t;
@@ -64,6 +69,8 @@ final class VectorAttention {
             acc = new float[hs];
             dk = new float[t * hs];
             dv = new float[t * hs];
+            pByKey = new float[t * QUERY_BLOCK];
+            dsByKey = new float[t * QUERY_BLOCK];
         }
 
         /** This thread's buffers for T = t and head size hs, made when its last call had another shape. */
@@ -115,8 +122,8 @@ final class VectorAttention {
                 matVecTransposed(s.keysT, qkv, layout.qkvOffset(b, q, h, 0), scale, s.p, keys);
                 float max = VectorRows.max(s.p, 0, keys);
                 float sum = VectorRows.exp(s.p, s.p, 0, keys, max);
-                VectorRows.weightedSum(s.p, keys, qkv, layout.qkvOffset(b, 0, h, 2), layout.positionStride(), s.acc,
-                        0, hs);
+                VectorRows.weightedSum(s.p, 0, keys, qkv, layout.qkvOffset(b, 0, h, 2), layout.positionStride(), s.acc,
+                        0, hs, false);
                 VectorRows.affine(s.acc, 0, out, layout.rowOffset(b, q, h), hs, 1f / sum, 0f);
                 lse[bh * t + q] = max + (float) Math.log(sum);
             }
@@ -125,7 +132,10 @@ final class VectorAttention {
 
     /**
      * For each query t and key s ≤ t: p = e^(scale·q_t·k_s − lse_t), ds = p·(dout_t·v_s − D_t) with
-     * D_t = dout_t·out_t; dq_t = scale·Σ_s ds·k_s, dk_s += scale·ds·q_t, dv_s += p·dout_t.
+     * D_t = dout_t·out_t; dq_t = scale·Σ_s ds·k_s, dk_s += scale·ds·q_t, dv_s += p·dout_t. The queries run in
+     * blocks of {@link #QUERY_BLOCK}: each query's p and scale·ds are kept by key, and at the end of the block every
+     * key's dk_s and dv_s take the block's queries in one sum in registers (the same fused multiply-adds in the same
+     * order as one axpy per query and key, which read and wrote the key's rows of dk and dv for every query).
      */
     void backward(float[] dout, float[] out, float[] lse, float[] dqkv, int batch) {
         forEachHead(batch, 5L * t * t * hs, (s, b, h, bh) -> {
@@ -133,23 +143,35 @@ final class VectorAttention {
             transpose(b, h, 2, s.valuesT);
             Arrays.fill(s.dk, 0f);
             Arrays.fill(s.dv, 0f);
-            for (int q = 0; q < t; q++) {
-                int keys = q + 1;
-                int qo = layout.qkvOffset(b, q, h, 0);
-                int go = layout.rowOffset(b, q, h);
-                float delta = VectorRows.dot(dout, go, out, go, hs);
-                matVecTransposed(s.keysT, qkv, qo, scale, s.p, keys);
-                VectorRows.exp(s.p, s.p, 0, keys, lse[bh * t + q]);
-                matVecTransposed(s.valuesT, dout, go, 1f, s.dp, keys);
-                for (int k = 0; k < keys; k++) {
-                    float ds = s.p[k] * (s.dp[k] - delta);
-                    VectorRows.axpy(scale * ds, qkv, qo, s.dk, k * hs, hs);
-                    VectorRows.axpy(s.p[k], dout, go, s.dv, k * hs, hs);
-                    s.dp[k] = ds;
+            for (int q0 = 0; q0 < t; q0 += QUERY_BLOCK) {
+                int q1 = Math.min(t, q0 + QUERY_BLOCK);
+                for (int q = q0; q < q1; q++) {
+                    int keys = q + 1;
+                    int qo = layout.qkvOffset(b, q, h, 0);
+                    int go = layout.rowOffset(b, q, h);
+                    float delta = VectorRows.dot(dout, go, out, go, hs);
+                    matVecTransposed(s.keysT, qkv, qo, scale, s.p, keys);
+                    VectorRows.exp(s.p, s.p, 0, keys, lse[bh * t + q]);
+                    matVecTransposed(s.valuesT, dout, go, 1f, s.dp, keys);
+                    for (int k = 0; k < keys; k++) {
+                        float ds = s.p[k] * (s.dp[k] - delta);
+                        s.pByKey[k * QUERY_BLOCK + q - q0] = s.p[k];
+                        s.dsByKey[k * QUERY_BLOCK + q - q0] = scale * ds;
+                        s.dp[k] = ds;
+                    }
+                    VectorRows.weightedSum(s.dp, 0, keys, qkv, layout.qkvOffset(b, 0, h, 1), layout.positionStride(),
+                            s.acc, 0, hs, false);
+                    VectorRows.affine(s.acc, 0, dqkv, qo, hs, scale, 0f);
                 }
-                VectorRows.weightedSum(s.dp, keys, qkv, layout.qkvOffset(b, 0, h, 1), layout.positionStride(), s.acc,
-                        0, hs);
-                VectorRows.affine(s.acc, 0, dqkv, qo, hs, scale, 0f);
+                // key k has the block's queries from max(k, q0) on
+                for (int k = 0; k < q1; k++) {
+                    int first = Math.max(k, q0);
+                    int at = k * QUERY_BLOCK + first - q0;
+                    VectorRows.weightedSum(s.dsByKey, at, q1 - first, qkv, layout.qkvOffset(b, first, h, 0),
+                            layout.positionStride(), s.dk, k * hs, hs, true);
+                    VectorRows.weightedSum(s.pByKey, at, q1 - first, dout, layout.rowOffset(b, first, h),
+                            layout.rowStride(), s.dv, k * hs, hs, true);
+                }
             }
             for (int k = 0; k < t; k++) {
                 System.arraycopy(s.dk, k * hs, dqkv, layout.qkvOffset(b, k, h, 1), hs);

@@ -238,18 +238,20 @@ final class VectorRows {
     }
 
     /**
-     * y[yOff + j] = Σ_{k &lt; n} w[k]·x[xOff + k·stride + j] for j &lt; c: the weighted sum of n rows of x, with the bits
-     * of n {@link #axpy} calls into zeros (the same fused multiply-adds in the order of k), but with the sums in
-     * registers, two vectors at a time: an axpy chain waits for its own store to come back for every row.
+     * y[yOff + j] = Σ_{k &lt; n} w[wOff + k]·x[xOff + k·stride + j] for j &lt; c, or y[yOff + j] plus that with
+     * {@code accumulate}: the weighted sum of n rows of x, with the bits of n {@link #axpy} calls into zeros (or into
+     * y) (the same fused multiply-adds in the order of k), but with the sums in registers, two vectors at a time: an
+     * axpy chain waits for its own store to come back for every row.
      */
-    static void weightedSum(float[] w, int n, float[] x, int xOff, int stride, float[] y, int yOff, int c) {
+    static void weightedSum(float[] w, int wOff, int n, float[] x, int xOff, int stride, float[] y, int yOff, int c,
+                            boolean accumulate) {
         int bound = VectorMath.bound(c);
         int j = 0;
         for (; j + 2 * L <= bound; j += 2 * L) {
-            FloatVector s0 = FloatVector.zero(SPECIES);
-            FloatVector s1 = s0;
+            FloatVector s0 = accumulate ? FloatVector.fromArray(SPECIES, y, yOff + j) : FloatVector.zero(SPECIES);
+            FloatVector s1 = accumulate ? FloatVector.fromArray(SPECIES, y, yOff + j + L) : FloatVector.zero(SPECIES);
             for (int k = 0; k < n; k++) {
-                FloatVector a = FloatVector.broadcast(SPECIES, w[k]);
+                FloatVector a = FloatVector.broadcast(SPECIES, w[wOff + k]);
                 int at = xOff + k * stride + j;
                 s0 = FloatVector.fromArray(SPECIES, x, at).fma(a, s0);
                 s1 = FloatVector.fromArray(SPECIES, x, at + L).fma(a, s1);
@@ -258,16 +260,16 @@ final class VectorRows {
             s1.intoArray(y, yOff + j + L);
         }
         for (; j < bound; j += L) {
-            FloatVector s0 = FloatVector.zero(SPECIES);
+            FloatVector s0 = accumulate ? FloatVector.fromArray(SPECIES, y, yOff + j) : FloatVector.zero(SPECIES);
             for (int k = 0; k < n; k++) {
-                s0 = FloatVector.fromArray(SPECIES, x, xOff + k * stride + j).fma(VectorMath.constant(w[k]), s0);
+                s0 = FloatVector.fromArray(SPECIES, x, xOff + k * stride + j).fma(VectorMath.constant(w[wOff + k]), s0);
             }
             s0.intoArray(y, yOff + j);
         }
         for (; j < c; j++) {
-            float sum = 0f;
+            float sum = accumulate ? y[yOff + j] : 0f;
             for (int k = 0; k < n; k++) {
-                sum += w[k] * x[xOff + k * stride + j];
+                sum += w[wOff + k] * x[xOff + k * stride + j];
             }
             y[yOff + j] = sum;
         }

@@ -87,28 +87,36 @@ class VectorFusedTest {
     }
 
     /**
+     * Attention's sums over keys and queries: the bits of one axpy per row into zeros, or into the values y held, on
+     * widths around the vector blocks.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 16, 20, 32, 33, 64, 100})
+    void weightedSumHasTheBitsOfAxpys(int c) {
+        Rng rng = new Rng(c + 11);
+        int rows = 37;
+        int stride = c + 5;
+        float[] w = gaussian(rng, 4 + rows, 1);
+        float[] x = gaussian(rng, 3 + rows * stride, 2);
+        float[] start = gaussian(rng, c, 3);
+        for (boolean accumulate : new boolean[] {false, true}) {
+            float[] expected = accumulate ? start.clone() : new float[c];
+            for (int k = 0; k < rows; k++) {
+                VectorRows.axpy(w[4 + k], x, 3 + k * stride, expected, 0, c);
+            }
+            float[] actual = new float[c + 2];
+            System.arraycopy(start, 0, actual, 2, c);
+            VectorRows.weightedSum(w, 4, rows, x, 3, stride, actual, 2, c, accumulate);
+            assertThat(java.util.Arrays.copyOfRange(actual, 2, c + 2)).as("accumulate %s", accumulate)
+                    .containsExactly(expected);
+        }
+    }
+
+    /**
      * The row sums are, bit for bit, 16 float sums (lane j mod 16 for element j, in order) added in lane order,
      * then the last c mod 16 elements: an order that does not depend on the machine's vector width, so AVX2 and
      * AVX-512 machines print the same numbers.
      */
-    /** Attention's sums over keys: the bits of one axpy per row into zeros, on widths around the vector blocks. */
-    @ParameterizedTest
-    @ValueSource(ints = {1, 7, 16, 20, 32, 33, 64, 100})
-    void weightedSumHasTheBitsOfAxpysIntoZeros(int c) {
-        Rng rng = new Rng(c + 11);
-        int rows = 37;
-        int stride = c + 5;
-        float[] w = gaussian(rng, rows, 1);
-        float[] x = gaussian(rng, 3 + rows * stride, 2);
-        float[] expected = new float[c];
-        for (int k = 0; k < rows; k++) {
-            VectorRows.axpy(w[k], x, 3 + k * stride, expected, 0, c);
-        }
-        float[] actual = new float[c + 2];
-        VectorRows.weightedSum(w, rows, x, 3, stride, actual, 2, c);
-        assertThat(java.util.Arrays.copyOfRange(actual, 2, c + 2)).containsExactly(expected);
-    }
-
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 16, 33, 1000})
     void rowSumsAreSixteenLaneSumsWhateverTheVectorWidth(int c) {
