@@ -7,6 +7,7 @@ import static dev.descent.core.cpu.VectorMath.L;
 import static dev.descent.core.cpu.VectorMath.SPECIES;
 
 import dev.descent.core.cpu.CpuMatmul.Operand;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
@@ -173,6 +174,11 @@ final class MatmulPacking {
         for (int i = 0; i < L; i++) {
             FloatVector.fromArray(SPECIES, from, fromOff + i * fromStride).intoArray(block, i * L);
         }
+        // no instruction on x86, but it keeps JDK 17's C2 from handing the gather of column 0 the vector stored at
+        // the same address (row 0): with 8-float vectors (-XX:UseAVX=2) its compiled code got column 0 of every block
+        // wrong so, and right with this fence (it looks like OpenJDK's bug 8325520, indexed vector loads optimized as
+        // plain ones, fixed after JDK 17; JDK 25 was right without the fence)
+        VarHandle.releaseFence();
         for (int j = 0; j < L; j++) {
             FloatVector.fromArray(SPECIES, block, j, BLOCK_COLUMN, 0).intoArray(to, toOff + j * toStride);
         }
