@@ -48,7 +48,7 @@ class CpuMatmulTest {
             // K in two blocks of whole K steps (2304 + 1896), and N in two blocks for a K shorter than one K step
             cases.add(Arguments.of(0, 3, 4200, 1000, transA, transB, false, seed++));
             cases.add(Arguments.of(0, 2, 128, 33_000, transA, transB, false, seed++));
-            // a transposed B whose rows are a multiple of 2 KiB apart is packed a float at a time, not gathered
+            // a transposed B whose rows are a multiple of 2 KiB apart is packed by blocks through L1, not gathered
             cases.add(Arguments.of(0, 9, 1024, 70, transA, transB, false, seed++));
         }
         // a few rows times a transposed B, as when decoding one token: one dot product per element, on both cores
