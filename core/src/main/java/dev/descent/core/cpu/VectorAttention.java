@@ -37,7 +37,7 @@ final class VectorAttention {
 
     /**
      * The buffers of one (batch, head) pair, one set per thread and shape: a thread keeps the set of the last shape
-     * it ran (T and hs; about 1 MiB at T 1024, hs 64), so a training step, whose attention calls all have one shape,
+     * it ran (T and hs; about 1.5 MiB at T 1024, hs 64), so a training step, whose attention calls all have one shape,
      * makes none after its first (made per call they were 21 to 34 MB of garbage per GPT-2 124M step at B4 T64;
      * {@link Parallel}'s workers keep their thread-locals). Every call writes what it reads: the transposes
      * fill positions below T, which the padding up to tPad keeps at zero for a set of one T; dk and dv are
