@@ -149,8 +149,9 @@ final class PackedMatmul {
     }
 
     /**
-     * Whether C = A·B runs faster as Cᵀ = Bᵀ·Aᵀ and a transpose: A stored transposed, so that packing it gathers
-     * down columns (about 1 ns a float from memory, against 0.25 for rows; measured on Zen 5), and A much larger
+     * Whether C = A·B runs faster as Cᵀ = Bᵀ·Aᵀ and a transpose: A stored transposed, so that packing it turns
+     * columns into rows (slower than copying rows: 16384×1024×64 ran at 151 GFLOP/s direct, 218 swapped, on Zen 5
+     * with the L × L blocks of {@link MatmulPacking}; about 1 ns a float against 0.25 before them), and A much larger
      * than the copies the swap adds: its transposed output (M·N) and the other operand's columns (N·K). That is the
      * tied classifier's weight gradient Xᵀ·dlogits read as dlogitsᵀ·X with a narrow model: 50304×1024×128.
      * (A few rows times a transposed B ran faster swapped in isolation but made GPT-2 124M's step slower:

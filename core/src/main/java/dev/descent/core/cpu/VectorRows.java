@@ -239,9 +239,10 @@ final class VectorRows {
 
     /**
      * y[yOff + j] = Σ_{k &lt; n} w[wOff + k]·x[xOff + k·stride + j] for j &lt; c, or y[yOff + j] plus that with
-     * {@code accumulate}: the weighted sum of n rows of x, with the bits of n {@link #axpy} calls into zeros (or into
-     * y) (the same fused multiply-adds in the order of k), but with the sums in registers, two vectors at a time: an
-     * axpy chain waits for its own store to come back for every row.
+     * {@code accumulate}: the weighted sum of n rows of x, with the bits of n axpy passes (y += w[k]·x_k) into zeros
+     * (or into y), the same multiply-adds in the order of k (fused where the vectors run, a product and a sum in the
+     * last c mod W elements), but with the sums in registers, two vectors at a time: an axpy chain waits for its own
+     * store to come back for every row.
      */
     static void weightedSum(float[] w, int wOff, int n, float[] x, int xOff, int stride, float[] y, int yOff, int c,
                             boolean accumulate) {
@@ -272,19 +273,6 @@ final class VectorRows {
                 sum += w[wOff + k] * x[xOff + k * stride + j];
             }
             y[yOff + j] = sum;
-        }
-    }
-
-    /** y[yOff + j] += a·x[off + j]. */
-    static void axpy(float a, float[] x, int off, float[] y, int yOff, int c) {
-        FloatVector av = FloatVector.broadcast(SPECIES, a);
-        int j = 0;
-        for (int bound = VectorMath.bound(c); j < bound; j += L) {
-            FloatVector.fromArray(SPECIES, x, off + j).fma(av, FloatVector.fromArray(SPECIES, y, yOff + j))
-                    .intoArray(y, yOff + j);
-        }
-        for (; j < c; j++) {
-            y[yOff + j] += a * x[off + j];
         }
     }
 }

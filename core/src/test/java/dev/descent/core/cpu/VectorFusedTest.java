@@ -102,13 +102,21 @@ class VectorFusedTest {
         for (boolean accumulate : new boolean[] {false, true}) {
             float[] expected = accumulate ? start.clone() : new float[c];
             for (int k = 0; k < rows; k++) {
-                VectorRows.axpy(w[4 + k], x, 3 + k * stride, expected, 0, c);
+                axpy(w[4 + k], x, 3 + k * stride, expected, c);
             }
             float[] actual = new float[c + 2];
             System.arraycopy(start, 0, actual, 2, c);
             VectorRows.weightedSum(w, 4, rows, x, 3, stride, actual, 2, c, accumulate);
             assertThat(java.util.Arrays.copyOfRange(actual, 2, c + 2)).as("accumulate %s", accumulate)
                     .containsExactly(expected);
+        }
+    }
+
+    /** y[j] += a·x[off + j]: one fused multiply-add where the vector loops run, a product and a sum after them. */
+    private static void axpy(float a, float[] x, int off, float[] y, int c) {
+        int bound = c - c % VectorMath.W;
+        for (int j = 0; j < c; j++) {
+            y[j] = j < bound ? Math.fma(a, x[off + j], y[j]) : y[j] + a * x[off + j];
         }
     }
 
