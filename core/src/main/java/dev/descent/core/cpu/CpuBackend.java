@@ -27,10 +27,11 @@ import java.util.List;
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
     private static final FusedKernels FUSED = FusedKernels.fastest();
-    /** Most columns of one work item of {@link #reduce}. */
-    private static final int REDUCE_COLUMNS = 1024;
-    /** Each thread's accumulator row for {@link #reduce} (doubles: a sum of many floats keeps its low bits). */
-    private static final ThreadLocal<double[]> REDUCE_ACCUMULATORS = ThreadLocal.withInitial(() -> new double[0]);
+    /**
+     * Most columns of one work item of {@link #reduce}: 64, so that a bias gradient (a sum over 1024 rows of 256
+     * columns in the small GPT) is 4 items, shared among the cores.
+     */
+    private static final int REDUCE_COLUMNS = 64;
 
     private CpuBackend() {
     }
@@ -305,39 +306,33 @@ public final class CpuBackend implements Backend {
         int inner = shape.innerSize(axis);
         float[] in = data(x);
         float[] out = CpuMemory.arrayToOverwrite(outer * inner);
-        boolean max = op == ReduceOp.MAX;
         // work items of up to REDUCE_COLUMNS columns of one outer index, so that a sum over the rows of a matrix
-        // (a bias gradient: outer = 1) is shared among the cores too; each output still sums k = 0 .. n−1 in order
+        // (a bias gradient: outer = 1) is shared among the cores too; each output still reduces k = 0 .. n−1 in order
         int parts = (inner + REDUCE_COLUMNS - 1) / REDUCE_COLUMNS;
         Parallel.forRange(outer * parts, (long) n * Math.min(inner, REDUCE_COLUMNS), (from, to) -> {
-            double[] acc = reduceAccumulators(Math.min(inner, REDUCE_COLUMNS));
             for (int item = from; item < to; item++) {
                 int o = item / parts;
                 int i0 = item % parts * REDUCE_COLUMNS;
                 int width = Math.min(inner - i0, REDUCE_COLUMNS);
-                Arrays.fill(acc, 0, width, max ? Double.NEGATIVE_INFINITY : 0.0);
-                for (int k = 0; k < n; k++) {
-                    int base = (o * n + k) * inner + i0;
-                    for (int i = 0; i < width; i++) {
-                        acc[i] = max ? Math.max(acc[i], in[base + i]) : acc[i] + in[base + i];
-                    }
-                }
-                for (int i = 0; i < width; i++) {
-                    out[o * inner + i0 + i] = (float) acc[i];
+                int first = o * n * inner + i0;
+                if (op == ReduceOp.MAX) {
+                    columnMaxima(in, first, n, inner, width, out, o * inner + i0);
+                } else {
+                    FUSED.columnSums(in, first, n, inner, width, out, o * inner + i0);
                 }
             }
         });
         return wrap(out, shape.withDim(axis, 1));
     }
 
-    /** This thread's accumulators for {@link #reduce}, at least {@code inner} of them, reused from call to call. */
-    private static double[] reduceAccumulators(int inner) {
-        double[] acc = REDUCE_ACCUMULATORS.get();
-        if (acc.length < inner) {
-            acc = new double[inner];
-            REDUCE_ACCUMULATORS.set(acc);
+    /** out[at + i] = max_k x[first + k·stride + i] for k &lt; n and i &lt; width (−∞ where n = 0). */
+    private static void columnMaxima(float[] x, int first, int n, int stride, int width, float[] out, int at) {
+        Arrays.fill(out, at, at + width, Float.NEGATIVE_INFINITY);
+        for (int k = 0; k < n; k++) {
+            for (int i = 0; i < width; i++) {
+                out[at + i] = Math.max(out[at + i], x[first + k * stride + i]);
+            }
         }
-        return acc;
     }
 
     // ---------------------------------------------------------------- matrix and layout

@@ -11,6 +11,21 @@ interface FusedKernels {
         return VectorApi.available() ? VectorFused.INSTANCE : CpuFused.INSTANCE;
     }
 
+    /**
+     * out[outOff + i] = Σ_k x[off + k·stride + i] for k &lt; n and i &lt; width: a sum over an axis, such as a bias
+     * gradient's sum over a matrix's rows. Each column is summed in double from 0 in the order of k and rounded to
+     * float once, so every implementation gives the same bits.
+     */
+    default void columnSums(float[] x, int off, int n, int stride, int width, float[] out, int outOff) {
+        for (int i = 0; i < width; i++) {
+            double sum = 0;
+            for (int k = 0; k < n; k++) {
+                sum += x[off + k * stride + i];
+            }
+            out[outOff + i] = (float) sum;
+        }
+    }
+
     /** y = softmax(x) or log-softmax(x) per row. */
     void softmax(float[] x, float[] y, int rows, int c, boolean log);
 

@@ -152,6 +152,33 @@ class VectorFusedTest {
         assertThat(VectorRows.dot(x, 3, y, 0, c)).isEqualTo(dot);
     }
 
+    /**
+     * A sum over an axis has the bits of each column summed in double in the order of the rows, on the vector path
+     * and the reference alike: columns at an offset, a stride wider than the columns summed, widths that leave a
+     * tail of columns past the last whole vector, and no rows at all.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 16, 33, 1000})
+    void columnSumsAreDoubleSumsInTheOrderOfTheRows(int width) {
+        int stride = width + 5;
+        for (int n : new int[] {0, 1, 37}) {
+            float[] x = gaussian(new Rng(width + n), 3 + n * stride, 8);
+            float[] expected = new float[width + 2];
+            for (int i = 0; i < width; i++) {
+                double sum = 0;
+                for (int k = 0; k < n; k++) {
+                    sum += x[3 + k * stride + i];
+                }
+                expected[2 + i] = (float) sum;
+            }
+            for (FusedKernels kernels : new FusedKernels[] {VectorFused.INSTANCE, CpuFused.INSTANCE}) {
+                float[] out = new float[width + 2];
+                kernels.columnSums(x, 3, n, stride, width, out, 2);
+                assertThat(out).as("%s, %d rows", kernels.getClass().getSimpleName(), n).isEqualTo(expected);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 33, 1000})
     void softmaxAndItsBackwardMatchTheReference(int c) {
