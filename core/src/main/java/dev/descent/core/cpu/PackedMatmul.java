@@ -276,7 +276,33 @@ final class PackedMatmul {
                 int i0 = t % rows * tileRows;
                 int u0 = t / rows * tileUnits;
                 int count = Math.min(unitsPerStep, u0 + tileUnits) - u0;
-                tile(s, i0, Math.min(p.m(), i0 + tileRows), u0, count, t % rows * count / rows);
+                int i1 = Math.min(p.m(), i0 + tileRows);
+                if (rows == 1) {
+                    tileOfItsOwnUnits(s, i0, i1, u0, count);
+                } else {
+                    tile(s, i0, i1, u0, count, t % rows * count / rows);
+                }
+            }
+        }
+
+        /**
+         * {@link #tile} where no other tile uses its units (one tile of rows: a product of at most
+         * {@link #TALL_TILE} rows, such as the tied classifier's weight gradient of a narrow model read as
+         * dWᵀ = xᵀ·D, 64 × 1024 × 16384): each unit is packed into one unit's room of packed B, the room of the
+         * tile's first unit, and used at once, so that the copy stays in this core's L2 instead of going out to
+         * memory and back (a unit of 256 KiB against the whole block of 16 MiB). The same copies and products as
+         * {@link #tile}, so the same bits.
+         */
+        private void tileOfItsOwnUnits(Scratch s, int i0, int i1, int u0, int count) {
+            float[] packedA = s.packedA(roundUp(i1 - i0, MR) * KC);
+            int room = unitOffset(0, u0);
+            for (int pc = 0; pc < depth; pc += KC) {
+                int kc = Math.min(KC, depth - pc);
+                MatmulPacking.packA(p.a(), p.bi(), i0, i1, k0 + pc, kc, packedA);
+                for (int u = u0; u < u0 + count; u++) {
+                    pack(pc, kc, u, room);
+                    multiplyUnit(s, packedA, i0, i1, u, pc, room);
+                }
             }
         }
 
@@ -291,14 +317,13 @@ final class PackedMatmul {
             for (int pc = 0; pc < depth; pc += KC) {
                 int kc = Math.min(KC, depth - pc);
                 MatmulPacking.packA(p.a(), p.bi(), i0, i1, k0 + pc, kc, packedA);
-                int steps = paddedSteps(kc);
                 Arrays.fill(done, 0, count, false);
                 for (int left = count; left > 0; ) {
                     int before = left;
                     for (int c = 0; c < count; c++) {
                         int u = u0 + (first + c) % count;
                         if (!done[c] && packed(pc, kc, u)) {
-                            multiplyUnit(s, packedA, i0, i1, u, pc, steps);
+                            multiplyUnit(s, packedA, i0, i1, u, pc, unitOffset(pc, u));
                             done[c] = true;
                             left--;
                         }
@@ -326,15 +351,37 @@ final class PackedMatmul {
             return false;
         }
 
-        /** C[i0 .. i1) × unit u's columns += the packed rows of A · unit u of K step pc. */
-        private void multiplyUnit(Scratch s, float[] packedA, int i0, int i1, int u, int pc, int steps) {
+        /** Steps of k in the packed panels of K step pc. */
+        private int steps(int pc) {
+            return paddedSteps(Math.min(KC, depth - pc));
+        }
+
+        /** Where unit u of K step pc has its room in packed B: the start of its first panel there. */
+        private int unitOffset(int pc, int u) {
+            return AlignedFloats.FIRST + pc * panels * NR + u * PANELS_PER_UNIT * steps(pc) * NR;
+        }
+
+        /**
+         * C[i0 .. i1) × unit u's columns += the packed rows of A · unit u of K step pc, packed at {@code unit} of
+         * packed B.
+         */
+        private void multiplyUnit(Scratch s, float[] packedA, int i0, int i1, int u, int pc, int unit) {
             int q0 = u * PANELS_PER_UNIT;
             int q1 = Math.min(panels, q0 + PANELS_PER_UNIT);
+            int steps = steps(pc);
             for (int i = i0; i < i1; i += MR) {
                 for (int q = q0; q < q1; q++) {
-                    multiplySliver(s, packedA, (i - i0) * KC, i, Math.min(MR, i1 - i), q, pc, steps);
+                    multiplySliver(s, packedA, (i - i0) * KC, i, Math.min(MR, i1 - i), q, pc, steps,
+                            unit + (q - q0) * steps * NR);
                 }
             }
+        }
+
+        /** Packs unit u of K step pc, kc steps of k, into packed B at {@code unit}. */
+        private void pack(int pc, int kc, int u, int unit) {
+            int q0 = u * PANELS_PER_UNIT;
+            MatmulPacking.packPanels(p.b(), p.bi(), k0 + pc, kc, n0, p.n(), packedB, unit - q0 * paddedSteps(kc) * NR,
+                    q0, Math.min(panels, q0 + PANELS_PER_UNIT));
         }
 
         /**
@@ -350,9 +397,7 @@ final class PackedMatmul {
                 return units.get(unit) == PACKED;
             }
             try {
-                int q0 = u * PANELS_PER_UNIT;
-                MatmulPacking.packPanels(p.b(), p.bi(), k0 + pc, kc, n0, p.n(), packedB,
-                        AlignedFloats.FIRST + pc * panels * NR, q0, Math.min(panels, q0 + PANELS_PER_UNIT));
+                pack(pc, kc, u, unitOffset(pc, u));
             } finally {
                 units.set(unit, PACKED);
             }
@@ -360,15 +405,16 @@ final class PackedMatmul {
         }
 
         /**
-         * C[i .. i+rows) × panel q's columns += the packed sliver of A at {@code aOff} · panel q, steps pc ...; on
-         * the product's first K step = instead of +=, so that C's contents on entry are never read.
+         * C[i .. i+rows) × panel q's columns += the packed sliver of A at {@code aOff} · panel q of K step pc,
+         * packed at {@code bOff}; on the product's first K step = instead of +=, so that C's contents on entry are
+         * never read.
          */
-        private void multiplySliver(Scratch s, float[] packedA, int aOff, int i, int rows, int q, int pc, int steps) {
+        private void multiplySliver(Scratch s, float[] packedA, int aOff, int i, int rows, int q, int pc, int steps,
+                                    int bOff) {
             int n = p.n();
             int j = n0 + q * NR;
             int cols = Math.min(NR, n - j);
             int cOff = (p.bi() * p.m() + i) * n + j;
-            int bOff = AlignedFloats.FIRST + pc * panels * NR + q * steps * NR;
             // one call site of the kernel: with a second one (for the edge block), C2 ran out of inlining budget for
             // it there and made every vector an object, 670 KB of garbage a call at (64 × 128)·(128 × 300)
             boolean whole = rows == MR && cols == NR;
