@@ -1,9 +1,9 @@
 package dev.descent.core.cpu;
 
 /**
- * The fused row kernels behind the CPU backend's softmax, layer norm, cross-entropy and bias + GELU: {@link CpuFused}
- * is the reference (plain loops, double sums), {@link VectorFused} the fast path on the Vector API. Every kernel
- * works on {@code rows} rows of length {@code c}, row r at {@code r·c}.
+ * The fused row kernels behind the CPU backend's softmax, layer norm, cross-entropy and bias + GELU, and its sums
+ * over an axis: {@link CpuFused} is the reference (plain loops, double sums), {@link VectorFused} the fast path on the
+ * Vector API. Every row kernel works on {@code rows} rows of length {@code c}, row r at {@code r·c}.
  */
 interface FusedKernels {
     /** The Vector API kernels where the JVM has the module, the reference otherwise. */
