@@ -24,20 +24,23 @@ record CpuStepTiming(double calibratedRate, double stepSeconds, double medianSec
                      double efficiency) {
 
     /**
-     * Steps of warm-up run for at least this long (one at least): the JIT compiles the step meanwhile, on the cores
-     * the timed steps would use, as the calibration warms up its passes before timing them. One second was too short
-     * on a 2-core machine where the first step alone took more than a second: the timed steps of a small GPT were
-     * still getting faster, from 71 to 14 ms, and their median was 2.6 to 5.4 times the estimate; after 3 s (24 to
-     * 31 steps) they ran at 11 to 28 ms, 1.5 to 1.8 times it.
+     * Steps of warm-up run for at least this long after the first step: the JIT compiles the step meanwhile, on the
+     * cores the timed steps would use, as the calibration warms up its passes before timing them. One second was too
+     * short on a 2-core machine where the first step alone took more than a second: the timed steps of a small GPT
+     * were still getting faster, from 71 to 14 ms, and their median was 2.6 to 5.4 times the estimate; after 3 s (24
+     * to 31 steps) they ran at 11 to 28 ms, 1.5 to 1.8 times it. Counted from the start of the first step, the 3 s
+     * passed within that step on a busy machine (it took more than 3 s), leaving a warm-up of one step and timed
+     * steps of 14 to 536 ms, whose median was 3.3 to 5.9 times the estimate.
      */
     private static final long WARMUP_NANOS = 3_000_000_000L;
 
     /**
-     * Steps of warm-up, then {@code rounds} times: a calibration, then {@code steps} steps of {@code config} (which
-     * must have enough for the warm-up and those).
+     * The first step and steps of warm-up, then {@code rounds} times: a calibration, then {@code steps} steps of
+     * {@code config} (which must have enough for the warm-up and those).
      */
     static CpuStepTiming measure(TrainConfig config, int rounds, int steps) throws IOException {
         Trainer trainer = new Trainer(config, Backends.cpu(), "cpu", new PrintStream(new ByteArrayOutputStream()));
+        trainer.run(1);
         long warm = System.nanoTime() + WARMUP_NANOS;
         do {
             trainer.run(1);
