@@ -297,10 +297,9 @@ final class PackedMatmul {
             float[] packedA = s.packedA(roundUp(i1 - i0, MR) * KC);
             int room = unitOffset(0, u0);
             for (int pc = 0; pc < depth; pc += KC) {
-                int kc = Math.min(KC, depth - pc);
-                MatmulPacking.packA(p.a(), p.bi(), i0, i1, k0 + pc, kc, packedA);
+                MatmulPacking.packA(p.a(), p.bi(), i0, i1, k0 + pc, kc(pc), packedA);
                 for (int u = u0; u < u0 + count; u++) {
-                    pack(pc, kc, u, room);
+                    pack(pc, u, room);
                     multiplyUnit(s, packedA, i0, i1, u, pc, room);
                 }
             }
@@ -315,14 +314,13 @@ final class PackedMatmul {
             float[] packedA = s.packedA(roundUp(i1 - i0, MR) * KC);
             boolean[] done = s.done(count);
             for (int pc = 0; pc < depth; pc += KC) {
-                int kc = Math.min(KC, depth - pc);
-                MatmulPacking.packA(p.a(), p.bi(), i0, i1, k0 + pc, kc, packedA);
+                MatmulPacking.packA(p.a(), p.bi(), i0, i1, k0 + pc, kc(pc), packedA);
                 Arrays.fill(done, 0, count, false);
                 for (int left = count; left > 0; ) {
                     int before = left;
                     for (int c = 0; c < count; c++) {
                         int u = u0 + (first + c) % count;
-                        if (!done[c] && packed(pc, kc, u)) {
+                        if (!done[c] && packed(pc, u)) {
                             multiplyUnit(s, packedA, i0, i1, u, pc, unitOffset(pc, u));
                             done[c] = true;
                             left--;
@@ -344,16 +342,21 @@ final class PackedMatmul {
                 return false;
             }
             for (int u = u0; u < u0 + count; u++) {
-                if (units.get(pc / KC * unitsPerStep + u) == FREE && packed(pc, Math.min(KC, depth - pc), u)) {
+                if (units.get(pc / KC * unitsPerStep + u) == FREE && packed(pc, u)) {
                     return true;
                 }
             }
             return false;
         }
 
+        /** Steps of k of K step pc: KC, or what is left of the block's depth. */
+        private int kc(int pc) {
+            return Math.min(KC, depth - pc);
+        }
+
         /** Steps of k in the packed panels of K step pc. */
         private int steps(int pc) {
-            return paddedSteps(Math.min(KC, depth - pc));
+            return paddedSteps(kc(pc));
         }
 
         /** Where unit u of K step pc has its room in packed B: the start of its first panel there. */
@@ -377,10 +380,11 @@ final class PackedMatmul {
             }
         }
 
-        /** Packs unit u of K step pc, kc steps of k, into packed B at {@code unit}. */
-        private void pack(int pc, int kc, int u, int unit) {
+        /** Packs unit u of K step pc into packed B at {@code unit}. */
+        private void pack(int pc, int u, int unit) {
             int q0 = u * PANELS_PER_UNIT;
-            MatmulPacking.packPanels(p.b(), p.bi(), k0 + pc, kc, n0, p.n(), packedB, unit - q0 * paddedSteps(kc) * NR,
+            // packPanels puts panel q at its offset + q·steps·NR: panel q0 lands at unit
+            MatmulPacking.packPanels(p.b(), p.bi(), k0 + pc, kc(pc), n0, p.n(), packedB, unit - q0 * steps(pc) * NR,
                     q0, Math.min(panels, q0 + PANELS_PER_UNIT));
         }
 
@@ -388,7 +392,7 @@ final class PackedMatmul {
          * Whether unit u of K step pc is packed: true when it was, or when this call packed it; false while another
          * tile is packing it.
          */
-        private boolean packed(int pc, int kc, int u) {
+        private boolean packed(int pc, int u) {
             int unit = pc / KC * unitsPerStep + u;
             if (units.get(unit) == PACKED) {
                 return true;
@@ -397,7 +401,7 @@ final class PackedMatmul {
                 return units.get(unit) == PACKED;
             }
             try {
-                pack(pc, kc, u, unitOffset(pc, u));
+                pack(pc, u, unitOffset(pc, u));
             } finally {
                 units.set(unit, PACKED);
             }
