@@ -34,22 +34,25 @@ final class VectorFused implements FusedKernels {
 
     /**
      * y = softmax(x) = e^(x−m)/Σe^(x−m), or log-softmax y = x − m − log Σe^(x−m), per row; m the row's max, found
-     * for the next row in the walk that computes this row's exps.
+     * in the walk that writes the row before it (see {@link VectorRows#affineAndMax}). Not in the walk of the exps, as
+     * cross-entropy in place does: there, with the output a second array, three rows of 4c bytes share L2 (the input,
+     * the output, the next row coming in), and softmax ran 1.2 to 1.4 times as long (docs/PERFORMANCE.md, session 30).
+     * Log-softmax only sums its exps.
      */
     @Override
     public void softmax(float[] x, float[] y, int rows, int c, boolean log) {
         Parallel.forRange(rows, 3L * c, (from, to) -> {
-            float[] nextMax = new float[1];
             float max = from < to ? VectorRows.max(x, from * c, c) : 0f;
             for (int r = from; r < to; r++) {
                 int off = r * c;
-                float sum = VectorRows.expAndMax(x, y, off, c, max, r + 1 < to ? off + c : off, nextMax);
+                int next = r + 1 < to ? off + c : off;
                 if (log) {
-                    VectorRows.affine(x, off, y, off, c, 1f, -(max + (float) Math.log(sum)));
+                    float sum = VectorRows.expSum(x, off, c, max);
+                    max = VectorRows.affineAndMax(x, off, y, off, c, 1f, -(max + (float) Math.log(sum)), x, next);
                 } else {
-                    VectorRows.affine(y, off, y, off, c, 1f / sum, 0f);
+                    float sum = VectorRows.exp(x, y, off, c, max);
+                    max = VectorRows.affineAndMax(y, off, y, off, c, 1f / sum, 0f, x, next);
                 }
-                max = nextMax[0];
             }
         });
     }

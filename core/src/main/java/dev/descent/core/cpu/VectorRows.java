@@ -226,6 +226,26 @@ final class VectorRows {
         return sum;
     }
 
+    /**
+     * {@link #affine}, and in the same walk max_j z[next + j], returned: with z the kernel's input and next its
+     * following row, that row streams in from memory while this one is written (see {@link #expAndMax}).
+     */
+    static float affineAndMax(float[] x, int off, float[] y, int yOff, int c, float scale, float shift, float[] z,
+                              int next) {
+        FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (int bound = VectorMath.bound(c); j < bound; j += L) {
+            FloatVector.fromArray(SPECIES, x, off + j).fma(scale, shift).intoArray(y, yOff + j);
+            max = max.max(FloatVector.fromArray(SPECIES, z, next + j));
+        }
+        float m = max.reduceLanes(VectorOperators.MAX);
+        for (; j < c; j++) {
+            y[yOff + j] = x[off + j] * scale + shift;
+            m = Math.max(m, z[next + j]);
+        }
+        return m;
+    }
+
     /** y[yOff + j] = x[off + j]·scale + shift (y may be x). */
     static void affine(float[] x, int off, float[] y, int yOff, int c, float scale, float shift) {
         int j = 0;

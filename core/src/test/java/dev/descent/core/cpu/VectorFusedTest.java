@@ -200,6 +200,42 @@ class VectorFusedTest {
         }
     }
 
+    /**
+     * Rows 200 apart, so that exps taken from a neighbour's max overflow to ∞ or all round to 0: softmax and
+     * cross-entropy in place take each row's max in the walk over the row before it, and a max from the wrong row
+     * fails here, while on rows of one scale it would only move the last bits.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 1000})
+    void everyRowIsShiftedByItsOwnMax(int c) {
+        int rows = 37;
+        Rng rng = new Rng(c + 2);
+        float[] x = gaussian(rng, rows * c, 2);
+        int[] targets = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < c; j++) {
+                x[r * c + j] += r % 2 == 0 ? 100f : -100f;
+            }
+            targets[r] = rng.nextInt(c);
+        }
+        for (boolean log : new boolean[] {false, true}) {
+            float[] fast = new float[x.length];
+            float[] slow = new float[x.length];
+            FAST.softmax(x, fast, rows, c, log);
+            REFERENCE.softmax(x, slow, rows, c, log);
+            // log-softmax rounds the float m + log Σ, near ±100, to within an ulp of 100 before subtracting it
+            assertClose("softmax log=" + log, fast, slow, log ? 2 * Math.ulp(100f) : 1e-6, 1e-5);
+        }
+        float[] fastIn = x.clone();
+        float[] slowIn = x.clone();
+        float[] fastLoss = new float[rows];
+        float[] slowLoss = new float[rows];
+        FAST.crossEntropyInPlace(fastIn, targets, fastLoss, rows, c, -100);
+        REFERENCE.crossEntropyInPlace(slowIn, targets, slowLoss, rows, c, -100);
+        assertClose("in-place loss", fastLoss, slowLoss, 1e-5, 1e-5);
+        assertClose("in-place p - y", fastIn, slowIn, 1e-6, 1e-5);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 33, 1000, 50_304})
     void crossEntropyForwardBackwardAndInPlaceMatchTheReference(int c) {
