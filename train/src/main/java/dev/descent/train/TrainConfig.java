@@ -279,12 +279,18 @@ public record TrainConfig(String preset, Model model, Batch batch, Optimization 
     }
 
     /**
-     * This configuration with the warmup shortened to a tenth of the run (at least one step) when the run is not
-     * longer than it: {@code --steps 10} with a preset's 20 warmup steps. Unchanged otherwise.
+     * This configuration with its warmup at {@code preset}'s share of the run, rounded, at least one step: a run of
+     * another length warms up over the same fraction of its steps (tiny-cpu's 250 of 1,500 steps: 50 of a 300-step
+     * run, 2 of a 10-step one). Unchanged when the run has the preset's steps.
      */
-    public TrainConfig withWarmupFitted() {
-        Optimization o = optimization;
-        return o.steps() > o.warmupSteps() ? this : with("warmupSteps", Math.max(1, o.steps() / 10));
+    public TrainConfig withWarmupShareOf(TrainConfig preset) {
+        Optimization p = preset.optimization();
+        int steps = optimization.steps();
+        if (steps == p.steps()) {
+            return this;
+        }
+        // warmup = max(1, round(steps · presetWarmup / presetSteps))
+        return with("warmupSteps", (int) Math.max(1, Math.round((double) steps * p.warmupSteps() / p.steps())));
     }
 
     /**

@@ -18,6 +18,23 @@ class TrainConfigTest {
     }
 
     @Test
+    void aRunOfAnotherLengthWarmsUpOverThePresetsShareOfIt() {
+        TrainConfig tiny = TrainConfig.tinyCpu();
+        assertThat(tiny.optimization().steps()).isEqualTo(1500);
+        assertThat(tiny.optimization().warmupSteps()).isEqualTo(250);
+        assertThat(tiny.withWarmupShareOf(tiny)).isSameAs(tiny);
+        // round(steps · 250 / 1500), at least 1
+        int[][] stepsAndWarmup = {{300, 50}, {3000, 500}, {10, 2}, {2, 1}, {1501, 250}, {1503, 251}};
+        for (int[] c : stepsAndWarmup) {
+            assertThat(tiny.with("steps", c[0]).withWarmupShareOf(tiny).optimization().warmupSteps())
+                    .as("%d steps", c[0]).isEqualTo(c[1]);
+        }
+        TrainConfig gpt2 = TrainConfig.gpt2On1070Ti();
+        // 715 of 19,073 steps: 3.7%
+        assertThat(gpt2.with("steps", 100).withWarmupShareOf(gpt2).optimization().warmupSteps()).isEqualTo(4);
+    }
+
+    @Test
     void aNamedChangeChangesThatSettingAlone() {
         TrainConfig base = TrainConfig.tinyCpu();
         TrainConfig changed = base.with("width", 128).with("maxLr", 3e-3).with("seed", 7);

@@ -182,12 +182,16 @@ public final class TrainCommand implements Callable<Integer> {
                     + "--init-from <dir>, a Hugging Face GPT-2 folder or a checkpoint from ./descent import-hf (the "
                     + "README's \"Real GPT-2\" says how to get them)");
         }
-        TrainConfig fitted = options.given().contains("warmupSteps") ? config : config.withWarmupFitted();
-        if (fitted != config) {
-            System.out.printf(Locale.ROOT, "--steps %d is not above the preset's warmup of %d steps: warming up over %d "
-                            + "step%s instead (--warmup sets it)%n", config.optimization().steps(),
-                    config.optimization().warmupSteps(), fitted.optimization().warmupSteps(),
-                    fitted.optimization().warmupSteps() == 1 ? "" : "s");
+        if (options.given().contains("warmupSteps")) {
+            return config;
+        }
+        TrainConfig.Optimization preset = TrainConfig.preset(config.preset()).optimization();
+        TrainConfig fitted = config.withWarmupShareOf(TrainConfig.preset(config.preset()));
+        int warmup = fitted.optimization().warmupSteps();
+        if (warmup != config.optimization().warmupSteps()) {
+            System.out.printf(Locale.ROOT, "--steps %d: warming up over %d step%s, the preset's share (%d of its %d "
+                            + "steps; --warmup sets it)%n", config.optimization().steps(), warmup, warmup == 1 ? "" : "s",
+                    preset.warmupSteps(), preset.steps());
         }
         return fitted;
     }

@@ -80,13 +80,15 @@ class CliTest {
     }
 
     @Test
-    void aShortRunFitsThePresetsWarmupAndSaysSo() {
+    void aRunOfAnotherLengthKeepsThePresetsWarmupShareAndSaysSo() {
         Cli.Run r = Cli.descent(Cli.trainArgsWithoutWarmup(data, run, "--steps", "2", "--warmup", "2"));
         failsWithOneLine(r, "--steps 2: must be greater than --warmup 2");
+        TrainConfig.Optimization preset = TrainConfig.tinyCpu().optimization();
         Cli.Run fitted = Cli.descent(Cli.trainArgsWithoutWarmup(data, run, "--steps", "10"));
         assertThat(fitted.exitCode()).as(fitted.err()).isZero();
-        assertThat(fitted.out()).contains("--steps 10 is not above the preset's warmup of "
-                + TrainConfig.tinyCpu().optimization().warmupSteps() + " steps: warming up over 1 step");
+        long warmup = Math.max(1, Math.round(10.0 * preset.warmupSteps() / preset.steps()));
+        assertThat(fitted.out()).contains("--steps 10: warming up over " + warmup + " step", "the preset's share ("
+                + preset.warmupSteps() + " of its " + preset.steps() + " steps; --warmup sets it)");
     }
 
     @Test
