@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.descent.core.Rng;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -187,11 +188,7 @@ class VectorFusedTest {
         float[] x = gaussian(rng, rows * c, 4);
         float[] g = gaussian(rng, rows * c, 1);
         for (boolean log : new boolean[] {false, true}) {
-            float[] fast = new float[x.length];
-            float[] slow = new float[x.length];
-            FAST.softmax(x, fast, rows, c, log);
-            REFERENCE.softmax(x, slow, rows, c, log);
-            assertClose("softmax log=" + log, fast, slow, 1e-6, 1e-5);
+            float[] slow = assertSoftmaxMatchesTheReference(x, rows, c, log, 1e-6);
             float[] fastDx = new float[x.length];
             float[] slowDx = new float[x.length];
             FAST.softmaxBackward(slow, g, fastDx, rows, c, log);
@@ -209,31 +206,15 @@ class VectorFusedTest {
     @ValueSource(ints = {1, 7, 33, 1000})
     void everyRowIsShiftedByItsOwnMax(int c) {
         int rows = 37;
-        Rng rng = new Rng(c + 2);
-        float[] x = gaussian(rng, rows * c, 2);
-        int[] targets = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < c; j++) {
-                x[r * c + j] += r % 2 == 0 ? 100f : -100f;
-            }
-            targets[r] = rng.nextInt(c);
+        float[] x = gaussian(new Rng(c + 3), rows * c, 2);
+        for (int i = 0; i < x.length; i++) {
+            x[i] += (i / c) % 2 == 0 ? 100f : -100f;
         }
-        for (boolean log : new boolean[] {false, true}) {
-            float[] fast = new float[x.length];
-            float[] slow = new float[x.length];
-            FAST.softmax(x, fast, rows, c, log);
-            REFERENCE.softmax(x, slow, rows, c, log);
-            // log-softmax rounds the float m + log Σ, near ±100, to within an ulp of 100 before subtracting it
-            assertClose("softmax log=" + log, fast, slow, log ? 2 * Math.ulp(100f) : 1e-6, 1e-5);
-        }
-        float[] fastIn = x.clone();
-        float[] slowIn = x.clone();
-        float[] fastLoss = new float[rows];
-        float[] slowLoss = new float[rows];
-        FAST.crossEntropyInPlace(fastIn, targets, fastLoss, rows, c, -100);
-        REFERENCE.crossEntropyInPlace(slowIn, targets, slowLoss, rows, c, -100);
-        assertClose("in-place loss", fastLoss, slowLoss, 1e-5, 1e-5);
-        assertClose("in-place p - y", fastIn, slowIn, 1e-6, 1e-5);
+        assertSoftmaxMatchesTheReference(x, rows, c, false, 1e-6);
+        // log-softmax rounds the float m + log Σ, near ±100, to within an ulp of 100 before subtracting it
+        assertSoftmaxMatchesTheReference(x, rows, c, true, 2 * Math.ulp(100f));
+        int[] targets = IntStream.range(0, rows).map(r -> r * 7919 % c).toArray();
+        assertCrossEntropyInPlaceMatchesTheReference(x, targets, rows, c);
     }
 
     @ParameterizedTest
@@ -259,14 +240,7 @@ class VectorFusedTest {
             REFERENCE.crossEntropyBackward(logits, targets, rowGrad, slowD, rows, c, -100, smoothing);
             assertClose("dlogits smoothing=" + smoothing, fastD, slowD, 1e-6, 1e-5);
         }
-        float[] fastIn = logits.clone();
-        float[] slowIn = logits.clone();
-        float[] fastLoss = new float[rows];
-        float[] slowLoss = new float[rows];
-        FAST.crossEntropyInPlace(fastIn, targets, fastLoss, rows, c, -100);
-        REFERENCE.crossEntropyInPlace(slowIn, targets, slowLoss, rows, c, -100);
-        assertClose("in-place loss", fastLoss, slowLoss, 1e-5, 1e-5);
-        assertClose("in-place p - y", fastIn, slowIn, 1e-6, 1e-5);
+        assertCrossEntropyInPlaceMatchesTheReference(logits, targets, rows, c);
     }
 
     @ParameterizedTest
@@ -335,6 +309,28 @@ class VectorFusedTest {
         }
         assertClose("dy * gelu'(h + b)", fast, slow, 1e-6, 1e-6);
         assertThat(fast).containsExactly(unary);
+    }
+
+    /** Softmax (or log-softmax) of x, fast and reference, agree within abs + 1e-5 relative; returns the reference. */
+    private static float[] assertSoftmaxMatchesTheReference(float[] x, int rows, int c, boolean log, double abs) {
+        float[] fast = new float[x.length];
+        float[] slow = new float[x.length];
+        FAST.softmax(x, fast, rows, c, log);
+        REFERENCE.softmax(x, slow, rows, c, log);
+        assertClose("softmax log=" + log, fast, slow, abs, 1e-5);
+        return slow;
+    }
+
+    /** Cross-entropy in place on copies of {@code logits}, fast and reference: the losses and p − y agree. */
+    private static void assertCrossEntropyInPlaceMatchesTheReference(float[] logits, int[] targets, int rows, int c) {
+        float[] fastIn = logits.clone();
+        float[] slowIn = logits.clone();
+        float[] fastLoss = new float[rows];
+        float[] slowLoss = new float[rows];
+        FAST.crossEntropyInPlace(fastIn, targets, fastLoss, rows, c, -100);
+        REFERENCE.crossEntropyInPlace(slowIn, targets, slowLoss, rows, c, -100);
+        assertClose("in-place loss", fastLoss, slowLoss, 1e-5, 1e-5);
+        assertClose("in-place p - y", fastIn, slowIn, 1e-6, 1e-5);
     }
 
     private static float[] gaussian(Rng rng, int n, float scale) {
