@@ -185,13 +185,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (options.given().contains("warmupSteps")) {
             return config;
         }
-        TrainConfig.Optimization preset = TrainConfig.preset(config.preset()).optimization();
-        TrainConfig fitted = config.withWarmupShareOf(TrainConfig.preset(config.preset()));
+        TrainConfig preset = TrainConfig.preset(config.preset());
+        TrainConfig fitted = config.withWarmupShareOf(preset);
         int warmup = fitted.optimization().warmupSteps();
         if (warmup != config.optimization().warmupSteps()) {
             System.out.printf(Locale.ROOT, "--steps %d: warming up over %d step%s, the preset's share (%d of its %d "
                             + "steps; --warmup sets it)%n", config.optimization().steps(), warmup, warmup == 1 ? "" : "s",
-                    preset.warmupSteps(), preset.steps());
+                    preset.optimization().warmupSteps(), preset.optimization().steps());
         }
         return fitted;
     }
