@@ -154,7 +154,7 @@ public final class TrainCommand implements Callable<Integer> {
     /**
      * The preset and the options; for a resume, the run's own schedule from its checkpoint (an option that
      * contradicts it is refused), and a fine-tuning run's model; for a new run from {@code --init-from}, the model of
-     * those weights; for a new run shorter than the preset's warmup, a warmup fitted to it.
+     * those weights; for a new run of another length than its preset's, without --warmup, the preset's share of it.
      */
     private TrainConfig configure() throws IOException {
         TrainConfig config = options.resolve();
