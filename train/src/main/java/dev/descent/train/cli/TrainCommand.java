@@ -190,8 +190,8 @@ public final class TrainCommand implements Callable<Integer> {
         int warmup = fitted.optimization().warmupSteps();
         if (warmup != config.optimization().warmupSteps()) {
             System.out.printf(Locale.ROOT, "--steps %d: warming up over %d step%s, the preset's share (%d of its %d "
-                            + "steps; --warmup sets it)%n", config.optimization().steps(), warmup, warmup == 1 ? "" : "s",
-                    preset.optimization().warmupSteps(), preset.optimization().steps());
+                            + "steps; --warmup sets it)%n", config.optimization().steps(), warmup,
+                    warmup == 1 ? "" : "s", preset.optimization().warmupSteps(), preset.optimization().steps());
         }
         return fitted;
     }
