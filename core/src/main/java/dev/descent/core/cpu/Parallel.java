@@ -2,6 +2,7 @@ package dev.descent.core.cpu;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -22,7 +23,10 @@ import java.util.function.BooleanSupplier;
  *       fork-join pool and 13 to 14.5 yielding.</li>
  * </ul>
  * One loop at a time uses the workers: a loop started while they are busy (from inside a chunk, or from another
- * thread) runs its chunks on its own thread, at the same bounds, so its result has the same bits.
+ * thread) runs its chunks on its own thread, at the same bounds, so its result has the same bits. A caller that has
+ * run out of chunks waits only for the workers that started on its loop, not for one still waking up, which can
+ * take longer than a small loop on one core (the tiny GPT's AdamW step went from 1.17 to 1.32 ms to 0.92 to
+ * 1.08, its gradient norm from 0.61 to 0.93 ms to 0.54 to 0.82; docs/PERFORMANCE.md).
  */
 final class Parallel {
     /** Below this much work (elements × cost), threads cost more than they save. */
@@ -100,14 +104,17 @@ final class Parallel {
     }
 
     /** One loop: its chunks, the next one to take, and the helpers still at work on it. */
-    private static final class Job {
+    static final class Job {
         final Range body;
         final int n;
         final int chunks;
         final int helpers;
         final Thread caller = Thread.currentThread();
         final AtomicInteger next = new AtomicInteger();
+        /** Helpers that joined and have not finished, and those that may still join. */
         final AtomicInteger helpersLeft;
+        /** Helpers that may still join; {@link #awaitHelpers} closes the loop to the rest. */
+        final AtomicInteger seats;
         volatile Throwable helperFailure;
 
         Job(Range body, int n, int chunks, int helpers) {
@@ -116,6 +123,7 @@ final class Parallel {
             this.chunks = chunks;
             this.helpers = helpers;
             this.helpersLeft = new AtomicInteger(helpers);
+            this.seats = new AtomicInteger(helpers);
         }
 
         /** Chunk c is {@code [n·c/chunks, n·(c+1)/chunks)}, whoever runs it. */
@@ -125,8 +133,14 @@ final class Parallel {
             }
         }
 
-        /** Run by a worker: chunks until none is left; the last helper to finish wakes the caller. */
+        /**
+         * Run by a worker: chunks until none is left; the last helper to finish wakes the caller. A worker that comes
+         * after the caller closed the loop runs nothing.
+         */
         void help() {
+            if (seats.getAndDecrement() <= 0) {
+                return;
+            }
             try {
                 takeChunks();
             } catch (Throwable t) {
@@ -138,8 +152,12 @@ final class Parallel {
             }
         }
 
+        /** Closes the loop to the helpers that have not joined it, then waits for those that did. */
         void awaitHelpers() {
-            await(() -> helpersLeft.get() == 0, this);
+            int absent = Math.max(0, seats.getAndSet(0));
+            if (helpersLeft.addAndGet(-absent) > 0) {
+                await(() -> helpersLeft.get() == 0, this);
+            }
         }
 
         void rethrowHelperFailure() {
@@ -158,7 +176,8 @@ final class Parallel {
 
     /** A daemon thread that runs the jobs handed to it, yielding a while after each before it parks. */
     private static final class Worker extends Thread {
-        private volatile Job job;
+        /** The job handed to it and not yet taken; a newer one replaces a job its caller no longer waits for. */
+        private final AtomicReference<Job> job = new AtomicReference<>();
 
         Worker(int index) {
             super("descent-parallel-" + index);
@@ -166,7 +185,7 @@ final class Parallel {
         }
 
         void hand(Job next) {
-            job = next;
+            job.set(next);
             LockSupport.unpark(this);
         }
 
@@ -174,14 +193,14 @@ final class Parallel {
         public void run() {
             while (true) {
                 Job next = awaitJob();
-                job = null;
+                job.compareAndSet(next, null);
                 next.help();
             }
         }
 
         private Job awaitJob() {
-            await(() -> job != null, this);
-            return job;
+            await(() -> job.get() != null, this);
+            return job.get();
         }
     }
 }

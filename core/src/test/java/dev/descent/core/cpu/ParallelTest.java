@@ -6,16 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link Parallel#forRange}'s contract: every index once, in chunks at fixed bounds whoever runs them; a loop started
- * inside a chunk or beside another loop runs to the end; an exception thrown in a chunk, on the caller or a worker,
- * reaches the caller, and the workers serve the next loop.
+ * inside a chunk or beside another loop runs to the end; a caller out of chunks waits for the helpers that joined its
+ * loop and for no other; an exception thrown in a chunk, on the caller or a worker, reaches the caller, and the
+ * workers serve the next loop.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ParallelTest {
     /** Enough work per index that the loop is split: 1000 indices × 2^10 operations. */
     private static final int N = 1000;
@@ -92,6 +95,72 @@ class ParallelTest {
         }
         assertThat(results).hasSize(400);
         results.forEach(ParallelTest::assertEachIndexOnce);
+    }
+
+    @Test
+    void aCallerOutOfChunksDoesNotWaitForAHelperThatHasNotStarted() {
+        // a loop of 8 chunks with one helper, which is late: the caller runs them all and returns without it
+        AtomicLongArray visits = new AtomicLongArray(N);
+        Parallel.Job job = new Parallel.Job((from, to) -> {
+            for (int i = from; i < to; i++) {
+                visits.incrementAndGet(i);
+            }
+        }, N, 8, 1);
+        job.takeChunks();
+        job.awaitHelpers();
+        // the helper comes after all: nothing is left to it, and it does not block
+        job.help();
+        assertEachIndexOnce(visits);
+        assertThat(job.helpersLeft.get()).isZero();
+    }
+
+    @Test
+    void aHelperThatJoinedIsWaitedFor() throws InterruptedException {
+        // the helper joins first and holds chunk 0 for 200 ms; the caller runs the other 7, then must wait for it
+        AtomicLongArray visits = new AtomicLongArray(N);
+        CountDownLatch helperInChunk = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean released = new AtomicBoolean();
+        Parallel.Job job = new Parallel.Job((from, to) -> {
+            if (from == 0) {
+                helperInChunk.countDown();
+                awaitQuietly(release);
+            }
+            for (int i = from; i < to; i++) {
+                visits.incrementAndGet(i);
+            }
+        }, N, 8, 1);
+        Thread helper = new Thread(job::help);
+        helper.start();
+        helperInChunk.await();
+        Thread releaser = new Thread(() -> {
+            sleepQuietly(200);
+            released.set(true);
+            release.countDown();
+        });
+        releaser.start();
+        job.takeChunks();
+        job.awaitHelpers();
+        assertThat(released).as("the caller waited for the helper's chunk").isTrue();
+        assertEachIndexOnce(visits);
+        helper.join();
+        releaser.join();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
