@@ -152,10 +152,12 @@ final class Parallel {
             }
         }
 
-        /** Closes the loop to the helpers that have not joined it, then waits for those that did. */
+        /**
+         * Closes the loop to the helpers that have not joined it, then waits for those that did. The seats left are
+         * those helpers (each helper takes at most one, so none is below 0 before this).
+         */
         void awaitHelpers() {
-            int absent = Math.max(0, seats.getAndSet(0));
-            if (helpersLeft.addAndGet(-absent) > 0) {
+            if (helpersLeft.addAndGet(-seats.getAndSet(0)) > 0) {
                 await(() -> helpersLeft.get() == 0, this);
             }
         }
