@@ -228,17 +228,33 @@ final class VectorRows {
 
     /**
      * {@link #affine}, and in the same walk max_j z[next + j], returned: with z the kernel's input and next its
-     * following row, that row streams in from memory while this one is written (see {@link #expAndMax}).
+     * following row, that row streams in from memory while this one is written (see {@link #expAndMax}). The max
+     * runs in four chains, as in {@link #max}: with one, each step waited for the last one's several instructions,
+     * and a softmax row of 50,304 in L2 took 20.7 µs on one core, 16.7 with four (AMD EPYC, Zen 5); every element
+     * below {@code bound(c)} is still written by the vector loop, so the bits do not depend on the vector width.
      */
     static float affineAndMax(float[] x, int off, float[] y, int yOff, int c, float scale, float shift, float[] z,
                               int next) {
-        FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m1 = m0;
+        FloatVector m2 = m0;
+        FloatVector m3 = m0;
         int j = 0;
+        for (int bound = c - c % (4 * L); j < bound; j += 4 * L) {
+            FloatVector.fromArray(SPECIES, x, off + j).fma(scale, shift).intoArray(y, yOff + j);
+            m0 = m0.max(FloatVector.fromArray(SPECIES, z, next + j));
+            FloatVector.fromArray(SPECIES, x, off + j + L).fma(scale, shift).intoArray(y, yOff + j + L);
+            m1 = m1.max(FloatVector.fromArray(SPECIES, z, next + j + L));
+            FloatVector.fromArray(SPECIES, x, off + j + 2 * L).fma(scale, shift).intoArray(y, yOff + j + 2 * L);
+            m2 = m2.max(FloatVector.fromArray(SPECIES, z, next + j + 2 * L));
+            FloatVector.fromArray(SPECIES, x, off + j + 3 * L).fma(scale, shift).intoArray(y, yOff + j + 3 * L);
+            m3 = m3.max(FloatVector.fromArray(SPECIES, z, next + j + 3 * L));
+        }
         for (int bound = VectorMath.bound(c); j < bound; j += L) {
             FloatVector.fromArray(SPECIES, x, off + j).fma(scale, shift).intoArray(y, yOff + j);
-            max = max.max(FloatVector.fromArray(SPECIES, z, next + j));
+            m0 = m0.max(FloatVector.fromArray(SPECIES, z, next + j));
         }
-        float m = max.reduceLanes(VectorOperators.MAX);
+        float m = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
         for (; j < c; j++) {
             y[yOff + j] = x[off + j] * scale + shift;
             m = Math.max(m, z[next + j]);
