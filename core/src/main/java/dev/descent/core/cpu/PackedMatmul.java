@@ -23,8 +23,9 @@ import jdk.incubator.vector.FloatVector;
  *       {@link #NB} columns at a time, each unit once (see {@link Block}); a tile that would wait for a unit
  *       another is packing packs one of the next K step's. A row-major B is copied a vector at a time, a
  *       transposed one gathered down its columns ({@link MatmulPacking}): neither needs a transposed copy first.</li>
- *   <li>The rows of C are split into tiles, as many as keep every core busy (with few rows, tiles of
- *       {@link #TALL_TILE} rows that split the columns too). A tile walks the block's K in steps of {@link #KC},
+ *   <li>The rows of C are split into tiles, as many as keep every core busy (with few rows, one tile a core of
+ *       all the rows and columns of its own where N is wide enough, else tiles of {@link #TALL_TILE} rows that split
+ *       the columns too). A tile walks the block's K in steps of {@link #KC},
  *       copies its rows of A for that step (row by row, at a stride of KC) and runs the micro-kernel over every
  *       sliver of {@link #MR} rows and every panel of a unit, unit after unit, so the unit in use (256 KiB) stays
  *       in L2.</li>
@@ -66,7 +67,18 @@ final class PackedMatmul {
     static final int UNROLL = L >= 16 ? 2 : 1;
     /** Columns of a unit of packed B, which the slivers of A pass over at a time: {@code KC × NB} floats, in L2. */
     private static final int NB = 256;
-    private static final int PANELS_PER_UNIT = NB / NR;
+    /**
+     * Columns of a unit where each core runs one tile of all the rows and columns of its own (see
+     * {@link Block#ownColumns}): half of {@link #NB}, so that the units split evenly between the cores (N = 2304 is 9
+     * units of 256 columns, which left one core a unit more than the other).
+     */
+    private static final int OWN_COLUMNS_NB = NB / 2;
+    /**
+     * Fewest units of {@link #OWN_COLUMNS_NB} columns per core for one tile per core with columns of its own. With 3
+     * (N = 768) the 256-row products ran 2.5 to 6% slower than with the shared tiles, where K was long (2304 and
+     * 3072 steps), and with 9 (N = 2304) 10% faster.
+     */
+    private static final int OWN_COLUMNS_UNITS = 4;
     /**
      * Most floats of packed B at a time (16 MiB per thread that runs a product). Every block of B is one hand-off of
      * tiles to the other cores and one wait for the slowest of them, which on a busy machine costs more than the
@@ -231,7 +243,19 @@ final class PackedMatmul {
         private final int n0;
         private final int width;
         private final int panels;
-        /** Units of packed B per K step: {@link #PANELS_PER_UNIT} panels each. */
+        /**
+         * Whether each core runs one tile: all the rows and columns of its own. Where M is small (under
+         * {@link #TALL_TILE} rows for each of {@link #TILES_PER_CORE} tiles a core) and N wide enough (at least
+         * {@link #OWN_COLUMNS_UNITS} units a core), so that no unit of packed B is used by more than one tile: each is
+         * packed into room that stays in the core's L2 and used at once ({@link #tileOfItsOwnUnits}), instead of
+         * being packed once for two tiles of rows, which then read it from L3 or the other core. Zen 5, two cores,
+         * best calls: 256×768×2304 +10%, (256×768)·(2304×768)ᵀ +4 to 8%, 64×768×2304 +25%, 512×768×2304 +7%
+         * (docs/PERFORMANCE.md).
+         */
+        private final boolean ownColumns;
+        /** Panels per unit of packed B: {@link #NB} columns, or {@link #OWN_COLUMNS_NB} with {@link #ownColumns}. */
+        private final int unitPanels;
+        /** Units of packed B per K step: {@link #unitPanels} panels each. */
         private final int unitsPerStep;
         private final AtomicIntegerArray units;
 
@@ -243,18 +267,25 @@ final class PackedMatmul {
             this.n0 = n0;
             this.width = width;
             this.panels = ceilDiv(width, NR);
-            this.unitsPerStep = ceilDiv(panels, PANELS_PER_UNIT);
+            this.ownColumns = p.m() < CORES * TILES_PER_CORE * TALL_TILE
+                    && panels >= OWN_COLUMNS_UNITS * CORES * (OWN_COLUMNS_NB / NR);
+            this.unitPanels = (ownColumns ? OWN_COLUMNS_NB : NB) / NR;
+            this.unitsPerStep = ceilDiv(panels, unitPanels);
             this.units = new AtomicIntegerArray(ceilDiv(depth, KC) * unitsPerStep);
         }
 
         void run(boolean parallel) {
-            boolean fewRows = p.m() < CORES * TILES_PER_CORE * TALL_TILE;
-            int wanted = CORES * (fewRows ? FEW_ROWS_TILES_PER_CORE : TILES_PER_CORE);
-            // few rows: tall tiles, but more of them where the columns cannot be split enough
-            int rowTiles = fewRows
-                    ? Math.min(ceilDiv(p.m(), MR), Math.max(ceilDiv(p.m(), TALL_TILE), ceilDiv(wanted, unitsPerStep)))
-                    : Math.max(ceilDiv(p.m(), MC), Math.min(wanted, ceilDiv(p.m(), MR)));
-            int colTiles = Math.max(1, Math.min(unitsPerStep, wanted / rowTiles));
+            int rowTiles = 1;
+            int colTiles = CORES;
+            if (!ownColumns) {
+                boolean fewRows = p.m() < CORES * TILES_PER_CORE * TALL_TILE;
+                int wanted = CORES * (fewRows ? FEW_ROWS_TILES_PER_CORE : TILES_PER_CORE);
+                // few rows: tall tiles, but more of them where the columns cannot be split enough
+                rowTiles = fewRows
+                        ? Math.min(ceilDiv(p.m(), MR), Math.max(ceilDiv(p.m(), TALL_TILE), ceilDiv(wanted, unitsPerStep)))
+                        : Math.max(ceilDiv(p.m(), MC), Math.min(wanted, ceilDiv(p.m(), MR)));
+                colTiles = Math.max(1, Math.min(unitsPerStep, wanted / rowTiles));
+            }
             int tileRows = roundUp(ceilDiv(p.m(), rowTiles), MR);
             int tileUnits = ceilDiv(unitsPerStep, colTiles);
             int rows = ceilDiv(p.m(), tileRows);
@@ -263,7 +294,7 @@ final class PackedMatmul {
                 runTiles(SCRATCH.get(), 0, tiles, rows, tileRows, tileUnits);
                 return;
             }
-            Parallel.forRange(tiles, 2L * tileRows * tileUnits * NB * depth,
+            Parallel.forRange(tiles, 2L * tileRows * tileUnits * unitPanels * NR * depth,
                     (from, to) -> runTiles(SCRATCH.get(), from, to, rows, tileRows, tileUnits));
         }
 
@@ -286,11 +317,11 @@ final class PackedMatmul {
         }
 
         /**
-         * {@link #tile} where no other tile uses its units (one tile of rows: a product of at most
-         * {@link #TALL_TILE} rows, such as the tied classifier's weight gradient of a narrow model read as
-         * dWᵀ = xᵀ·D, 64 × 1024 × 16384): each unit is packed into one unit's room of packed B, the room of the
+         * {@link #tile} where no other tile uses its units (one tile of rows: a product with few rows, such as
+         * GPT-2 124M's at B4 T64, 256 × 768 × 2304, or the tied classifier's weight gradient of a narrow model read
+         * as dWᵀ = xᵀ·D, 64 × 1024 × 16384; see {@link #ownColumns}): each unit is packed into one unit's room of packed B, the room of the
          * tile's first unit, and used at once, so that the copy stays in this core's L2 instead of going out to
-         * memory and back (a unit of 256 KiB against the whole block of 16 MiB). The same copies and products as
+         * memory and back (a unit of 128 or 256 KiB against the whole block of 16 MiB). The same copies and products as
          * {@link #tile}, so the same bits.
          */
         private void tileOfItsOwnUnits(Scratch s, int i0, int i1, int u0, int count) {
@@ -361,7 +392,7 @@ final class PackedMatmul {
 
         /** Where unit u of K step pc has its room in packed B: the start of its first panel there. */
         private int unitOffset(int pc, int u) {
-            return AlignedFloats.FIRST + pc * panels * NR + u * PANELS_PER_UNIT * steps(pc) * NR;
+            return AlignedFloats.FIRST + pc * panels * NR + u * unitPanels * steps(pc) * NR;
         }
 
         /**
@@ -369,8 +400,8 @@ final class PackedMatmul {
          * packed B.
          */
         private void multiplyUnit(Scratch s, float[] packedA, int i0, int i1, int u, int pc, int unit) {
-            int q0 = u * PANELS_PER_UNIT;
-            int q1 = Math.min(panels, q0 + PANELS_PER_UNIT);
+            int q0 = u * unitPanels;
+            int q1 = Math.min(panels, q0 + unitPanels);
             int steps = steps(pc);
             for (int i = i0; i < i1; i += MR) {
                 for (int q = q0; q < q1; q++) {
@@ -382,10 +413,10 @@ final class PackedMatmul {
 
         /** Packs unit u of K step pc into packed B at {@code unit}. */
         private void pack(int pc, int u, int unit) {
-            int q0 = u * PANELS_PER_UNIT;
+            int q0 = u * unitPanels;
             // packPanels puts panel q at its offset + q·steps·NR: panel q0 lands at unit
             MatmulPacking.packPanels(p.b(), p.bi(), k0 + pc, kc(pc), n0, p.n(), packedB, unit - q0 * steps(pc) * NR,
-                    q0, Math.min(panels, q0 + PANELS_PER_UNIT));
+                    q0, Math.min(panels, q0 + unitPanels));
         }
 
         /**

@@ -50,8 +50,8 @@ class CpuMatmulTest {
             cases.add(Arguments.of(0, 2, 128, 33_000, transA, transB, false, seed++));
             // a transposed B whose rows are a multiple of 2 KiB apart is packed by blocks through L1, not gathered
             cases.add(Arguments.of(0, 9, 1024, 70, transA, transB, false, seed++));
-            // one tile of rows, alone with its units, packs each into one unit's room: 8 units a K step (2 a tile,
-            // the last one narrower), the second K step short
+            // one tile of rows a core, alone with its units, packs each into one unit's room (on 2 cores with
+            // AVX-512: 16 units of 128 columns a K step, 8 a tile, the last one narrower), the second K step short
             cases.add(Arguments.of(0, 40, 300, 2000, transA, transB, false, seed++));
         }
         // a few rows times a transposed B, as when decoding one token: one dot product per element, on both cores
