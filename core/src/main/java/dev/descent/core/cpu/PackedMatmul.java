@@ -25,10 +25,9 @@ import jdk.incubator.vector.FloatVector;
  *       transposed one gathered down its columns ({@link MatmulPacking}): neither needs a transposed copy first.</li>
  *   <li>The rows of C are split into tiles, as many as keep every core busy (with few rows, one tile a core of
  *       all the rows and columns of its own where N is wide enough, else tiles of {@link #TALL_TILE} rows that split
- *       the columns too). A tile walks the block's K in steps of {@link #KC},
- *       copies its rows of A for that step (row by row, at a stride of KC) and runs the micro-kernel over every
- *       sliver of {@link #MR} rows and every panel of a unit, unit after unit, so the unit in use (256 KiB) stays
- *       in L2.</li>
+ *       the columns too). A tile walks the block's K in steps of {@link #KC}, copies its rows of A for that step
+ *       (row by row, at a stride of KC) and runs the micro-kernel over every sliver of {@link #MR} rows and every
+ *       panel of a unit, unit after unit, so the unit in use (256 or 128 KiB) stays in L2.</li>
  *   <li>The micro-kernel holds an {@code MR × NR} block of C in 2·MR vector registers for a whole K step: per
  *       step of k, 2 vector loads of B, MR broadcasts of A (one address register, constant offsets) and 2·MR fused
  *       multiply-adds. With AVX2, MR = 4: C2 issues the 4 broadcasts ahead of the multiply-adds, so 14 registers
@@ -243,6 +242,8 @@ final class PackedMatmul {
         private final int n0;
         private final int width;
         private final int panels;
+        /** Whether M is under {@link #TALL_TILE} rows for each of {@link #TILES_PER_CORE} tiles a core. */
+        private final boolean fewRows;
         /**
          * Whether each core runs one tile: all the rows and columns of its own. Where M is small (under
          * {@link #TALL_TILE} rows for each of {@link #TILES_PER_CORE} tiles a core) and N wide enough (at least
@@ -267,8 +268,8 @@ final class PackedMatmul {
             this.n0 = n0;
             this.width = width;
             this.panels = ceilDiv(width, NR);
-            this.ownColumns = p.m() < CORES * TILES_PER_CORE * TALL_TILE
-                    && panels >= OWN_COLUMNS_UNITS * CORES * (OWN_COLUMNS_NB / NR);
+            this.fewRows = p.m() < CORES * TILES_PER_CORE * TALL_TILE;
+            this.ownColumns = fewRows && panels >= OWN_COLUMNS_UNITS * CORES * (OWN_COLUMNS_NB / NR);
             this.unitPanels = (ownColumns ? OWN_COLUMNS_NB : NB) / NR;
             this.unitsPerStep = ceilDiv(panels, unitPanels);
             this.units = new AtomicIntegerArray(ceilDiv(depth, KC) * unitsPerStep);
@@ -278,11 +279,11 @@ final class PackedMatmul {
             int rowTiles = 1;
             int colTiles = CORES;
             if (!ownColumns) {
-                boolean fewRows = p.m() < CORES * TILES_PER_CORE * TALL_TILE;
                 int wanted = CORES * (fewRows ? FEW_ROWS_TILES_PER_CORE : TILES_PER_CORE);
                 // few rows: tall tiles, but more of them where the columns cannot be split enough
                 rowTiles = fewRows
-                        ? Math.min(ceilDiv(p.m(), MR), Math.max(ceilDiv(p.m(), TALL_TILE), ceilDiv(wanted, unitsPerStep)))
+                        ? Math.min(ceilDiv(p.m(), MR),
+                                Math.max(ceilDiv(p.m(), TALL_TILE), ceilDiv(wanted, unitsPerStep)))
                         : Math.max(ceilDiv(p.m(), MC), Math.min(wanted, ceilDiv(p.m(), MR)));
                 colTiles = Math.max(1, Math.min(unitsPerStep, wanted / rowTiles));
             }
@@ -319,10 +320,10 @@ final class PackedMatmul {
         /**
          * {@link #tile} where no other tile uses its units (one tile of rows: a product with few rows, such as
          * GPT-2 124M's at B4 T64, 256 × 768 × 2304, or the tied classifier's weight gradient of a narrow model read
-         * as dWᵀ = xᵀ·D, 64 × 1024 × 16384; see {@link #ownColumns}): each unit is packed into one unit's room of packed B, the room of the
-         * tile's first unit, and used at once, so that the copy stays in this core's L2 instead of going out to
-         * memory and back (a unit of 128 or 256 KiB against the whole block of 16 MiB). The same copies and products as
-         * {@link #tile}, so the same bits.
+         * as dWᵀ = xᵀ·D, 64 × 1024 × 16384; see {@link #ownColumns}): each unit is packed into one unit's room of
+         * packed B, the room of the tile's first unit, and used at once, so that the copy stays in this core's L2
+         * instead of going out to memory and back (a unit of 128 or 256 KiB against the whole block of 16 MiB). The
+         * same copies and products as {@link #tile}, so the same bits.
          */
         private void tileOfItsOwnUnits(Scratch s, int i0, int i1, int u0, int count) {
             float[] packedA = s.packedA(roundUp(i1 - i0, MR) * KC);
