@@ -53,6 +53,9 @@ class CpuMatmulTest {
             // one tile of rows a core, alone with its units, packs each into one unit's room (on 2 cores with
             // AVX-512: 16 units of 128 columns a K step, 8 a tile, the last one narrower), the second K step short
             cases.add(Arguments.of(0, 40, 300, 2000, transA, transB, false, seed++));
+            // two tiles of rows share each unit over 10 K steps, the last one short: a unit goes into the room of
+            // the same unit two K steps back once both tiles have multiplied what is there
+            cases.add(Arguments.of(0, 200, 9 * 256 + 5, 700, transA, transB, false, seed++));
         }
         // a few rows times a transposed B, as when decoding one token: one dot product per element, on both cores
         cases.add(Arguments.of(0, 1, 768, 3000, false, true, false, seed++));
