@@ -269,9 +269,9 @@ final class PackedMatmul {
         /** Units of packed B per K step: {@link #unitPanels} panels each. */
         private final int unitsPerStep;
         private final AtomicIntegerArray units;
-        /** Where unit u of K step pc was packed (index {@code pc / KC · unitsPerStep + u}): see {@link #room}. */
+        /** Where each unit of each K step was packed (at its {@link #index}): see {@link #room}. */
         private final int[] rooms;
-        /** How many tiles have multiplied each unit of each K step (same index as {@link #units}). */
+        /** How many tiles have multiplied each unit of each K step (at its {@link #index}). */
         private final AtomicIntegerArray used;
         /** The K step whose unit u last went into the room of K step r (index {@code r · unitsPerStep + u}). */
         private final AtomicIntegerArray occupants;
@@ -378,7 +378,7 @@ final class PackedMatmul {
                     for (int c = 0; c < count; c++) {
                         int u = u0 + (first + c) % count;
                         if (!done[c] && packed(pc, u)) {
-                            int unit = pc / KC * unitsPerStep + u;
+                            int unit = index(pc, u);
                             multiplyUnit(s, packedA, i0, i1, u, pc, rooms[unit]);
                             used.incrementAndGet(unit);
                             done[c] = true;
@@ -401,11 +401,16 @@ final class PackedMatmul {
                 return false;
             }
             for (int u = u0; u < u0 + count; u++) {
-                if (units.get(pc / KC * unitsPerStep + u) == FREE && packed(pc, u)) {
+                if (units.get(index(pc, u)) == FREE && packed(pc, u)) {
                     return true;
                 }
             }
             return false;
+        }
+
+        /** Unit u of K step pc's place in {@link #units}, {@link #rooms} and {@link #used}. */
+        private int index(int pc, int u) {
+            return pc / KC * unitsPerStep + u;
         }
 
         /** Steps of k of K step pc: KC, or what is left of the block's depth. */
@@ -452,7 +457,7 @@ final class PackedMatmul {
          * tile is packing it.
          */
         private boolean packed(int pc, int u) {
-            int unit = pc / KC * unitsPerStep + u;
+            int unit = index(pc, u);
             if (units.get(unit) == PACKED) {
                 return true;
             }
