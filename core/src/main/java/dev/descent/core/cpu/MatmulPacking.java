@@ -107,11 +107,19 @@ final class MatmulPacking {
     }
 
     /**
+     * Whether a transposed operand whose columns lie at this stride is packed by {@link #gatherPanel}: not where the
+     * stride is a multiple of {@link #GATHER_ALIASING}, whose panels go through {@link #transposeBlock}s.
+     */
+    static boolean gathers(int stride) {
+        return stride % GATHER_ALIASING != 0;
+    }
+
+    /**
      * This thread's index map of a gather down a column, {@code i·stride} for lane i; null where the stride is a
      * multiple of {@link #GATHER_ALIASING}.
      */
     private static int[] gatherMap(int stride) {
-        if (stride % GATHER_ALIASING == 0) {
+        if (!gathers(stride)) {
             return null;
         }
         int[] columns = COLUMN_OFFSETS.get();

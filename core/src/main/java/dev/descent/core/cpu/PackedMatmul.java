@@ -154,7 +154,7 @@ final class PackedMatmul {
             return;
         }
         if (batch == 1) {
-            if (swapPays(a, m, k, n)) {
+            if (swapPays(a, b, m, k, n)) {
                 multiplySwapped(a, b, m, k, n, c);
             } else {
                 new Product(a, b, c, 0, m, k, n).run(true);
@@ -169,16 +169,29 @@ final class PackedMatmul {
     }
 
     /**
-     * Whether C = A·B runs faster as Cᵀ = Bᵀ·Aᵀ and a transpose: A stored transposed, so that packing it turns
-     * columns into rows (slower than copying rows: 16384×1024×64 ran at 151 GFLOP/s direct, 218 swapped, on Zen 5
-     * with the L × L blocks of {@link MatmulPacking}; about 1 ns a float against 0.25 before them), and A much larger
-     * than the copies the swap adds: its transposed output (M·N) and the other operand's columns (N·K). That is the
-     * tied classifier's weight gradient Xᵀ·dlogits read as dlogitsᵀ·X with a narrow model: 50304×1024×128.
-     * (A few rows times a transposed B ran faster swapped in isolation but made GPT-2 124M's step slower:
-     * docs/PERFORMANCE.md.)
+     * Whether C = A·B runs faster as Cᵀ = Bᵀ·Aᵀ and a transpose, which packs the transposed operand's columns as
+     * rows and the other's rows as columns. Two cases:
+     * <ul>
+     *   <li>A stored transposed and much larger than the copies the swap adds (its transposed output, M·N, and the
+     *       other operand's columns, N·K): packing A then copies rows instead of turning columns into rows
+     *       (16384×1024×64 ran at 151 GFLOP/s direct, 218 swapped, on Zen 5 with the L × L blocks of
+     *       {@link MatmulPacking}). That is the tied classifier's weight gradient Xᵀ·dlogits read as dlogitsᵀ·X
+     *       with a narrow model: 50304×1024×128.</li>
+     *   <li>A row-major times a transposed B at least twice as wide as A is tall, where B's columns lie at a stride
+     *       that {@link MatmulPacking#gathers} cannot take, so that its panels go through L × L blocks, the
+     *       slowest of the packings: a Linear's forward with a long input on few rows, GPT-2 124M's c_proj at B4
+     *       T64, x·Wᵀ = 256×3072×768. Swapped, the weight's rows are copied as they lie and the smaller x is the
+     *       operand turned: 256×3072×768 +16 to 23%, 256×1024×3072 and 256×4096×1024 +6 to 8%, 64×3072×768 +40%
+     *       (Zen 5, two cores); 512×2048×2048 unchanged. Where the stride does not alias (K = 768: 256×768×2304,
+     *       256×768×50304) the swap gained nothing, and it made GPT-2 124M's step slower when every forward
+     *       product was swapped (docs/PERFORMANCE.md).</li>
+     * </ul>
      */
-    private static boolean swapPays(Operand a, int m, int k, int n) {
-        return a.colStride() != 1 && (long) m * k > 2L * n * ((long) m + k);
+    private static boolean swapPays(Operand a, Operand b, int m, int k, int n) {
+        boolean largeTransposedA = a.colStride() != 1 && (long) m * k > 2L * n * ((long) m + k);
+        boolean wideTransposedB = a.colStride() == 1 && b.colStride() != 1 && !MatmulPacking.gathers(b.colStride())
+                && n >= 2 * m;
+        return largeTransposedA || wideTransposedB;
     }
 
     /**

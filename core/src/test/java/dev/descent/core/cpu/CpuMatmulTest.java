@@ -87,14 +87,15 @@ class CpuMatmulTest {
     /**
      * An operand stored transposed or row-major gives the same bits: each element is the same chain of fused
      * multiply-adds whichever way the operands are packed, and whether the product runs as Cᵀ = Bᵀ·Aᵀ (a large
-     * transposed A and a narrow B: the first two shapes and the sixth) or not.
+     * transposed A and a narrow B: the first two shapes and the sixth; a transposed B at a stride of 1024 floats
+     * and at least twice as wide as A is tall: the last shape) or not.
      */
     @Test
     void aTransposedOperandGivesTheBitsOfTheSameProductWithItRowMajor() {
-        // the last two at strides that are multiples of 2 KiB: 1024 columns of the swapped product's transpose,
-        // 1024 steps of k of a transposed B
+        // the last three at strides that are multiples of 2 KiB: 1024 columns of the swapped product's transpose,
+        // 1024 steps of k of a transposed B, not swapped (40 rows, 48 columns) and swapped (24 rows, 100 columns)
         int[][] shapes = {{600, 300, 20}, {70, 4200, 9}, {64, 256, 300}, {20, 33, 1000}, {300, 64, 700},
-            {1024, 200, 24}, {40, 1024, 48}};
+            {1024, 200, 24}, {40, 1024, 48}, {24, 1024, 100}};
         Rng rng = new Rng(42);
         for (int[] shape : shapes) {
             int m = shape[0];
