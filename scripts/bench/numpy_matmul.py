@@ -3,7 +3,9 @@
 Protocol on stdin/stdout, one line each way:
   first output line:  "numpy <version> <BLAS library and version>"
   request  "M K N REPS" -> reply: REPS wall times in seconds of np.matmul(a, b), a (M, K), b (K, N) float32,
-                           after one untimed warm-up call.
+                           after one untimed warm-up call;
+  request  "M K N REPS t" -> the same for np.matmul(a, b.T) with b stored as (N, K): B transposed, as a Linear's
+                           weight is in its forward pass.
 It ends at end of input.
 """
 import ctypes
@@ -45,11 +47,15 @@ def main():
     rng = np.random.default_rng(0)
     cache = {}
     for line in sys.stdin:
-        m, k, n, reps = (int(v) for v in line.split())
-        if (m, k, n) not in cache:
-            cache[(m, k, n)] = (rng.standard_normal((m, k), dtype=np.float32),
-                                rng.standard_normal((k, n), dtype=np.float32))
-        a, b = cache[(m, k, n)]
+        fields = line.split()
+        m, k, n, reps = (int(v) for v in fields[:4])
+        transposed = fields[4:] == ["t"]
+        key = (m, k, n, transposed)
+        if key not in cache:
+            a = rng.standard_normal((m, k), dtype=np.float32)
+            b = rng.standard_normal((n, k) if transposed else (k, n), dtype=np.float32)
+            cache[key] = (a, b.T if transposed else b)
+        a, b = cache[key]
         np.matmul(a, b)
         times = []
         for _ in range(reps):

@@ -26,7 +26,9 @@ import java.util.Locale;
  * <p>Usage, from the repository root after {@code mvn -q -pl core compile}:
  * <pre>scripts/java.sh -cp core/target/classes dev.descent.core.bench.MatmulBenchmark [--rounds R] [--reps N]
  *     [--pooled-outputs] [MxKxN ...]</pre>
- * Defaults: 5 rounds of 3 repetitions each side, shapes 2048x768x3072 and 1024x1024x1024. Flops = 2·M·K·N;
+ * Defaults: 5 rounds of 3 repetitions each side, shapes 2048x768x3072 and 1024x1024x1024. A shape ending in
+ * {@code t} (256x3072x768t) has B stored transposed, (N, K), as a Linear's weight is in its forward pass, x·Wᵀ: on
+ * our side {@code matmul(a, b, false, true)}, on NumPy's {@code np.matmul(a, b.T)}. Flops = 2·M·K·N;
  * a time is one {@code Backend.matmul} call (packing and the output array included), after 3 s of untimed calls;
  * best and median reported. Each round of either side starts with one untimed call, as the NumPy script's does.
  * By default every call's output is a new array, which the JVM zero-fills first; with {@code --pooled-outputs} each
@@ -51,17 +53,17 @@ public final class MatmulBenchmark {
         int rounds = 5;
         int reps = 3;
         boolean pooled = false;
-        List<int[]> shapes = new ArrayList<>();
+        List<Shape> shapes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--pooled-outputs" -> pooled = true;
-                default -> shapes.add(shape(args[i]));
+                default -> shapes.add(Shape.parse(args[i]));
             }
         }
         if (shapes.isEmpty()) {
-            shapes = List.of(new int[] {2048, 768, 3072}, new int[] {1024, 1024, 1024});
+            shapes = List.of(new Shape(2048, 768, 3072, false), new Shape(1024, 1024, 1024, false));
         }
         System.out.println(Machine.describe());
         try (NumPy numpy = NumPy.start()) {
@@ -70,62 +72,72 @@ public final class MatmulBenchmark {
             }
             System.out.println("outputs: " + (pooled ? "from the pool, released after each call" : "new arrays"));
             System.out.println("load average before: " + Machine.loadAverage());
-            System.out.println("| M | K | N | descent GFLOP/s best (median) | NumPy GFLOP/s best (median) |");
-            System.out.println("|---|---|---|---|---|");
-            for (int[] s : shapes) {
-                System.out.println(measure(s[0], s[1], s[2], rounds, reps, pooled, numpy));
+            System.out.println("| M | K | N | B | descent GFLOP/s best (median) | NumPy GFLOP/s best (median) |");
+            System.out.println("|---|---|---|---|---|---|");
+            for (Shape s : shapes) {
+                System.out.println(measure(s, rounds, reps, pooled, numpy));
             }
             System.out.println("load average after: " + Machine.loadAverage());
         }
     }
 
-    /** One C = A·B; pooled, its output released to the pool at once. */
-    private static void call(Backend cpu, Tensor a, Tensor b, boolean pooled) {
+    /** C = A·B with A (M, K) and B (K, N), or B stored transposed as (N, K). */
+    private record Shape(int m, int k, int n, boolean bTransposed) {
+        /** "MxKxN", or "MxKxNt" for B stored transposed. */
+        static Shape parse(String text) {
+            boolean transposed = text.endsWith("t");
+            String[] parts = (transposed ? text.substring(0, text.length() - 1) : text).split("x");
+            if (parts.length != 3) {
+                throw new IllegalArgumentException(
+                        "shape must be MxKxN, or MxKxNt with B stored transposed, e.g. 2048x768x3072; got " + text);
+            }
+            int[] dims = Arrays.stream(parts).mapToInt(Integer::parseInt).toArray();
+            return new Shape(dims[0], dims[1], dims[2], transposed);
+        }
+    }
+
+    /** One C = A·B (B stored transposed where the shape says so); pooled, its output released to the pool at once. */
+    private static void call(Backend cpu, Tensor a, Tensor b, Shape shape, boolean pooled) {
         if (!pooled) {
-            cpu.matmul(a, b, false, false);
+            cpu.matmul(a, b, false, shape.bTransposed());
             return;
         }
         try (MemoryScope call = cpu.scope()) {
-            cpu.matmul(a, b, false, false);
+            cpu.matmul(a, b, false, shape.bTransposed());
         }
     }
 
-    /** "MxKxN" as {M, K, N}. */
-    private static int[] shape(String text) {
-        String[] parts = text.split("x");
-        if (parts.length != 3) {
-            throw new IllegalArgumentException("shape must be MxKxN, e.g. 2048x768x3072; got " + text);
-        }
-        return Arrays.stream(parts).mapToInt(Integer::parseInt).toArray();
-    }
-
-    private static String measure(int m, int k, int n, int rounds, int reps, boolean pooled, NumPy numpy)
+    private static String measure(Shape shape, int rounds, int reps, boolean pooled, NumPy numpy)
             throws IOException {
+        int m = shape.m();
+        int k = shape.k();
+        int n = shape.n();
         Rng rng = new Rng(0);
         Tensor a = Tensor.randn(rng, m, k);
-        Tensor b = Tensor.randn(rng, k, n);
+        Tensor b = shape.bTransposed() ? Tensor.randn(rng, n, k) : Tensor.randn(rng, k, n);
         Backend cpu = Backends.cpu();
         long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
         for (int i = 0; i < 5 || System.nanoTime() < warmUpEnd; i++) {
-            call(cpu, a, b, pooled);
+            call(cpu, a, b, shape, pooled);
         }
         List<Double> ours = new ArrayList<>();
         List<Double> theirs = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             settle();
-            call(cpu, a, b, pooled);
+            call(cpu, a, b, shape, pooled);
             for (int i = 0; i < reps; i++) {
                 long start = System.nanoTime();
-                call(cpu, a, b, pooled);
+                call(cpu, a, b, shape, pooled);
                 ours.add((System.nanoTime() - start) * 1e-9);
             }
             if (numpy != null) {
                 settle();
-                theirs.addAll(numpy.time(m, k, n, reps));
+                theirs.addAll(numpy.time(shape, reps));
             }
         }
         double flops = 2.0 * m * k * n;
-        return String.format(Locale.ROOT, "| %d | %d | %d | %s | %s |", m, k, n, rate(flops, ours),
+        return String.format(Locale.ROOT, "| %d | %d | %d | %s | %s | %s |", m, k, n,
+                shape.bTransposed() ? "transposed" : "row-major", rate(flops, ours),
                 numpy == null ? "n/a" : rate(flops, theirs));
     }
 
@@ -185,8 +197,8 @@ public final class MatmulBenchmark {
             return numpy;
         }
 
-        List<Double> time(int m, int k, int n, int reps) throws IOException {
-            in.println(m + " " + k + " " + n + " " + reps);
+        List<Double> time(Shape shape, int reps) throws IOException {
+            in.println(shape.m() + " " + shape.k() + " " + shape.n() + " " + reps + (shape.bTransposed() ? " t" : ""));
             String line = out.readLine();
             if (line == null) {
                 throw new IOException("the NumPy script stopped answering");
