@@ -169,8 +169,8 @@ final class PackedMatmul {
     }
 
     /**
-     * Whether C = A·B runs faster as Cᵀ = Bᵀ·Aᵀ and a transpose, which packs the transposed operand's columns as
-     * rows and the other's rows as columns. Two cases:
+     * Whether C = A·B runs faster as Cᵀ = Bᵀ·Aᵀ and a transpose, which packs the transposed operand's columns
+     * as rows and the other's rows as columns. Two cases:
      * <ul>
      *   <li>A stored transposed and much larger than the copies the swap adds (its transposed output, M·N, and the
      *       other operand's columns, N·K): packing A then copies rows instead of turning columns into rows
