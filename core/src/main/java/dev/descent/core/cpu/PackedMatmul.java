@@ -37,8 +37,9 @@ import jdk.incubator.vector.FloatVector;
  *       same order whatever the blocks, tiles, cores and vector width: K steps from k = 0 in order, each a chain of
  *       fused multiply-adds added to C.</li>
  *   <li>A batch with a B per entry runs its entries on different cores, each packing its own B.</li>
- *   <li>A product whose A is stored transposed and is much larger than B and C runs as Cᵀ = Bᵀ·Aᵀ and a
- *       transpose ({@link #swapPays}), so that its large operand is copied row by row.</li>
+ *   <li>A product whose A is stored transposed and is much larger than B and C, or whose transposed B is wide and
+ *       at a stride the gathers cannot take, runs as Cᵀ = Bᵀ·Aᵀ and a transpose ({@link #swapPays}), so that its
+ *       large operand is copied row by row.</li>
  * </ol>
  */
 final class PackedMatmul {
@@ -286,7 +287,7 @@ final class PackedMatmul {
         private final int[] rooms;
         /** How many tiles have multiplied each unit of each K step (at its {@link #index}). */
         private final AtomicIntegerArray used;
-        /** The K step whose unit u last went into the room of K step r (index {@code r · unitsPerStep + u}). */
+        /** The K step whose unit u last went into the room of K step r (at {@link #index} of K step r and unit u). */
         private final AtomicIntegerArray occupants;
         /** Tiles that use each unit: set by {@link #run} before the tiles start. */
         private int tilesPerUnit;
@@ -497,8 +498,8 @@ final class PackedMatmul {
             int step = pc / KC;
             int ring = step % RING;
             if (ring != step) {
-                int slot = ring * unitsPerStep + u;
-                if (used.get(occupants.get(slot) * unitsPerStep + u) == tilesPerUnit) {
+                int slot = index(ring * KC, u);
+                if (used.get(index(occupants.get(slot) * KC, u)) == tilesPerUnit) {
                     occupants.set(slot, step);
                     return unitOffset(ring * KC, u);
                 }

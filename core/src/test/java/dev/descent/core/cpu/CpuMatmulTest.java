@@ -49,6 +49,7 @@ class CpuMatmulTest {
             cases.add(Arguments.of(0, 3, 4200, 1000, transA, transB, false, seed++));
             cases.add(Arguments.of(0, 2, 128, 33_000, transA, transB, false, seed++));
             // a transposed B whose rows are a multiple of 2 KiB apart is packed by blocks through L1, not gathered
+            // (with A row-major, N ≥ 2M makes it run swapped: then A's 9 rows are the operand packed so)
             cases.add(Arguments.of(0, 9, 1024, 70, transA, transB, false, seed++));
             // one tile of rows a core, alone with its units, packs each into one unit's room (on 2 cores with
             // AVX-512: 16 units of 128 columns a K step, 8 a tile, the last one narrower), the second K step short
