@@ -50,6 +50,19 @@ final class VectorMath {
     private static final float EXP_MIN = -87.33654f;
     /** Above this e^x overflows; inputs are clamped to it (e^88.72 = 3.4·10³⁸). */
     private static final float EXP_MAX = 88.72283f;
+    /**
+     * The numbers {@link #expOfNonPositive} works with, each float held exactly: log₂e, the rounder, ln 2 in two
+     * parts, the least argument, 1, and Cephes' polynomial c₀ … c₅. They are read from this array where they are
+     * used, not written in as literals. C2 moves a literal's vector out of every loop around it, and where the
+     * outermost of those loops also calls a method it did not inline (softmax's loop over rows, calling a walk too
+     * long to inline after the inlined walk of the exps), no vector register survives the call: the exps' loop
+     * reloaded all of them from the stack for every vector, and softmax of 1024 × 50,304 took 21 ms in place of
+     * 12 in the JVMs where C2 had compiled it that way (docs/PERFORMANCE.md, session 34). A load cannot move above
+     * a call, which may write the array, so the numbers are read once a row there; and no loop of exps writes a
+     * double[], so the loads move out of it and the vectors stay in registers for the row.
+     */
+    private static final double[] EXP_TERMS = {LOG2_E, ROUNDER, LN2_HI, LN2_LO, EXP_MIN, 1f, 1.9875691500e-4f,
+        1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
 
     /** Each thread's lane sums: two sets of {@link #W}. */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[2 * W]);
@@ -73,19 +86,29 @@ final class VectorMath {
      * in about two thirds of the time (AMD EPYC, Zen 5).
      */
     static FloatVector expOfNonPositive(FloatVector x) {
-        FloatVector shifted = x.fma(LOG2_E, ROUNDER);
-        FloatVector n = shifted.sub(ROUNDER);
-        FloatVector r = n.fma(constant(-LN2_HI), x).sub(n.mul(LN2_LO));
-        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-        p = p.fma(r, constant(8.3334519073e-3f));
-        p = p.fma(r, constant(4.1665795894e-2f));
-        p = p.fma(r, constant(1.6666665459e-1f));
-        p = p.fma(r, constant(5.0000001201e-1f));
-        p = p.fma(r.mul(r), r).add(1f);
-        IntVector bits = shifted.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDER) - 127).lanewise(
+        double[] terms = EXP_TERMS;
+        float log2e = (float) terms[0];
+        float rounder = (float) terms[1];
+        float ln2Hi = (float) terms[2];
+        float ln2Lo = (float) terms[3];
+        float least = (float) terms[4];
+        float one = (float) terms[5];
+        // n = round(x·log₂e), r = x − n·ln 2
+        FloatVector shifted = x.fma(log2e, rounder);
+        FloatVector n = shifted.sub(rounder);
+        FloatVector r = n.fma(constant(-ln2Hi), x).sub(n.mul(ln2Lo));
+        // e^r = 1 + r + r²·(((((c₀r + c₁)r + c₂)r + c₃)r + c₄)r + c₅)
+        FloatVector p = r.fma((float) terms[6], (float) terms[7]);
+        p = p.fma(r, constant((float) terms[8]));
+        p = p.fma(r, constant((float) terms[9]));
+        p = p.fma(r, constant((float) terms[10]));
+        p = p.fma(r, constant((float) terms[11]));
+        p = p.fma(r.mul(r), r).add(one);
+        // 2ⁿ: n + 127 in the exponent bits
+        IntVector bits = shifted.reinterpretAsInts().sub(Float.floatToRawIntBits(rounder) - 127).lanewise(
                 VectorOperators.LSHL, 23);
         FloatVector result = p.mul(bits.reinterpretAsFloats());
-        return result.blend(0f, x.lt(EXP_MIN));
+        return result.blend(0f, x.lt(least));
     }
 
     /** Whole blocks of {@link #W} in a row of c: the elements the vector loops take, the rest run in plain Java. */
