@@ -74,11 +74,19 @@ final class PackedMatmul {
      */
     private static final int OWN_COLUMNS_NB = NB / 2;
     /**
-     * Fewest units of {@link #OWN_COLUMNS_NB} columns per core for one tile per core with columns of its own. With 3
-     * (N = 768) the 256-row products ran 2.5 to 6% slower than with the shared tiles, where K was long (2304 and
-     * 3072 steps), and with 9 (N = 2304) 10% faster.
+     * Fewest units of {@link #OWN_COLUMNS_NB} columns per core for one tile per core with columns of its own, where M
+     * is over {@link #OWN_COLUMNS_SHORT_ROWS}: with 9 (N = 2304) the 256-row products ran 10% faster than with the
+     * shared tiles; with 3 (N = 768) the 512-row ones 2 to 6% slower.
      */
     private static final int OWN_COLUMNS_UNITS = 4;
+    /**
+     * Most rows for which 3 units per core are enough. With N = 768 the shared tiles split unevenly there (384 rows
+     * are 3 tiles for 2 cores; 256 are 4 tiles, two of them on two units of 256 columns and two on one), and a tile
+     * of its own ran faster, best and median calls in three JVMs on Zen 5: 128 × 3072 × 768 +18%, 256 × 768 × 768 +7
+     * to 11%, 256 × 2304 × 768 +4 to 5%, 256 × 3072 × 768 +2 to 6%, and 384 × 3072 × 768 +20% in two
+     * (docs/PERFORMANCE.md, session 34).
+     */
+    private static final int OWN_COLUMNS_SHORT_ROWS = 3 * 128;
     /**
      * K steps whose rooms in packed B the units of later K steps take turns in (see {@link Block#room}): a unit goes
      * where the same unit of the K step {@code RING} back went, once every tile has multiplied that one, so its
@@ -271,10 +279,11 @@ final class PackedMatmul {
         /**
          * Whether each core runs one tile: all the rows and columns of its own. Where M is small (under
          * {@link #TALL_TILE} rows for each of {@link #TILES_PER_CORE} tiles a core) and N wide enough (at least
-         * {@link #OWN_COLUMNS_UNITS} units a core), so that no unit of packed B is used by more than one tile: each is
-         * packed into room that stays in the core's L2 and used at once ({@link #tileOfItsOwnUnits}), instead of
-         * being packed once for two tiles of rows, which then read it from L3 or the other core. Zen 5, two cores,
-         * best calls: 256×768×2304 +10%, (256×768)·(2304×768)ᵀ +4 to 8%, 64×768×2304 +25%, 512×768×2304 +7%
+         * {@link #OWN_COLUMNS_UNITS} units a core, one fewer for at most {@link #OWN_COLUMNS_SHORT_ROWS} rows), so
+         * that no unit of packed B is used by more than one tile: each is packed into room that stays in the core's
+         * L2 and used at once ({@link #tileOfItsOwnUnits}), instead of being packed once for two tiles of rows, which
+         * then read it from L3 or the other core. Zen 5, two cores, best calls: 256×768×2304 +10%,
+         * (256×768)·(2304×768)ᵀ +4 to 8%, 64×768×2304 +25%, 512×768×2304 +7%, 256×3072×768 +2 to 6%
          * (docs/PERFORMANCE.md).
          */
         private final boolean ownColumns;
@@ -301,7 +310,8 @@ final class PackedMatmul {
             this.width = width;
             this.panels = ceilDiv(width, NR);
             this.fewRows = p.m() < CORES * TILES_PER_CORE * TALL_TILE;
-            this.ownColumns = fewRows && panels >= OWN_COLUMNS_UNITS * CORES * (OWN_COLUMNS_NB / NR);
+            int ownColumnsUnits = p.m() <= OWN_COLUMNS_SHORT_ROWS ? OWN_COLUMNS_UNITS - 1 : OWN_COLUMNS_UNITS;
+            this.ownColumns = fewRows && panels >= ownColumnsUnits * CORES * (OWN_COLUMNS_NB / NR);
             this.unitPanels = (ownColumns ? OWN_COLUMNS_NB : NB) / NR;
             this.unitsPerStep = ceilDiv(panels, unitPanels);
             this.units = new AtomicIntegerArray(ceilDiv(depth, KC) * unitsPerStep);
