@@ -82,8 +82,8 @@ final class PackedMatmul {
     /**
      * Most rows for which 3 units per core are enough. With N = 768 the shared tiles split unevenly there (384 rows
      * are 3 tiles for 2 cores; 256 are 4 tiles, two of them on two units of 256 columns and two on one), and a tile
-     * of its own ran faster, best and median calls in three JVMs on Zen 5: 128 × 3072 × 768 +18%, 256 × 768 × 768 +7
-     * to 11%, 256 × 2304 × 768 +4 to 5%, 256 × 3072 × 768 +2 to 6%, and 384 × 3072 × 768 +20% in two
+     * of its own ran faster, best and median calls JVM by JVM on Zen 5: 128 × 3072 × 768 +15 to 19%, 384 × 3072 ×
+     * 768 +14 to 20%, 256 × 768 × 768 +4 to 11%, 256 × 2304 × 768 −1 to +6%, 256 × 3072 × 768 0 to +6%
      * (docs/PERFORMANCE.md, session 34).
      */
     private static final int OWN_COLUMNS_SHORT_ROWS = 3 * 128;
@@ -283,7 +283,7 @@ final class PackedMatmul {
          * that no unit of packed B is used by more than one tile: each is packed into room that stays in the core's
          * L2 and used at once ({@link #tileOfItsOwnUnits}), instead of being packed once for two tiles of rows, which
          * then read it from L3 or the other core. Zen 5, two cores, best calls: 256×768×2304 +10%,
-         * (256×768)·(2304×768)ᵀ +4 to 8%, 64×768×2304 +25%, 512×768×2304 +7%, 256×3072×768 +2 to 6%
+         * (256×768)·(2304×768)ᵀ +4 to 8%, 64×768×2304 +25%, 512×768×2304 +7%, 256×3072×768 0 to 6%
          * (docs/PERFORMANCE.md).
          */
         private final boolean ownColumns;
