@@ -86,7 +86,7 @@ final class PackedMatmul {
      * 768 +14 to 20%, 256 × 768 × 768 +4 to 11%, 256 × 2304 × 768 −1 to +6%, 256 × 3072 × 768 0 to +6%
      * (docs/PERFORMANCE.md, session 34).
      */
-    private static final int OWN_COLUMNS_SHORT_ROWS = 3 * 128;
+    private static final int OWN_COLUMNS_SHORT_ROWS = 384;
     /**
      * K steps whose rooms in packed B the units of later K steps take turns in (see {@link Block#room}): a unit goes
      * where the same unit of the K step {@code RING} back went, once every tile has multiplied that one, so its
